@@ -1,0 +1,53 @@
+// An out-of-process Step Functions task worker for the callback pattern: the state
+// machine sends {taskToken, input} to an SQS queue and waits; this process answers
+// with SendTaskSuccess/SendTaskFailure. Started by probeStepFunctions; exits when
+// its parent closes stdin, so it can never outlive the process that started it.
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { Consumer } from 'sqs-consumer';
+import { createAwsClients, type ServiceName } from '../../../shared/aws/clients.ts';
+
+const [queueUrl, endpointsJson] = process.argv.slice(2);
+if (!queueUrl || !endpointsJson) {
+  console.error('usage: sfn-task-worker <queueUrl> <endpointsJson>');
+  process.exit(2);
+}
+const clients = createAwsClients({ kind: 'local', endpoints: JSON.parse(endpointsJson) as Record<ServiceName, string> });
+const attempts = new Map<string, number>();
+
+interface TaskMessage {
+  taskToken: string;
+  executionName: string;
+  input: { failTimes?: number; permanent?: boolean };
+}
+
+const consumer = Consumer.create({
+  queueUrl,
+  sqs: clients.sqs,
+  waitTimeSeconds: 1,
+  batchSize: 10,
+  handleMessage: async (message) => {
+    const task = JSON.parse(message.Body ?? '{}') as TaskMessage;
+    const attempt = (attempts.get(task.executionName) ?? 0) + 1;
+    attempts.set(task.executionName, attempt);
+    if (task.input.permanent) {
+      await clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'PaymentDeclined', cause: 'probe' }));
+    } else if (attempt <= (task.input.failTimes ?? 0)) {
+      await clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Transient', cause: `attempt ${attempt}` }));
+    } else {
+      await clients.sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ charged: true, attempt, pid: process.pid }) }));
+    }
+    return message;
+  },
+});
+consumer.on('error', (err) => console.error(`worker error: ${err.message}`));
+consumer.on('processing_error', (err) => console.error(`processing error: ${err.message}`));
+
+const stop = () => {
+  consumer.stop({ abort: true });
+  process.stdout.write(`${JSON.stringify({ meter: clients.meter.snapshot() })}\n`, () => process.exit(0));
+};
+process.stdin.on('end', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);
+consumer.start();
+process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid })}\n`);

@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UserError } from '../../shared/errors.ts';
+
+export interface StartedProcess {
+  pid: number;
+  command: string[];
+  log: string;
+}
+
+/**
+ * Starts a server in its own process group with output to a log file. Detached so
+ * that `local up` can return while the server keeps running, and so that `down`
+ * can signal the whole group and leave no child behind.
+ */
+export function startDetached(command: string[], log: string, env: NodeJS.ProcessEnv = process.env): StartedProcess {
+  const [file, ...args] = command;
+  if (!file) throw new Error('empty command');
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  const out = fs.openSync(log, 'w');
+  try {
+    const child = spawn(file, args, { detached: true, stdio: ['ignore', out, out], env });
+    if (child.pid === undefined) throw new UserError(`Could not start ${file}`);
+    child.unref();
+    return { pid: child.pid, command, log };
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+/** True while the pid exists and is not a zombie. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Guards against pid reuse: only a process still running our command is ours to stop. */
+export function isOurs(p: StartedProcess): boolean {
+  if (!isRunning(p.pid)) return false;
+  try {
+    const cmdline = fs.readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0');
+    const want = p.command[0] ?? '';
+    return cmdline.some((part) => part === want || part.endsWith(`/${want.split('/').pop()}`));
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves only once the process is gone. */
+export async function stopProcess(p: StartedProcess, graceMs = 5000): Promise<void> {
+  if (!isOurs(p)) return;
+  signalGroup(p.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isRunning(p.pid) && Date.now() < deadline) await sleep(50);
+  if (isRunning(p.pid)) {
+    signalGroup(p.pid, 'SIGKILL');
+    const hard = Date.now() + 5000;
+    while (isRunning(p.pid) && Date.now() < hard) await sleep(50);
+  }
+  if (isRunning(p.pid)) throw new Error(`pid ${p.pid} (${p.command[0]}) did not stop`);
+}
+
+/** Fails with the port's number if anything already listens on it. */
+export async function assertPortFree(port: number, what: string, host = '127.0.0.1'): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new UserError(`Port ${port} on ${host} (${what}) is already in use. Stop what holds it or pass another port.`)
+          : err,
+      );
+    });
+    srv.listen(port, host, () => srv.close(() => resolve()));
+  });
+}
+
+/** A port the OS considers free right now; used by tests to run beside a user's substrate. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  opts: { timeoutMs: number; alive: () => boolean; log: string },
+): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  while (Date.now() < deadline) {
+    if (!opts.alive()) {
+      throw new UserError(`${what} exited during startup. Last lines of ${opts.log}:\n${tail(opts.log)}`);
+    }
+    if (await probe().catch(() => false)) return;
+    await sleep(200);
+  }
+  throw new UserError(`${what} did not answer within ${opts.timeoutMs / 1000}s. See ${opts.log}:\n${tail(opts.log)}`);
+}
+
+export function tail(file: string, lines = 12): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

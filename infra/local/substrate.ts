@@ -1,0 +1,169 @@
+import { ensureTools } from './install.ts';
+import {
+  checkMotoPorts,
+  motoEndpoints,
+  motoHealthy,
+  motoPlan,
+  startMoto,
+  stopMoto,
+  type MotoLayout,
+} from './moto.ts';
+import { isOurs, isRunning, stopProcess, type StartedProcess } from './processes.ts';
+import { readState, removeState, writeState, type MotoProcess, type SubstrateState } from './state.ts';
+import { checkTemporalPorts, startTemporal, stopTemporal, temporalAnswers, waitForTemporal } from './temporal.ts';
+import { PINNED } from './versions.ts';
+import { UserError } from '../../shared/errors.ts';
+
+export interface UpOptions {
+  instance: string;
+  motoPort: number;
+  motoLayout: MotoLayout;
+  temporalPort: number;
+  ui: boolean;
+  uiPort: number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULTS = {
+  instance: 'default',
+  motoPort: 5000,
+  motoLayout: 'split' as MotoLayout,
+  temporalPort: 7233,
+  uiPort: 8233,
+} as const;
+
+export interface UpResult {
+  state: SubstrateState;
+  alreadyRunning: boolean;
+  installed: boolean;
+}
+
+function allProcesses(state: SubstrateState): StartedProcess[] {
+  return [...state.moto.processes, state.temporal];
+}
+
+/**
+ * Starts moto and the Temporal dev server. Whatever fails part-way, or an
+ * interrupt during startup, stops every process started so far: `up` either
+ * leaves a complete, recorded substrate or nothing.
+ */
+export async function up(opts: UpOptions): Promise<UpResult> {
+  const log = opts.log ?? (() => {});
+  const existing = readState(opts.instance);
+  if (existing) {
+    const h = await health(existing);
+    if (h.healthy) return { state: existing, alreadyRunning: true, installed: false };
+    log(`Instance '${opts.instance}' has a stale state file; stopping what is left of it.`);
+    await down(opts.instance);
+  }
+
+  const { installed } = ensureTools(log);
+  const plan = motoPlan(opts.motoLayout, opts.motoPort);
+  await checkMotoPorts(plan);
+  await checkTemporalPorts({ port: opts.temporalPort, ui: opts.ui, uiPort: opts.uiPort });
+  const ports = [...plan.map((p) => p.port), opts.temporalPort, ...(opts.ui ? [opts.uiPort] : [])];
+  if (new Set(ports).size !== ports.length) {
+    throw new UserError(`Ports overlap: ${ports.join(', ')}. Choose a moto base port and Temporal ports that differ.`, 2);
+  }
+
+  const started: StartedProcess[] = [];
+  const cleanup = async () => {
+    await Promise.allSettled(started.map((p) => stopProcess(p)));
+    removeState(opts.instance);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const temporalAddress = `127.0.0.1:${opts.temporalPort}`;
+    log(`Starting Temporal dev server ${PINNED.temporalBin} on ${temporalAddress}`);
+    const temporal = startTemporal({ port: opts.temporalPort, ui: opts.ui, uiPort: opts.uiPort }, opts.instance);
+    started.push(temporal);
+    log(`Starting moto ${PINNED.moto} (${opts.motoLayout}) on 127.0.0.1:${plan.map((p) => p.port).join(',')}`);
+    const moto: MotoProcess[] = await startMoto(plan, opts.instance, (p) => started.push(p));
+    await waitForTemporal(temporal, temporalAddress);
+    const state: SubstrateState = {
+      schemaVersion: 1,
+      instance: opts.instance,
+      startedAt: new Date().toISOString(),
+      host: '127.0.0.1',
+      moto: { version: PINNED.moto, processes: moto, endpoints: motoEndpoints(moto) },
+      temporal: {
+        ...temporal,
+        version: PINNED.temporalBin,
+        address: temporalAddress,
+        port: opts.temporalPort,
+        namespace: 'default',
+        uiUrl: opts.ui ? `http://127.0.0.1:${opts.uiPort}` : null,
+      },
+    };
+    writeState(state);
+    return { state, alreadyRunning: false, installed };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export interface DownResult {
+  wasRunning: boolean;
+  stopped: number[];
+}
+
+/** Stops exactly the recorded pids (never by name) and checks each is gone. */
+export async function down(instance: string): Promise<DownResult> {
+  const state = readState(instance);
+  if (!state) return { wasRunning: false, stopped: [] };
+  const procs = allProcesses(state);
+  const ours = procs.filter((p) => isOurs(p));
+  await stopMoto(state.moto.processes);
+  await stopTemporal(state.temporal);
+  const survivors = procs.filter((p) => isRunning(p.pid) && isOurs(p));
+  if (survivors.length) throw new Error(`These processes survived 'down': ${survivors.map((p) => p.pid).join(', ')}`);
+  removeState(instance);
+  return { wasRunning: true, stopped: ours.map((p) => p.pid) };
+}
+
+export interface ComponentHealth {
+  name: string;
+  pid: number;
+  endpoint: string;
+  running: boolean;
+  answering: boolean;
+  log: string;
+}
+
+export interface Health {
+  healthy: boolean;
+  components: ComponentHealth[];
+}
+
+export async function health(state: SubstrateState): Promise<Health> {
+  const components: ComponentHealth[] = [];
+  for (const p of state.moto.processes) {
+    components.push({
+      name: `${p.name} (${p.services.join('+')})`,
+      pid: p.pid,
+      endpoint: `http://127.0.0.1:${p.port}`,
+      running: isOurs(p),
+      answering: await motoHealthy(p),
+      log: p.log,
+    });
+  }
+  const t = state.temporal;
+  const running = isOurs(t);
+  components.push({
+    name: 'temporal',
+    pid: t.pid,
+    endpoint: t.address,
+    running,
+    answering: running && (await temporalAnswers(t.address).catch(() => false)),
+    log: t.log,
+  });
+  return { healthy: components.every((c) => c.running && c.answering), components };
+}
