@@ -112,6 +112,21 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** The first of `n` consecutive free ports (the split moto layout uses port..port+2). */
+export async function freePortRun(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = await freePort();
+    if (base + n > 65535) continue;
+    try {
+      for (let i = 1; i < n; i++) await assertPortFree(base + i, 'probe');
+      return base;
+    } catch {
+      /* taken: try another base */
+    }
+  }
+  throw new Error(`no run of ${n} free ports found`);
+}
+
 export async function waitFor(
   what: string,
   probe: () => Promise<boolean>,

@@ -94,14 +94,24 @@ interface ConsumedCapacity {
   CapacityUnits?: number;
 }
 
-function capacityOf(output: unknown): { read: number; write: number } {
+const DYNAMO_WRITE_OPS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+/**
+ * With ReturnConsumedCapacity=TOTAL the service reports only CapacityUnits; the
+ * operation says whether those are read or write units.
+ */
+function capacityOf(operation: string, output: unknown): { read: number; write: number } {
   const cc = (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] } | undefined)?.ConsumedCapacity;
   const list = cc === undefined ? [] : Array.isArray(cc) ? cc : [cc];
+  const isWrite = DYNAMO_WRITE_OPS.has(operation);
   let read = 0;
   let write = 0;
   for (const c of list) {
-    read += c.ReadCapacityUnits ?? 0;
-    write += c.WriteCapacityUnits ?? 0;
+    if (c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined) {
+      read += c.ReadCapacityUnits ?? 0;
+      write += c.WriteCapacityUnits ?? 0;
+    } else if (isWrite) write += c.CapacityUnits ?? 0;
+    else read += c.CapacityUnits ?? 0;
   }
   return { read, write };
 }
@@ -173,7 +183,7 @@ export function meteringPlugin(meter: Meter, service: string): Pluggable<any, an
           const result = await next(args);
           if (service === 'dynamodb') {
             const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-            const { read, write } = capacityOf((result as { output?: MetadataBearer }).output);
+            const { read, write } = capacityOf(operation, (result as { output?: MetadataBearer }).output);
             if (read || write) meter.record(service, operation, { readCapacityUnits: read, writeCapacityUnits: write });
           }
           return result;

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 
 export interface TemporalTarget {
@@ -47,4 +47,17 @@ export async function connectClient(t: TemporalTarget): Promise<{ client: Client
 /** The connection a Worker polls through. */
 export async function connectWorker(t: TemporalTarget): Promise<NativeConnection> {
   return await NativeConnection.connect(connectionOptions(t));
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Worker logs go to stderr at `level` (default WARN): the SDK's INFO lines per
+ * bundle and state change would drown a benchmark's output. The runtime can be
+ * installed once per process, before the first Worker.
+ */
+export function installWorkerRuntime(level: LogLevel = (process.env.SAGABENCH_TEMPORAL_LOG_LEVEL as LogLevel) ?? 'WARN'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger(level) });
 }

@@ -13,6 +13,22 @@ if (!queueUrl || !endpointsJson) {
 }
 const clients = createAwsClients({ kind: 'local', endpoints: JSON.parse(endpointsJson) as Record<ServiceName, string> });
 const attempts = new Map<string, number>();
+let staleTokens = 0;
+
+// A token that is unknown or already answered means this message is a duplicate
+// of a task that is settled: acknowledge it instead of letting it come back. On
+// AWS that is SQS redelivery; on moto it also happens after every Retry, which
+// reuses the token and sends the task message twice.
+const SETTLED = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
+
+async function answer(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    if (!SETTLED.has((err as Error).name)) throw err;
+    staleTokens++;
+  }
+}
 
 interface TaskMessage {
   taskToken: string;
@@ -29,22 +45,23 @@ const consumer = Consumer.create({
     const task = JSON.parse(message.Body ?? '{}') as TaskMessage;
     const attempt = (attempts.get(task.executionName) ?? 0) + 1;
     attempts.set(task.executionName, attempt);
+    if (process.env.SAGABENCH_DEBUG) console.error(`task ${message.MessageId} ${task.executionName} token ${task.taskToken} attempt ${attempt}`);
     if (task.input.permanent) {
-      await clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'PaymentDeclined', cause: 'probe' }));
+      await answer(() => clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'PaymentDeclined', cause: 'probe' })));
     } else if (attempt <= (task.input.failTimes ?? 0)) {
-      await clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Transient', cause: `attempt ${attempt}` }));
+      await answer(() => clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Transient', cause: `attempt ${attempt}` })));
     } else {
-      await clients.sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ charged: true, attempt, pid: process.pid }) }));
+      await answer(() => clients.sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ charged: true, attempt, pid: process.pid }) })));
     }
     return message;
   },
 });
 consumer.on('error', (err) => console.error(`worker error: ${err.message}`));
-consumer.on('processing_error', (err) => console.error(`processing error: ${err.message}`));
+consumer.on('processing_error', (err, message) => console.error(`processing error: ${err.message} on ${message?.MessageId} ${(message as {Body?: string} | undefined)?.Body?.slice(-120)}`));
 
 const stop = () => {
   consumer.stop({ abort: true });
-  process.stdout.write(`${JSON.stringify({ meter: clients.meter.snapshot() })}\n`, () => process.exit(0));
+  process.stdout.write(`${JSON.stringify({ meter: clients.meter.snapshot(), staleTokens, tasksHandled: [...attempts.values()].reduce((a, b) => a + b, 0) })}\n`, () => process.exit(0));
 };
 process.stdin.on('end', stop);
 process.stdin.resume();

@@ -59,6 +59,9 @@ export interface StepFunctionsResult {
   permanent: ExecutionOutcome;
   workerPid: number;
   workerMeter: OperationCount[];
+  /** Task messages the worker handled, and those whose token was already settled (duplicates). */
+  tasksHandled: number;
+  staleTokens: number;
 }
 
 export async function waitForExecution(clients: AwsClients, executionArn: string, timeoutMs = 30_000): Promise<ExecutionOutcome> {
@@ -81,6 +84,12 @@ export async function waitForExecution(clients: AwsClients, executionArn: string
   }
 }
 
+interface WorkerReport {
+  meter: OperationCount[];
+  staleTokens: number;
+  tasksHandled: number;
+}
+
 /** Starts the worker in its own process and resolves once it is polling. */
 async function startWorker(queueUrl: string, clients: AwsClients) {
   if (clients.target.kind !== 'local') throw new Error('the probe worker runs against the local substrate only');
@@ -101,12 +110,12 @@ async function startWorker(queueUrl: string, clients: AwsClients) {
     child.once('exit', (code) => reject(new Error(`probe worker exited early (${code})`)));
   });
   await ready;
-  const stop = async (): Promise<OperationCount[]> => {
+  const stop = async (): Promise<WorkerReport> => {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.stdin!.end();
     await exited;
-    const last = messages.find((m) => m.meter) as { meter: OperationCount[] } | undefined;
-    return last?.meter ?? [];
+    const last = messages.find((m) => m.meter) as WorkerReport | undefined;
+    return last ?? { meter: [], staleTokens: 0, tasksHandled: 0 };
   };
   return { pid: child.pid!, stop };
 }
@@ -135,7 +144,8 @@ export async function probeStepFunctions(clients: AwsClients): Promise<StepFunct
       return waitForExecution(clients, executionArn!);
     };
     const [happy, transient, permanent] = await Promise.all([run({ failTimes: 0 }), run({ failTimes: 1 }), run({ permanent: true })]);
-    return { happy, transient, permanent, workerPid: worker.pid, workerMeter: await worker.stop() };
+    const report = await worker.stop();
+    return { happy, transient, permanent, workerPid: worker.pid, workerMeter: report.meter, tasksHandled: report.tasksHandled, staleTokens: report.staleTokens };
   } catch (err) {
     await worker.stop();
     throw err;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
-import { connectClient, connectWorker, type TemporalTarget } from '../../../shared/temporal/connection.ts';
+import { connectClient, connectWorker, installWorkerRuntime, type TemporalTarget } from '../../../shared/temporal/connection.ts';
 import { probeActivities } from './temporal-activities.ts';
 import { uniqueName } from './names.ts';
 
@@ -13,6 +13,7 @@ export interface TemporalResult {
 
 /** Two activities run by a real Worker against the dev server; the second fails once and is retried by the server. */
 export async function probeTemporal(target: TemporalTarget): Promise<TemporalResult> {
+  installWorkerRuntime();
   const taskQueue = uniqueName('probe');
   const connection = await connectWorker(target);
   const { client, connection: clientConnection } = await connectClient(target);

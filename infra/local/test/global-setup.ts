@@ -1,0 +1,35 @@
+import type { TestProject } from 'vitest/node';
+import { down, up } from '../substrate.ts';
+import { freePort, freePortRun } from '../processes.ts';
+import type { SubstrateState } from '../state.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    substrate: SubstrateState;
+  }
+}
+
+const INSTANCE = 'test';
+
+/**
+ * The tests run against the real engines: one substrate instance of their own,
+ * on free ports so a developer's `local up` can keep running beside it, and
+ * stopped (and checked gone) after the run, however the run ends.
+ */
+export default async function setup(project: TestProject) {
+  await down(INSTANCE);
+  const motoPort = await freePortRun(3);
+  const { state } = await up({
+    instance: INSTANCE,
+    motoPort,
+    motoLayout: 'split',
+    temporalPort: await freePort(),
+    ui: false,
+    uiPort: 0,
+    log: (l) => console.error(`[substrate] ${l}`),
+  });
+  project.provide('substrate', state);
+  return async () => {
+    await down(INSTANCE);
+  };
+}
