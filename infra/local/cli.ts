@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS, down, health, up, type UpOptions } from './substrate.ts';
 import { readState, type SubstrateState } from './state.ts';
 import { ensureTools } from './install.ts';
 import { runSmoke } from './smoke.ts';
 import { intOption } from '../../shared/cli/options.ts';
 import type { MotoLayout } from './moto.ts';
+import { UserError } from '../../shared/errors.ts';
 
 interface UpFlags {
   instance: string;
@@ -22,7 +23,7 @@ const instanceOption = () =>
   new Option('--instance <name>', 'name of the substrate instance (several can run on different ports)')
     .default(DEFAULTS.instance)
     .argParser((v: string) => {
-      if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(v)) throw new Error('use 1-32 lowercase letters, digits or dashes');
+      if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(v)) throw new InvalidArgumentError('use 1-32 lowercase letters, digits or dashes.');
       return v;
     });
 
@@ -81,14 +82,33 @@ export function registerLocalCommands(program: Command): void {
         console.log(describe(r.state));
       }
       if (!flags.foreground) return;
-      console.error('Running in the foreground; Ctrl-C stops it.');
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      const stopped = new Promise<string | undefined>((resolve) => {
+        // Signal listeners alone do not keep Node alive; the watch timer does,
+        // and it notices an engine that dies while we wait.
+        const watch = setInterval(() => {
+          void health(r.state).then((h) => {
+            const dead = h.components.filter((c) => !c.running);
+            if (dead.length) finish(`${dead.map((c) => c.name).join(', ')} exited; see ${dead.map((c) => c.log).join(', ')}`);
+          });
+        }, 2000);
+        const finish = (why?: string) => {
+          clearInterval(watch);
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          resolve(why);
+        };
+        const onSignal = () => finish();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
       });
+      // Node arms a signal listener a moment after it is added; announcing only
+      // then means a Ctrl-C that follows the announcement is always caught.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.error('Running in the foreground; Ctrl-C stops it.');
+      const reason = await stopped;
       const d = await down(flags.instance);
       console.error(`Stopped ${d.stopped.length} processes.`);
+      if (reason) throw new UserError(`The substrate failed while running: ${reason}`);
     });
 
   local
@@ -123,7 +143,8 @@ export function registerLocalCommands(program: Command): void {
         console.log(describe(state));
         for (const c of h.components) {
           const mark = c.running && c.answering ? 'ok  ' : 'FAIL';
-          console.log(`  [${mark}] ${c.name.padEnd(32)} pid ${c.pid} ${c.endpoint}${c.running ? '' : ' (process gone)'}${c.answering ? '' : ' (not answering)'}`);
+          const bound = [...new Set(c.listening.map((l) => l.address))].join(',') || '-';
+          console.log(`  [${mark}] ${c.name.padEnd(32)} pid ${String(c.pid).padEnd(7)} ${c.endpoint.padEnd(22)} listens on ${bound}${c.running ? '' : ' (process gone)'}${c.answering ? '' : ' (not answering)'}`);
         }
       }
       if (!h.healthy) process.exitCode = 1;

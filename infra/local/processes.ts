@@ -150,3 +150,72 @@ export function tail(file: string, lines = 12): string {
     return '(no log)';
   }
 }
+
+export interface ListeningSocket {
+  address: string;
+  port: number;
+}
+
+function hexToAddress(hex: string): string {
+  if (hex.length === 8) {
+    return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
+  }
+  // IPv6 in /proc is four little-endian 32-bit words.
+  const words = hex.match(/.{8}/g) ?? [];
+  const bytes = words.flatMap((w) => [3, 2, 1, 0].map((i) => w.slice(i * 2, i * 2 + 2)));
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(`${bytes[i]}${bytes[i + 1]}`.replace(/^0+(?=.)/, ''));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}
+
+/**
+ * The TCP sockets a process listens on, read from /proc (no ss/netstat needed):
+ * how tests and `status` prove the engines are bound to loopback only.
+ */
+export function listeningSockets(pid: number): ListeningSocket[] {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m?.[1]) inodes.add(m[1]);
+      } catch {
+        /* fd closed meanwhile */
+      }
+    }
+  } catch {
+    return [];
+  }
+  const out: ListeningSocket[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let lines: string[] = [];
+    try {
+      lines = fs.readFileSync(table, 'utf8').trim().split('\n').slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      const cols = line.trim().split(/\s+/);
+      const [local, , state, , , , , , inode] = cols.slice(1);
+      if (state !== '0A' || !inode || !inodes.has(inode) || !local) continue;
+      const [addrHex, portHex] = local.split(':');
+      out.push({ address: hexToAddress(addrHex ?? ''), port: parseInt(portHex ?? '0', 16) });
+    }
+  }
+  return out;
+}
+
+/** Pids of live processes whose command line contains every one of `needles`. */
+export function findProcesses(needles: string[]): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      if (needles.every((n) => cmd.includes(n)) && isRunning(Number(entry))) pids.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
+}

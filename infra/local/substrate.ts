@@ -8,7 +8,7 @@ import {
   stopMoto,
   type MotoLayout,
 } from './moto.ts';
-import { isOurs, isRunning, stopProcess, type StartedProcess } from './processes.ts';
+import { isOurs, isRunning, listeningSockets, stopProcess, type ListeningSocket, type StartedProcess } from './processes.ts';
 import { readState, removeState, writeState, type MotoProcess, type SubstrateState } from './state.ts';
 import { checkTemporalPorts, startTemporal, stopTemporal, temporalAnswers, waitForTemporal } from './temporal.ts';
 import { PINNED } from './versions.ts';
@@ -135,6 +135,8 @@ export interface ComponentHealth {
   endpoint: string;
   running: boolean;
   answering: boolean;
+  /** Every TCP socket the process listens on; all must be on 127.0.0.1. */
+  listening: ListeningSocket[];
   log: string;
 }
 
@@ -152,6 +154,7 @@ export async function health(state: SubstrateState): Promise<Health> {
       endpoint: `http://127.0.0.1:${p.port}`,
       running: isOurs(p),
       answering: await motoHealthy(p),
+      listening: listeningSockets(p.pid),
       log: p.log,
     });
   }
@@ -163,6 +166,7 @@ export async function health(state: SubstrateState): Promise<Health> {
     endpoint: t.address,
     running,
     answering: running && (await temporalAnswers(t.address).catch(() => false)),
+    listening: listeningSockets(t.pid),
     log: t.log,
   });
   return { healthy: components.every((c) => c.running && c.answering), components };

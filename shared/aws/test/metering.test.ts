@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateTableCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
+import { createAwsClients, type AwsClients } from '../clients.ts';
+import { BILLING_CHUNK_BYTES, Meter, billingChunks } from '../metering.ts';
+
+describe('billingChunks', () => {
+  it('bills at least one request and one more per started 64 KB', () => {
+    expect(billingChunks(0)).toBe(1);
+    expect(billingChunks(BILLING_CHUNK_BYTES)).toBe(1);
+    expect(billingChunks(BILLING_CHUNK_BYTES + 1)).toBe(2);
+    expect(billingChunks(4 * BILLING_CHUNK_BYTES)).toBe(4);
+  });
+});
+
+describe('metering middleware against the local engines', () => {
+  const substrate = inject('substrate');
+  let c: AwsClients;
+  beforeAll(() => {
+    c = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+  });
+  afterAll(() => c.destroy());
+
+  it('counts each call by service and operation, and payloads in 64 KB chunks both ways', async () => {
+    c.meter.reset();
+    const { QueueUrl } = await c.sqs.send(new CreateQueueCommand({ QueueName: `meter-${Date.now()}` }));
+    await c.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'small' }));
+    await c.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(100 * 1024) }));
+    const small = c.meter.get('sqs', 'SendMessage')!;
+    expect(small.calls).toBe(2);
+    expect(small.billingChunks).toBe(3);
+    expect(small.requestBytes).toBeGreaterThan(100 * 1024);
+
+    let received = 0;
+    while (received < 2) {
+      const r = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      received += r.Messages?.length ?? 0;
+    }
+    const recv = c.meter.get('sqs', 'ReceiveMessage')!;
+    expect(recv.responseBytes).toBeGreaterThan(100 * 1024);
+    // The receive that carried the 100 KB body is two billed requests; every other receive one.
+    expect(recv.billingChunks).toBe(recv.calls + 1);
+    expect(c.meter.totalCalls('sqs')).toBe(1 + 2 + recv.calls);
+  });
+
+  it('counts failed calls as calls and as errors', async () => {
+    c.meter.reset();
+    await expect(c.sqs.send(new GetQueueUrlCommand({ QueueName: 'does-not-exist' }))).rejects.toThrow();
+    expect(c.meter.get('sqs', 'GetQueueUrl')).toMatchObject({ calls: 1, errors: 1, billingChunks: 1 });
+  });
+
+  it('records the DynamoDB capacity the service reports, as read or write units', async () => {
+    c.meter.reset();
+    const TableName = `meter-${Date.now()}`;
+    await c.dynamodb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    const put = await c.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, n: { N: '1' } } }));
+    await c.dynamodb.send(
+      new UpdateItemCommand({ TableName, Key: { pk: { S: 'a' } }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': { N: '1' } } }),
+    );
+    const got = await c.dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: 'a' } }, ConsistentRead: true }));
+    expect(put.ConsumedCapacity?.CapacityUnits).toBeGreaterThan(0);
+    expect(c.meter.get('dynamodb', 'PutItem')?.writeCapacityUnits).toBe(put.ConsumedCapacity?.CapacityUnits);
+    expect(c.meter.get('dynamodb', 'UpdateItem')?.writeCapacityUnits).toBeGreaterThan(0);
+    expect(c.meter.get('dynamodb', 'GetItem')?.readCapacityUnits).toBe(got.ConsumedCapacity?.CapacityUnits);
+    expect(c.meter.get('dynamodb', 'GetItem')?.writeCapacityUnits).toBe(0);
+  });
+
+  it("leaves a caller's own ReturnConsumedCapacity setting alone", async () => {
+    c.meter.reset();
+    const TableName = `meter-none-${Date.now()}`;
+    await c.dynamodb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    const put = await c.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } }, ReturnConsumedCapacity: 'NONE' }));
+    expect(put.ConsumedCapacity).toBeUndefined();
+    expect(c.meter.get('dynamodb', 'PutItem')).toMatchObject({ calls: 1, writeCapacityUnits: 0 });
+  });
+
+  it('meters several clients into one shared meter, and keeps separate meters apart', async () => {
+    const shared = new Meter();
+    const a = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints }, shared);
+    const b = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints }, shared);
+    const other = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    try {
+      const { TopicArn } = await a.sns.send(new CreateTopicCommand({ Name: `meter-${Date.now()}` }));
+      await a.sns.send(new PublishCommand({ TopicArn, Message: '1' }));
+      await b.sns.send(new PublishCommand({ TopicArn, Message: '2' }));
+      await other.sns.send(new PublishCommand({ TopicArn, Message: '3' }));
+      expect(shared.get('sns', 'Publish')?.calls).toBe(2);
+      expect(other.meter.get('sns', 'Publish')?.calls).toBe(1);
+      expect(shared.snapshot().map((s) => `${s.service}.${s.operation}`)).toEqual(['sns.CreateTopic', 'sns.Publish']);
+    } finally {
+      a.destroy();
+      b.destroy();
+      other.destroy();
+    }
+  });
+});
