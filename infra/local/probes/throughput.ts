@@ -78,29 +78,29 @@ export async function probeCeilings(base: AwsClients, concurrency: number, ops: 
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       }),
     );
+    const primitives: [string, Op][] = [
+      [
+        'SQS send+receive+delete',
+        async (c, i) => {
+          await c.sqs.send(new SendMessageCommand({ QueueUrl: q, MessageBody: `m${i}` }));
+          const r = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl: q, MaxNumberOfMessages: 1 }));
+          const m = r.Messages?.[0];
+          if (m) await c.sqs.send(new DeleteMessageCommand({ QueueUrl: q, ReceiptHandle: m.ReceiptHandle! }));
+        },
+      ],
+      ['SNS publish (1 SQS subscriber)', (c, i) => c.sns.send(new PublishCommand({ TopicArn: topic, Message: `p${i}` }))],
+      [
+        'SFN StartExecution (Pass-only)',
+        (c, i) => c.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, name: `e${i}-${uniqueName('x')}`, input: '{}' })),
+      ],
+      ['DynamoDB PutItem', (c, i) => c.dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${i}` } } }))],
+    ];
     const results: Ceiling[] = [];
+    for (const [name, op] of primitives) results.push(await measure(name, pool, ops, op));
+    // All four at once is what a running variant does; it is where one emulator
+    // process per service group pays off on more than one core.
     results.push(
-      await measure('SQS send+receive+delete', pool, ops, async (c, i) => {
-        await c.sqs.send(new SendMessageCommand({ QueueUrl: q, MessageBody: `m${i}` }));
-        const r = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl: q, MaxNumberOfMessages: 1 }));
-        const m = r.Messages?.[0];
-        if (m) await c.sqs.send(new DeleteMessageCommand({ QueueUrl: q, ReceiptHandle: m.ReceiptHandle! }));
-      }),
-    );
-    results.push(
-      await measure('SNS publish (1 SQS subscriber)', pool, ops, (c, i) =>
-        c.sns.send(new PublishCommand({ TopicArn: topic, Message: `p${i}` })),
-      ),
-    );
-    results.push(
-      await measure('SFN StartExecution (Pass-only)', pool, ops, (c, i) =>
-        c.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, name: `e${i}-${uniqueName('x')}`, input: '{}' })),
-      ),
-    );
-    results.push(
-      await measure('DynamoDB PutItem', pool, ops, (c, i) =>
-        c.dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${i}` } } })),
-      ),
+      await measure('mixed: all four interleaved', pool, ops, (c, i) => primitives[i % primitives.length]![1](c, i + ops)),
     );
     return results;
   } finally {
