@@ -1,6 +1,6 @@
 import type { ServiceName } from '../../shared/aws/clients.ts';
 import { venvBin, logFile } from './paths.ts';
-import { assertPortFree, isRunning, startDetached, stopProcess, waitFor } from './processes.ts';
+import { assertPortFree, isRunning, startDetached, waitFor } from './processes.ts';
 import type { MotoProcess } from './state.ts';
 import { PINNED } from './versions.ts';
 
@@ -87,10 +87,6 @@ export async function startMoto(
 
 export async function motoHealthy(p: MotoProcess): Promise<boolean> {
   return isRunning(p.pid) && (await answers(p.port).catch(() => false));
-}
-
-export async function stopMoto(processes: MotoProcess[]): Promise<void> {
-  await Promise.all(processes.map((p) => stopProcess(p)));
 }
 
 export function motoEndpoints(processes: MotoProcess[]): Record<ServiceName, string> {

@@ -16,13 +16,13 @@ export interface StartedProcess {
  * that `local up` can return while the server keeps running, and so that `down`
  * can signal the whole group and leave no child behind.
  */
-export function startDetached(command: string[], log: string, env: NodeJS.ProcessEnv = process.env): StartedProcess {
+export function startDetached(command: string[], log: string, env: NodeJS.ProcessEnv = process.env, cwd?: string): StartedProcess {
   const [file, ...args] = command;
   if (!file) throw new Error('empty command');
   fs.mkdirSync(path.dirname(log), { recursive: true });
   const out = fs.openSync(log, 'w');
   try {
-    const child = spawn(file, args, { detached: true, stdio: ['ignore', out, out], env });
+    const child = spawn(file, args, { detached: true, stdio: ['ignore', out, out], env, ...(cwd ? { cwd } : {}) });
     if (child.pid === undefined) throw new UserError(`Could not start ${file}`);
     child.unref();
     return { pid: child.pid, command, log };

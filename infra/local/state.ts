@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { runDir, stateFile } from './paths.ts';
+import { journalFile, runDir, stateFile } from './paths.ts';
 
 const processSchema = z.object({
   pid: z.number().int().positive(),
@@ -34,6 +34,26 @@ export const substrateStateSchema = z.object({
   }),
 });
 
+export type JournalEntry = z.infer<typeof processSchema>;
+
+export function readJournal(instance: string): JournalEntry[] {
+  const file = journalFile(instance);
+  if (!fs.existsSync(file)) return [];
+  return z.array(processSchema).parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
+export function appendJournal(instance: string, entry: JournalEntry): void {
+  fs.mkdirSync(runDir(), { recursive: true });
+  const file = journalFile(instance);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify([...readJournal(instance), entry], null, 2));
+  fs.renameSync(tmp, file);
+}
+
+export function removeJournal(instance: string): void {
+  fs.rmSync(journalFile(instance), { force: true });
+}
+
 export type SubstrateState = z.infer<typeof substrateStateSchema>;
 export type MotoProcess = z.infer<typeof motoProcessSchema>;
 
@@ -62,6 +82,6 @@ export function listInstances(): string[] {
   if (!fs.existsSync(runDir())) return [];
   return fs
     .readdirSync(runDir())
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.pids.json'))
     .map((f) => path.basename(f, '.json'));
 }

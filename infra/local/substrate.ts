@@ -5,12 +5,21 @@ import {
   motoHealthy,
   motoPlan,
   startMoto,
-  stopMoto,
   type MotoLayout,
 } from './moto.ts';
 import { isOurs, isRunning, listeningSockets, stopProcess, type ListeningSocket, type StartedProcess } from './processes.ts';
-import { readState, removeState, writeState, type MotoProcess, type SubstrateState } from './state.ts';
-import { checkTemporalPorts, startTemporal, stopTemporal, temporalAnswers, waitForTemporal } from './temporal.ts';
+import {
+  appendJournal,
+  readJournal,
+  readState,
+  removeJournal,
+  removeState,
+  writeState,
+  type MotoProcess,
+  type SubstrateState,
+} from './state.ts';
+import { startWatchdog } from './watchdog-start.ts';
+import { checkTemporalPorts, startTemporal, temporalAnswers, waitForTemporal } from './temporal.ts';
 import { PINNED } from './versions.ts';
 import { UserError } from '../../shared/errors.ts';
 
@@ -21,6 +30,11 @@ export interface UpOptions {
   temporalPort: number;
   ui: boolean;
   uiPort: number;
+  /**
+   * Stop the substrate when this process exits, however it exits (the test run
+   * uses this: a killed vitest must not leave engines behind).
+   */
+  ownerPid?: number;
   log?: (line: string) => void;
 }
 
@@ -50,10 +64,9 @@ function allProcesses(state: SubstrateState): StartedProcess[] {
 export async function up(opts: UpOptions): Promise<UpResult> {
   const log = opts.log ?? (() => {});
   const existing = readState(opts.instance);
-  if (existing) {
-    const h = await health(existing);
-    if (h.healthy) return { state: existing, alreadyRunning: true, installed: false };
-    log(`Instance '${opts.instance}' has a stale state file; stopping what is left of it.`);
+  if (existing && (await health(existing)).healthy) return { state: existing, alreadyRunning: true, installed: false };
+  if (existing || readJournal(opts.instance).length) {
+    log(`Instance '${opts.instance}' was left half-started or half-stopped; stopping what is left of it.`);
     await down(opts.instance);
   }
 
@@ -67,9 +80,14 @@ export async function up(opts: UpOptions): Promise<UpResult> {
   }
 
   const started: StartedProcess[] = [];
+  const record = (p: StartedProcess) => {
+    started.push(p);
+    appendJournal(opts.instance, { pid: p.pid, command: p.command, log: p.log });
+  };
   const cleanup = async () => {
     await Promise.allSettled(started.map((p) => stopProcess(p)));
     removeState(opts.instance);
+    removeJournal(opts.instance);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -77,12 +95,13 @@ export async function up(opts: UpOptions): Promise<UpResult> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    if (opts.ownerPid !== undefined) record(startWatchdog(opts.instance, opts.ownerPid));
     const temporalAddress = `127.0.0.1:${opts.temporalPort}`;
     log(`Starting Temporal dev server ${PINNED.temporalBin} on ${temporalAddress}`);
     const temporal = startTemporal({ port: opts.temporalPort, ui: opts.ui, uiPort: opts.uiPort }, opts.instance);
-    started.push(temporal);
+    record(temporal);
     log(`Starting moto ${PINNED.moto} (${opts.motoLayout}) on 127.0.0.1:${plan.map((p) => p.port).join(',')}`);
-    const moto: MotoProcess[] = await startMoto(plan, opts.instance, (p) => started.push(p));
+    const moto: MotoProcess[] = await startMoto(plan, opts.instance, record);
     await waitForTemporal(temporal, temporalAddress);
     const state: SubstrateState = {
       schemaVersion: 1,
@@ -115,17 +134,24 @@ export interface DownResult {
   stopped: number[];
 }
 
-/** Stops exactly the recorded pids (never by name) and checks each is gone. */
-export async function down(instance: string): Promise<DownResult> {
+/**
+ * Stops exactly the recorded pids (never by name) and checks each is gone. The
+ * journal covers an `up` that was killed before it wrote the state file.
+ * `exceptPid` lets the watchdog stop the substrate without stopping itself.
+ */
+export async function down(instance: string, exceptPid?: number): Promise<DownResult> {
   const state = readState(instance);
-  if (!state) return { wasRunning: false, stopped: [] };
-  const procs = allProcesses(state);
+  const journal = readJournal(instance);
+  if (!state && journal.length === 0) return { wasRunning: false, stopped: [] };
+  const byPid = new Map<number, StartedProcess>();
+  for (const p of [...journal, ...(state ? allProcesses(state) : [])]) if (p.pid !== exceptPid) byPid.set(p.pid, p);
+  const procs = [...byPid.values()];
   const ours = procs.filter((p) => isOurs(p));
-  await stopMoto(state.moto.processes);
-  await stopTemporal(state.temporal);
+  await Promise.all(procs.map((p) => stopProcess(p, p.command.includes('start-dev') ? 10_000 : 5000)));
   const survivors = procs.filter((p) => isRunning(p.pid) && isOurs(p));
   if (survivors.length) throw new Error(`These processes survived 'down': ${survivors.map((p) => p.pid).join(', ')}`);
   removeState(instance);
+  removeJournal(instance);
   return { wasRunning: true, stopped: ours.map((p) => p.pid) };
 }
 

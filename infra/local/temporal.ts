@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { venvBin, logFile } from './paths.ts';
-import { assertPortFree, isRunning, startDetached, stopProcess, waitFor, type StartedProcess } from './processes.ts';
+import { assertPortFree, isRunning, startDetached, waitFor, type StartedProcess } from './processes.ts';
 
 export interface TemporalOptions {
   port: number;
@@ -61,8 +61,4 @@ export async function waitForTemporal(p: StartedProcess, address: string): Promi
     alive: () => isRunning(p.pid),
     log: p.log,
   });
-}
-
-export async function stopTemporal(p: StartedProcess): Promise<void> {
-  await stopProcess(p, 10_000);
 }

@@ -1,4 +1,4 @@
-import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -88,7 +88,7 @@ export async function probeCeilings(base: AwsClients, concurrency: number, ops: 
           if (m) await c.sqs.send(new DeleteMessageCommand({ QueueUrl: q, ReceiptHandle: m.ReceiptHandle! }));
         },
       ],
-      ['SNS publish (1 SQS subscriber)', (c, i) => c.sns.send(new PublishCommand({ TopicArn: topic, Message: `p${i}` }))],
+      ['SNS publish (1 SQS subscriber, undrained)', (c, i) => c.sns.send(new PublishCommand({ TopicArn: topic, Message: `p${i}` }))],
       [
         'SFN StartExecution (Pass-only)',
         (c, i) => c.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, name: `e${i}-${uniqueName('x')}`, input: '{}' })),
@@ -97,6 +97,9 @@ export async function probeCeilings(base: AwsClients, concurrency: number, ops: 
     ];
     const results: Ceiling[] = [];
     for (const [name, op] of primitives) results.push(await measure(name, pool, ops, op));
+    // moto scans a whole queue on every send, so a deep sink would make the mixed
+    // run measure queue depth rather than concurrency.
+    await base.sqs.send(new PurgeQueueCommand({ QueueUrl: sink }));
     // All four at once is what a running variant does; it is where one emulator
     // process per service group pays off on more than one core.
     results.push(

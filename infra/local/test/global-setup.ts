@@ -26,6 +26,7 @@ export default async function setup(project: TestProject) {
     temporalPort: await freePort(),
     ui: false,
     uiPort: 0,
+    ownerPid: process.pid,
     log: (l) => console.error(`[substrate] ${l}`),
   });
   project.provide('substrate', state);

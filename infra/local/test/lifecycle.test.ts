@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { collect, runCli, startCli, waitForOutput } from './cli-run.ts';
 import { findProcesses, freePort, freePortRun, isRunning, listeningSockets } from '../processes.ts';
-import { stateFile, venvBin } from '../paths.ts';
+import { journalFile, stateFile, venvBin } from '../paths.ts';
+import { up } from '../substrate.ts';
 import { substrateStateSchema, type SubstrateState } from '../state.ts';
 
 const pidsOf = (s: SubstrateState) => [...s.moto.processes.map((p) => p.pid), s.temporal.pid];
@@ -136,6 +138,40 @@ print(url, ddb.list_tables()['TableNames'])`],
     expect(r.code).toBe(130);
     expect(enginesOn(motoPort, temporalPort)).toEqual([]);
     expect(fs.existsSync(stateFile(instance))).toBe(false);
+  });
+
+  it('cleans up after an up that was killed outright (SIGKILL) mid-start, from its journal', async () => {
+    const instance = 'killed';
+    used.push(instance);
+    const motoPort = await freePortRun(3);
+    const temporalPort = await freePort();
+    const child = startCli(['local', 'up', '--instance', instance, '--moto-port', String(motoPort), '--temporal-port', String(temporalPort)]);
+    const done = collect(child);
+    await waitForOutput(child, /Starting moto/);
+    child.kill('SIGKILL');
+    await done;
+    expect(enginesOn(motoPort, temporalPort).length).toBeGreaterThan(0);
+    const r = await runCli(['local', 'down', '--instance', instance]);
+    expect(r.code).toBe(0);
+    expect(enginesOn(motoPort, temporalPort)).toEqual([]);
+    expect(fs.existsSync(journalFile(instance))).toBe(false);
+  });
+
+  it('stops a substrate whose owner process dies, via the watchdog', async () => {
+    const instance = 'owned';
+    used.push(instance);
+    const owner = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const motoPort = await freePortRun(3);
+    const temporalPort = await freePort();
+    const { state } = await up({ instance, motoPort, motoLayout: 'split', temporalPort, ui: false, uiPort: 0, ownerPid: owner.pid! });
+    expect(pidsOf(state).every(isRunning)).toBe(true);
+    owner.kill('SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while (enginesOn(motoPort, temporalPort).length && Date.now() < deadline) await sleep(200);
+    expect(enginesOn(motoPort, temporalPort)).toEqual([]);
+    while (fs.existsSync(journalFile(instance)) && Date.now() < deadline) await sleep(100);
+    expect(fs.existsSync(stateFile(instance))).toBe(false);
+    expect(fs.existsSync(journalFile(instance))).toBe(false);
   });
 
   it('keeps the shared test substrate bound to loopback', () => {
