@@ -16,7 +16,7 @@ interface UpFlags {
   ui: boolean;
   uiPort?: number;
   json: boolean;
-  foreground: boolean;
+  foreground?: boolean;
 }
 
 const instanceOption = () =>
@@ -26,6 +26,28 @@ const instanceOption = () =>
       if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(v)) throw new InvalidArgumentError('use 1-32 lowercase letters, digits or dashes.');
       return v;
     });
+
+/** The flags that say where the engines listen; shared by every command that may start them. */
+function addSubstrateOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--moto-port <port>', 'first moto port (split layout uses port, port+1, port+2)').default(DEFAULTS.motoPort).argParser(intOption(1, 65533)))
+    .addOption(new Option('--moto-layout <layout>', 'one moto process per service group, or one for all').choices(['split', 'single']).default(DEFAULTS.motoLayout))
+    .addOption(new Option('--temporal-port <port>', 'Temporal frontend gRPC port').default(DEFAULTS.temporalPort).argParser(intOption(1, 65535)))
+    .option('--ui', 'also serve the Temporal Web UI', false)
+    .addOption(new Option('--ui-port <port>', 'Temporal Web UI port (default: temporal port + 1000)').argParser(intOption(1, 65535)));
+}
+
+function upOptions(flags: UpFlags): UpOptions {
+  return {
+    instance: flags.instance,
+    motoPort: flags.motoPort,
+    motoLayout: flags.motoLayout,
+    temporalPort: flags.temporalPort,
+    ui: flags.ui,
+    uiPort: flags.uiPort ?? flags.temporalPort + 1000,
+    log: (l) => console.error(l),
+  };
+}
 
 function describe(state: SubstrateState): string {
   const e = state.moto.endpoints;
@@ -54,28 +76,16 @@ export function registerLocalCommands(program: Command): void {
       console.log(r.installed ? `Installed into ${r.venv}` : `Already installed in ${r.venv}; nothing to do`);
     });
 
-  local
-    .command('up')
-    .description('start moto and the Temporal dev server on 127.0.0.1 and wait until both answer')
-    .addOption(instanceOption())
-    .addOption(new Option('--moto-port <port>', 'first moto port (split layout uses port, port+1, port+2)').default(DEFAULTS.motoPort).argParser(intOption(1, 65533)))
-    .addOption(new Option('--moto-layout <layout>', 'one moto process per service group, or one for all').choices(['split', 'single']).default(DEFAULTS.motoLayout))
-    .addOption(new Option('--temporal-port <port>', 'Temporal frontend gRPC port').default(DEFAULTS.temporalPort).argParser(intOption(1, 65535)))
-    .option('--ui', 'also serve the Temporal Web UI', false)
-    .addOption(new Option('--ui-port <port>', 'Temporal Web UI port (default: temporal port + 1000)').argParser(intOption(1, 65535)))
+  addSubstrateOptions(
+    local
+      .command('up')
+      .description('start moto and the Temporal dev server on 127.0.0.1 and wait until both answer')
+      .addOption(instanceOption()),
+  )
     .option('--json', 'print the substrate state as JSON', false)
     .option('--foreground', 'stay attached; Ctrl-C stops everything that was started', false)
     .action(async (flags: UpFlags) => {
-      const opts: UpOptions = {
-        instance: flags.instance,
-        motoPort: flags.motoPort,
-        motoLayout: flags.motoLayout,
-        temporalPort: flags.temporalPort,
-        ui: flags.ui,
-        uiPort: flags.uiPort ?? flags.temporalPort + 1000,
-        log: (l) => console.error(l),
-      };
-      const r = await up(opts);
+      const r = await up(upOptions(flags));
       if (flags.json) console.log(JSON.stringify(r.state, null, 2));
       else {
         if (r.alreadyRunning) console.log(`Already running; nothing started.`);
@@ -150,17 +160,19 @@ export function registerLocalCommands(program: Command): void {
       if (!h.healthy) process.exitCode = 1;
     });
 
-  local
-    .command('smoke')
-    .description('start the substrate if needed, drive every primitive the variants use through the real SDKs, report counts and rates')
-    .addOption(instanceOption())
+  addSubstrateOptions(
+    local
+      .command('smoke')
+      .description('start the substrate if needed, drive every primitive the variants use through the real SDKs, report counts and rates')
+      .addOption(instanceOption()),
+  )
     .option('--keep', 'leave a substrate this command started running', false)
     .option('--json', 'print the report as JSON', false)
     .addOption(new Option('--concurrency <n>', 'concurrent clients in the throughput probe').default(10).argParser(intOption(1, 200)))
     .addOption(new Option('--ops <n>', 'operations per throughput probe').default(300).argParser(intOption(10, 100_000)))
-    .action(async (flags: { instance: string; keep: boolean; json: boolean; concurrency: number; ops: number }) => {
+    .action(async (flags: UpFlags & { keep: boolean; concurrency: number; ops: number }) => {
       const before = readState(flags.instance);
-      const r = await up({ ...DEFAULTS, instance: flags.instance, ui: false, uiPort: DEFAULTS.temporalPort + 1000, log: (l: string) => console.error(l) });
+      const r = await up(upOptions(flags));
       try {
         const report = await runSmoke(r.state, { concurrency: flags.concurrency, ops: flags.ops, log: (l: string) => console.error(l) });
         console.log(flags.json ? JSON.stringify(report, null, 2) : report.text);

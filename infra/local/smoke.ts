@@ -95,7 +95,7 @@ export async function runSmoke(
       `Substrate smoke on '${state.instance}' (moto ${state.moto.version} ${state.moto.processes.length} process(es), Temporal CLI ${state.temporal.version})`,
       ...checks.map((c) => `  [${c.ok ? 'ok  ' : 'FAIL'}] ${c.primitive}\n         ${c.detail}`),
       `Emulator throughput ceilings (LOCAL EMULATOR numbers, ${opts.concurrency} concurrent clients):`,
-      ...ceilings.map((c) => `  ${c.operation.padEnd(34)} ${String(c.opsPerSecond).padStart(8)} ops/s  (${c.ops} ops, ${c.errors} errors${c.firstError ? `: ${c.firstError}` : ''})`),
+      ...ceilings.map((c) => `  ${c.operation.padEnd(44)} ${String(c.opsPerSecond).padStart(8)} ops/s  (${c.ops} ops, ${c.errors} errors${c.firstError ? `: ${c.firstError}` : ''})`),
       `Metered API calls: ${meter.totalCalls()} (${meter.snapshot().map((m) => `${m.service}.${m.operation}=${m.calls}`).join(', ')})`,
       ok ? 'SMOKE OK' : 'SMOKE FAILED',
     ].join('\n');
