@@ -1,4 +1,6 @@
 import type { ServiceName } from '../../shared/aws/clients.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { venvBin, logFile } from './paths.ts';
 import { assertPortFree, isRunning, startDetached, waitFor } from './processes.ts';
 import type { MotoProcess } from './state.ts';
@@ -22,6 +24,9 @@ export function motoPlan(layout: MotoLayout, basePort: number): MotoPlanEntry[] 
     { name: 'moto-dynamodb', services: ['dynamodb'], port: basePort + 2 },
   ];
 }
+
+/** moto's own server entry point, with the project's SQS thread-safety patch applied first. */
+const LAUNCHER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'moto_server.py');
 
 export const motoUrl = (port: number): string => `http://127.0.0.1:${port}`;
 
@@ -69,7 +74,11 @@ export async function startMoto(
     // localhost:$MOTO_PORT; pointing that at the messaging process keeps the
     // callback queue where the workers poll it.
     const env = { ...process.env, MOTO_PORT: String(messaging?.port ?? entry.port) };
-    const proc = startDetached([venvBin('moto_server'), '-H', '127.0.0.1', '-p', String(entry.port)], log, env);
+    const proc = startDetached(
+      [venvBin('python'), LAUNCHER, `--expect-moto=${PINNED.moto}`, '-H', '127.0.0.1', '-p', String(entry.port)],
+      log,
+      env,
+    );
     const p: MotoProcess = { ...proc, name: entry.name, port: entry.port, services: entry.services };
     started.push(p);
     onStarted(p);

@@ -24,7 +24,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
   });
 }
 
-export function collect(child: ChildProcess, timeoutMs = 120_000): Promise<CliResult> {
+export function collect(child: ChildProcess, timeoutMs = 45_000): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -42,7 +42,7 @@ export function collect(child: ChildProcess, timeoutMs = 120_000): Promise<CliRe
 }
 
 /** Resolves once the child's stderr has printed `pattern`. */
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 45_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`never printed ${pattern}: ${seen}`)), timeoutMs);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
 import { Meter } from '../../../shared/aws/metering.ts';
 import { probeCeilings } from '../probes/throughput.ts';
@@ -26,6 +27,42 @@ describe('concurrency smoke', () => {
     expect(meter.get('sqs', 'SendMessage')?.calls).toBe(each);
     expect(meter.get('sqs', 'ReceiveMessage')?.calls).toBe(each);
     expect(meter.snapshot().every((m) => m.errors === 0)).toBe(true);
+  });
+
+  it('delivers each message to exactly one of several concurrent receivers on one queue', async () => {
+    const { QueueUrl } = await base.sqs.send(new CreateQueueCommand({ QueueName: `one-queue-${Date.now()}` }));
+    const receivers = Array.from({ length: 6 }, () => createAwsClients(base.target));
+    const seen = new Map<string, number>();
+    const total = 240;
+    let sent = 0;
+    let errors = 0;
+    try {
+      await Promise.all(
+        receivers.map(async (c) => {
+          while (sent < total || [...seen.values()].reduce((a, b) => a + b, 0) < total) {
+            try {
+              if (sent < total) {
+                sent++;
+                await c.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'm' }));
+              }
+              const r = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
+              for (const m of r.Messages ?? []) {
+                seen.set(m.MessageId!, (seen.get(m.MessageId!) ?? 0) + 1);
+                await c.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle! }));
+              }
+            } catch {
+              errors++;
+              if (errors > 20) return;
+            }
+          }
+        }),
+      );
+    } finally {
+      for (const c of receivers) c.destroy();
+    }
+    expect(errors).toBe(0);
+    expect(seen.size).toBe(total);
+    expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
   });
 
   it('left no server-side exception in any emulator log', () => {
