@@ -1,4 +1,4 @@
-"""Starts moto's server with two thread-safety fixes to its SQS model.
+"""Starts moto's server with fixes for the races and gaps a benchmark hits.
 
 moto's server runs each request in its own thread, but its SQS queue keeps
 in-flight messages in a plain set with no lock. Under concurrent receive and
@@ -11,9 +11,21 @@ moto 5.2.5 on this project's machine):
 2. the same message handed to two concurrent receivers within its visibility
    timeout.
 
-A benchmark needs neither, so the substrate fixes them here rather than slowing
-the variants down: the in-flight set iterates over an atomic snapshot, and
-receives on one queue are serialised (sends, deletes and other queues are not).
+Step Functions, under concurrent StartExecution and SendTaskSuccess/Failure:
+
+3. ``AttributeError: 'NoneType' object has no attribute ...`` (HTTP 500) when a
+   token lookup or ListExecutions walks an execution that StartExecution has
+   listed but not yet started (seen on 65 of 222 SendTaskSuccess calls);
+4. a Retry of a ``.waitForTaskToken`` task reuses the first attempt's token, so
+   the retry picks up the previous attempt's answer at once (AWS issues a new
+   token per attempt);
+5. SendTaskFailure drops ``cause``.
+
+A benchmark needs none of these, so the substrate fixes them here rather than
+slowing the variants down: the in-flight set iterates over an atomic snapshot,
+receives on one queue are serialised (sends, deletes and other queues are not),
+executions that have not started are not yet visible to lookups, each callback
+attempt gets a fresh token, and ``cause`` is passed through.
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
@@ -65,6 +77,50 @@ def _receive_message(self, queue_name, *args, **kwargs):
 
 
 sqs_models.SQSBackend.receive_message = _receive_message
+
+from moto.stepfunctions.parser import models as sfn_models  # noqa: E402
+from moto.stepfunctions import responses as sfn_responses  # noqa: E402
+from moto.core.responses import EmptyResult  # noqa: E402
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (  # noqa: E402
+    state_task_service_callback as callback_models,
+)
+
+_original_get_executions = sfn_models.StepFunctionsParserBackend._get_executions
+
+
+def _started(execution) -> bool:
+    worker = getattr(execution, "exec_worker", None)
+    return worker is not None and worker.env is not None and execution.exec_status is not None
+
+
+def _get_started_executions(self, *args, **kwargs):
+    return [e for e in _original_get_executions(self, *args, **kwargs) if _started(e)]
+
+
+sfn_models.StepFunctionsParserBackend._get_executions = _get_started_executions
+
+_Callback = callback_models.StateTaskServiceCallback
+_original_eval_execution = _Callback._eval_execution
+
+
+def _eval_execution_with_fresh_token(self, env):
+    if self._is_integration_pattern() and callback_models.ResourceCondition.WaitForTaskToken in self._supported_integration_patterns:
+        token = env.states.context_object.update_task_token()
+        env.callback_pool_manager.add(token)
+    return _original_eval_execution(self, env)
+
+
+_Callback._eval_execution = _eval_execution_with_fresh_token
+
+
+def _send_task_failure(self):
+    self.stepfunction_backend.send_task_failure(
+        self._get_param("taskToken"), error=self._get_param("error"), cause=self._get_param("cause")
+    )
+    return EmptyResult()
+
+
+sfn_responses.StepFunctionResponse.send_task_failure = _send_task_failure
 
 from moto.server import main  # noqa: E402  (after the patch, on purpose)
 

@@ -51,6 +51,8 @@ export interface ExecutionOutcome {
   eventTypes: string[];
   /** States entered, in order, from the execution history. */
   statesEntered: string[];
+  /** Every TaskFailed event's error and cause, in order. */
+  taskFailures: { error?: string; cause?: string }[];
 }
 
 export interface StepFunctionsResult {
@@ -77,6 +79,9 @@ export async function waitForExecution(clients: AwsClients, executionArn: string
         ...(d.error ? { error: d.error } : {}),
         eventTypes: events.map((e) => e.type ?? ''),
         statesEntered: events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name ?? ''),
+        taskFailures: events
+          .filter((e) => e.type === 'TaskFailed')
+          .map((e) => ({ error: e.taskFailedEventDetails?.error, cause: e.taskFailedEventDetails?.cause })),
       };
     }
     if (Date.now() > deadline) throw new Error(`execution ${executionArn} still ${d.status} after ${timeoutMs} ms`);

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateStateMachineCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
+import { CALLBACK_RESOURCE, waitForExecution } from '../probes/stepfunctions.ts';
 import { Meter } from '../../../shared/aws/metering.ts';
 import { probeCeilings } from '../probes/throughput.ts';
 
@@ -63,6 +65,57 @@ describe('concurrency smoke', () => {
     expect(errors).toBe(0);
     expect(seen.size).toBe(total);
     expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+  });
+
+  it('completes callback tasks while other executions start concurrently (no half-started execution in token lookups)', async () => {
+    const role = 'arn:aws:iam::123456789012:role/sagabench-local';
+    const tag = Date.now();
+    const { QueueUrl } = await base.sqs.send(new CreateQueueCommand({ QueueName: `tokens-${tag}` }));
+    const pass = await base.sfn.send(
+      new CreateStateMachineCommand({ name: `pass-${tag}`, roleArn: role, definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) }),
+    );
+    const token = await base.sfn.send(
+      new CreateStateMachineCommand({
+        name: `token-${tag}`,
+        roleArn: role,
+        definition: JSON.stringify({
+          StartAt: 'T',
+          States: { T: { Type: 'Task', Resource: CALLBACK_RESOURCE, Parameters: { QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } }, End: true } },
+        }),
+      }),
+    );
+    const starters = Array.from({ length: 4 }, () => createAwsClients(base.target));
+    const worker = createAwsClients(base.target);
+    const n = 25;
+    let answered = 0;
+    let stop = false;
+    try {
+      const passLoad = Promise.all(
+        starters.map(async (c, k) => {
+          for (let i = 0; !stop; i++) await c.sfn.send(new StartExecutionCommand({ stateMachineArn: pass.stateMachineArn, name: `p-${k}-${i}` }));
+        }),
+      );
+      const arns: string[] = [];
+      for (let i = 0; i < n; i++) {
+        arns.push((await base.sfn.send(new StartExecutionCommand({ stateMachineArn: token.stateMachineArn, name: `t-${i}` }))).executionArn!);
+      }
+      while (answered < n) {
+        const r = await worker.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        for (const m of r.Messages ?? []) {
+          await worker.sfn.send(new SendTaskSuccessCommand({ taskToken: (JSON.parse(m.Body!) as { token: string }).token, output: '{}' }));
+          await worker.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle! }));
+          answered++;
+        }
+      }
+      stop = true;
+      await passLoad;
+      const outcomes = await Promise.all(arns.map((a) => waitForExecution(base, a)));
+      expect(outcomes.map((o) => o.status)).toEqual(Array(n).fill('SUCCEEDED'));
+      expect(worker.meter.get('sfn', 'SendTaskSuccess')).toMatchObject({ calls: n, errors: 0 });
+    } finally {
+      stop = true;
+      for (const c of [...starters, worker]) c.destroy();
+    }
   });
 
   it('left no server-side exception in any emulator log', () => {
