@@ -74,8 +74,10 @@ export async function startMoto(
     // localhost:$MOTO_PORT; pointing that at the messaging process keeps the
     // callback queue where the workers poll it.
     const env = { ...process.env, MOTO_PORT: String(messaging?.port ?? entry.port) };
+    // SAGABENCH_MOTO_UNPATCHED=1 runs plain moto, to show what the launcher's patch fixes.
+    const server = process.env.SAGABENCH_MOTO_UNPATCHED === '1' ? [venvBin('moto_server')] : [venvBin('python'), LAUNCHER, `--expect-moto=${PINNED.moto}`];
     const proc = startDetached(
-      [venvBin('python'), LAUNCHER, `--expect-moto=${PINNED.moto}`, '-H', '127.0.0.1', '-p', String(entry.port)],
+      [...server, '-H', '127.0.0.1', '-p', String(entry.port)],
       log,
       env,
     );
