@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException, CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
-import { uniqueName } from './names.ts';
+import { createPkTable, uniqueName } from './names.ts';
 
 export interface DynamoResult {
   firstWriteAccepted: boolean;
@@ -12,14 +12,7 @@ export interface DynamoResult {
 /** The idempotency primitive the services build on: a conditional put refuses a second write of the same key. */
 export async function probeDynamo(clients: AwsClients): Promise<DynamoResult> {
   const table = uniqueName('probe-orders');
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }),
-  );
+  await createPkTable(clients, table);
   const put = (value: string) =>
     clients.dynamodb.send(
       new PutItemCommand({

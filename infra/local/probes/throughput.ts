@@ -1,10 +1,10 @@
 import { CreateQueueCommand, DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
 import { Meter } from '../../../shared/aws/metering.ts';
-import { queueArn, uniqueName } from './names.ts';
+import { createPkTable, queueArn, uniqueName } from './names.ts';
 
 export interface Ceiling {
   operation: string;
@@ -70,14 +70,7 @@ export async function probeCeilings(base: AwsClients, concurrency: number, ops: 
       )
     ).stateMachineArn!;
     const table = uniqueName('ceiling');
-    await base.dynamodb.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    await createPkTable(base, table);
     const primitives: [string, Op][] = [
       [
         'SQS send+receive+delete',

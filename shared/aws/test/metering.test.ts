@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { CreateTableCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, type AwsClients } from '../clients.ts';
 import { BILLING_CHUNK_BYTES, Meter, billingChunks } from '../metering.ts';
+import { createPkTable } from '../../../infra/local/probes/names.ts';
 
 describe('billingChunks', () => {
   it('bills at least one request and one more per started 64 KB', () => {
@@ -53,14 +54,7 @@ describe('metering middleware against the local engines', () => {
   it('records the DynamoDB capacity the service reports, as read or write units', async () => {
     c.meter.reset();
     const TableName = `meter-${Date.now()}`;
-    await c.dynamodb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    await createPkTable(c, TableName);
     const put = await c.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, n: { N: '1' } } }));
     await c.dynamodb.send(
       new UpdateItemCommand({ TableName, Key: { pk: { S: 'a' } }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': { N: '1' } } }),
@@ -76,14 +70,7 @@ describe('metering middleware against the local engines', () => {
   it("leaves a caller's own ReturnConsumedCapacity setting alone", async () => {
     c.meter.reset();
     const TableName = `meter-none-${Date.now()}`;
-    await c.dynamodb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    await createPkTable(c, TableName);
     const put = await c.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } }, ReturnConsumedCapacity: 'NONE' }));
     expect(put.ConsumedCapacity).toBeUndefined();
     expect(c.meter.get('dynamodb', 'PutItem')).toMatchObject({ calls: 1, writeCapacityUnits: 0 });
