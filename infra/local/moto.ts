@@ -2,7 +2,7 @@ import type { ServiceName } from '../../shared/aws/clients.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { venvBin, logFile } from './paths.ts';
-import { assertPortFree, isRunning, startDetached, waitFor } from './processes.ts';
+import { assertPortFree, isRunning, startDetached, waitFor, type Announce } from './processes.ts';
 import type { MotoProcess } from './state.ts';
 import { PINNED } from './versions.ts';
 
@@ -65,6 +65,7 @@ export async function startMoto(
   plan: MotoPlanEntry[],
   instance: string,
   onStarted: (p: MotoProcess) => void,
+  announce?: Announce,
 ): Promise<MotoProcess[]> {
   const messaging = plan.find((e) => e.services.includes('sqs'));
   const started: MotoProcess[] = [];
@@ -79,7 +80,7 @@ export async function startMoto(
     const proc = startDetached(
       [...server, '-H', '127.0.0.1', '-p', String(entry.port)],
       log,
-      env,
+      { env, ...(announce ? { announce } : {}) },
     );
     const p: MotoProcess = { ...proc, name: entry.name, port: entry.port, services: entry.services };
     started.push(p);

@@ -16,8 +16,21 @@ export interface StartedProcess {
  * that `local up` can return while the server keeps running, and so that `down`
  * can signal the whole group and leave no child behind.
  */
-export function startDetached(command: string[], log: string, env: NodeJS.ProcessEnv = process.env, cwd?: string): StartedProcess {
+/**
+ * Called with pid 0 just before the spawn, so a record exists even if the caller
+ * is killed between spawn and learning the pid; `down` then finds the process by
+ * its exact command line.
+ */
+export type Announce = (p: StartedProcess) => void;
+
+export function startDetached(
+  command: string[],
+  log: string,
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; announce?: Announce } = {},
+): StartedProcess {
+  const { env = process.env, cwd, announce } = opts;
   const [file, ...args] = command;
+  announce?.({ pid: 0, command, log });
   if (!file) throw new Error('empty command');
   fs.mkdirSync(path.dirname(log), { recursive: true });
   const out = fs.openSync(log, 'w');
@@ -203,6 +216,22 @@ export function listeningSockets(pid: number): ListeningSocket[] {
     }
   }
   return out;
+}
+
+/** Pids of live processes whose command line is exactly `command`. */
+export function findByCommand(command: string[]): number[] {
+  const want = command.join('\0');
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0$/, '');
+      if (cmd === want && isRunning(Number(entry))) pids.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
 }
 
 /** Pids of live processes whose command line contains every one of `needles`. */

@@ -34,12 +34,14 @@ export const substrateStateSchema = z.object({
   }),
 });
 
-export type JournalEntry = z.infer<typeof processSchema>;
+/** pid 0: announced just before its spawn; the pid is recorded in a second entry once known. */
+const journalEntrySchema = processSchema.extend({ pid: z.number().int().nonnegative() });
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
 export function readJournal(instance: string): JournalEntry[] {
   const file = journalFile(instance);
   if (!fs.existsSync(file)) return [];
-  return z.array(processSchema).parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  return z.array(journalEntrySchema).parse(JSON.parse(fs.readFileSync(file, 'utf8')));
 }
 
 export function appendJournal(instance: string, entry: JournalEntry): void {

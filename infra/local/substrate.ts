@@ -7,7 +7,7 @@ import {
   startMoto,
   type MotoLayout,
 } from './moto.ts';
-import { isOurs, isRunning, listeningSockets, stopProcess, type ListeningSocket, type StartedProcess } from './processes.ts';
+import { findByCommand, isOurs, isRunning, listeningSockets, stopProcess, type ListeningSocket, type StartedProcess } from './processes.ts';
 import {
   appendJournal,
   readJournal,
@@ -80,9 +80,10 @@ export async function up(opts: UpOptions): Promise<UpResult> {
   }
 
   const started: StartedProcess[] = [];
+  const announce = (p: StartedProcess) => appendJournal(opts.instance, p);
   const record = (p: StartedProcess) => {
     started.push(p);
-    appendJournal(opts.instance, { pid: p.pid, command: p.command, log: p.log });
+    announce(p);
   };
   const cleanup = async () => {
     await Promise.allSettled(started.map((p) => stopProcess(p)));
@@ -95,13 +96,13 @@ export async function up(opts: UpOptions): Promise<UpResult> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (opts.ownerPid !== undefined) record(startWatchdog(opts.instance, opts.ownerPid));
+    if (opts.ownerPid !== undefined) record(startWatchdog(opts.instance, opts.ownerPid, announce));
     const temporalAddress = `127.0.0.1:${opts.temporalPort}`;
     log(`Starting Temporal dev server ${PINNED.temporalBin} on ${temporalAddress}`);
-    const temporal = startTemporal({ port: opts.temporalPort, ui: opts.ui, uiPort: opts.uiPort }, opts.instance);
+    const temporal = startTemporal({ port: opts.temporalPort, ui: opts.ui, uiPort: opts.uiPort }, opts.instance, announce);
     record(temporal);
     log(`Starting moto ${PINNED.moto} (${opts.motoLayout}) on 127.0.0.1:${plan.map((p) => p.port).join(',')}`);
-    const moto: MotoProcess[] = await startMoto(plan, opts.instance, record);
+    const moto: MotoProcess[] = await startMoto(plan, opts.instance, record, announce);
     await waitForTemporal(temporal, temporalAddress);
     const state: SubstrateState = {
       schemaVersion: 1,
@@ -144,7 +145,10 @@ export async function down(instance: string, exceptPid?: number): Promise<DownRe
   const journal = readJournal(instance);
   if (!state && journal.length === 0) return { wasRunning: false, stopped: [] };
   const byPid = new Map<number, StartedProcess>();
-  for (const p of [...journal, ...(state ? allProcesses(state) : [])]) if (p.pid !== exceptPid) byPid.set(p.pid, p);
+  for (const p of [...journal, ...(state ? allProcesses(state) : [])]) if (p.pid > 0) byPid.set(p.pid, p);
+  // An entry announced before its spawn may never have learnt its pid.
+  for (const e of journal) for (const pid of findByCommand(e.command)) if (!byPid.has(pid)) byPid.set(pid, { ...e, pid });
+  if (exceptPid !== undefined) byPid.delete(exceptPid);
   const procs = [...byPid.values()];
   const ours = procs.filter((p) => isOurs(p));
   await Promise.all(procs.map((p) => stopProcess(p, p.command.includes('start-dev') ? 10_000 : 5000)));

@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { venvBin, logFile } from './paths.ts';
-import { assertPortFree, isRunning, startDetached, waitFor, type StartedProcess } from './processes.ts';
+import { assertPortFree, isRunning, startDetached, waitFor, type Announce, type StartedProcess } from './processes.ts';
 
 export interface TemporalOptions {
   port: number;
@@ -27,7 +27,7 @@ export async function checkTemporalPorts(opts: TemporalOptions): Promise<void> {
   if (opts.ui) await assertPortFree(opts.uiPort, 'Temporal Web UI');
 }
 
-export function startTemporal(opts: TemporalOptions, instance: string): StartedProcess {
+export function startTemporal(opts: TemporalOptions, instance: string, announce?: Announce): StartedProcess {
   const args = [
     venvBin('temporal'),
     'server',
@@ -41,7 +41,7 @@ export function startTemporal(opts: TemporalOptions, instance: string): StartedP
     ...(opts.ui ? ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch'] : ['--headless']),
     ...Object.entries(TEMPORAL_DYNAMIC_CONFIG).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
   ];
-  return startDetached(args, logFile(instance, 'temporal'));
+  return startDetached(args, logFile(instance, 'temporal'), announce ? { announce } : {});
 }
 
 export async function temporalAnswers(address: string, namespace = 'default'): Promise<boolean> {
