@@ -7,7 +7,7 @@ import {
   startMoto,
   type MotoLayout,
 } from './moto.ts';
-import { findByCommand, isOurs, isRunning, listeningSockets, stopProcess, type ListeningSocket, type StartedProcess } from './processes.ts';
+import { findByCommand, isOurs, isRunning, listeningSockets, stopProcess, tail, type ListeningSocket, type StartedProcess } from './processes.ts';
 import {
   appendJournal,
   readJournal,
@@ -99,11 +99,25 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     if (opts.ownerPid !== undefined) record(startWatchdog(opts.instance, opts.ownerPid, announce));
     const temporalAddress = `127.0.0.1:${opts.temporalPort}`;
     log(`Starting Temporal dev server ${PINNED.temporalBin} on ${temporalAddress}`);
-    const temporal = startTemporal({ port: opts.temporalPort, ui: opts.ui, uiPort: opts.uiPort }, opts.instance, announce);
+    const temporalOpts = { port: opts.temporalPort, ui: opts.ui, uiPort: opts.uiPort };
+    let temporal = startTemporal(temporalOpts, opts.instance, announce);
     record(temporal);
     log(`Starting moto ${PINNED.moto} (${opts.motoLayout}) on 127.0.0.1:${plan.map((p) => p.port).join(',')}`);
     const moto: MotoProcess[] = await startMoto(plan, opts.instance, record, announce);
-    await waitForTemporal(temporal, temporalAddress);
+    // The dev server picks its internal ports (HTTP API, metrics, history, matching)
+    // at random and binds them a moment later; another process can take one in
+    // between. That is a lost race, not a user error: start it again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await waitForTemporal(temporal, temporalAddress);
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !lostRandomPortRace(temporal.log, temporalOpts)) throw err;
+        log(`Temporal lost a race for one of its random internal ports; starting it again (attempt ${attempt + 1})`);
+        temporal = startTemporal(temporalOpts, opts.instance, announce);
+        record(temporal);
+      }
+    }
     const state: SubstrateState = {
       schemaVersion: 1,
       instance: opts.instance,
@@ -128,6 +142,13 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+export function lostRandomPortRace(log: string, opts: { port: number; ui: boolean; uiPort: number }): boolean {
+  const m = /listen tcp 127\.0\.0\.1:(\d+): bind: address already in use/.exec(tail(log, 40));
+  if (!m) return false;
+  const port = Number(m[1]);
+  return port !== opts.port && !(opts.ui && port === opts.uiPort);
 }
 
 export interface DownResult {
