@@ -1,0 +1,51 @@
+import type { OrderLine } from '../domain/order.ts';
+
+/**
+ * What each service needs from its store. Every write is conditional and
+ * idempotent: applying the same command twice returns the first outcome and
+ * changes nothing, which is what lets every coordinator deliver at least once.
+ */
+export type ReserveOutcome =
+  | { status: 'RESERVED'; reservationId: string }
+  | { status: 'OUT_OF_STOCK'; missingSkus: string[] };
+
+export interface InventoryRepo {
+  seedStock(stock: Record<string, number>): Promise<void>;
+  stockOf(sku: string): Promise<number>;
+  reserve(orderId: string, lines: readonly OrderLine[]): Promise<ReserveOutcome>;
+  /** Puts reserved stock back; false when there was nothing reserved (never, or already released/committed). */
+  release(orderId: string): Promise<boolean>;
+  /** Marks a reservation as shipped; false when it was not RESERVED. */
+  commit(orderId: string): Promise<boolean>;
+  reservation(orderId: string): Promise<{ status: 'RESERVED' | 'RELEASED' | 'COMMITTED' | 'REJECTED'; lines: OrderLine[] } | undefined>;
+}
+
+export type PaymentRecord =
+  | { status: 'CHARGED' | 'REFUNDED'; paymentId: string; amountCents: number }
+  | { status: 'DECLINED'; reason: string }
+  /** A refund that arrived before any charge: it blocks a later charge. */
+  | { status: 'VOID' };
+
+export interface PaymentsRepo {
+  /** Records the first outcome for the order; returns whatever is recorded (a duplicate never charges twice). */
+  recordOnce(orderId: string, record: PaymentRecord): Promise<PaymentRecord>;
+  /** CHARGED -> REFUNDED, or nothing -> VOID; returns the record after the call. */
+  refund(orderId: string): Promise<PaymentRecord>;
+  get(orderId: string): Promise<PaymentRecord | undefined>;
+}
+
+export type ShipmentRecord =
+  | { status: 'CREATED'; shipmentId: string }
+  | { status: 'FAILED'; reason: 'ADDRESS_INVALID' | 'CARRIER_UNAVAILABLE' }
+  /** The customer cancelled before shipping: no shipment may be created after this. */
+  | { status: 'BLOCKED' };
+
+export interface ShipmentsRepo {
+  recordOnce(orderId: string, record: ShipmentRecord): Promise<ShipmentRecord>;
+  get(orderId: string): Promise<ShipmentRecord | undefined>;
+}
+
+export interface NotificationsRepo {
+  /** True the first time, false for a duplicate. */
+  recordOnce(orderId: string, template: string, notificationId: string): Promise<{ first: boolean; notificationId: string }>;
+}
