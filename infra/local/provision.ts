@@ -1,6 +1,9 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../../shared/aws/clients.ts';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { tableSpecs, type TableNames, tableNames } from '../../shared/topology/tables.ts';
+import { choreographyTopology, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
 
 /** Creates the tables the topology describes (idempotent: existing tables are kept). */
 export async function provisionTables(clients: AwsClients, prefix: string): Promise<TableNames> {
@@ -26,4 +29,67 @@ export async function provisionTables(clients: AwsClients, prefix: string): Prom
     }
   }
   return tableNames(prefix);
+}
+
+export interface ProvisionedQueue {
+  consumer: string;
+  url: string;
+  arn: string;
+  dlqUrl: string;
+}
+
+export interface ProvisionedChoreography {
+  topicArn: string;
+  queues: Record<string, ProvisionedQueue>;
+}
+
+/** Topic, queues, DLQs with redrive, and filtered raw subscriptions, from the shared topology. */
+export async function provisionChoreography(clients: AwsClients, prefix: string): Promise<ProvisionedChoreography> {
+  const topology = choreographyTopology(prefix);
+  const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: topology.topicName }));
+  const queues: Record<string, ProvisionedQueue> = {};
+  for (const q of topology.queues) {
+    const dlqUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: q.dlqName }))).QueueUrl!;
+    const dlqArn = await queueArnOf(clients, dlqUrl);
+    const url = (
+      await clients.sqs.send(
+        new CreateQueueCommand({
+          QueueName: q.name,
+          Attributes: {
+            VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+          },
+        }),
+      )
+    ).QueueUrl!;
+    const arn = await queueArnOf(clients, url);
+    await clients.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: url,
+        Attributes: {
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } } },
+            ],
+          }),
+        },
+      }),
+    );
+    await clients.sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: arn,
+        Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify(q.filterPolicy) },
+      }),
+    );
+    queues[q.consumer] = { consumer: q.consumer, url, arn, dlqUrl };
+  }
+  return { topicArn: TopicArn!, queues };
+}
+
+async function queueArnOf(clients: AwsClients, url: string): Promise<string> {
+  const r = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  return r.Attributes!.QueueArn!;
 }

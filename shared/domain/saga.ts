@@ -71,10 +71,11 @@ export function evolve(state: OrderSagaState, event: DomainEvent): OrderSagaStat
       return { ...state, failure: `out of stock: ${event.payload.missingSkus.join(', ')}` };
     case 'PaymentCharged':
       return state.status === 'INVENTORY_RESERVED' ? { ...state, status: 'PAYMENT_CHARGED' } : state;
+    // The first failure decides the compensations; a later or repeated one adds none.
     case 'PaymentDeclined':
-      return { ...state, failure: `payment declined: ${event.payload.reason}`, awaiting: ['release'] };
+      return state.failure ? state : { ...state, failure: `payment declined: ${event.payload.reason}`, awaiting: ['release'] };
     case 'ShipmentFailed':
-      return { ...state, failure: `shipment failed: ${event.payload.reason}`, awaiting: ['refund', 'release'] };
+      return state.failure ? state : { ...state, failure: `shipment failed: ${event.payload.reason}`, awaiting: ['refund', 'release'] };
     case 'PaymentRefunded':
       return { ...state, awaiting: state.awaiting.filter((a) => a !== 'refund') };
     case 'InventoryReleased':

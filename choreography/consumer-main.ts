@@ -1,0 +1,76 @@
+// One choreography service as a process: a long-polling sqs-consumer feeding the
+// Lambda-shaped handler, plus (for orders) the outbox publisher. Exits when its
+// parent closes stdin or on SIGTERM, so it never outlives the variant's `stop`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Consumer } from 'sqs-consumer';
+import type { SQSEvent } from 'aws-lambda';
+import { createAwsClients } from '../shared/aws/clients.ts';
+import { SERVICES, type ServiceName } from '../shared/domain/contracts.ts';
+import { FileTraceSink } from '../shared/messaging/trace.ts';
+import { choreographyConfigSchema } from './config.ts';
+import { choreographyDeps } from './deps.ts';
+import { makeHandler } from './handler.ts';
+import { OutboxPublisher } from './orders/publisher.ts';
+
+const [service, configPath] = process.argv.slice(2) as [ServiceName, string];
+if (!SERVICES.includes(service) || !configPath) {
+  console.error(`usage: consumer-main <${SERVICES.join('|')}> <config.json>`);
+  process.exit(2);
+}
+const config = choreographyConfigSchema.parse(JSON.parse(fs.readFileSync(configPath, 'utf8')));
+const clients = createAwsClients({ kind: 'local', endpoints: config.endpoints });
+const deps = choreographyDeps(clients, config.tables, config.topicArn);
+const queue = config.queues[service];
+if (!queue) throw new Error(`no queue for ${service}`);
+const trace = new FileTraceSink(path.join(config.traceDir, `${service}-${process.pid}.jsonl`));
+const handler = makeHandler(service, deps, queue.url, trace);
+
+const consumer = Consumer.create({
+  queueUrl: queue.url,
+  sqs: clients.sqs,
+  batchSize: 10,
+  waitTimeSeconds: 1,
+  messageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+  handleMessageBatch: async (messages) => {
+    const event: SQSEvent = {
+      Records: messages.map((m) => ({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body ?? '',
+        attributes: {
+          ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+          SentTimestamp: m.Attributes?.SentTimestamp ?? '0',
+          SenderId: 'local',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: queue.arn,
+        awsRegion: 'us-east-1',
+      })),
+    };
+    const failed = new Set((await handler(event)).batchItemFailures.map((f) => f.itemIdentifier));
+    return messages.filter((m) => !failed.has(m.MessageId!));
+  },
+});
+consumer.on('error', (err) => console.error(`${service} consumer: ${err.message}`));
+
+const publisher = service === 'orders' ? new OutboxPublisher(deps.store, clients.sns, config.topicArn) : undefined;
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  consumer.stop({ abort: true });
+  await publisher?.stop();
+  fs.writeFileSync(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), JSON.stringify(clients.meter.snapshot()));
+  process.exit(0);
+};
+process.stdin.on('end', () => void stop());
+process.stdin.resume();
+process.on('SIGTERM', () => void stop());
+consumer.start();
+publisher?.start();
+process.stdout.write(`${JSON.stringify({ ready: service, pid: process.pid })}\n`);

@@ -1,0 +1,104 @@
+import { randomInt } from 'node:crypto';
+import { DeleteCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parseEvent, type DomainEvent } from '../../shared/domain/contracts.ts';
+import { isConditionFailure } from '../../shared/services/dynamo/document.ts';
+
+/** Optimistic concurrency lost: someone appended at the same sequence number first. */
+export class ConcurrencyConflict extends Error {
+  constructor(readonly orderId: string, readonly seq: number) {
+    super(`order ${orderId}: sequence ${seq} was taken by a concurrent writer`);
+    this.name = 'ConcurrencyConflict';
+  }
+}
+
+export interface StoredEvent {
+  seq: number;
+  event: DomainEvent;
+}
+
+/** Pending-publication items live in the same table under this partition. */
+const OUTBOX = 'OUTBOX';
+
+/**
+ * The orders event store: an append-only stream per order (pk = order id,
+ * seq = 1, 2, ...), with a transactional outbox. Each append writes the events
+ * and one outbox item per event in ONE transaction, so "stored" and "to be
+ * published" can never disagree; the publisher deletes an outbox item only after
+ * SNS accepted it.
+ */
+export class EventStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async load(orderId: string): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': orderId },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of r.Items ?? []) out.push({ seq: item.seq as number, event: parseEvent(item.event as string) });
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Appends after `expectedSeq` (0 for a new stream); throws ConcurrencyConflict if that moved on. */
+  async append(orderId: string, expectedSeq: number, events: DomainEvent[]): Promise<number> {
+    if (events.length === 0) return expectedSeq;
+    const now = Date.now();
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: events.flatMap((event, i) => [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: orderId, seq: expectedSeq + 1 + i, type: event.type, messageId: event.messageId, event: JSON.stringify(event) },
+                ConditionExpression: 'attribute_not_exists(seq)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                // Ordered by time; the random tail keeps two appends in one millisecond apart.
+                Item: { pk: OUTBOX, seq: (now + i) * 1000 + randomInt(1000), orderId, event: JSON.stringify(event) },
+                ConditionExpression: 'attribute_not_exists(seq)',
+              },
+            },
+          ]),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConcurrencyConflict(orderId, expectedSeq + 1);
+      throw err;
+    }
+    return expectedSeq + events.length;
+  }
+
+  /** Oldest first. */
+  async pendingOutbox(limit = 25): Promise<{ seq: number; event: DomainEvent }[]> {
+    const r = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': OUTBOX },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return (r.Items ?? []).map((i) => ({ seq: i.seq as number, event: parseEvent(i.event as string) }));
+  }
+
+  async ackOutbox(seq: number): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: OUTBOX, seq } }));
+  }
+}

@@ -1,0 +1,57 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { EventStore } from './event-store.ts';
+import { publishEvent } from '../bus.ts';
+
+/**
+ * Moves stored events to the bus. At least once: an item is deleted from the
+ * outbox only after SNS accepted it, so a crash in between republishes it, and
+ * the same messageId lets every consumer recognise the duplicate.
+ */
+export class OutboxPublisher {
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sns: SNSClient,
+    private readonly topicArn: string,
+    /** Test seam: runs between publish and ack, where a crash would leave a duplicate. */
+    private readonly afterPublish: () => Promise<void> = async () => {},
+  ) {}
+
+  /** Publishes everything pending now; returns how many were published. */
+  async drain(): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const batch = await this.store.pendingOutbox();
+      if (batch.length === 0) return n;
+      for (const item of batch) {
+        await publishEvent(this.sns, this.topicArn, item.event);
+        await this.afterPublish();
+        await this.store.ackOutbox(item.seq);
+        n++;
+      }
+    }
+  }
+
+  start(intervalMs = 50, onError: (err: unknown) => void = (e) => console.error(e)): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          if ((await this.drain()) === 0) await sleep(intervalMs);
+        } catch (err) {
+          onError(err);
+          await sleep(intervalMs * 4);
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+}

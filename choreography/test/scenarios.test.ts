@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
+import { address, paymentToken } from '../../shared/domain/simulation.ts';
+import type { DomainEvent } from '../../shared/domain/contracts.ts';
+import { isRunning } from '../../infra/local/processes.ts';
+import { publishEvent } from '../bus.ts';
+import { provisionLocal, startLocal, type RunningChoreography } from '../variant.ts';
+
+// The choreographed variant end to end on the local engines: five service
+// processes, SNS fan-out, SQS queues with DLQs, the orders event store and outbox.
+// Every scenario checks the final state of every table, not just the order status.
+describe('choreography scenarios', () => {
+  const substrate = inject('substrate');
+  let clients: AwsClients;
+  let variant: RunningChoreography;
+  const done = new Map<string, DomainEvent>();
+  let polling = true;
+  let poller: Promise<void>;
+
+  beforeAll(async () => {
+    clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    const config = await provisionLocal(clients, `chor-${Date.now()}`);
+    variant = await startLocal(clients, config);
+    await variant.deps.inventory.seedStock({ WIDGET: 100, GADGET: 100, RARE: 1 });
+    poller = (async () => {
+      while (polling) for (const e of await variant.nextCompletions(1)) done.set(e.orderId, e);
+    })();
+  });
+  afterAll(async () => {
+    polling = false;
+    await poller;
+    const pids = variant.pids;
+    await variant.stop();
+    expect(pids.filter(isRunning)).toEqual([]);
+    clients.destroy();
+  });
+
+  async function outcome(orderId: string, timeoutMs = 30_000): Promise<DomainEvent> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done.has(orderId)) {
+      if (Date.now() > deadline) throw new Error(`order ${orderId} not terminal after ${timeoutMs} ms: ${JSON.stringify(await variant.deps.orders.getOrder(orderId))}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return done.get(orderId)!;
+  }
+
+  const place = (overrides: Record<string, unknown> = {}) =>
+    variant.deps.orders.placeOrder({
+      customerId: 'cust-1',
+      lines: [{ sku: 'WIDGET', qty: 2, unitPriceCents: 1500 }],
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+      ...overrides,
+    });
+
+  /** Every table's view of one order. */
+  async function tablesFor(orderId: string) {
+    const d = variant.deps;
+    return {
+      order: (await d.orders.getOrder(orderId))?.status,
+      reservation: (await d.inventory.reservation(orderId))?.status,
+      payment: (await d.payments.get(orderId))?.status,
+      shipment: (await d.shipments.get(orderId))?.status,
+    };
+  }
+
+  it('completes the happy path, with every table agreeing', async () => {
+    const before = await variant.deps.inventory.stockOf('WIDGET');
+    const { orderId } = await place();
+    expect((await outcome(orderId)).type).toBe('OrderCompleted');
+    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED' });
+    expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(before - 2);
+    expect(await variant.deps.payments.get(orderId)).toMatchObject({ amountCents: 3000 });
+    expect((await variant.deps.notifications.recordOnce(orderId, 'order-shipped', 'probe')).first).toBe(false);
+  });
+
+  it('rejects an order that is out of stock and touches nothing else', async () => {
+    const { orderId } = await place({ lines: [{ sku: 'RARE', qty: 5, unitPriceCents: 100 }] });
+    expect(await outcome(orderId)).toMatchObject({ type: 'OrderRejected' });
+    expect(await tablesFor(orderId)).toEqual({ order: 'REJECTED', reservation: 'REJECTED', payment: undefined, shipment: undefined });
+    expect(await variant.deps.inventory.stockOf('RARE')).toBe(1);
+  });
+
+  it('cancels a declined payment and releases the stock', async () => {
+    const before = await variant.deps.inventory.stockOf('GADGET');
+    const { orderId } = await place({ lines: [{ sku: 'GADGET', qty: 3, unitPriceCents: 100 }], paymentToken: paymentToken('declined') });
+    expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
+    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'DECLINED', shipment: undefined });
+    expect(await variant.deps.inventory.stockOf('GADGET')).toBe(before);
+  });
+
+  it('refunds and releases when shipping fails', async () => {
+    const before = await variant.deps.inventory.stockOf('GADGET');
+    const { orderId } = await place({ lines: [{ sku: 'GADGET', qty: 1, unitPriceCents: 100 }], shippingAddress: address('invalid') });
+    expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
+    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED' });
+    expect(await variant.deps.inventory.stockOf('GADGET')).toBe(before);
+  });
+
+  it('retries a transient bank error and charges once', async () => {
+    const { orderId } = await place({ paymentToken: paymentToken('ok', 1) });
+    expect((await outcome(orderId)).type).toBe('OrderCompleted');
+    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED' });
+  });
+
+  it('honours a customer cancel that arrives before shipping', async () => {
+    // The flaky card holds the order at the payment step for one backoff interval.
+    const { orderId } = await place({ paymentToken: paymentToken('ok', 1) });
+    expect(await variant.deps.orders.cancelOrder(orderId)).toMatchObject({ accepted: true });
+    expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
+    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED' });
+    expect(await variant.deps.orders.cancelOrder(orderId)).toMatchObject({ accepted: false, status: 'CANCELLED' });
+  });
+
+  it('applies an event delivered twice only once', async () => {
+    const before = await variant.deps.inventory.stockOf('WIDGET');
+    const { orderId, event } = await place({ lines: [{ sku: 'WIDGET', qty: 4, unitPriceCents: 10 }] });
+    await publishEvent(clients.sns, variant.config.topicArn, event);
+    expect((await outcome(orderId)).type).toBe('OrderCompleted');
+    await publishEvent(clients.sns, variant.config.topicArn, event);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(before - 4);
+    const stream = await variant.deps.store.load(orderId);
+    expect(stream.filter((s) => s.event.type === 'OrderCompleted')).toHaveLength(1);
+    expect(new Set(stream.map((s) => s.event.messageId)).size).toBe(stream.length);
+  });
+
+  it('moves poison to the DLQ and keeps consuming', async () => {
+    const q = variant.config.queues.inventory!;
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: '{not json' }));
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: JSON.stringify({ type: 'OrderPlaced', orderId: 'x' }) }));
+    const { orderId } = await place();
+    expect((await outcome(orderId)).type).toBe('OrderCompleted');
+    const dead: string[] = [];
+    const deadline = Date.now() + 20_000;
+    while (dead.length < 2 && Date.now() < deadline) {
+      const r = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: q.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      dead.push(...(r.Messages ?? []).map((m) => m.Body ?? ''));
+    }
+    expect(dead.sort()).toEqual(['{"type":"OrderPlaced","orderId":"x"}', '{not json'].sort());
+  });
+
+  it('carries a large order by claim check and rebuilds its projection from the event store', async () => {
+    const { orderId, event } = await place({ notes: 'x'.repeat(20_000) });
+    expect(event.order && 'claimCheck' in event.order).toBe(true);
+    expect((await outcome(orderId)).type).toBe('OrderCompleted');
+    const rebuilt = await variant.deps.orders.rebuildProjection(orderId);
+    expect(rebuilt).toMatchObject({ orderId, status: 'COMPLETED', customerId: 'cust-1', totalCents: 3000 });
+  });
+});

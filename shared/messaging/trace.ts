@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+
+export interface TracePoint {
+  orderId: string;
+  step: string;
+  service: string;
+  start: number;
+  end: number;
+  attempt?: number;
+}
+
+/** Where each step's start and end go, for the harness's timelines. */
+export interface TraceSink {
+  record(point: TracePoint): void;
+}
+
+/** One JSON line per step, appended; one file per process avoids interleaved writes. */
+export class FileTraceSink implements TraceSink {
+  constructor(private readonly file: string) {}
+  record(point: TracePoint): void {
+    fs.appendFileSync(this.file, `${JSON.stringify(point)}\n`);
+  }
+}
