@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SQSEvent } from 'aws-lambda';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
+import { address, paymentToken } from '../../shared/domain/simulation.ts';
+import { provisionLocal } from '../variant.ts';
+import type { ChoreographyConfig } from '../config.ts';
+import { choreographyDeps, type ChoreographyDeps } from '../deps.ts';
+import { OutboxPublisher } from '../orders/publisher.ts';
+import { makeHandler } from '../handler.ts';
+
+/** Drains a queue into a Lambda-shaped batch (no consumer process runs in this test). */
+async function batchFrom(clients: AwsClients, queueUrl: string, expected: number): Promise<SQSEvent> {
+  const records: SQSEvent['Records'] = [];
+  const deadline = Date.now() + 10_000;
+  while (records.length < expected && Date.now() < deadline) {
+    const r = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
+    for (const m of r.Messages ?? []) {
+      records.push({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body!,
+        attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn',
+        awsRegion: 'us-east-1',
+      });
+    }
+  }
+  return { Records: records };
+}
+
+// A publisher that dies after SNS accepted an event but before it removed the
+// event from the outbox: the event is published again, and the domain still
+// applies it exactly once.
+describe('transactional outbox', () => {
+  const substrate = inject('substrate');
+  let clients: AwsClients;
+  let config: ChoreographyConfig;
+  let deps: ChoreographyDeps;
+
+  beforeAll(async () => {
+    clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    config = await provisionLocal(clients, `outbox-${Date.now()}`);
+    deps = choreographyDeps(clients, config.tables, config.topicArn);
+    await deps.inventory.seedStock({ WIDGET: 10 });
+  });
+  afterAll(() => clients.destroy());
+
+  it('republishes after a crash between publish and ack, and the effect happens once', async () => {
+    const { orderId, event } = await deps.orders.placeOrder({
+      customerId: 'c',
+      lines: [{ sku: 'WIDGET', qty: 3, unitPriceCents: 100 }],
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+    });
+    expect(await deps.store.pendingOutbox()).toHaveLength(1);
+
+    const crashing = new OutboxPublisher(deps.store, clients.sns, config.topicArn, async () => {
+      throw new Error('publisher killed after publish, before ack');
+    });
+    await expect(crashing.drain()).rejects.toThrow(/killed/);
+    expect(await deps.store.pendingOutbox()).toHaveLength(1);
+
+    const restarted = new OutboxPublisher(deps.store, clients.sns, config.topicArn);
+    expect(await restarted.drain()).toBe(1);
+    expect(await deps.store.pendingOutbox()).toHaveLength(0);
+
+    // Inventory got the event twice, with one id.
+    const inventoryQueue = config.queues.inventory!.url;
+    const delivered = await batchFrom(clients, inventoryQueue, 2);
+    expect(delivered.Records.map((r) => JSON.parse(r.body).messageId)).toEqual([event.messageId, event.messageId]);
+    const inventory = makeHandler('inventory', deps, inventoryQueue);
+    expect(await inventory(delivered)).toEqual({ batchItemFailures: [] });
+    expect(await deps.inventory.stockOf('WIDGET')).toBe(7);
+    expect((await deps.inventory.reservation(orderId))?.status).toBe('RESERVED');
+
+    // Inventory's answer, emitted twice, carries one derived id; the order records it once.
+    const ordersQueue = config.queues.orders!.url;
+    const answers = await batchFrom(clients, ordersQueue, 2);
+    expect(new Set(answers.Records.map((r) => JSON.parse(r.body).messageId)).size).toBe(1);
+    const orders = makeHandler('orders', deps, ordersQueue);
+    expect(await orders(answers)).toEqual({ batchItemFailures: [] });
+    const stream = await deps.store.load(orderId);
+    expect(stream.map((s) => s.event.type)).toEqual(['OrderPlaced', 'InventoryReserved']);
+    expect(await deps.orders.getOrder(orderId)).toMatchObject({ status: 'INVENTORY_RESERVED', seq: 2 });
+  });
+});
