@@ -21,11 +21,20 @@ Step Functions, under concurrent StartExecution and SendTaskSuccess/Failure:
    token per attempt);
 5. SendTaskFailure drops ``cause``.
 
+DynamoDB: TransactWriteItems deep-copies every table it touches for its rollback
+while other request threads write to it:
+
+6. ``RuntimeError: dictionary changed size during iteration`` (HTTP 500) under
+   concurrent transactions and puts, and a rollback that restores a snapshot
+   taken before a concurrent writer's change, losing it.
+
 A benchmark needs none of these, so the substrate fixes them here rather than
 slowing the variants down: the in-flight set iterates over an atomic snapshot,
 receives on one queue are serialised (sends, deletes and other queues are not),
 executions that have not started are not yet visible to lookups, each callback
-attempt gets a fresh token, and ``cause`` is passed through.
+attempt gets a fresh token, ``cause`` is passed through, and DynamoDB's backend
+runs one operation at a time (it is CPU-bound under the GIL anyway, so this costs
+little throughput, and it makes a transaction atomic against other writers).
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
@@ -121,6 +130,27 @@ def _send_task_failure(self):
 
 
 sfn_responses.StepFunctionResponse.send_task_failure = _send_task_failure
+
+import functools  # noqa: E402
+import inspect  # noqa: E402
+
+from moto.dynamodb import models as ddb_models  # noqa: E402
+
+_ddb_lock = threading.RLock()
+
+
+def _serialised(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _ddb_lock:
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+for _name, _fn in list(vars(ddb_models.DynamoDBBackend).items()):
+    if inspect.isfunction(_fn) and not _name.startswith("_"):
+        setattr(ddb_models.DynamoDBBackend, _name, _serialised(_fn))
 
 from moto.server import main  # noqa: E402  (after the patch, on purpose)
 

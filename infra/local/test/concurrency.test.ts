@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateStateMachineCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { createPkTable } from '../probes/names.ts';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
 import { CALLBACK_RESOURCE, waitForExecution } from '../probes/stepfunctions.ts';
 import { Meter } from '../../../shared/aws/metering.ts';
@@ -115,6 +117,41 @@ describe('concurrency smoke', () => {
     } finally {
       stop = true;
       for (const c of [...starters, worker]) c.destroy();
+    }
+  });
+
+  it('keeps DynamoDB transactions atomic under concurrent writers (no 500, no lost update)', async () => {
+    const TableName = `tx-${Date.now()}`;
+    await createPkTable(base, TableName);
+    const writers = Array.from({ length: 8 }, () => createAwsClients(base.target));
+    const perWriter = 25;
+    try {
+      await base.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'counter' }, n: { N: '0' } } }));
+      // A fuller table makes moto's whole-table rollback copy slow enough for the race to show.
+      for (let i = 0; i < 400; i += 25) {
+        await base.dynamodb.send(
+          new BatchWriteItemCommand({ RequestItems: { [TableName]: Array.from({ length: 25 }, (_, k) => ({ PutRequest: { Item: { pk: { S: `fill-${i + k}` }, pad: { S: 'x'.repeat(200) } } } })) } }),
+        );
+      }
+      await Promise.all(
+        writers.map(async (c, w) => {
+          for (let i = 0; i < perWriter; i++) {
+            await c.dynamodb.send(
+              new TransactWriteItemsCommand({
+                TransactItems: [
+                  { Update: { TableName, Key: { pk: { S: 'counter' } }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+                  { Put: { TableName, Item: { pk: { S: `w${w}-${i}` } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+                ],
+              }),
+            );
+            await c.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: `plain-${w}-${i}` } } }));
+          }
+        }),
+      );
+      const got = await base.dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: 'counter' } }, ConsistentRead: true }));
+      expect(got.Item?.n?.N).toBe(String(writers.length * perWriter));
+    } finally {
+      for (const c of writers) c.destroy();
     }
   });
 
