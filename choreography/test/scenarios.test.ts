@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TracePoint } from '../../shared/messaging/trace.ts';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
@@ -73,6 +76,19 @@ describe('choreography scenarios', () => {
     expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(before - 2);
     expect(await variant.deps.payments.get(orderId)).toMatchObject({ amountCents: 3000 });
     expect((await variant.deps.notifications.recordOnce(orderId, 'order-shipped', 'probe')).first).toBe(false);
+    // Each service recorded a trace point per step, for the harness's timelines.
+    const points = fs
+      .readdirSync(variant.config.traceDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) => fs.readFileSync(path.join(variant.config.traceDir, f), 'utf8').trim().split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as TracePoint)
+      .filter((p) => p.orderId === orderId);
+    for (const step of ['inventory:OrderPlaced', 'payments:InventoryReserved', 'shipping:PaymentCharged', 'notifications:ShipmentCreated', 'orders:CustomerNotified']) {
+      const p = points.find((x) => x.step === step);
+      expect(p, step).toBeDefined();
+      expect(p!.end).toBeGreaterThanOrEqual(p!.start);
+    }
   });
 
   it('rejects an order that is out of stock and touches nothing else', async () => {
