@@ -65,6 +65,7 @@ describe('choreography scenarios', () => {
       reservation: (await d.inventory.reservation(orderId))?.status,
       payment: (await d.payments.get(orderId))?.status,
       shipment: (await d.shipments.get(orderId))?.status,
+      notified: (await d.notifications.get(orderId, 'order-shipped')) !== undefined,
     };
   }
 
@@ -72,10 +73,9 @@ describe('choreography scenarios', () => {
     const before = await variant.deps.inventory.stockOf('WIDGET');
     const { orderId } = await place();
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
-    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED' });
+    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
     expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(before - 2);
     expect(await variant.deps.payments.get(orderId)).toMatchObject({ amountCents: 3000 });
-    expect((await variant.deps.notifications.recordOnce(orderId, 'order-shipped', 'probe')).first).toBe(false);
     // Each service recorded a trace point per step, for the harness's timelines.
     const points = fs
       .readdirSync(variant.config.traceDir)
@@ -94,7 +94,7 @@ describe('choreography scenarios', () => {
   it('rejects an order that is out of stock and touches nothing else', async () => {
     const { orderId } = await place({ lines: [{ sku: 'RARE', qty: 5, unitPriceCents: 100 }] });
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderRejected' });
-    expect(await tablesFor(orderId)).toEqual({ order: 'REJECTED', reservation: 'REJECTED', payment: undefined, shipment: undefined });
+    expect(await tablesFor(orderId)).toEqual({ order: 'REJECTED', reservation: 'REJECTED', payment: undefined, shipment: undefined, notified: false });
     expect(await variant.deps.inventory.stockOf('RARE')).toBe(1);
   });
 
@@ -102,7 +102,7 @@ describe('choreography scenarios', () => {
     const before = await variant.deps.inventory.stockOf('GADGET');
     const { orderId } = await place({ lines: [{ sku: 'GADGET', qty: 3, unitPriceCents: 100 }], paymentToken: paymentToken('declined') });
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
-    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'DECLINED', shipment: undefined });
+    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'DECLINED', shipment: undefined, notified: false });
     expect(await variant.deps.inventory.stockOf('GADGET')).toBe(before);
   });
 
@@ -110,14 +110,14 @@ describe('choreography scenarios', () => {
     const before = await variant.deps.inventory.stockOf('GADGET');
     const { orderId } = await place({ lines: [{ sku: 'GADGET', qty: 1, unitPriceCents: 100 }], shippingAddress: address('invalid') });
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
-    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED' });
+    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED', notified: false });
     expect(await variant.deps.inventory.stockOf('GADGET')).toBe(before);
   });
 
   it('retries a transient bank error and charges once', async () => {
     const { orderId } = await place({ paymentToken: paymentToken('ok', 1) });
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
-    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED' });
+    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
   });
 
   it('honours a customer cancel that arrives before shipping', async () => {
@@ -125,7 +125,7 @@ describe('choreography scenarios', () => {
     const { orderId } = await place({ paymentToken: paymentToken('ok', 1) });
     expect(await variant.deps.orders.cancelOrder(orderId)).toMatchObject({ accepted: true });
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
-    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED' });
+    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED', notified: false });
     expect(await variant.deps.orders.cancelOrder(orderId)).toMatchObject({ accepted: false, status: 'CANCELLED' });
   });
 

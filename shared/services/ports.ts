@@ -48,4 +48,5 @@ export interface ShipmentsRepo {
 export interface NotificationsRepo {
   /** True the first time, false for a duplicate. */
   recordOnce(orderId: string, template: string, notificationId: string): Promise<{ first: boolean; notificationId: string }>;
+  get(orderId: string, template: string): Promise<{ notificationId: string } | undefined>;
 }

@@ -79,4 +79,5 @@ export class DynamoNotificationsRepo implements NotificationsRepo {
     const { record, first } = await this.t.putOnce(`NOTE#${orderId}#${template}`, { notificationId });
     return { first, notificationId: record.notificationId };
   }
+  get = (orderId: string, template: string) => this.t.get(`NOTE#${orderId}#${template}`);
 }
