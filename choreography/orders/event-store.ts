@@ -17,7 +17,8 @@ export interface StoredEvent {
 }
 
 /** Pending-publication items live in the same table under this partition. */
-const OUTBOX = 'OUTBOX';
+// '#' cannot appear in an order id (see contracts), so no order stream can collide with it.
+const OUTBOX = '#outbox';
 
 /**
  * The orders event store: an append-only stream per order (pk = order id,
