@@ -1,5 +1,5 @@
 import type { DomainEvent, EventType, ServiceName } from './contracts.ts';
-import type { OrderStatus } from './order.ts';
+import { isTerminal, type OrderStatus } from './order.ts';
 
 /**
  * The saga, as data. The forward steps and their compensations, in order; the
@@ -53,13 +53,24 @@ export interface OrderSagaState {
   cancelRequested: boolean;
   /** Compensations still outstanding before the order may be CANCELLED. */
   awaiting: ('release' | 'refund')[];
+  /** Compensations already observed: the queues do not keep order, so one may arrive before its failure. */
+  compensated: ('release' | 'refund')[];
   failure?: string;
 }
 
-export const INITIAL_SAGA_STATE: OrderSagaState = { status: 'PENDING', cancelRequested: false, awaiting: [] };
+export const INITIAL_SAGA_STATE: OrderSagaState = { status: 'PENDING', cancelRequested: false, awaiting: [], compensated: [] };
+
+const owing = (state: OrderSagaState, owed: ('release' | 'refund')[]) => owed.filter((c) => !state.compensated.includes(c));
+const compensated = (state: OrderSagaState, c: 'release' | 'refund'): OrderSagaState => ({
+  ...state,
+  awaiting: state.awaiting.filter((a) => a !== c),
+  compensated: state.compensated.includes(c) ? state.compensated : [...state.compensated, c],
+});
 
 /** Pure state transition: how one event changes the order's view of the saga. */
 export function evolve(state: OrderSagaState, event: DomainEvent): OrderSagaState {
+  // A terminal status is final: a late or reordered event (say ShipmentCreated after CustomerNotified) changes nothing.
+  if (isTerminal(state.status)) return state;
   switch (event.type) {
     case 'OrderPlaced':
       return { ...INITIAL_SAGA_STATE };
@@ -73,13 +84,13 @@ export function evolve(state: OrderSagaState, event: DomainEvent): OrderSagaStat
       return state.status === 'INVENTORY_RESERVED' ? { ...state, status: 'PAYMENT_CHARGED' } : state;
     // The first failure decides the compensations; a later or repeated one adds none.
     case 'PaymentDeclined':
-      return state.failure ? state : { ...state, failure: `payment declined: ${event.payload.reason}`, awaiting: ['release'] };
+      return state.failure ? state : { ...state, failure: `payment declined: ${event.payload.reason}`, awaiting: owing(state, ['release']) };
     case 'ShipmentFailed':
-      return state.failure ? state : { ...state, failure: `shipment failed: ${event.payload.reason}`, awaiting: ['refund', 'release'] };
+      return state.failure ? state : { ...state, failure: `shipment failed: ${event.payload.reason}`, awaiting: owing(state, ['refund', 'release']) };
     case 'PaymentRefunded':
-      return { ...state, awaiting: state.awaiting.filter((a) => a !== 'refund') };
+      return compensated(state, 'refund');
     case 'InventoryReleased':
-      return { ...state, awaiting: state.awaiting.filter((a) => a !== 'release') };
+      return compensated(state, 'release');
     case 'ShipmentCreated':
       return { ...state, status: 'SHIPPED' };
     case 'OrderCompleted':
@@ -103,10 +114,12 @@ export type TerminalDecision =
  * decision as an event; orchestrators reach the same decision by construction.
  */
 export function decideTerminal(state: OrderSagaState, latest: DomainEvent): TerminalDecision | undefined {
-  if (state.status === 'COMPLETED' || state.status === 'REJECTED' || state.status === 'CANCELLED') return undefined;
+  if (isTerminal(state.status)) return undefined;
   if (latest.type === 'InventoryRejected') return { type: 'OrderRejected', reason: state.failure ?? 'out of stock' };
   if (latest.type === 'CustomerNotified') return { type: 'OrderCompleted' };
-  if (state.failure && state.awaiting.length === 0 && (latest.type === 'InventoryReleased' || latest.type === 'PaymentRefunded')) {
+  // The last compensation, or a failure whose compensations were all observed before it.
+  const settles = ['InventoryReleased', 'PaymentRefunded', 'PaymentDeclined', 'ShipmentFailed'].includes(latest.type);
+  if (state.failure && state.awaiting.length === 0 && settles) {
     return { type: 'OrderCancelled', reason: state.failure };
   }
   return undefined;
