@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { orderTotal, type OrderStatus } from '../../shared/domain/order.ts';
-import { parsePlaceOrder, type DomainEvent, type OrderDocument } from '../../shared/domain/contracts.ts';
+import { ContractError, parseCommand, parsePlaceOrder, type DomainEvent, type OrderDocument } from '../../shared/domain/contracts.ts';
 import { decideTerminal, evolve, INITIAL_SAGA_STATE, type OrderSagaState } from '../../shared/domain/saga.ts';
 import { eventFrom } from '../../shared/messaging/envelope.ts';
 import type { ClaimCheckStore } from '../../shared/messaging/claim-check.ts';
@@ -67,6 +67,27 @@ export class OrdersService {
     }
     await this.project(orderId, [{ seq: 1, event }], document.customerId, document.totalCents);
     return { orderId, event };
+  }
+
+  /**
+   * The command entry point (a command envelope from an API or a queue): the
+   * orders service accepts PlaceOrder and CancelOrder, and nothing else.
+   */
+  async handleCommand(raw: string | unknown): Promise<{ orderId: string; accepted: boolean }> {
+    const cmd = parseCommand(raw);
+    switch (cmd.type) {
+      case 'PlaceOrder': {
+        if (cmd.payload.order.orderId !== undefined && cmd.payload.order.orderId !== cmd.orderId) {
+          throw new ContractError('command', [`payload.order.orderId: '${cmd.payload.order.orderId}' differs from the envelope's '${cmd.orderId}'`]);
+        }
+        const { orderId } = await this.placeOrder({ ...cmd.payload.order, orderId: cmd.orderId });
+        return { orderId, accepted: true };
+      }
+      case 'CancelOrder':
+        return { orderId: cmd.orderId, accepted: (await this.cancelOrder(cmd.orderId, cmd.payload.reason)).accepted };
+      default:
+        throw new ContractError('command', [`type: the orders service does not handle ${cmd.type}`]);
+    }
   }
 
   /** A customer cancel, honoured at the shipping gate; refused once the order shipped or ended. */

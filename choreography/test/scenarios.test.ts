@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -8,6 +9,7 @@ import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import type { DomainEvent } from '../../shared/domain/contracts.ts';
 import { isRunning } from '../../infra/local/processes.ts';
 import { publishEvent } from '../bus.ts';
+import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { provisionLocal, startLocal, type RunningChoreography } from '../variant.ts';
 
 // The choreographed variant end to end on the local engines: five service
@@ -140,6 +142,27 @@ describe('choreography scenarios', () => {
     const stream = await variant.deps.store.load(orderId);
     expect(stream.filter((s) => s.event.type === 'OrderCompleted')).toHaveLength(1);
     expect(new Set(stream.map((s) => s.event.messageId)).size).toBe(stream.length);
+  });
+
+  it('refuses a duplicate PlaceOrder command for the same order id, and runs the order once', async () => {
+    const orderId = `ord-dup-${Date.now()}`;
+    const envelope = {
+      messageId: randomUUID(),
+      version: 1,
+      type: 'PlaceOrder',
+      orderId,
+      correlationId: orderId,
+      causationId: orderId,
+      occurredAt: new Date().toISOString(),
+      producer: 'client',
+      payload: { order: { customerId: 'cust-2', lines: [{ sku: 'GADGET', qty: 1, unitPriceCents: 700 }], paymentToken: paymentToken('ok'), shippingAddress: address('ok') } },
+    };
+    expect(await variant.deps.orders.handleCommand(envelope)).toEqual({ orderId, accepted: true });
+    await expect(variant.deps.orders.handleCommand({ ...envelope, messageId: randomUUID() })).rejects.toBeInstanceOf(DuplicateOrderError);
+    await expect(variant.deps.orders.handleCommand({ ...envelope, type: 'ChargePayment', payload: { attempt: 1 } })).rejects.toThrow(/does not handle ChargePayment/);
+    expect((await outcome(orderId)).type).toBe('OrderCompleted');
+    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    expect((await variant.deps.store.load(orderId)).filter((s) => s.event.type === 'OrderPlaced')).toHaveLength(1);
   });
 
   it('moves poison to the DLQ and keeps consuming', async () => {

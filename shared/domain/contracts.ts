@@ -118,6 +118,38 @@ export const placeOrderSchema = z.object({
 });
 export type PlaceOrder = z.infer<typeof placeOrderSchema>;
 
+/**
+ * Commands: the same envelope as events, addressed to one service. The
+ * orchestrators send them (as Step Functions task messages or Temporal activity
+ * input); the choreography's only commands are the customer's PlaceOrder and
+ * CancelOrder. `attempt` is the coordinator's attempt number (1-based), which the
+ * simulated bank and carrier use to decide transient failures deterministically.
+ */
+const attempt = z.number().int().positive().max(100);
+
+export const commandSchemas = {
+  PlaceOrder: message('PlaceOrder', { order: z.lazy(() => placeOrderSchema) }),
+  CancelOrder: message('CancelOrder', { reason: failureReason }),
+  ReserveInventory: message('ReserveInventory', {}),
+  ReleaseInventory: message('ReleaseInventory', {}),
+  CommitInventory: message('CommitInventory', {}),
+  ChargePayment: message('ChargePayment', { attempt }),
+  RefundPayment: message('RefundPayment', {}),
+  CreateShipment: message('CreateShipment', { attempt }),
+  BlockShipment: message('BlockShipment', {}),
+  NotifyCustomer: message('NotifyCustomer', { template: z.string().min(1).max(64) }),
+} as const;
+
+export type CommandType = keyof typeof commandSchemas;
+export const COMMAND_TYPES = Object.keys(commandSchemas) as CommandType[];
+export type DomainCommand = { [K in CommandType]: z.infer<(typeof commandSchemas)[K]> }[CommandType];
+export type CommandOf<K extends CommandType> = z.infer<(typeof commandSchemas)[K]>;
+
+export const commandSchema = z.discriminatedUnion('type', Object.values(commandSchemas) as unknown as [
+  (typeof commandSchemas)[CommandType],
+  ...(typeof commandSchemas)[CommandType][],
+]);
+
 /** A message that failed validation: the text names every offending field. */
 export class ContractError extends Error {
   constructor(
@@ -153,3 +185,16 @@ export function parseEvent(raw: string | unknown): DomainEvent {
 }
 
 export const parsePlaceOrder = (input: unknown): PlaceOrder => parseWith(placeOrderSchema, 'PlaceOrder', input);
+
+/** Parses a command from raw text or a value: bad JSON and bad shape both become ContractError. */
+export function parseCommand(raw: string | unknown): DomainCommand {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      throw new ContractError('command', [`not JSON (${(err as Error).message})`]);
+    }
+  }
+  return parseWith(commandSchema, 'command', value) as DomainCommand;
+}
