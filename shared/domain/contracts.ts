@@ -171,30 +171,21 @@ export function parseWith<T>(schema: z.ZodType<T>, what: string, input: unknown)
   return r.data;
 }
 
-/** Parses an event from raw text (a queue message body): bad JSON and bad shape both become ContractError. */
-export function parseEvent(raw: string | unknown): DomainEvent {
+/** Parses raw text (a queue message body) or a value: bad JSON and bad shape both become ContractError. */
+function parseMessage<T>(schema: z.ZodType<T>, what: string, raw: string | unknown): T {
   let value: unknown = raw;
   if (typeof raw === 'string') {
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      throw new ContractError('event', [`not JSON (${(err as Error).message})`]);
+      throw new ContractError(what, [`not JSON (${(err as Error).message})`]);
     }
   }
-  return parseWith(eventSchema, 'event', value) as DomainEvent;
+  return parseWith(schema, what, value);
 }
+
+export const parseEvent = (raw: string | unknown): DomainEvent => parseMessage(eventSchema, 'event', raw) as DomainEvent;
 
 export const parsePlaceOrder = (input: unknown): PlaceOrder => parseWith(placeOrderSchema, 'PlaceOrder', input);
 
-/** Parses a command from raw text or a value: bad JSON and bad shape both become ContractError. */
-export function parseCommand(raw: string | unknown): DomainCommand {
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      throw new ContractError('command', [`not JSON (${(err as Error).message})`]);
-    }
-  }
-  return parseWith(commandSchema, 'command', value) as DomainCommand;
-}
+export const parseCommand = (raw: string | unknown): DomainCommand => parseMessage(commandSchema, 'command', raw) as DomainCommand;
