@@ -1,0 +1,43 @@
+import { Context } from '@temporalio/activity';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderLine, OrderStatus } from '../../shared/domain/order.ts';
+import type { AwsClients } from '../../shared/aws/clients.ts';
+import type { TableNames } from '../../shared/topology/tables.ts';
+import { documentClient } from '../../shared/services/dynamo/document.ts';
+import { DynamoInventoryRepo } from '../../shared/services/dynamo/inventory.ts';
+import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../shared/services/dynamo/records.ts';
+import { commitInventory, releaseInventory, reserveInventory } from '../../shared/services/inventory.ts';
+import { chargePayment, refundPayment } from '../../shared/services/payments.ts';
+import { blockShipment, createShipment } from '../../shared/services/shipping.ts';
+import { notifyCustomer } from '../../shared/services/notifications.ts';
+
+/**
+ * The saga's activities: each one calls the SAME shared service function the
+ * choreography's handlers call. Temporal's attempt number is the attempt the
+ * simulated bank and carrier see, exactly as SQS's receive count is there.
+ */
+export function createActivities(clients: AwsClients, tables: TableNames) {
+  const doc = documentClient(clients.dynamodb);
+  const inventory = new DynamoInventoryRepo(doc, tables.inventory);
+  const payments = new DynamoPaymentsRepo(doc, tables.payments);
+  const shipments = new DynamoShipmentsRepo(doc, tables.shipments);
+  const notifications = new DynamoNotificationsRepo(doc, tables.notifications);
+  const attempt = () => Context.current().info.attempt;
+  return {
+    reserve: (orderId: string, lines: OrderLine[]) => reserveInventory(inventory, orderId, lines),
+    release: (orderId: string) => releaseInventory(inventory, orderId),
+    commit: (orderId: string) => commitInventory(inventory, orderId),
+    charge: (orderId: string, amountCents: number, paymentToken: string) =>
+      chargePayment(payments, { orderId, amountCents, paymentToken, attempt: attempt() }),
+    refund: (orderId: string) => refundPayment(payments, orderId),
+    ship: (orderId: string, address: string) => createShipment(shipments, { orderId, address, attempt: attempt() }),
+    block: (orderId: string) => blockShipment(shipments, orderId),
+    notify: (orderId: string, customerId: string) => notifyCustomer(notifications, { orderId, customerId, template: 'order-shipped' }),
+    /** The orders table holds each order's status in every variant, so tables compare one to one. */
+    recordStatus: async (orderId: string, status: OrderStatus, failure: string | null) => {
+      await doc.send(new PutCommand({ TableName: tables.orders, Item: { pk: orderId, orderId, status, ...(failure ? { failure } : {}) } }));
+    },
+  };
+}
+
+export type SagaActivities = ReturnType<typeof createActivities>;

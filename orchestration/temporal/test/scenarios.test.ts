@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WorkflowExecutionAlreadyStartedError, type Client, type Connection } from '@temporalio/client';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
+import { provisionTables } from '../../../infra/local/provision.ts';
+import type { TableNames } from '../../../shared/topology/tables.ts';
+import { connectClient, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
+import { address, paymentToken } from '../../../shared/domain/simulation.ts';
+import { orderTotal } from '../../../shared/domain/order.ts';
+import type { OrderDocument } from '../../../shared/domain/contracts.ts';
+import { documentClient } from '../../../shared/services/dynamo/document.ts';
+import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.ts';
+import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
+import { startWorker, type RunningWorker } from '../worker.ts';
+import { cancelSignal, statusQuery, type SagaResult } from '../workflow.ts';
+
+// The Temporal variant on the local dev server, over the same service functions
+// and the same tables as the choreography; every scenario checks every table.
+describe('temporal saga scenarios', () => {
+  const substrate = inject('substrate');
+  let aws: AwsClients;
+  let tables: TableNames;
+  let worker: RunningWorker;
+  let client: Client;
+  let connection: Connection;
+  const taskQueue = `saga-${Date.now()}`;
+  let repos: { inventory: DynamoInventoryRepo; payments: DynamoPaymentsRepo; shipments: DynamoShipmentsRepo; notifications: DynamoNotificationsRepo };
+
+  beforeAll(async () => {
+    aws = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    tables = await provisionTables(aws, `tmp-${Date.now()}`);
+    const doc = documentClient(aws.dynamodb);
+    repos = {
+      inventory: new DynamoInventoryRepo(doc, tables.inventory),
+      payments: new DynamoPaymentsRepo(doc, tables.payments),
+      shipments: new DynamoShipmentsRepo(doc, tables.shipments),
+      notifications: new DynamoNotificationsRepo(doc, tables.notifications),
+    };
+    await repos.inventory.seedStock({ WIDGET: 100, RARE: 1 });
+    const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
+    worker = await startWorker(target, aws, tables, { taskQueue });
+    ({ client, connection } = await connectClient(target));
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await connection.close();
+    aws.destroy();
+  });
+
+  let n = 0;
+  const order = (o: Partial<OrderDocument> = {}): OrderDocument => {
+    const lines = o.lines ?? [{ sku: 'WIDGET', qty: 2, unitPriceCents: 1500 }];
+    return {
+      orderId: `tord-${Date.now()}-${n++}`,
+      customerId: 'cust-1',
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+      ...o,
+      lines,
+      totalCents: orderTotal(lines),
+    };
+  };
+  const run = (o: OrderDocument) => client.workflow.execute('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] }) as Promise<SagaResult>;
+
+  async function tablesFor(orderId: string) {
+    const view = await documentClient(aws.dynamodb).send(new GetCommand({ TableName: tables.orders, Key: { pk: orderId }, ConsistentRead: true }));
+    return {
+      order: view.Item?.status,
+      reservation: (await repos.inventory.reservation(orderId))?.status,
+      payment: (await repos.payments.get(orderId))?.status,
+      shipment: (await repos.shipments.get(orderId))?.status,
+      notified: (await repos.notifications.get(orderId, 'order-shipped')) !== undefined,
+    };
+  }
+
+  it('completes the happy path', async () => {
+    const o = order();
+    expect(await run(o)).toEqual({ orderId: o.orderId, status: 'COMPLETED' });
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+  });
+
+  it('rejects an order that is out of stock', async () => {
+    const o = order({ lines: [{ sku: 'RARE', qty: 5, unitPriceCents: 100 }] });
+    expect((await run(o)).status).toBe('REJECTED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'REJECTED', reservation: 'REJECTED', payment: undefined, shipment: undefined, notified: false });
+    expect(await repos.inventory.stockOf('RARE')).toBe(1);
+  });
+
+  it('releases the stock when the payment is declined', async () => {
+    const o = order({ paymentToken: paymentToken('declined') });
+    expect((await run(o)).status).toBe('CANCELLED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'DECLINED', shipment: undefined, notified: false });
+  });
+
+  it('refunds and releases when shipping fails', async () => {
+    const o = order({ shippingAddress: address('invalid') });
+    expect((await run(o)).status).toBe('CANCELLED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED', notified: false });
+  });
+
+  it('retries a transient carrier error with the shared backoff', async () => {
+    const o = order({ shippingAddress: address('ok', 2) });
+    expect((await run(o)).status).toBe('COMPLETED');
+    const history = await client.workflow.getHandle(o.orderId).fetchHistory();
+    const shipStarted = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    expect(shipStarted).toContain(3);
+  });
+
+  it('honours a cancel signal that arrives before shipping, and answers the status query', async () => {
+    const o = order({ paymentToken: paymentToken('ok', 1) });
+    const handle = await client.workflow.start('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] });
+    await handle.signal(cancelSignal, 'customer request');
+    expect((await handle.query(statusQuery)).cancelRequested).toBe(true);
+    expect(((await handle.result()) as SagaResult).status).toBe('CANCELLED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED', notified: false });
+    expect((await handle.query(statusQuery)).status).toBe('CANCELLED');
+  });
+
+  it('has the server refuse a second start of the same order id', async () => {
+    const o = order();
+    const first = await client.workflow.start('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] });
+    await expect(client.workflow.start('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    expect(((await first.result()) as SagaResult).status).toBe('COMPLETED');
+  });
+});

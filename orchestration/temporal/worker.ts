@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import type { AwsClients } from '../../shared/aws/clients.ts';
+import type { TableNames } from '../../shared/topology/tables.ts';
+import { connectWorker, installWorkerRuntime, type TemporalTarget } from '../../shared/temporal/connection.ts';
+import { createActivities } from './activities.ts';
+
+export interface WorkerOptions {
+  taskQueue: string;
+  /** Concurrency knobs a benchmark may turn. */
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/** A Worker that runs the order saga and its activities until stopped. */
+export async function startWorker(target: TemporalTarget, clients: AwsClients, tables: TableNames, opts: WorkerOptions): Promise<RunningWorker> {
+  installWorkerRuntime();
+  const connection = await connectWorker(target);
+  const worker = await Worker.create({
+    connection,
+    namespace: target.namespace,
+    taskQueue: opts.taskQueue,
+    workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+    activities: createActivities(clients, tables),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 50,
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

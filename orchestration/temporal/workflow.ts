@@ -1,0 +1,80 @@
+// Runs in Temporal's deterministic sandbox: only @temporalio/workflow, the pure
+// retry policy and type-only imports may appear here.
+import { defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { RETRY_POLICY } from '../../shared/domain/retry.ts';
+import type { OrderDocument } from '../../shared/domain/contracts.ts';
+import type { OrderStatus } from '../../shared/domain/order.ts';
+import type { SagaActivities } from './activities.ts';
+
+export const cancelSignal = defineSignal<[string]>('cancel');
+export const statusQuery = defineQuery<{ status: OrderStatus; cancelRequested: boolean; failure?: string }>('status');
+
+/** The same bounded backoff as the Step Functions Retry blocks and the choreography's redelivery. */
+const acts = proxyActivities<SagaActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: `${RETRY_POLICY.initialIntervalSeconds} seconds`,
+    backoffCoefficient: RETRY_POLICY.backoffRate,
+    maximumInterval: `${RETRY_POLICY.maxIntervalSeconds} seconds`,
+    maximumAttempts: RETRY_POLICY.maxAttempts,
+    nonRetryableErrorTypes: ['ContractError'],
+  },
+});
+
+export interface SagaResult {
+  orderId: string;
+  status: 'COMPLETED' | 'REJECTED' | 'CANCELLED';
+  failure?: string;
+}
+
+/**
+ * The order saga as a workflow. Each compensation is pushed BEFORE its step runs
+ * (a step that succeeded but whose acknowledgement was lost must still be
+ * undone; the compensations are idempotent and no-ops when nothing happened),
+ * and the stack unwinds newest first.
+ */
+export async function orderSaga(order: OrderDocument): Promise<SagaResult> {
+  const orderId = order.orderId;
+  let status: OrderStatus = 'PENDING';
+  let cancelRequested = false;
+  let failure: string | undefined;
+  setHandler(cancelSignal, () => {
+    cancelRequested = true;
+  });
+  setHandler(statusQuery, () => ({ status, cancelRequested, ...(failure ? { failure } : {}) }));
+
+  const compensations: (() => Promise<unknown>)[] = [];
+  const finish = async (end: SagaResult['status'], why?: string): Promise<SagaResult> => {
+    failure = why;
+    if (end === 'CANCELLED') for (const undo of compensations.reverse()) await undo();
+    status = end;
+    await acts.recordStatus(orderId, end, why ?? null);
+    return { orderId, status: end, ...(why ? { failure: why } : {}) };
+  };
+
+  await acts.recordStatus(orderId, 'PENDING', null);
+  compensations.push(() => acts.release(orderId));
+  const reserved = await acts.reserve(orderId, order.lines);
+  if (reserved.status === 'OUT_OF_STOCK') {
+    compensations.pop();
+    return finish('REJECTED', `out of stock: ${reserved.missingSkus.join(', ')}`);
+  }
+  status = 'INVENTORY_RESERVED';
+
+  compensations.push(() => acts.refund(orderId));
+  const charged = await acts.charge(orderId, order.totalCents, order.paymentToken);
+  if (charged.status === 'DECLINED') return finish('CANCELLED', `payment declined: ${charged.reason}`);
+  status = 'PAYMENT_CHARGED';
+
+  // The customer's cancel counts up to the shipping gate, as in the other variants.
+  if (cancelRequested) {
+    await acts.block(orderId);
+    return finish('CANCELLED', 'shipment failed: CANCELLED_BY_CUSTOMER');
+  }
+  const shipped = await acts.ship(orderId, order.shippingAddress);
+  if (shipped.status === 'FAILED') return finish('CANCELLED', `shipment failed: ${shipped.reason}`);
+  status = 'SHIPPED';
+  await acts.commit(orderId);
+  await acts.notify(orderId, order.customerId);
+  return finish('COMPLETED');
+}
