@@ -1,0 +1,57 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { Consumer } from 'sqs-consumer';
+import type { AwsClients } from '../../shared/aws/clients.ts';
+import type { TableNames } from '../../shared/topology/tables.ts';
+import { orderDocumentSchema, parseWith } from '../../shared/domain/contracts.ts';
+import { TransientError } from '../../shared/services/errors.ts';
+import { createTaskRunner, TASKS, type TaskName } from '../tasks.ts';
+
+/** An answer for a token that is unknown or already answered: the task is settled, the message is a duplicate. */
+const SETTLED = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
+
+export interface CallbackWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * The local task binding: polls the tasks queue, runs the shared service code,
+ * and answers the waiting state. A transient failure becomes a TaskFailure with
+ * error `TransientError`, which the state's Retry matches, exactly as a Lambda's
+ * thrown TransientError does on AWS.
+ */
+export function startCallbackWorker(clients: AwsClients, tables: TableNames, queueUrl: string): CallbackWorker {
+  const runTask = createTaskRunner(clients, tables);
+  const consumer = Consumer.create({
+    queueUrl,
+    sqs: clients.sqs,
+    batchSize: 10,
+    waitTimeSeconds: 1,
+    handleMessage: async (message) => {
+      const body = JSON.parse(message.Body ?? '{}') as { taskToken: string; task: TaskName; order: unknown; retryCount?: number; status?: never; failure?: never };
+      if (!TASKS.includes(body.task)) throw new Error(`unknown task ${String(body.task)}`);
+      const order = parseWith(orderDocumentSchema, 'task order', body.order);
+      let answer: () => Promise<unknown>;
+      try {
+        const output = await runTask({ task: body.task, order, attempt: (body.retryCount ?? 0) + 1, ...(body.status ? { status: body.status } : {}), ...(body.failure ? { failure: body.failure } : {}) });
+        answer = () => clients.sfn.send(new SendTaskSuccessCommand({ taskToken: body.taskToken, output: JSON.stringify(output ?? {}) }));
+      } catch (err) {
+        const name = err instanceof TransientError ? 'TransientError' : 'TaskError';
+        answer = () => clients.sfn.send(new SendTaskFailureCommand({ taskToken: body.taskToken, error: name, cause: (err as Error).message.slice(0, 256) }));
+      }
+      try {
+        await answer();
+      } catch (err) {
+        if (!SETTLED.has((err as Error).name)) throw err;
+      }
+      return message;
+    },
+  });
+  consumer.on('error', (err) => console.error(`stepfunctions worker: ${err.message}`));
+  consumer.start();
+  return {
+    async stop() {
+      consumer.stop({ abort: true });
+      await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}

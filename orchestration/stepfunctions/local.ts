@@ -1,0 +1,50 @@
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { CreateStateMachineCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { AwsClients } from '../../shared/aws/clients.ts';
+import type { OrderDocument } from '../../shared/domain/contracts.ts';
+import { provisionTables } from '../../infra/local/provision.ts';
+import type { TableNames } from '../../shared/topology/tables.ts';
+import { buildSagaDefinition } from './definition.ts';
+import { startCallbackWorker, type CallbackWorker } from './callback-worker.ts';
+import { countStateTransitions } from './transitions.ts';
+
+export interface LocalStepFunctions {
+  tables: TableNames;
+  stateMachineArn: string;
+  queueUrl: string;
+  worker: CallbackWorker;
+  /** Execution name = order id, so a second start of the same order is refused by the service. */
+  start(order: OrderDocument): Promise<string>;
+  history(executionArn: string): Promise<HistoryEvent[]>;
+  transitions(executionArn: string): Promise<number>;
+}
+
+const LOCAL_ROLE = 'arn:aws:iam::123456789012:role/sagabench-stepfunctions';
+
+/** Tables, tasks queue, the STANDARD state machine (callback binding) and a callback worker, on the local substrate. */
+export async function startLocalStepFunctions(clients: AwsClients, prefix: string): Promise<LocalStepFunctions> {
+  const tables = await provisionTables(clients, prefix);
+  const queueUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-sfn-tasks`, Attributes: { VisibilityTimeout: '30' } }))).QueueUrl!;
+  const { stateMachineArn } = await clients.sfn.send(
+    new CreateStateMachineCommand({
+      name: `${prefix}-saga`,
+      type: 'STANDARD',
+      roleArn: LOCAL_ROLE,
+      definition: JSON.stringify(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl } })),
+    }),
+  );
+  const worker = startCallbackWorker(clients, tables, queueUrl);
+  const history = async (executionArn: string) => (await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
+  return {
+    tables,
+    stateMachineArn: stateMachineArn!,
+    queueUrl,
+    worker,
+    async start(order) {
+      const r = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name: order.orderId, input: JSON.stringify({ order }) }));
+      return r.executionArn!;
+    },
+    history,
+    transitions: async (arn) => countStateTransitions(await history(arn)),
+  };
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
+import { address, paymentToken } from '../../../shared/domain/simulation.ts';
+import { orderTotal } from '../../../shared/domain/order.ts';
+import type { OrderDocument } from '../../../shared/domain/contracts.ts';
+import { documentClient } from '../../../shared/services/dynamo/document.ts';
+import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.ts';
+import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
+import { requestCancel } from '../../tasks.ts';
+import { startLocalStepFunctions, type LocalStepFunctions } from '../local.ts';
+
+// The Step Functions variant on moto's execution engine (callback binding), over
+// the same service functions and tables as the other variants.
+describe('step functions saga scenarios', () => {
+  const substrate = inject('substrate');
+  let aws: AwsClients;
+  let sfn: LocalStepFunctions;
+  let repos: { inventory: DynamoInventoryRepo; payments: DynamoPaymentsRepo; shipments: DynamoShipmentsRepo; notifications: DynamoNotificationsRepo };
+
+  beforeAll(async () => {
+    aws = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    sfn = await startLocalStepFunctions(aws, `sfn-${Date.now()}`);
+    const doc = documentClient(aws.dynamodb);
+    repos = {
+      inventory: new DynamoInventoryRepo(doc, sfn.tables.inventory),
+      payments: new DynamoPaymentsRepo(doc, sfn.tables.payments),
+      shipments: new DynamoShipmentsRepo(doc, sfn.tables.shipments),
+      notifications: new DynamoNotificationsRepo(doc, sfn.tables.notifications),
+    };
+    await repos.inventory.seedStock({ WIDGET: 100, RARE: 1 });
+  });
+  afterAll(async () => {
+    await sfn.worker.stop();
+    aws.destroy();
+  });
+
+  let n = 0;
+  const order = (o: Partial<OrderDocument> = {}): OrderDocument => {
+    const lines = o.lines ?? [{ sku: 'WIDGET', qty: 2, unitPriceCents: 1500 }];
+    return { orderId: `sord-${Date.now()}-${n++}`, customerId: 'cust-1', paymentToken: paymentToken('ok'), shippingAddress: address('ok'), ...o, lines, totalCents: orderTotal(lines) };
+  };
+
+  async function finished(arn: string, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const d = await aws.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+      if (d.status !== 'RUNNING') return d.status!;
+      if (Date.now() > deadline) throw new Error(`${arn} still running`);
+      await sleep(100);
+    }
+  }
+
+  async function tablesFor(orderId: string) {
+    const view = await documentClient(aws.dynamodb).send(new GetCommand({ TableName: sfn.tables.orders, Key: { pk: orderId }, ConsistentRead: true }));
+    return {
+      order: view.Item?.status,
+      reservation: (await repos.inventory.reservation(orderId))?.status,
+      payment: (await repos.payments.get(orderId))?.status,
+      shipment: (await repos.shipments.get(orderId))?.status,
+      notified: (await repos.notifications.get(orderId, 'order-shipped')) !== undefined,
+    };
+  }
+
+  it('completes the happy path and counts its state transitions', async () => {
+    const o = order();
+    const arn = await sfn.start(o);
+    expect(await finished(arn)).toBe('SUCCEEDED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    // RecordPending, Reserve, Reserved?, Charge, Charged?, CancelGate, Cancelled?, Ship, Shipped?, Commit, Notify, RecordCompleted, Completed
+    expect(await sfn.transitions(arn)).toBe(13);
+  });
+
+  it('rejects an order that is out of stock', async () => {
+    const o = order({ lines: [{ sku: 'RARE', qty: 5, unitPriceCents: 100 }] });
+    expect(await finished(await sfn.start(o))).toBe('SUCCEEDED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'REJECTED', reservation: 'REJECTED', payment: undefined, shipment: undefined, notified: false });
+  });
+
+  it('releases the stock when the payment is declined', async () => {
+    const o = order({ paymentToken: paymentToken('declined') });
+    expect(await finished(await sfn.start(o))).toBe('SUCCEEDED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'DECLINED', shipment: undefined, notified: false });
+  });
+
+  it('refunds and releases when shipping fails', async () => {
+    const o = order({ shippingAddress: address('invalid') });
+    expect(await finished(await sfn.start(o))).toBe('SUCCEEDED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED', notified: false });
+  });
+
+  it('retries a transient bank error through the Retry block, and counts the retry as a transition', async () => {
+    const o = order({ paymentToken: paymentToken('ok', 1) });
+    const arn = await sfn.start(o);
+    expect(await finished(arn)).toBe('SUCCEEDED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    const failures = (await sfn.history(arn)).filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
+    expect(failures).toEqual(['TransientError']);
+    expect(await sfn.transitions(arn)).toBe(14);
+  });
+
+  it('honours a cancel flag set before the shipping gate', async () => {
+    const o = order({ paymentToken: paymentToken('ok', 1) });
+    const arn = await sfn.start(o);
+    await requestCancel(aws, sfn.tables, o.orderId);
+    expect(await finished(arn)).toBe('SUCCEEDED');
+    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED', notified: false });
+  });
+
+  it('runs one execution per order id: an identical retry of the start gets the same execution, a different one is refused', async () => {
+    const o = order();
+    const arn = await sfn.start(o);
+    // As on AWS: same name and input while running is idempotent.
+    expect(await sfn.start(o)).toBe(arn);
+    await expect(sfn.start({ ...o, customerId: 'someone-else' })).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    expect(await finished(arn)).toBe('SUCCEEDED');
+    const runs = await aws.sfn.send(new ListExecutionsCommand({ stateMachineArn: sfn.stateMachineArn }));
+    expect(runs.executions?.filter((e) => e.name === o.orderId)).toHaveLength(1);
+    expect(await repos.payments.get(o.orderId)).toMatchObject({ status: 'CHARGED' });
+  });
+});
