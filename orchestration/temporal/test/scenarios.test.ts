@@ -12,6 +12,7 @@ import { documentClient } from '../../../shared/services/dynamo/document.ts';
 import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.ts';
 import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
 import { startWorker, type RunningWorker } from '../worker.ts';
+import { countActions } from '../actions.ts';
 import { cancelSignal, statusQuery, type SagaResult } from '../workflow.ts';
 
 // The Temporal variant on the local dev server, over the same service functions
@@ -77,6 +78,9 @@ describe('temporal saga scenarios', () => {
     const o = order();
     expect(await run(o)).toEqual({ orderId: o.orderId, status: 'COMPLETED' });
     expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    // start + recordStatus, reserve, charge, ship, commit, notify, recordStatus
+    const history = await client.workflow.getHandle(o.orderId).fetchHistory();
+    expect(countActions(history.events ?? [])).toEqual({ workflowStarts: 1, activityAttempts: 7, signals: 0, timers: 0, total: 8 });
   });
 
   it('rejects an order that is out of stock', async () => {
@@ -104,6 +108,8 @@ describe('temporal saga scenarios', () => {
     const history = await client.workflow.getHandle(o.orderId).fetchHistory();
     const shipStarted = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
     expect(shipStarted).toContain(3);
+    // The two failed attempts of ship are billed like the successful one.
+    expect(countActions(history.events ?? []).activityAttempts).toBe(9);
   });
 
   it('honours a cancel signal that arrives before shipping, and answers the status query', async () => {
@@ -114,6 +120,7 @@ describe('temporal saga scenarios', () => {
     expect(((await handle.result()) as SagaResult).status).toBe('CANCELLED');
     expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED', notified: false });
     expect((await handle.query(statusQuery)).status).toBe('CANCELLED');
+    expect(countActions((await handle.fetchHistory()).events ?? []).signals).toBe(1);
   });
 
   it('has the server refuse a second start of the same order id', async () => {
