@@ -26,6 +26,8 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     sqs: clients.sqs,
     batchSize: 10,
     waitTimeSeconds: 1,
+    // A message that cannot be handled comes back at once, and after maxReceiveCount goes to the DLQ.
+    terminateVisibilityTimeout: true,
     handleMessage: async (message) => {
       const body = JSON.parse(message.Body ?? '{}') as { taskToken: string; task: TaskName; order: unknown; retryCount?: number; status?: never; failure?: never };
       if (!TASKS.includes(body.task)) throw new Error(`unknown task ${String(body.task)}`);
@@ -47,6 +49,7 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     },
   });
   consumer.on('error', (err) => console.error(`stepfunctions worker: ${err.message}`));
+  consumer.on('processing_error', () => undefined);
   consumer.start();
   return {
     async stop() {

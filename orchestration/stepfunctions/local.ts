@@ -1,4 +1,5 @@
-import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { MAX_RECEIVE_COUNT } from '../../shared/topology/choreography.ts';
 import { CreateStateMachineCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
@@ -12,6 +13,7 @@ export interface LocalStepFunctions {
   tables: TableNames;
   stateMachineArn: string;
   queueUrl: string;
+  dlqUrl: string;
   worker: CallbackWorker;
   /** Execution name = order id, so a second start of the same order is refused by the service. */
   start(order: OrderDocument): Promise<string>;
@@ -24,7 +26,17 @@ const LOCAL_ROLE = 'arn:aws:iam::123456789012:role/sagabench-stepfunctions';
 /** Tables, tasks queue, the STANDARD state machine (callback binding) and a callback worker, on the local substrate. */
 export async function startLocalStepFunctions(clients: AwsClients, prefix: string): Promise<LocalStepFunctions> {
   const tables = await provisionTables(clients, prefix);
-  const queueUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-sfn-tasks`, Attributes: { VisibilityTimeout: '30' } }))).QueueUrl!;
+  const dlqUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-sfn-tasks-dlq` }))).QueueUrl!;
+  const dlqArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  // Poison (a task message that is not a task) leaves for the DLQ after the same number of receives as in the choreography.
+  const queueUrl = (
+    await clients.sqs.send(
+      new CreateQueueCommand({
+        QueueName: `${prefix}-sfn-tasks`,
+        Attributes: { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }) },
+      }),
+    )
+  ).QueueUrl!;
   const { stateMachineArn } = await clients.sfn.send(
     new CreateStateMachineCommand({
       name: `${prefix}-saga`,
@@ -39,6 +51,7 @@ export async function startLocalStepFunctions(clients: AwsClients, prefix: strin
     tables,
     stateMachineArn: stateMachineArn!,
     queueUrl,
+    dlqUrl,
     worker,
     async start(order) {
       const r = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name: order.orderId, input: JSON.stringify({ order }) }));
