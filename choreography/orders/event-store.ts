@@ -55,34 +55,41 @@ export class EventStore {
   /** Appends after `expectedSeq` (0 for a new stream); throws ConcurrencyConflict if that moved on. */
   async append(orderId: string, expectedSeq: number, events: DomainEvent[]): Promise<number> {
     if (events.length === 0) return expectedSeq;
-    const now = Date.now();
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: events.flatMap((event, i) => [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: orderId, seq: expectedSeq + 1 + i, type: event.type, messageId: event.messageId, event: JSON.stringify(event) },
-                ConditionExpression: 'attribute_not_exists(seq)',
+    for (let attempt = 1; ; attempt++) {
+      const now = Date.now();
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: events.flatMap((event, i) => [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { pk: orderId, seq: expectedSeq + 1 + i, type: event.type, messageId: event.messageId, event: JSON.stringify(event) },
+                  ConditionExpression: 'attribute_not_exists(seq)',
+                },
               },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                // Ordered by time; the random tail keeps two appends in one millisecond apart.
-                Item: { pk: OUTBOX, seq: (now + i) * 1000 + randomInt(1000), orderId, event: JSON.stringify(event) },
-                ConditionExpression: 'attribute_not_exists(seq)',
+              {
+                Put: {
+                  TableName: this.table,
+                  // Ordered by time; the random tail keeps appends in one millisecond apart.
+                  Item: { pk: OUTBOX, seq: (now + i) * 4000 + randomInt(4000), orderId, event: JSON.stringify(event) },
+                  ConditionExpression: 'attribute_not_exists(seq)',
+                },
               },
-            },
-          ]),
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) throw new ConcurrencyConflict(orderId, expectedSeq + 1);
-      throw err;
+            ]),
+          }),
+        );
+        return expectedSeq + events.length;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // Even positions are the stream's own items: only a clash there is a concurrent writer.
+        const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        const streamClash = reasons.length === 0 || reasons.some((r, i) => i % 2 === 0 && r.Code === 'ConditionalCheckFailed');
+        if (streamClash) throw new ConcurrencyConflict(orderId, expectedSeq + 1);
+        // Two appends drew the same outbox key: draw again.
+        if (attempt >= 5) throw err;
+      }
     }
-    return expectedSeq + events.length;
   }
 
   /** Oldest first. */
