@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { venvBin } from '../../../infra/local/paths.ts';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,6 +73,30 @@ describe('step functions saga scenarios', () => {
     expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
     // RecordPending, Reserve, Reserved?, Charge, Charged?, CancelGate, Cancelled?, Ship, Shipped?, Commit, Notify, RecordCompleted, Completed
     expect(await sfn.transitions(arn)).toBe(13);
+  });
+
+  it('shows its executions and their real histories to boto3', async () => {
+    const o = order();
+    const arn = await sfn.start(o);
+    await finished(arn);
+    const r = spawnSync(
+      venvBin('python'),
+      [
+        '-c',
+        `import boto3, json
+sfn = boto3.client('stepfunctions', endpoint_url='${substrate.moto.endpoints.sfn}', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
+runs = sfn.list_executions(stateMachineArn='${sfn.stateMachineArn}')['executions']
+mine = [e for e in runs if e['name'] == '${o.orderId}']
+events = sfn.get_execution_history(executionArn=mine[0]['executionArn'])['events']
+print(json.dumps({'status': mine[0]['status'], 'types': [e['type'] for e in events]}))`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const seen = JSON.parse(r.stdout) as { status: string; types: string[] };
+    expect(seen.status).toBe('SUCCEEDED');
+    expect(seen.types.filter((t) => t === 'TaskSucceeded')).toHaveLength(8);
+    expect(seen.types.at(-1)).toBe('ExecutionSucceeded');
   });
 
   it('rejects an order that is out of stock', async () => {

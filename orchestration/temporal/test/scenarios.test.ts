@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { venvBin } from '../../../infra/local/paths.ts';
 import { WorkflowExecutionAlreadyStartedError, type Client, type Connection } from '@temporalio/client';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
@@ -81,6 +83,17 @@ describe('temporal saga scenarios', () => {
     // start + recordStatus, reserve, charge, ship, commit, notify, recordStatus
     const history = await client.workflow.getHandle(o.orderId).fetchHistory();
     expect(countActions(history.events ?? [])).toEqual({ workflowStarts: 1, activityAttempts: 7, signals: 0, timers: 0, total: 8 });
+  });
+
+  it('shows its workflows to the venv\'s own temporal CLI', async () => {
+    const o = order();
+    await run(o);
+    const r = spawnSync(venvBin('temporal'), ['workflow', 'list', '--address', substrate.temporal.address, '--query', `WorkflowId='${o.orderId}'`, '--output', 'json'], {
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const listed = JSON.parse(r.stdout) as { execution: { workflowId: string }; type: { name: string }; status: string }[];
+    expect(listed.map((w) => [w.execution.workflowId, w.type.name])).toEqual([[o.orderId, 'orderSaga']]);
   });
 
   it('rejects an order that is out of stock', async () => {
