@@ -2,6 +2,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-s
 import { MAX_RECEIVE_COUNT } from '../../shared/topology/choreography.ts';
 import { CreateStateMachineCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../shared/aws/clients.ts';
+import { UserError } from '../../shared/errors.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import { provisionTables } from '../../infra/local/provision.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
@@ -24,7 +25,20 @@ export interface LocalStepFunctions {
 const LOCAL_ROLE = 'arn:aws:iam::123456789012:role/sagabench-stepfunctions';
 
 /** Tables, tasks queue, the STANDARD state machine (callback binding) and a callback worker, on the local substrate. */
-export async function startLocalStepFunctions(clients: AwsClients, prefix: string): Promise<LocalStepFunctions> {
+export async function startLocalStepFunctions(
+  clients: AwsClients,
+  prefix: string,
+  opts: { type?: 'STANDARD' | 'EXPRESS' } = {},
+): Promise<LocalStepFunctions> {
+  if (opts.type === 'EXPRESS') {
+    // Refused before anything is created: moto ignores the type and runs EXPRESS as STANDARD,
+    // and has no StartSyncExecution, so a local "EXPRESS" number would be a STANDARD number.
+    throw new UserError(
+      'EXPRESS state machines run on AWS only: the local emulator (moto) ignores the workflow type and has no StartSyncExecution. ' +
+        'Use STANDARD locally; EXPRESS transitions are counted from the definition walk (walk.ts).',
+      2,
+    );
+  }
   const tables = await provisionTables(clients, prefix);
   const dlqUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-sfn-tasks-dlq` }))).QueueUrl!;
   const dlqArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { venvBin } from '../../../infra/local/paths.ts';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';
@@ -13,6 +14,8 @@ import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.t
 import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
 import { requestCancel } from '../../tasks.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../local.ts';
+import { buildSagaDefinition } from '../definition.ts';
+import { walkTransitions } from '../walk.ts';
 
 // The Step Functions variant on moto's execution engine (callback binding), over
 // the same service functions and tables as the other variants.
@@ -66,6 +69,13 @@ describe('step functions saga scenarios', () => {
     };
   }
 
+  it('refuses EXPRESS locally with a clear message, before creating anything', async () => {
+    const prefix = `express-${Date.now()}`;
+    await expect(startLocalStepFunctions(aws, prefix, { type: 'EXPRESS' })).rejects.toThrow(/EXPRESS state machines run on AWS only/);
+    const tablesNow = await aws.dynamodb.send(new ListTablesCommand({}));
+    expect(tablesNow.TableNames?.filter((t) => t.startsWith(prefix))).toEqual([]);
+  });
+
   it('completes the happy path and counts its state transitions', async () => {
     const o = order();
     const arn = await sfn.start(o);
@@ -73,6 +83,9 @@ describe('step functions saga scenarios', () => {
     expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
     // RecordPending, Reserve, Reserved?, Charge, Charged?, CancelGate, Cancelled?, Ship, Shipped?, Commit, Notify, RecordCompleted, Completed
     expect(await sfn.transitions(arn)).toBe(13);
+    // The definition walk (how EXPRESS executions are counted) agrees with the history.
+    const happy = { reserve: { status: 'RESERVED' }, charge: { status: 'CHARGED' }, cancelGate: { cancelRequested: false }, ship: { status: 'CREATED' } };
+    expect(walkTransitions(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl: sfn.queueUrl } }), { results: happy })).toBe(13);
   });
 
   it('shows its executions and their real histories to boto3', async () => {
@@ -113,8 +126,15 @@ print(json.dumps({'status': mine[0]['status'], 'types': [e['type'] for e in even
 
   it('refunds and releases when shipping fails', async () => {
     const o = order({ shippingAddress: address('invalid') });
-    expect(await finished(await sfn.start(o))).toBe('SUCCEEDED');
+    const arn = await sfn.start(o);
+    expect(await finished(arn)).toBe('SUCCEEDED');
     expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED', notified: false });
+    const walked = walkTransitions(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl: sfn.queueUrl } }), {
+      results: { reserve: { status: 'RESERVED' }, charge: { status: 'CHARGED' }, cancelGate: { cancelRequested: false }, ship: { status: 'FAILED' } },
+    });
+    // Up to Shipped? as the happy path (9), then Refund, Release, RecordCancelled, Cancelled: walked and recorded alike.
+    expect(walked).toBe(await sfn.transitions(arn));
+    expect(walked).toBe(13);
   });
 
   it('retries a transient bank error through the Retry block, and counts the retry as a transition', async () => {
@@ -125,6 +145,11 @@ print(json.dumps({'status': mine[0]['status'], 'types': [e['type'] for e in even
     const failures = (await sfn.history(arn)).filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
     expect(failures).toEqual(['TransientError']);
     expect(await sfn.transitions(arn)).toBe(14);
+    const walked = walkTransitions(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl: sfn.queueUrl } }), {
+      results: { reserve: { status: 'RESERVED' }, charge: { status: 'CHARGED' }, cancelGate: { cancelRequested: false }, ship: { status: 'CREATED' } },
+      retries: { Charge: 1 },
+    });
+    expect(walked).toBe(14);
   });
 
   it('honours a cancel flag set before the shipping gate', async () => {
