@@ -12,6 +12,7 @@ import { choreographyConfigSchema } from './config.ts';
 import { choreographyDeps } from './deps.ts';
 import { makeHandler } from './handler.ts';
 import { OutboxPublisher } from './orders/publisher.ts';
+import { onParentGone } from '../shared/runtime/children.ts';
 
 const [service, configPath] = process.argv.slice(2) as [ServiceName, string];
 if (!SERVICES.includes(service) || !configPath) {
@@ -59,18 +60,11 @@ consumer.on('error', (err) => console.error(`${service} consumer: ${err.message}
 
 const publisher = service === 'orders' ? new OutboxPublisher(deps.store, clients.sns, config.topicArn) : undefined;
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
+onParentGone(async () => {
   consumer.stop({ abort: true });
   await publisher?.stop();
   fs.writeFileSync(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), JSON.stringify(clients.meter.snapshot()));
-  process.exit(0);
-};
-process.stdin.on('end', () => void stop());
-process.stdin.resume();
-process.on('SIGTERM', () => void stop());
+});
 consumer.start();
 publisher?.start();
 process.stdout.write(`${JSON.stringify({ ready: service, pid: process.pid })}\n`);

@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../shared/aws/clients.ts';
 import { SERVICES, parseEvent, type DomainEvent } from '../shared/domain/contracts.ts';
 import { provisionChoreography, provisionTables } from '../infra/local/provision.ts';
-import { PROJECT_ROOT, runDir } from '../infra/local/paths.ts';
+import { runDir } from '../infra/local/paths.ts';
+import { startChild, stopChildren } from '../shared/runtime/children.ts';
 import type { ChoreographyConfig } from './config.ts';
 import { choreographyDeps, type ChoreographyDeps } from './deps.ts';
 
@@ -35,44 +35,14 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
   const configPath = path.join(config.traceDir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'consumer-main.ts');
-  const children: ChildProcess[] = [];
-  const stopAll = async () => {
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
-            c.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            c.stdin?.end();
-          }),
-      ),
-    );
-  };
-  try {
-    await Promise.all(
-      SERVICES.map(async (service) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', script, service, configPath], {
-          cwd: PROJECT_ROOT,
-          stdio: ['pipe', 'pipe', 'inherit'],
-          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        });
-        children.push(child);
-        await new Promise<void>((resolve, reject) => {
-          createInterface({ input: child.stdout! }).on('line', (l) => {
-            if (l.includes('"ready"')) resolve();
-          });
-          child.once('exit', (code) => reject(new Error(`${service} exited during start (${code})`)));
-        });
-      }),
-    );
-  } catch (err) {
-    await stopAll();
-    throw err;
+  const started = await Promise.allSettled(SERVICES.map((service) => startChild(script, [service, configPath])));
+  const children: ChildProcess[] = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await stopChildren(children);
+    throw failed.reason;
   }
+  const stopAll = () => stopChildren(children);
   const completions = config.queues.completions!.url;
   return {
     config,

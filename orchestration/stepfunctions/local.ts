@@ -28,7 +28,7 @@ const LOCAL_ROLE = 'arn:aws:iam::123456789012:role/sagabench-stepfunctions';
 export async function startLocalStepFunctions(
   clients: AwsClients,
   prefix: string,
-  opts: { type?: 'STANDARD' | 'EXPRESS' } = {},
+  opts: { type?: 'STANDARD' | 'EXPRESS'; /** false: the caller runs worker processes (startWorkerProcesses). */ inProcessWorker?: boolean } = {},
 ): Promise<LocalStepFunctions> {
   if (opts.type === 'EXPRESS') {
     // Refused before anything is created: moto ignores the type and runs EXPRESS as STANDARD,
@@ -59,7 +59,7 @@ export async function startLocalStepFunctions(
       definition: JSON.stringify(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl } })),
     }),
   );
-  const worker = startCallbackWorker(clients, tables, queueUrl);
+  const worker = opts.inProcessWorker === false ? { stop: async () => {} } : startCallbackWorker(clients, tables, queueUrl);
   const history = async (executionArn: string) => (await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
   return {
     tables,
