@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
+import { provisionTables } from '../../../infra/local/provision.ts';
+import { address, paymentToken } from '../../../shared/domain/simulation.ts';
+import { ContractError } from '../../../shared/domain/contracts.ts';
+import { TransientError } from '../../../shared/services/errors.ts';
+import { tableReader } from '../../../bench/drivers/driver.ts';
+import { createTaskRunner } from '../../tasks.ts';
+import { makeLambdaTaskHandler } from '../lambda-handler.ts';
+
+// The AWS binding's handler, called as Lambda would call it with the Task's Parameters.
+describe('Step Functions Lambda task handler', () => {
+  const substrate = inject('substrate');
+  let aws: AwsClients;
+  let handler: ReturnType<typeof makeLambdaTaskHandler>;
+  let read: ReturnType<typeof tableReader>;
+  beforeAll(async () => {
+    aws = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    const tables = await provisionTables(aws, `lambda-${Date.now()}`);
+    handler = makeLambdaTaskHandler(createTaskRunner(aws, tables));
+    read = tableReader(aws, tables);
+    await read.repos.inventory.seedStock({ WIDGET: 5 });
+  });
+  afterAll(() => aws.destroy());
+
+  const order = { orderId: 'lam-1', customerId: 'c', lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }], totalCents: 100, paymentToken: paymentToken('ok', 1), shippingAddress: address('ok') };
+
+  it('runs the shared task code, and throws TransientError for the Retry to match', async () => {
+    expect(await handler({ task: 'reserve', order })).toEqual({ status: 'RESERVED', reservationId: 'res-lam-1' });
+    const err = await handler({ task: 'charge', order, retryCount: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    expect((err as Error).name).toBe('TransientError');
+    expect(await handler({ task: 'charge', order, retryCount: 1 })).toMatchObject({ status: 'CHARGED' });
+    expect(await read.snapshot('lam-1')).toMatchObject({ reservation: 'RESERVED', payment: 'CHARGED' });
+  });
+
+  it('refuses an unknown task and a malformed order', async () => {
+    await expect(handler({ task: 'format-disk' as never, order })).rejects.toThrow(/unknown task/);
+    await expect(handler({ task: 'reserve', order: { ...order, lines: [] } })).rejects.toBeInstanceOf(ContractError);
+  });
+});
