@@ -46,35 +46,49 @@ export async function orderSaga(order: OrderDocument): Promise<SagaResult> {
   const compensations: (() => Promise<unknown>)[] = [];
   const finish = async (end: SagaResult['status'], why?: string): Promise<SagaResult> => {
     failure = why;
-    if (end === 'CANCELLED') for (const undo of compensations.reverse()) await undo();
+    if (end === 'CANCELLED') {
+      const undo = compensations.splice(0).reverse();
+      for (const step of undo) await step();
+    }
     status = end;
     await acts.recordStatus(orderId, end, why ?? null);
     return { orderId, status: end, ...(why ? { failure: why } : {}) };
   };
 
   await acts.recordStatus(orderId, 'PENDING', null);
-  compensations.push(() => acts.release(orderId));
-  const reserved = await acts.reserve(orderId, order.lines);
-  if (reserved.status === 'OUT_OF_STOCK') {
-    compensations.pop();
-    return finish('REJECTED', `out of stock: ${reserved.missingSkus.join(', ')}`);
+  try {
+    return await forward();
+  } catch (err) {
+    // A step that failed for good (not a business "no"): undo what may have happened, as
+    // the Step Functions Catch does. A step whose effect landed but whose answer was lost
+    // is undone too, because its compensation was registered before it ran.
+    return finish('CANCELLED', `step failed: ${(err as Error).message}`);
   }
-  status = 'INVENTORY_RESERVED';
 
-  compensations.push(() => acts.refund(orderId));
-  const charged = await acts.charge(orderId, order.totalCents, order.paymentToken);
-  if (charged.status === 'DECLINED') return finish('CANCELLED', `payment declined: ${charged.reason}`);
-  status = 'PAYMENT_CHARGED';
+  async function forward(): Promise<SagaResult> {
+    compensations.push(() => acts.release(orderId));
+    const reserved = await acts.reserve(orderId, order.lines);
+    if (reserved.status === 'OUT_OF_STOCK') {
+      compensations.pop();
+      return finish('REJECTED', `out of stock: ${reserved.missingSkus.join(', ')}`);
+    }
+    status = 'INVENTORY_RESERVED';
 
-  // The customer's cancel counts up to the shipping gate, as in the other variants.
-  if (cancelRequested) {
-    await acts.block(orderId);
-    return finish('CANCELLED', 'shipment failed: CANCELLED_BY_CUSTOMER');
+    compensations.push(() => acts.refund(orderId));
+    const charged = await acts.charge(orderId, order.totalCents, order.paymentToken);
+    if (charged.status === 'DECLINED') return finish('CANCELLED', `payment declined: ${charged.reason}`);
+    status = 'PAYMENT_CHARGED';
+
+    // The customer's cancel counts up to the shipping gate, as in the other variants.
+    if (cancelRequested) {
+      await acts.block(orderId);
+      return finish('CANCELLED', 'shipment failed: CANCELLED_BY_CUSTOMER');
+    }
+    const shipped = await acts.ship(orderId, order.shippingAddress);
+    if (shipped.status === 'FAILED') return finish('CANCELLED', `shipment failed: ${shipped.reason}`);
+    status = 'SHIPPED';
+    await acts.commit(orderId);
+    await acts.notify(orderId, order.customerId);
+    return finish('COMPLETED');
   }
-  const shipped = await acts.ship(orderId, order.shippingAddress);
-  if (shipped.status === 'FAILED') return finish('CANCELLED', `shipment failed: ${shipped.reason}`);
-  status = 'SHIPPED';
-  await acts.commit(orderId);
-  await acts.notify(orderId, order.customerId);
-  return finish('COMPLETED');
 }
