@@ -10,6 +10,7 @@ import type { DomainEvent } from '../../shared/domain/contracts.ts';
 import { isRunning } from '../../infra/local/processes.ts';
 import { publishEvent } from '../bus.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
+import { chargePayment } from '../../shared/services/payments.ts';
 import { provisionLocal, startLocal, type RunningChoreography } from '../variant.ts';
 
 // The choreographed variant end to end on the local engines: five service
@@ -129,6 +130,15 @@ describe('choreography scenarios', () => {
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
     expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED', notified: false });
     expect(await variant.deps.orders.cancelOrder(orderId)).toMatchObject({ accepted: false, status: 'CANCELLED' });
+  });
+
+  it('does not charge twice when a charge landed but its event was never published', async () => {
+    // The payments handler charged, then died before publishing: the redelivered event finds the charge.
+    const orderId = `ord-acklost-${Date.now()}`;
+    await chargePayment(variant.deps.payments, { orderId, amountCents: 3000, paymentToken: paymentToken('ok'), attempt: 1 });
+    await place({ orderId });
+    expect((await outcome(orderId)).type).toBe('OrderCompleted');
+    expect(await variant.deps.payments.get(orderId)).toEqual({ status: 'CHARGED', paymentId: `pay-${orderId}`, amountCents: 3000 });
   });
 
   it('applies an event delivered twice only once', async () => {
