@@ -19,7 +19,8 @@ export const workerConfigSchema = z.discriminatedUnion('kind', [
       kind: z.literal('temporal'),
       endpoints,
       tables,
-      temporal: z.object({ address: z.string(), namespace: z.string() }),
+      /** Omitted: Temporal's own environment configuration decides (TEMPORAL_ADDRESS, TEMPORAL_API_KEY, ...), e.g. Temporal Cloud. */
+      temporal: z.object({ address: z.string(), namespace: z.string() }).optional(),
       taskQueue: z.string(),
       maxConcurrentActivityTaskExecutions: z.number().int().positive().optional(),
       maxConcurrentWorkflowTaskExecutions: z.number().int().positive().optional(),

@@ -51,18 +51,17 @@ describe('orchestration worker processes', () => {
     expect(workers.pids.filter(isRunning)).toEqual([]);
   });
 
-  it('runs the Temporal saga in a worker process with its concurrency set', async () => {
+  it('runs the Temporal saga in a worker process that finds the server through TEMPORAL_ADDRESS, with its concurrency set', async () => {
     const tables = await provisionTables(aws, `wp-tmp-${Date.now()}`);
     await tableReader(aws, tables).repos.inventory.seedStock({ WIDGET: 10 });
     const taskQueue = `wp-${Date.now()}`;
     const temporal = { address: substrate.temporal.address, namespace: substrate.temporal.namespace };
-    const workers = await startWorkerProcesses({
-      kind: 'temporal',
-      endpoints: substrate.moto.endpoints,
-      tables,
-      temporal,
-      taskQueue,
-      maxConcurrentActivityTaskExecutions: 8,
+    // No address in the config: the worker reads Temporal's own environment, as it would for Temporal Cloud.
+    const saved = process.env.TEMPORAL_ADDRESS;
+    process.env.TEMPORAL_ADDRESS = temporal.address;
+    const workers = await startWorkerProcesses({ kind: 'temporal', endpoints: substrate.moto.endpoints, tables, taskQueue, maxConcurrentActivityTaskExecutions: 8 }).finally(() => {
+      if (saved === undefined) delete process.env.TEMPORAL_ADDRESS;
+      else process.env.TEMPORAL_ADDRESS = saved;
     });
     const { client, connection } = await connectClient(resolveTemporalTarget(temporal));
     try {
