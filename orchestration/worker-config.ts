@@ -1,15 +1,9 @@
 import { z } from 'zod';
+import { endpointsSchema } from '../shared/aws/clients.ts';
+import { tableNamesSchema } from '../shared/topology/tables.ts';
 
-const tables = z.object({
-  orders: z.string(),
-  orderEvents: z.string(),
-  claimChecks: z.string(),
-  inventory: z.string(),
-  payments: z.string(),
-  shipments: z.string(),
-  notifications: z.string(),
-});
-const endpoints = z.object({ sqs: z.string(), sns: z.string(), sfn: z.string(), dynamodb: z.string() });
+const tables = tableNamesSchema;
+const endpoints = endpointsSchema;
 
 /** What an orchestration worker process needs: where the engines are and which tables and queue it serves. */
 export const workerConfigSchema = z.discriminatedUnion('kind', [

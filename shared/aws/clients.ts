@@ -2,10 +2,14 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
 import { Meter, meteringPlugin } from './metering.ts';
 
 export type ServiceName = 'sqs' | 'sns' | 'sfn' | 'dynamodb';
 export const SERVICES: readonly ServiceName[] = ['sqs', 'sns', 'sfn', 'dynamodb'];
+
+/** Validates local endpoints read back from a config file. */
+export const endpointsSchema = z.object({ sqs: z.string(), sns: z.string(), sfn: z.string(), dynamodb: z.string() });
 
 /**
  * `local`: the substrate started by `sagabench local up`, one endpoint per service,

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The single description of every table. The local provisioning and the CDK
  * data stack both build from it; names carry a prefix so variants and test runs
@@ -40,3 +42,6 @@ export type TableNames = Record<TableRole, string>;
 export function tableNames(prefix: string): TableNames {
   return Object.fromEntries(tableSpecs(prefix).map((t) => [t.role, t.name])) as TableNames;
 }
+
+/** Validates table names read back from a config file (a variant's or a worker's). */
+export const tableNamesSchema = z.object(Object.fromEntries(TABLE_ROLES.map((r) => [r, z.string().min(1)])) as Record<TableRole, z.ZodString>).strict();
