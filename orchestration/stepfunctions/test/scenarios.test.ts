@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { venvBin } from '../../../infra/local/paths.ts';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
@@ -13,6 +12,7 @@ import { documentClient } from '../../../shared/services/dynamo/document.ts';
 import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.ts';
 import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
 import { requestCancel } from '../../tasks.ts';
+import { tableReader } from '../../../bench/drivers/driver.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../local.ts';
 import { buildSagaDefinition } from '../definition.ts';
 import { walkTransitions } from '../walk.ts';
@@ -58,16 +58,7 @@ describe('step functions saga scenarios', () => {
     }
   }
 
-  async function tablesFor(orderId: string) {
-    const view = await documentClient(aws.dynamodb).send(new GetCommand({ TableName: sfn.tables.orders, Key: { pk: orderId }, ConsistentRead: true }));
-    return {
-      order: view.Item?.status,
-      reservation: (await repos.inventory.reservation(orderId))?.status,
-      payment: (await repos.payments.get(orderId))?.status,
-      shipment: (await repos.shipments.get(orderId))?.status,
-      notified: (await repos.notifications.get(orderId, 'order-shipped')) !== undefined,
-    };
-  }
+  const tablesFor = (orderId: string) => tableReader(aws, sfn.tables).snapshot(orderId);
 
   it('refuses EXPRESS locally with a clear message, before creating anything', async () => {
     const prefix = `express-${Date.now()}`;

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { venvBin } from '../../../infra/local/paths.ts';
 import { WorkflowExecutionAlreadyStartedError, type Client, type Connection } from '@temporalio/client';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
 import { provisionTables } from '../../../infra/local/provision.ts';
 import type { TableNames } from '../../../shared/topology/tables.ts';
@@ -13,6 +12,7 @@ import type { OrderDocument } from '../../../shared/domain/contracts.ts';
 import { documentClient } from '../../../shared/services/dynamo/document.ts';
 import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.ts';
 import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
+import { tableReader } from '../../../bench/drivers/driver.ts';
 import { startWorker, type RunningWorker } from '../worker.ts';
 import { countActions } from '../actions.ts';
 import { cancelSignal, statusQuery, type SagaResult } from '../workflow.ts';
@@ -65,16 +65,7 @@ describe('temporal saga scenarios', () => {
   };
   const run = (o: OrderDocument) => client.workflow.execute('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] }) as Promise<SagaResult>;
 
-  async function tablesFor(orderId: string) {
-    const view = await documentClient(aws.dynamodb).send(new GetCommand({ TableName: tables.orders, Key: { pk: orderId }, ConsistentRead: true }));
-    return {
-      order: view.Item?.status,
-      reservation: (await repos.inventory.reservation(orderId))?.status,
-      payment: (await repos.payments.get(orderId))?.status,
-      shipment: (await repos.shipments.get(orderId))?.status,
-      notified: (await repos.notifications.get(orderId, 'order-shipped')) !== undefined,
-    };
-  }
+  const tablesFor = (orderId: string) => tableReader(aws, tables).snapshot(orderId);
 
   it('completes the happy path', async () => {
     const o = order();
