@@ -9,7 +9,8 @@ declare module 'vitest' {
   }
 }
 
-const INSTANCE = 'test';
+// Own name per concurrent run (e.g. two checkouts testing at once), or they would stop each other's engines.
+const INSTANCE = process.env.SAGABENCH_TEST_INSTANCE ?? 'test';
 
 /**
  * The tests run against the real engines: one substrate instance of their own,
