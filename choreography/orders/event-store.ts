@@ -23,7 +23,7 @@ const OUTBOX = '#outbox';
 /**
  * The orders event store: an append-only stream per order (pk = order id,
  * seq = 1, 2, ...), with a transactional outbox. Each append writes the events
- * and one outbox item per event in ONE transaction, so "stored" and "to be
+ * and one outbox item per event it produced itself in ONE transaction, so "stored" and "to be
  * published" can never disagree; the publisher deletes an outbox item only after
  * SNS accepted it.
  */
@@ -68,23 +68,31 @@ export class EventStore {
                   ConditionExpression: 'attribute_not_exists(seq)',
                 },
               },
-              {
-                Put: {
-                  TableName: this.table,
-                  // Ordered by time; the random tail keeps appends in one millisecond apart.
-                  Item: { pk: OUTBOX, seq: (now + i) * 4000 + randomInt(4000), orderId, event: JSON.stringify(event) },
-                  ConditionExpression: 'attribute_not_exists(seq)',
-                },
-              },
+              // Only the orders service's own events are its to publish: another service's
+              // event it records was published by that service already, and publishing it
+              // again would make every consumer downstream see (and answer) it twice.
+              ...(event.producer === 'orders'
+                ? [
+                    {
+                      Put: {
+                        TableName: this.table,
+                        // Ordered by time; the random tail keeps appends in one millisecond apart.
+                        Item: { pk: OUTBOX, seq: (now + i) * 4000 + randomInt(4000), orderId, event: JSON.stringify(event) },
+                        ConditionExpression: 'attribute_not_exists(seq)',
+                      },
+                    },
+                  ]
+                : []),
             ]),
           }),
         );
         return expectedSeq + events.length;
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
-        // Even positions are the stream's own items: only a clash there is a concurrent writer.
+        // Only a clash on a stream item is a concurrent writer; one on an outbox item is a key collision.
         const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-        const streamClash = reasons.length === 0 || reasons.some((r, i) => i % 2 === 0 && r.Code === 'ConditionalCheckFailed');
+        const streamItem = events.flatMap((e) => [true, ...(e.producer === 'orders' ? [false] : [])]);
+        const streamClash = reasons.length === 0 || reasons.some((r, i) => streamItem[i] && r.Code === 'ConditionalCheckFailed');
         if (streamClash) throw new ConcurrencyConflict(orderId, expectedSeq + 1);
         // Two appends drew the same outbox key: draw again.
         if (attempt >= 5) throw err;

@@ -92,6 +92,19 @@ describe('choreography scenarios', () => {
       expect(p, step).toBeDefined();
       expect(p!.end).toBeGreaterThanOrEqual(p!.start);
     }
+    // Each event reaches each subscriber once: the orders service records the others'
+    // events but publishes only its own (it once re-published them all, doubling the traffic).
+    await new Promise((r) => setTimeout(r, 1500));
+    const again = fs
+      .readdirSync(variant.config.traceDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) => fs.readFileSync(path.join(variant.config.traceDir, f), 'utf8').trim().split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as TracePoint)
+      .filter((p) => p.orderId === orderId);
+    const perStep = new Map<string, number>();
+    for (const p of again) perStep.set(p.step, (perStep.get(p.step) ?? 0) + 1);
+    expect([...perStep].filter(([, n]) => n > 1)).toEqual([]);
   });
 
   it('rejects an order that is out of stock and touches nothing else', async () => {
