@@ -12,6 +12,8 @@ export interface FailureMix {
   shippingFailurePct: number;
   /** Orders whose bank or carrier fails transiently (and recovers within the retry budget). */
   transientPct: number;
+  /** Orders the client submits twice, as a retry would. */
+  duplicatePct?: number;
 }
 
 export const DEFAULT_MIX: FailureMix = { outOfStockPct: 5, declinePct: 5, shippingFailurePct: 5, transientPct: 10 };
@@ -28,6 +30,7 @@ export const DISCONTINUED = { sku: 'DISCONTINUED', unitPriceCents: 100 } as cons
 export interface PlannedOrder {
   input: PlaceOrder & { orderId: string };
   expected: Extract<OrderStatus, 'COMPLETED' | 'REJECTED' | 'CANCELLED'>;
+  duplicate: boolean;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface PlannedOrder {
  * Outcomes depend only on the order itself (its SKUs, card and address), never on
  * which order was processed first, so they can be compared order by order.
  */
-export function generateWorkload(opts: { seed: number; orders: number; mix?: FailureMix; runId?: string }): PlannedOrder[] {
+export function generateWorkload(opts: { seed: number; orders: number; mix?: FailureMix; runId?: string; payloadBytes?: number }): PlannedOrder[] {
   const mix = opts.mix ?? DEFAULT_MIX;
   const rng = mersenne(opts.seed);
   const pct = () => uniformInt(rng, 0, 9999) / 100;
@@ -62,13 +65,17 @@ export function generateWorkload(opts: { seed: number; orders: number; mix?: Fai
       addr = address('invalid');
       expected = 'CANCELLED';
     }
+    // Drawn last, so adding duplicates left every earlier draw (and so every existing seed's orders) as it was.
+    const duplicate = pct() < (mix.duplicatePct ?? 0);
     out.push({
+      duplicate,
       input: {
         orderId: `ord-${opts.runId ?? opts.seed}-${String(i).padStart(5, '0')}`,
         customerId: `cust-${uniformInt(rng, 1, 50)}`,
         lines,
         paymentToken: card,
         shippingAddress: addr,
+        ...(opts.payloadBytes ? { notes: 'x'.repeat(opts.payloadBytes) } : {}),
       },
       expected,
     });

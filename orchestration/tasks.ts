@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderDocument } from '../shared/domain/contracts.ts';
+import type { OrderDocument, ServiceName } from '../shared/domain/contracts.ts';
+import type { TraceSink } from '../shared/messaging/trace.ts';
 import type { OrderStatus } from '../shared/domain/order.ts';
 import type { AwsClients } from '../shared/aws/clients.ts';
 import type { TableNames } from '../shared/topology/tables.ts';
@@ -10,6 +11,20 @@ import { commitInventory, releaseInventory, reserveInventory } from '../shared/s
 import { chargePayment, refundPayment } from '../shared/services/payments.ts';
 import { blockShipment, createShipment } from '../shared/services/shipping.ts';
 import { notifyCustomer } from '../shared/services/notifications.ts';
+
+/** Which service owns each task, so an orchestrator's trace points name the same services as the choreography's. */
+export const TASK_SERVICE = {
+  recordStatus: 'orders',
+  reserve: 'inventory',
+  release: 'inventory',
+  commit: 'inventory',
+  charge: 'payments',
+  refund: 'payments',
+  cancelGate: 'shipping',
+  block: 'shipping',
+  ship: 'shipping',
+  notify: 'notifications',
+} as const satisfies Record<string, ServiceName>;
 
 /** The saga's task names: one per step and compensation, plus the order-status bookkeeping. */
 export const TASKS = ['recordStatus', 'reserve', 'release', 'commit', 'charge', 'refund', 'cancelGate', 'block', 'ship', 'notify'] as const;
@@ -29,7 +44,18 @@ export interface TaskInput {
  * function the choreography's handlers call. Step Functions reaches it through a
  * callback worker locally and a Lambda on AWS.
  */
-export function createTaskRunner(clients: AwsClients, tables: TableNames) {
+export function createTaskRunner(clients: AwsClients, tables: TableNames, trace?: TraceSink) {
+  const run = taskDispatcher(clients, tables);
+  if (!trace) return run;
+  return async function tracedTask(input: TaskInput): Promise<unknown> {
+    const start = Date.now();
+    const out = await run(input);
+    trace.record({ orderId: input.order.orderId, step: `${TASK_SERVICE[input.task]}:${input.task}`, service: TASK_SERVICE[input.task], start, end: Date.now(), attempt: input.attempt });
+    return out;
+  };
+}
+
+function taskDispatcher(clients: AwsClients, tables: TableNames) {
   const doc = documentClient(clients.dynamodb);
   const inventory = new DynamoInventoryRepo(doc, tables.inventory);
   const payments = new DynamoPaymentsRepo(doc, tables.payments);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { createAwsClients } from '../shared/aws/clients.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { onParentGone } from '../shared/runtime/children.ts';
+import { FileTraceSink } from '../shared/messaging/trace.ts';
 import { workerConfigSchema } from './worker-config.ts';
 import { startCallbackWorker } from './stepfunctions/callback-worker.ts';
 import { startWorker } from './temporal/worker.ts';
@@ -16,13 +17,18 @@ if (!configPath) {
 }
 const config = workerConfigSchema.parse(JSON.parse(fs.readFileSync(configPath, 'utf8')));
 const clients = createAwsClients({ kind: 'local', endpoints: config.endpoints });
+const trace = config.traceFile ? new FileTraceSink(config.traceFile.replace('{pid}', String(process.pid))) : undefined;
 const worker =
   config.kind === 'stepfunctions'
-    ? startCallbackWorker(clients, config.tables, config.queueUrl)
+    ? startCallbackWorker(clients, config.tables, config.queueUrl, trace)
     : await startWorker(resolveTemporalTarget(config.temporal), clients, config.tables, {
         taskQueue: config.taskQueue,
+        ...(trace ? { trace } : {}),
         ...(config.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions } : {}),
         ...(config.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions } : {}),
       });
-onParentGone(() => worker.stop());
+onParentGone(async () => {
+  await worker.stop();
+  if (config.meterFile) fs.writeFileSync(config.meterFile.replace('{pid}', String(process.pid)), JSON.stringify(clients.meter.snapshot()));
+});
 process.stdout.write(`${JSON.stringify({ ready: config.kind, pid: process.pid })}\n`);

@@ -8,7 +8,7 @@ import { intOption } from '../../shared/cli/options.ts';
 import type { MotoLayout } from './moto.ts';
 import { UserError } from '../../shared/errors.ts';
 
-interface UpFlags {
+export interface UpFlags {
   instance: string;
   motoPort: number;
   motoLayout: MotoLayout;
@@ -19,7 +19,7 @@ interface UpFlags {
   foreground?: boolean;
 }
 
-const instanceOption = () =>
+export const instanceOption = () =>
   new Option('--instance <name>', 'name of the substrate instance (several can run on different ports)')
     .default(DEFAULTS.instance)
     .argParser((v: string) => {
@@ -28,7 +28,7 @@ const instanceOption = () =>
     });
 
 /** The flags that say where the engines listen; shared by every command that may start them. */
-function addSubstrateOptions(cmd: Command): Command {
+export function addSubstrateOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--moto-port <port>', 'first moto port (split layout uses port, port+1, port+2)').default(DEFAULTS.motoPort).argParser(intOption(1, 65533)))
     .addOption(new Option('--moto-layout <layout>', 'one moto process per service group, or one for all').choices(['split', 'single']).default(DEFAULTS.motoLayout))
@@ -37,7 +37,7 @@ function addSubstrateOptions(cmd: Command): Command {
     .addOption(new Option('--ui-port <port>', 'Temporal Web UI port (default: temporal port + 1000)').argParser(intOption(1, 65535)));
 }
 
-function upOptions(flags: UpFlags): UpOptions {
+export function upOptions(flags: UpFlags): UpOptions {
   return {
     instance: flags.instance,
     motoPort: flags.motoPort,

@@ -2,6 +2,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-
 import { Consumer } from 'sqs-consumer';
 import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
+import type { TraceSink } from '../../shared/messaging/trace.ts';
 import { orderDocumentSchema, parseWith } from '../../shared/domain/contracts.ts';
 import { TransientError } from '../../shared/services/errors.ts';
 import { createTaskRunner, TASKS, type TaskName } from '../tasks.ts';
@@ -19,8 +20,8 @@ export interface CallbackWorker {
  * error `TransientError`, which the state's Retry matches, exactly as a Lambda's
  * thrown TransientError does on AWS.
  */
-export function startCallbackWorker(clients: AwsClients, tables: TableNames, queueUrl: string): CallbackWorker {
-  const runTask = createTaskRunner(clients, tables);
+export function startCallbackWorker(clients: AwsClients, tables: TableNames, queueUrl: string, trace?: TraceSink): CallbackWorker {
+  const runTask = createTaskRunner(clients, tables, trace);
   const consumer = Consumer.create({
     queueUrl,
     sqs: clients.sqs,

@@ -10,20 +10,22 @@ import { commitInventory, releaseInventory, reserveInventory } from '../../share
 import { chargePayment, refundPayment } from '../../shared/services/payments.ts';
 import { blockShipment, createShipment } from '../../shared/services/shipping.ts';
 import { notifyCustomer } from '../../shared/services/notifications.ts';
+import type { TraceSink } from '../../shared/messaging/trace.ts';
+import { TASK_SERVICE } from '../tasks.ts';
 
 /**
  * The saga's activities: each one calls the SAME shared service function the
  * choreography's handlers call. Temporal's attempt number is the attempt the
  * simulated bank and carrier see, exactly as SQS's receive count is there.
  */
-export function createActivities(clients: AwsClients, tables: TableNames) {
+export function createActivities(clients: AwsClients, tables: TableNames, trace?: TraceSink) {
   const doc = documentClient(clients.dynamodb);
   const inventory = new DynamoInventoryRepo(doc, tables.inventory);
   const payments = new DynamoPaymentsRepo(doc, tables.payments);
   const shipments = new DynamoShipmentsRepo(doc, tables.shipments);
   const notifications = new DynamoNotificationsRepo(doc, tables.notifications);
   const attempt = () => Context.current().info.attempt;
-  return {
+  const activities = {
     reserve: (orderId: string, lines: OrderLine[]) => reserveInventory(inventory, orderId, lines),
     release: (orderId: string) => releaseInventory(inventory, orderId),
     commit: (orderId: string) => commitInventory(inventory, orderId),
@@ -38,6 +40,22 @@ export function createActivities(clients: AwsClients, tables: TableNames) {
       await doc.send(new PutCommand({ TableName: tables.orders, Item: { pk: orderId, orderId, status, ...(failure ? { failure } : {}) } }));
     },
   };
+  return trace ? traced(activities, trace) : activities;
+}
+
+/** Every activity takes the order id first; that and the task's owning service make its trace point. */
+function traced<T extends object>(activities: T, trace: TraceSink): T {
+  const out = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(activities) as [keyof typeof TASK_SERVICE, (orderId: string, ...rest: unknown[]) => Promise<unknown>][]) {
+    out[name] = async (orderId: string, ...rest: unknown[]) => {
+      const start = Date.now();
+      const result = await fn(orderId, ...rest);
+      const service = TASK_SERVICE[name];
+      trace.record({ orderId, step: `${service}:${name}`, service, start, end: Date.now(), attempt: Context.current().info.attempt });
+      return result;
+    };
+  }
+  return out as T;
 }
 
 export type SagaActivities = ReturnType<typeof createActivities>;

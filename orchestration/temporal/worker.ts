@@ -4,12 +4,14 @@ import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
 import { connectWorker, installWorkerRuntime, type TemporalTarget } from '../../shared/temporal/connection.ts';
 import { createActivities } from './activities.ts';
+import type { TraceSink } from '../../shared/messaging/trace.ts';
 
 export interface WorkerOptions {
   taskQueue: string;
   /** Concurrency knobs a benchmark may turn. */
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  trace?: TraceSink;
 }
 
 export interface RunningWorker {
@@ -25,7 +27,7 @@ export async function startWorker(target: TemporalTarget, clients: AwsClients, t
     namespace: target.namespace,
     taskQueue: opts.taskQueue,
     workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
-    activities: createActivities(clients, tables),
+    activities: createActivities(clients, tables, opts.trace),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 50,
   });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerLocalCommands } from '../../infra/local/cli.ts';
+import { registerBenchCommand } from '../../bench/cli.ts';
 import { UserError } from '../errors.ts';
 
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerLocalCommands(program);
+  registerBenchCommand(program);
   return program;
 }
 

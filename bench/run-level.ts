@@ -1,0 +1,123 @@
+import { createAwsClients, type AwsClients } from '../shared/aws/clients.ts';
+import { Meter } from '../shared/aws/metering.ts';
+import { orderTotal } from '../shared/domain/order.ts';
+import type { OrderDocument } from '../shared/domain/contracts.ts';
+import type { SubstrateState } from '../infra/local/state.ts';
+import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
+import { tableReader, type VariantName } from './drivers/driver.ts';
+import { checkInvariants } from './invariants.ts';
+import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';
+import type { LoadTarget } from './load/target.ts';
+import { generateWorkload, initialStock, type PlannedOrder } from './workload.ts';
+import type { BenchConfig } from './config.ts';
+import type { Progress } from './progress.ts';
+import { listDlqs } from './dlq.ts';
+import { choreographyTarget } from './targets/choreography.ts';
+import { stepFunctionsTarget } from './targets/stepfunctions.ts';
+import { temporalTarget } from './targets/temporal.ts';
+import type { VariantReport, VariantTarget } from './targets/variant-target.ts';
+
+export interface LevelRun {
+  variant: VariantName;
+  level: number;
+  shape: LoadShape;
+  plan: PlannedOrder[];
+  warmupRecords: UnitRecord[];
+  records: UnitRecord[];
+  wallMs: number;
+  harnessCpuMs: number;
+  report: VariantReport;
+  invariants: { name: string; ok: boolean; detail: string }[];
+  dlq: Awaited<ReturnType<typeof listDlqs>>;
+}
+
+export const shapeOf = (config: BenchConfig, level: number): LoadShape =>
+  config.loop === 'closed' ? { kind: 'closed', concurrency: level } : { kind: 'open', ratePerSec: level };
+
+export function startVariant(variant: VariantName, substrate: SubstrateState, variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
+  if (variant === 'choreography') return choreographyTarget(variantClients, harness, prefix);
+  if (variant === 'stepfunctions') return stepFunctionsTarget(variantClients, harness, prefix);
+  return temporalTarget(variantClients, harness, resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace }), prefix);
+}
+
+/** The variant as the loop sees it: a duplicate-flagged order is submitted twice, as a client retry would. */
+function asLoadTarget(target: VariantTarget, duplicates: Set<string>): LoadTarget<OrderDocument> {
+  return {
+    async submit(id, order) {
+      await target.submit(id, order);
+      if (duplicates.has(id)) await target.submitDuplicate(order);
+    },
+    awaitTerminal: (id) => target.awaitTerminal(id),
+    stop: () => target.stop(),
+  };
+}
+
+/**
+ * One variant at one load level on fresh resources: warmup, the measured
+ * orders, then the variant stopped and everything it left checked. The variant
+ * makes its calls through its own metered clients; the harness's reads (status,
+ * invariants, DLQs) go through another, so they never land on the variant's bill.
+ */
+export async function runLevel(opts: {
+  variant: VariantName;
+  level: number;
+  index: number;
+  config: BenchConfig;
+  substrate: SubstrateState;
+  runTag: string;
+  signal: AbortSignal;
+  progress: Progress;
+}): Promise<LevelRun> {
+  const { variant, level, config, substrate } = opts;
+  const shape = shapeOf(config, level);
+  const harness = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+  const variantClients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints }, new Meter());
+  const prefix = `b${opts.runTag}-${variant.slice(0, 4)}-${opts.index}`;
+  const plan = generateWorkload({
+    seed: config.seed,
+    orders: config.warmup + config.orders,
+    mix: config.failures,
+    runId: `${opts.runTag}-${variant.slice(0, 4)}-${opts.index}`,
+    payloadBytes: config.payloadBytes,
+  });
+  const units = plan.map((p) => ({ id: p.input.orderId, payload: { ...p.input, totalCents: orderTotal(p.input.lines) } as OrderDocument }));
+  const duplicates = new Set(plan.filter((p) => p.duplicate).map((p) => p.input.orderId));
+  const stock = initialStock(plan);
+  let target: VariantTarget | undefined;
+  try {
+    target = await startVariant(variant, substrate, variantClients, harness, prefix);
+    const read = tableReader(harness, target.tables);
+    await read.repos.inventory.seedStock(stock);
+    const loadTarget = asLoadTarget(target, duplicates);
+    const deadlineMs = config.deadlineSeconds * 1000;
+    const label = `${variant} @${level}${shape.kind === 'open' ? '/s' : ''}`;
+    let warmupRecords: UnitRecord[] = [];
+    if (config.warmup > 0) {
+      opts.progress.start(`${label} warmup`, config.warmup);
+      warmupRecords = await runLoad(loadTarget, { units: units.slice(0, config.warmup), shape, deadlineMs, signal: opts.signal, onProgress: (p) => opts.progress.update(p.done, p.errors) });
+      opts.progress.stop();
+    }
+    opts.progress.start(label, config.orders);
+    const cpu0 = process.cpuUsage();
+    const t0 = Date.now();
+    const records = await runLoad(loadTarget, { units: units.slice(config.warmup), shape, deadlineMs, signal: opts.signal, onProgress: (p) => opts.progress.update(p.done, p.errors) });
+    const wallMs = Date.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    opts.progress.stop();
+    const report = await target.stop();
+    target = undefined;
+    const checked = await checkInvariants(plan, stock, { ...read.repos, statusOf: read.statusOf });
+    const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');
+    const invariants = [
+      ...checked.checks,
+      { name: 'no accepted order lost or stuck past the deadline', ok: lost.length === 0, detail: lost.slice(0, 5).map((r) => `${r.id}: ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ') || 'ok' },
+    ];
+    const dlq = await listDlqs(harness, report.dlqs);
+    return { variant, level, shape, plan, warmupRecords, records, wallMs, harnessCpuMs: (cpu.user + cpu.system) / 1000, report, invariants, dlq };
+  } finally {
+    opts.progress.stop();
+    if (target) await target.stop().catch(() => undefined);
+    harness.destroy();
+    variantClients.destroy();
+  }
+}

@@ -1,0 +1,180 @@
+import type { SubstrateState } from '../infra/local/state.ts';
+import { resetMoto } from '../infra/local/moto.ts';
+import { FUNCTION_DEFAULTS, TEMPORAL_WORKER_SERVICE } from '../shared/topology/functions.ts';
+import type { VariantName } from './drivers/driver.ts';
+import type { BenchConfig } from './config.ts';
+import type { Progress } from './progress.ts';
+import { summarize } from './load/latency.ts';
+import { estimateCost, fargateMonthlyUsd, projectMonthly, type UsageSample } from './cost/model.ts';
+import { runLevel, type LevelRun } from './run-level.ts';
+import { measureFloor } from './floor-run.ts';
+import { measureCoupling } from './coupling-run.ts';
+import { addOutcomes, countOutcomes, latencies, sampleTraces, stepTimings, throughput } from './summaries.ts';
+import { describeEnvironment } from './environment.ts';
+import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
+
+export interface BenchContext {
+  config: BenchConfig;
+  substrate: SubstrateState;
+  signal: AbortSignal;
+  progress: Progress;
+  /** Called with the results so far after every level, so an interrupted run still leaves them. */
+  checkpoint(results: Results): void;
+}
+
+/** No variant always runs first (on a warmer machine, after a fresher emulator): the seed rotates the order. */
+export function variantOrder(variants: readonly VariantName[], seed: number): VariantName[] {
+  const k = seed % variants.length;
+  return [...variants.slice(k), ...variants.slice(0, k)];
+}
+
+/** What the variant's calls would cost on AWS, for the binding it has there (Lambda tasks, not the local callback queue). */
+export function usageOf(run: Pick<LevelRun, 'variant' | 'report' | 'records' | 'warmupRecords'>): UsageSample {
+  const orders = [...run.warmupRecords, ...run.records].filter((r) => r.acceptedAt !== undefined).length;
+  const handlerMs = run.report.traces.map((t) => Math.max(1, t.end - t.start));
+  const lambda = { invocations: handlerMs.length, durationMsTotal: handlerMs.reduce((a, b) => a + b, 0), memoryMb: FUNCTION_DEFAULTS.memoryMb, arch: FUNCTION_DEFAULTS.architecture };
+  // Locally the Step Functions tasks travel through an SQS callback queue; on AWS they are Lambda
+  // invocations and that queue does not exist, so its calls are not priced.
+  const metered = run.variant === 'stepfunctions' ? run.report.metered.filter((c) => c.service !== 'sqs') : run.report.metered;
+  return {
+    variant: run.variant,
+    orders: Math.max(1, orders),
+    metered,
+    ...(run.report.stepFunctions ? { stepFunctions: { type: run.report.stepFunctions.type, executions: run.report.stepFunctions.executions, transitions: run.report.stepFunctions.transitions } } : {}),
+    ...(run.variant !== 'temporal' ? { lambda } : {}),
+    ...(run.report.temporal ? { temporal: { actions: run.report.temporal.actions } } : {}),
+  };
+}
+
+function mergeUsage(list: UsageSample[]): UsageSample {
+  const [first, ...rest] = list;
+  return rest.reduce<UsageSample>(
+    (acc, u) => ({
+      ...acc,
+      orders: acc.orders + u.orders,
+      metered: [...acc.metered, ...u.metered],
+      ...(acc.stepFunctions && u.stepFunctions
+        ? { stepFunctions: { ...acc.stepFunctions, executions: acc.stepFunctions.executions + u.stepFunctions.executions, transitions: acc.stepFunctions.transitions + u.stepFunctions.transitions } }
+        : {}),
+      ...(acc.lambda && u.lambda ? { lambda: { ...acc.lambda, invocations: acc.lambda.invocations + u.lambda.invocations, durationMsTotal: acc.lambda.durationMsTotal + u.lambda.durationMsTotal } } : {}),
+      ...(acc.temporal && u.temporal ? { temporal: { actions: acc.temporal.actions + u.temporal.actions } } : {}),
+    }),
+    first!,
+  );
+}
+
+function levelResult(run: LevelRun, floor: LevelResult['floor']): LevelResult {
+  const lat = summarize(latencies(run.records));
+  const accept = summarize(run.records.filter((r) => r.acceptedAt !== undefined).map((r) => r.acceptedAt! - r.submittedAt));
+  const measured = new Set(run.records.map((r) => r.id));
+  const usage = usageOf(run);
+  const { variant: _v, ...cost } = estimateCost(usage);
+  return {
+    loop: run.shape.kind,
+    level: run.level,
+    outcomes: countOutcomes(run.records),
+    latencyMs: lat,
+    acceptMs: accept,
+    throughputPerSec: throughput(run.records),
+    wallMs: run.wallMs,
+    floor: floor ? { ...floor, ratio: floor.p50Ms > 0 ? Math.round((lat.p50 / floor.p50Ms) * 100) / 100 : null } : null,
+    harnessCpuMsPerOrder: Math.round((run.harnessCpuMs / Math.max(1, run.records.length)) * 100) / 100,
+    stepsMs: stepTimings(run.report.traces, measured),
+    cost,
+    usage,
+    invariants: run.invariants,
+    dlq: run.dlq,
+  };
+}
+
+/**
+ * The whole suite: each variant in turn, each load level on a freshly reset
+ * emulator, the floor beside it, then cost and coupling. Results are handed to
+ * `checkpoint` after every level so Ctrl-C keeps what was measured.
+ */
+export async function runBenchmark(ctx: BenchContext): Promise<Results> {
+  const { config, substrate } = ctx;
+  const startedAt = new Date().toISOString();
+  const order = variantOrder(config.variants, config.seed);
+  const runTag = Date.now().toString(36).slice(-5);
+  const variants: VariantResult[] = [];
+  const usages = new Map<VariantName, UsageSample[]>();
+  const env = describeEnvironment(config.target);
+  let partialReason: string | undefined;
+
+  const snapshot = (partial: boolean): Results => {
+    const costs = variants.filter((v) => v.cost).map((v) => ({ variant: v.name, perOrderUsd: v.cost!.perOrderUsd, ...(v.name === 'temporal' ? { fixedMonthlyUsd: fargateMonthlyUsd(TEMPORAL_WORKER_SERVICE) } : {}) }));
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'sagabench', version: '0.1.0' },
+      partial,
+      ...(partial && partialReason ? { partialReason } : {}),
+      environment: { ...env, startedAt, endedAt: new Date().toISOString() },
+      workload: {
+        seed: config.seed,
+        orders: config.orders,
+        warmup: config.warmup,
+        loop: config.loop,
+        levels: config.levels,
+        failures: config.failures,
+        payloadBytes: config.payloadBytes,
+        deadlineSeconds: config.deadlineSeconds,
+        variantOrder: order,
+      },
+      variants,
+      projection: costs.length ? { fixedMonthlyUsd: { temporal: fargateMonthlyUsd(TEMPORAL_WORKER_SERVICE) }, ...projectMonthly(costs) } : null,
+      invariantsOk: variants.every((v) => v.invariants.every((i) => i.ok)),
+    };
+  };
+
+  try {
+    for (const variant of order) {
+      const result: VariantResult = {
+        name: variant,
+        binding: '',
+        processes: 0,
+        levels: [],
+        outcomes: { accepted: 0, completed: 0, cancelled: 0, rejected: 0, lost: 0, errors: 0 },
+        cost: null,
+        coupling: null,
+        invariants: [],
+        traces: [],
+      };
+      variants.push(result);
+      const runs: LevelRun[] = [];
+      for (const [index, level] of config.levels.entries()) {
+        if (ctx.signal.aborted) break;
+        // Every level starts from an empty emulator: moto's costs grow with what it holds.
+        await resetMoto(substrate.moto.processes);
+        const run = await runLevel({ variant, level, index, config, substrate, runTag, signal: ctx.signal, progress: ctx.progress });
+        runs.push(run);
+        const floor = ctx.signal.aborted || config.floorOrders === 0 ? null : await measureFloor({ run, config, substrate, runTag, index, signal: ctx.signal, progress: ctx.progress });
+        const lr = levelResult(run, floor);
+        result.levels.push(lr);
+        result.binding = run.report.binding;
+        result.processes = run.report.processes;
+        result.outcomes = addOutcomes(result.outcomes, lr.outcomes);
+        result.invariants.push(...run.invariants.map((i) => ({ ...i, name: `${i.name} (level ${level})` })));
+        usages.set(variant, [...(usages.get(variant) ?? []), usageOf(run)]);
+        const { variant: _v, ...cost } = estimateCost(mergeUsage(usages.get(variant)!));
+        result.cost = cost;
+        if (result.traces.length === 0) result.traces = sampleTraces(run.records, run.report.traces);
+        ctx.progress.log(
+          `${variant} @${level}: p50 ${lr.latencyMs.p50} ms, p99 ${lr.latencyMs.p99} ms, ${lr.throughputPerSec}/s` +
+            (lr.floor ? `, floor p50 ${lr.floor.p50Ms} ms (x${lr.floor.ratio})` : '') +
+            `, $${lr.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders, invariants ${run.invariants.every((i) => i.ok) ? 'ok' : 'BROKEN'}`,
+        );
+        ctx.checkpoint(snapshot(true));
+      }
+      if (runs.length && !ctx.signal.aborted) result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress });
+    }
+  } catch (err) {
+    partialReason = `stopped by an error: ${(err as Error).message}`;
+    ctx.checkpoint(snapshot(true));
+    throw err;
+  }
+  if (ctx.signal.aborted) partialReason = 'interrupted (Ctrl-C) before every level had run';
+  const final = snapshot(ctx.signal.aborted);
+  ctx.checkpoint(final);
+  return final;
+}

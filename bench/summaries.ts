@@ -1,0 +1,66 @@
+import type { TracePoint } from '../shared/messaging/trace.ts';
+import { summarize } from './load/latency.ts';
+import { latencyOf, type UnitRecord } from './load/loop.ts';
+import type { LevelResult } from './results/schema.ts';
+
+/** Outcome counts as the results contract names them. */
+export function countOutcomes(records: UnitRecord[]): LevelResult['outcomes'] {
+  const n = (s: string) => records.filter((r) => r.status === s).length;
+  return {
+    accepted: records.filter((r) => r.acceptedAt !== undefined).length,
+    completed: n('COMPLETED'),
+    cancelled: n('CANCELLED'),
+    rejected: n('REJECTED'),
+    lost: n('LOST'),
+    errors: records.filter((r) => !['COMPLETED', 'CANCELLED', 'REJECTED', 'LOST', 'ABORTED'].includes(r.status)).length,
+  };
+}
+
+export function addOutcomes(a: LevelResult['outcomes'], b: LevelResult['outcomes']): LevelResult['outcomes'] {
+  return {
+    accepted: a.accepted + b.accepted,
+    completed: a.completed + b.completed,
+    cancelled: a.cancelled + b.cancelled,
+    rejected: a.rejected + b.rejected,
+    lost: a.lost + b.lost,
+    errors: a.errors + b.errors,
+  };
+}
+
+export const latencies = (records: UnitRecord[]): number[] => records.map(latencyOf).filter((x): x is number => x !== undefined);
+
+/** Orders per second over the measured window: first intended start to last terminal state. */
+export function throughput(records: UnitRecord[]): number {
+  const done = records.filter((r) => r.terminalAt !== undefined);
+  if (!done.length) return 0;
+  const start = Math.min(...records.map((r) => r.intendedAt));
+  const end = Math.max(...done.map((r) => r.terminalAt!));
+  return end > start ? Math.round((done.length / ((end - start) / 1000)) * 100) / 100 : 0;
+}
+
+/** How long each step took (handler time), over the given orders. */
+export function stepTimings(traces: TracePoint[], orderIds: Set<string>): LevelResult['stepsMs'] {
+  const by = new Map<string, number[]>();
+  for (const t of traces) if (orderIds.has(t.orderId)) by.set(t.step, [...(by.get(t.step) ?? []), t.end - t.start]);
+  return Object.fromEntries([...by].sort(([a], [b]) => a.localeCompare(b)).map(([step, d]) => {
+    const s = summarize(d.map((x) => Math.max(1, x)));
+    return [step, { count: d.length, p50: s.p50, p99: s.p99 }];
+  }));
+}
+
+/** A few whole orders, one of each outcome first, with every step relative to the order's start. */
+export function sampleTraces(records: UnitRecord[], traces: TracePoint[], perStatus = 2) {
+  const byOrder = new Map<string, TracePoint[]>();
+  for (const t of traces) byOrder.set(t.orderId, [...(byOrder.get(t.orderId) ?? []), t]);
+  const picked: UnitRecord[] = [];
+  for (const status of ['COMPLETED', 'CANCELLED', 'REJECTED', 'LOST']) picked.push(...records.filter((r) => r.status === status && byOrder.has(r.id)).slice(0, perStatus));
+  return picked.map((r) => ({
+    orderId: r.id,
+    status: r.status,
+    startAt: r.intendedAt,
+    ...(latencyOf(r) !== undefined ? { latencyMs: latencyOf(r)! } : {}),
+    steps: (byOrder.get(r.id) ?? [])
+      .sort((a, b) => a.start - b.start)
+      .map((t) => ({ step: t.step, service: t.service, startMs: t.start - r.intendedAt, endMs: t.end - r.intendedAt, ...(t.attempt ? { attempt: t.attempt } : {}) })),
+  }));
+}

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionListItem, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { AwsClients } from '../../shared/aws/clients.ts';
+import { runDir } from '../../infra/local/paths.ts';
+import { startLocalStepFunctions } from '../../orchestration/stepfunctions/local.ts';
+import { countStateTransitions } from '../../orchestration/stepfunctions/transitions.ts';
+import { startWorkerProcesses } from '../../orchestration/workers.ts';
+import { tableReader } from '../drivers/driver.ts';
+import { PendingCompletions } from './pending.ts';
+import { mergeMeters, readProcessReports, type VariantTarget } from './variant-target.ts';
+
+const POLL_MS = 150;
+
+/**
+ * Step Functions under load: the STANDARD saga with its callback worker in a
+ * process of its own. An order is terminal when its execution stopped; the
+ * engine's stopDate is the terminal time, and the order's status is read from
+ * the orders table the saga writes.
+ */
+export async function stepFunctionsTarget(variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
+  const sfn = await startLocalStepFunctions(variantClients, prefix, { inProcessWorker: false });
+  const dir = path.join(runDir(), 'traces', prefix);
+  fs.mkdirSync(dir, { recursive: true });
+  if (variantClients.target.kind !== 'local') throw new Error('the local Step Functions target runs on the local substrate');
+  const workers = await startWorkerProcesses({
+    kind: 'stepfunctions',
+    endpoints: variantClients.target.endpoints,
+    tables: sfn.tables,
+    queueUrl: sfn.queueUrl,
+    meterFile: path.join(dir, 'worker-{pid}.meter.json'),
+    traceFile: path.join(dir, 'worker-{pid}.jsonl'),
+  });
+  const read = tableReader(harness, sfn.tables);
+  const pending = new PendingCompletions();
+  const executions = new Map<string, string>();
+  let stopped = false;
+
+  const ended = async (e: ExecutionListItem) => {
+    const status = e.status === 'SUCCEEDED' ? ((await read.statusOf(e.name!)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
+    pending.resolve({ id: e.name!, status, terminalAt: (e.stopDate ?? new Date()).getTime() });
+  };
+  const poller = (async () => {
+    while (!stopped) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      if (!pending.size) continue;
+      const waiting = new Set(pending.pendingIds());
+      let nextToken: string | undefined;
+      do {
+        const page = await harness.sfn
+          .send(new ListExecutionsCommand({ stateMachineArn: sfn.stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }))
+          .catch(() => ({ executions: [], nextToken: undefined }));
+        for (const e of page.executions ?? []) if (e.status !== 'RUNNING' && e.stopDate && waiting.has(e.name!)) await ended(e);
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+  })();
+
+  const start = async (order: Parameters<VariantTarget['submit']>[1]) => {
+    try {
+      executions.set(order.orderId, await sfn.start(order));
+    } catch (err) {
+      // A client retry of an order already started: the execution name refuses it.
+      if ((err as Error).name !== 'ExecutionAlreadyExists') throw err;
+    }
+  };
+  return {
+    name: 'stepfunctions',
+    tables: sfn.tables,
+    submit: (_id, order) => start(order),
+    submitDuplicate: start,
+    awaitTerminal: (id) => pending.wait(id),
+    async stop() {
+      stopped = true;
+      await poller;
+      await workers.stop();
+      let transitions = 0;
+      for (const arn of executions.values()) transitions += countStateTransitions(await fullHistory(harness, arn));
+      const own = readProcessReports(dir);
+      return {
+        metered: mergeMeters(own.metered, variantClients.meter.snapshot()),
+        traces: own.traces,
+        stepFunctions: { type: 'STANDARD', executions: executions.size, transitions },
+        channels: [sfn.stateMachineArn, sfn.queueUrl],
+        dlqs: [sfn.dlqUrl],
+        binding: 'sqs-callback (sqs:sendMessage.waitForTaskToken)',
+        processes: workers.pids.length,
+      };
+    },
+  };
+}
+
+async function fullHistory(clients: AwsClients, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { OperationCount } from '../../shared/aws/metering.ts';
+import type { OrderDocument } from '../../shared/domain/contracts.ts';
+import type { TracePoint } from '../../shared/messaging/trace.ts';
+import type { TableNames } from '../../shared/topology/tables.ts';
+import type { VariantName } from '../drivers/driver.ts';
+import type { LoadTarget, TargetReport } from '../load/target.ts';
+
+/** What a variant reports besides its calls: the engine-side counts its bill depends on. */
+export interface VariantReport extends TargetReport {
+  stepFunctions?: { type: 'STANDARD' | 'EXPRESS'; executions: number; transitions: number };
+  temporal?: { actions: number; workflows: number };
+  /** Queues, topics, state machines and task queues the variant used. */
+  channels: string[];
+  /** Dead-letter queues whose contents the run lists afterwards. */
+  dlqs: string[];
+  /** How the saga's tasks are bound here (e.g. "sqs-callback" locally, "lambda" on AWS). */
+  binding: string;
+  processes: number;
+}
+
+export interface VariantTarget extends LoadTarget<OrderDocument> {
+  name: VariantName;
+  tables: TableNames;
+  /** Submits the same order again, as a client retry would; the variant must not run it twice. */
+  submitDuplicate(order: OrderDocument): Promise<void>;
+  stop(): Promise<VariantReport>;
+}
+
+/** Adds up the meter snapshots the variant's processes left behind. */
+export function mergeMeters(...lists: OperationCount[][]): OperationCount[] {
+  const byKey = new Map<string, OperationCount>();
+  for (const c of lists.flat()) {
+    const key = `${c.service}.${c.operation}`;
+    const acc = byKey.get(key);
+    if (!acc) byKey.set(key, { ...c });
+    else for (const k of Object.keys(c) as (keyof OperationCount)[]) if (typeof c[k] === 'number') (acc[k] as number) += c[k] as number;
+  }
+  return [...byKey.values()].sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
+}
+
+/** Meter files (`*.meter.json`) and trace files (`*.jsonl`) the processes wrote into `dir`. */
+export function readProcessReports(dir: string): { metered: OperationCount[]; traces: TracePoint[] } {
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const meters = files.filter((f) => f.endsWith('.meter.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OperationCount[]);
+  const traces = files
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as TracePoint),
+    );
+  return { metered: mergeMeters(...meters), traces };
+}
