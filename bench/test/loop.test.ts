@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { runLoad, latencyOf } from '../load/loop.ts';
+import type { Completion, LoadTarget } from '../load/target.ts';
+import { summarize } from '../load/latency.ts';
+
+/**
+ * A system under test whose behaviour the test decides: each unit takes
+ * `serviceMs`, one at a time (a single server), and between `stallFrom` and
+ * `stallUntil` it neither accepts (submit blocks) nor serves. No engine is
+ * stood in for here: this is the harness's own accounting under a system built
+ * to stall.
+ */
+function singleServer(opts: { serviceMs: number; stallFrom?: number; stallUntil?: number }) {
+  const t0 = Date.now();
+  let free = t0;
+  const done = new Map<string, Promise<Completion>>();
+  const target: LoadTarget<null> = {
+    async submit(id) {
+      const since = Date.now() - t0;
+      if (opts.stallFrom !== undefined && since >= opts.stallFrom && since < opts.stallUntil!) await new Promise((r) => setTimeout(r, opts.stallUntil! - since));
+      const now = Date.now();
+      let start = Math.max(now, free);
+      if (opts.stallFrom !== undefined && start >= t0 + opts.stallFrom && start < t0 + opts.stallUntil!) start = t0 + opts.stallUntil!;
+      const end = start + opts.serviceMs;
+      free = end;
+      done.set(id, new Promise((r) => setTimeout(() => r({ id, status: 'DONE', terminalAt: end }), end - now)));
+    },
+    awaitTerminal: (id) => done.get(id)!,
+    stop: async () => ({ metered: [], traces: [] }),
+  };
+  return target;
+}
+
+const units = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `u${i}`, payload: null }));
+
+describe('load loop', () => {
+  it('open loop charges a stall to every order scheduled during it (no coordinated omission)', async () => {
+    // 20 orders/s for 2 s; the server stalls from 0.5 s to 1.5 s.
+    const records = await runLoad(singleServer({ serviceMs: 5, stallFrom: 500, stallUntil: 1500 }), {
+      units: units(40),
+      shape: { kind: 'open', ratePerSec: 20 },
+      deadlineMs: 10_000,
+    });
+    const lat = records.map((r) => latencyOf(r)!);
+    expect(records.every((r) => r.status === 'DONE')).toBe(true);
+    // Measured from acceptance the stall would vanish: every order was served in ~5 ms once accepted.
+    expect(Math.max(...records.map((r) => r.terminalAt! - r.acceptedAt!))).toBeLessThan(150);
+    // Orders due at 0.5 s .. 1.45 s (units 10..29) all wait for the stall's end:
+    // unit 10 about 1000 ms, unit 29 about 50 ms; before and after, a few ms.
+    const during = lat.slice(10, 30);
+    expect(Math.min(...during)).toBeGreaterThanOrEqual(40);
+    expect(during[0]).toBeGreaterThan(900);
+    expect(Math.max(...lat.slice(0, 10))).toBeLessThan(100);
+    // Half the orders were due during the stall, so the median is well above the service time.
+    const s = summarize(lat);
+    expect(s.p90).toBeGreaterThan(700);
+    expect(s.max).toBeGreaterThan(900);
+  });
+
+  it('closed loop with one client hides the same stall in all but one order (why the open loop exists)', async () => {
+    const records = await runLoad(singleServer({ serviceMs: 5, stallFrom: 500, stallUntil: 1500 }), {
+      units: units(120),
+      shape: { kind: 'closed', concurrency: 1 },
+      deadlineMs: 10_000,
+    });
+    const lat = records.map((r) => latencyOf(r)!);
+    expect(lat.filter((l) => l > 500)).toHaveLength(1);
+  });
+
+  it('runs at most `concurrency` units at once in a closed loop', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const target: LoadTarget<null> = {
+      async submit() {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+      },
+      awaitTerminal: (id) =>
+        new Promise((r) =>
+          setTimeout(() => {
+            inFlight--;
+            r({ id, status: 'DONE', terminalAt: Date.now() });
+          }, 10),
+        ),
+      stop: async () => ({ metered: [], traces: [] }),
+    };
+    const records = await runLoad(target, { units: units(30), shape: { kind: 'closed', concurrency: 4 }, deadlineMs: 5000 });
+    expect(records).toHaveLength(30);
+    expect(peak).toBe(4);
+  });
+
+  it('counts a unit that never ends as LOST at its deadline, and a refused one as ERROR', async () => {
+    const target: LoadTarget<null> = {
+      async submit(id) {
+        if (id === 'u1') throw new Error('refused');
+      },
+      awaitTerminal: (id) => (id === 'u0' ? new Promise(() => {}) : Promise.resolve({ id, status: 'DONE', terminalAt: Date.now() })),
+      stop: async () => ({ metered: [], traces: [] }),
+    };
+    const progress: number[] = [];
+    const records = await runLoad(target, { units: units(3), shape: { kind: 'closed', concurrency: 3 }, deadlineMs: 300, onProgress: (p) => progress.push(p.errors) });
+    const by = Object.fromEntries(records.map((r) => [r.id, r]));
+    expect(by.u0!.status).toBe('LOST');
+    expect(by.u1).toMatchObject({ status: 'ERROR', error: 'refused' });
+    expect(by.u2!.status).toBe('DONE');
+    expect(progress.at(-1)).toBe(2);
+  });
+
+  it('stops scheduling at an abort and marks what was waiting ABORTED', async () => {
+    const controller = new AbortController();
+    const target: LoadTarget<null> = {
+      async submit() {},
+      awaitTerminal: () => new Promise(() => {}),
+      stop: async () => ({ metered: [], traces: [] }),
+    };
+    setTimeout(() => controller.abort(), 200);
+    const records = await runLoad(target, { units: units(100), shape: { kind: 'open', ratePerSec: 20 }, deadlineMs: 60_000, signal: controller.signal });
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThan(20);
+    expect(records.every((r) => r.status === 'ABORTED')).toBe(true);
+  });
+
+  it('summarizes with HdrHistogram within its 3-significant-digit bound', () => {
+    const values = Array.from({ length: 1000 }, (_, i) => i + 1);
+    const s = summarize(values);
+    expect(s.count).toBe(1000);
+    expect(Math.abs(s.p50 - 500)).toBeLessThanOrEqual(1);
+    expect(Math.abs(s.p99 - 990)).toBeLessThanOrEqual(1);
+    expect(s.max).toBe(1000);
+    expect(s.mean).toBeCloseTo(500.5, 0);
+    expect(s.cdf.at(-1)).toEqual({ p: 100, ms: 1000 });
+    expect(summarize([]).count).toBe(0);
+  });
+});
