@@ -111,9 +111,15 @@ export function registerBenchCommand(program: Command): void {
     if (fs.existsSync(path.join(out, 'results.json'))) throw new UserError(`${out} already holds a results.json; choose another --out`, 2);
 
     const controller = new AbortController();
+    const abandon = new AbortController();
     const onSignal = () => {
-      if (controller.signal.aborted) return;
-      console.error('\nStopping: finishing the orders in flight, stopping workers, keeping partial results (Ctrl-C again does not speed this up)...');
+      if (controller.signal.aborted) {
+        if (abandon.signal.aborted) return;
+        console.error('\nStopping now: orders in flight are recorded as aborted; workers are being stopped...');
+        abandon.abort();
+        return;
+      }
+      console.error('\nStopping: no new orders; the ones in flight finish, then workers stop and partial results are written (Ctrl-C again to stop waiting)...');
       controller.abort();
     };
     process.on('SIGINT', onSignal);
@@ -124,7 +130,7 @@ export function registerBenchCommand(program: Command): void {
     const r = await up({ ...upOptions(flags), log });
     try {
       fs.mkdirSync(out, { recursive: true });
-      const results = await runBenchmark({ config, substrate: r.state, signal: controller.signal, progress, checkpoint: (res) => writeResults(out, res) });
+      const results = await runBenchmark({ config, substrate: r.state, signal: controller.signal, abandon: abandon.signal, progress, checkpoint: (res) => writeResults(out, res) });
       console.log(summaryText(results));
       console.log(`\nResults: ${path.join(out, 'results.json')}`);
       if (results.partial) process.exitCode = 130;

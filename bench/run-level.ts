@@ -66,6 +66,7 @@ export async function runLevel(opts: {
   substrate: SubstrateState;
   runTag: string;
   signal: AbortSignal;
+  abandon: AbortSignal;
   progress: Progress;
 }): Promise<LevelRun> {
   const { variant, level, config, substrate } = opts;
@@ -94,19 +95,21 @@ export async function runLevel(opts: {
     let warmupRecords: UnitRecord[] = [];
     if (config.warmup > 0) {
       opts.progress.start(`${label} warmup`, config.warmup);
-      warmupRecords = await runLoad(loadTarget, { units: units.slice(0, config.warmup), shape, deadlineMs, signal: opts.signal, onProgress: (p) => opts.progress.update(p.done, p.errors) });
+      warmupRecords = await runLoad(loadTarget, { units: units.slice(0, config.warmup), shape, deadlineMs, signal: opts.signal, abandon: opts.abandon, onProgress: (p) => opts.progress.update(p.done, p.errors) });
       opts.progress.stop();
     }
     opts.progress.start(label, config.orders);
     const cpu0 = process.cpuUsage();
     const t0 = Date.now();
-    const records = await runLoad(loadTarget, { units: units.slice(config.warmup), shape, deadlineMs, signal: opts.signal, onProgress: (p) => opts.progress.update(p.done, p.errors) });
+    const records = await runLoad(loadTarget, { units: units.slice(config.warmup), shape, deadlineMs, signal: opts.signal, abandon: opts.abandon, onProgress: (p) => opts.progress.update(p.done, p.errors) });
     const wallMs = Date.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     opts.progress.stop();
     const report = await target.stop();
     target = undefined;
-    const checked = await checkInvariants(plan, stock, { ...read.repos, statusOf: read.statusOf });
+    // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep.
+    const accepted = new Set([...warmupRecords, ...records].filter((r) => r.acceptedAt !== undefined).map((r) => r.id));
+    const checked = await checkInvariants(plan.filter((p) => accepted.has(p.input.orderId)), stock, { ...read.repos, statusOf: read.statusOf });
     const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');
     const invariants = [
       ...checked.checks,

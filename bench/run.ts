@@ -16,7 +16,10 @@ import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } fr
 export interface BenchContext {
   config: BenchConfig;
   substrate: SubstrateState;
+  /** First Ctrl-C: start nothing new, let orders in flight finish. */
   signal: AbortSignal;
+  /** Second Ctrl-C: stop waiting for them. */
+  abandon: AbortSignal;
   progress: Progress;
   /** Called with the results so far after every level, so an interrupted run still leaves them. */
   checkpoint(results: Results): void;
@@ -129,6 +132,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
 
   try {
     for (const variant of order) {
+      if (ctx.signal.aborted) break;
       const result: VariantResult = {
         name: variant,
         binding: '',
@@ -146,9 +150,9 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         if (ctx.signal.aborted) break;
         // Every level starts from an empty emulator: moto's costs grow with what it holds.
         await resetMoto(substrate.moto.processes);
-        const run = await runLevel({ variant, level, index, config, substrate, runTag, signal: ctx.signal, progress: ctx.progress });
+        const run = await runLevel({ variant, level, index, config, substrate, runTag, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress });
         runs.push(run);
-        const floor = ctx.signal.aborted || config.floorOrders === 0 ? null : await measureFloor({ run, config, substrate, runTag, index, signal: ctx.signal, progress: ctx.progress });
+        const floor = ctx.signal.aborted || config.floorOrders === 0 ? null : await measureFloor({ run, config, substrate, runTag, index, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress });
         const lr = levelResult(run, floor);
         result.levels.push(lr);
         result.binding = run.report.binding;

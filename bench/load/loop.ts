@@ -24,7 +24,10 @@ export interface LoopOptions<P> {
   shape: LoadShape;
   /** A unit not terminal this long after its intended start is counted LOST. */
   deadlineMs: number;
+  /** Stops scheduling: units in flight still run to their end (or deadline). */
   signal?: AbortSignal;
+  /** Stops waiting: units in flight are recorded ABORTED at once. */
+  abandon?: AbortSignal;
   onProgress?: (p: LoopProgress) => void;
   now?: () => number;
 }
@@ -50,7 +53,7 @@ export async function runLoad<P>(target: LoadTarget<P>, opts: LoopOptions<P>): P
       await target.submit(unit.id, unit.payload);
       rec.acceptedAt = now();
       const remaining = intendedAt + opts.deadlineMs - now();
-      const c = await withDeadline(target.awaitTerminal(unit.id), remaining, opts.signal);
+      const c = await withDeadline(target.awaitTerminal(unit.id), remaining, opts.abandon);
       if (c === 'timeout') rec.status = 'LOST';
       else if (c === 'aborted') rec.status = 'ABORTED';
       else {
@@ -58,7 +61,7 @@ export async function runLoad<P>(target: LoadTarget<P>, opts: LoopOptions<P>): P
         rec.terminalAt = c.terminalAt;
       }
     } catch (err) {
-      rec.status = opts.signal?.aborted ? 'ABORTED' : 'ERROR';
+      rec.status = opts.abandon?.aborted ? 'ABORTED' : 'ERROR';
       rec.error = (err as Error).message;
       if (rec.status === 'ERROR') errors++;
     }

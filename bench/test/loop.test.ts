@@ -106,7 +106,21 @@ describe('load loop', () => {
     expect(progress.at(-1)).toBe(2);
   });
 
-  it('stops scheduling at an abort and marks what was waiting ABORTED', async () => {
+  it('on a stop, schedules nothing more but lets the units in flight finish', async () => {
+    const controller = new AbortController();
+    const target: LoadTarget<null> = {
+      async submit() {},
+      awaitTerminal: (id) => new Promise((r) => setTimeout(() => r({ id, status: 'DONE', terminalAt: Date.now() }), 300)),
+      stop: async () => ({ metered: [], traces: [] }),
+    };
+    setTimeout(() => controller.abort(), 200);
+    const records = await runLoad(target, { units: units(100), shape: { kind: 'open', ratePerSec: 20 }, deadlineMs: 60_000, signal: controller.signal });
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThan(20);
+    expect(records.every((r) => r.status === 'DONE')).toBe(true);
+  });
+
+  it('on abandon, marks what was waiting ABORTED at once', async () => {
     const controller = new AbortController();
     const target: LoadTarget<null> = {
       async submit() {},
@@ -114,7 +128,7 @@ describe('load loop', () => {
       stop: async () => ({ metered: [], traces: [] }),
     };
     setTimeout(() => controller.abort(), 200);
-    const records = await runLoad(target, { units: units(100), shape: { kind: 'open', ratePerSec: 20 }, deadlineMs: 60_000, signal: controller.signal });
+    const records = await runLoad(target, { units: units(100), shape: { kind: 'open', ratePerSec: 20 }, deadlineMs: 60_000, signal: controller.signal, abandon: controller.signal });
     expect(records.length).toBeGreaterThan(0);
     expect(records.length).toBeLessThan(20);
     expect(records.every((r) => r.status === 'ABORTED')).toBe(true);

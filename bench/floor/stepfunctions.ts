@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { CreateStateMachineCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createAwsClients, LOCAL_ACCOUNT, type AwsClients } from '../../shared/aws/clients.ts';
+import { VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { CALLBACK_RESOURCE } from '../../infra/local/probes/stepfunctions.ts';
+import { PendingCompletions } from '../targets/pending.ts';
+import { mergeMeters } from '../targets/variant-target.ts';
+import { callsSince, startFloorChild, type FloorChild, type FloorTarget } from './process.ts';
+
+/** The same interval as the variant's target (bench/targets/stepfunctions.ts), so both load the engine alike. */
+const POLL_MS = 150;
+
+/**
+ * `hops` Task states on the variant's local binding and nothing else. The
+ * message has the shape the probe worker answers (taskToken, executionName,
+ * input), and ResultPath null keeps the state as it was: no data flows.
+ */
+export function floorDefinition(queueUrl: string, hops: number) {
+  const name = (i: number) => `Hop${i}`;
+  const states: Record<string, object> = {};
+  for (let i = 1; i <= hops; i++) {
+    states[name(i)] = {
+      Type: 'Task',
+      Resource: CALLBACK_RESOURCE,
+      Parameters: { QueueUrl: queueUrl, MessageBody: { 'taskToken.$': '$$.Task.Token', 'executionName.$': '$$.Execution.Name', input: {} } },
+      ResultPath: null,
+      ...(i === hops ? { End: true } : { Next: name(i + 1) }),
+    };
+  }
+  return { Comment: `sagabench substrate floor: ${hops} no-op callback tasks`, StartAt: name(1), States: states };
+}
+
+/**
+ * The Step Functions substrate alone: a STANDARD machine of no-op callback tasks,
+ * answered at once by the probe's task worker (infra/local/probes/sfn-task-worker.ts)
+ * in a child process, polling as the variant's worker does. terminalAt is the
+ * execution's stopDate, read by one ListExecutions loop for every pending id.
+ */
+export async function stepFunctionsFloor(clients: AwsClients, prefix: string, hops: number): Promise<FloorTarget> {
+  if (clients.target.kind !== 'local') throw new Error('the Step Functions floor runs on the local substrate');
+  if (!Number.isInteger(hops) || hops < 1) throw new Error(`hops must be a positive integer, not ${hops}`);
+  const own = callsSince(clients.meter);
+  const queueUrl = (
+    await clients.sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-floor-tasks`, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) } }))
+  ).QueueUrl!;
+  const stateMachineArn = (
+    await clients.sfn.send(
+      new CreateStateMachineCommand({
+        name: `${prefix}-floor`,
+        type: 'STANDARD',
+        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`,
+        definition: JSON.stringify(floorDefinition(queueUrl, hops)),
+      }),
+    )
+  ).stateMachineArn!;
+  const script = path.join(PROJECT_ROOT, 'infra/local/probes/sfn-task-worker.ts');
+  const child: FloorChild = await startFloorChild(script, [queueUrl, JSON.stringify(clients.target.endpoints)]);
+
+  // Watching executions is the harness's traffic, not the floor's: a client of its own.
+  const reader = createAwsClients(clients.target);
+  const pending = new PendingCompletions();
+  const halt = new AbortController();
+  const poller = (async () => {
+    while (!halt.signal.aborted) {
+      await sleep(POLL_MS, undefined, { signal: halt.signal }).catch(() => undefined);
+      if (!pending.size || halt.signal.aborted) continue;
+      const waiting = new Set(pending.pendingIds());
+      let nextToken: string | undefined;
+      do {
+        const page = await reader.sfn
+          .send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }), { abortSignal: halt.signal })
+          .catch(() => ({ executions: [], nextToken: undefined }));
+        for (const e of page.executions ?? []) {
+          if (e.status === 'RUNNING' || !e.stopDate || !waiting.has(e.name!)) continue;
+          pending.resolve({ id: e.name!, status: e.status === 'SUCCEEDED' ? 'DONE' : `EXECUTION_${e.status}`, terminalAt: e.stopDate.getTime() });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+  })();
+
+  let stopping: ReturnType<FloorTarget['stop']> | undefined;
+  return {
+    pids: [child.pid],
+    async submit(id) {
+      // Execution name = unit id: the poller finds the unit by it.
+      await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name: id, input: '{}' }));
+    },
+    awaitTerminal: (id) => pending.wait(id),
+    stop: () =>
+      (stopping ??= (async () => {
+        try {
+          halt.abort();
+          await poller;
+          return { metered: mergeMeters(await child.stop(), own()), traces: [] };
+        } finally {
+          await child.stop();
+          reader.destroy();
+        }
+      })()),
+  };
+}

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { collect, runCli, startCli, waitForOutput } from '../../infra/local/test/cli-run.ts';
+import { findProcesses } from '../../infra/local/processes.ts';
+import { resultsSchema } from '../results/schema.ts';
+
+const SCRIPTS = ['consumer-main.ts', 'worker-main.ts', 'relay-main.ts', 'floor-worker'];
+const ours = () => SCRIPTS.flatMap((s) => findProcesses([s]));
+
+// The real command, in its own process, on the tests' substrate (which it finds
+// running, so it leaves it running): what a user gets from `npx sagabench bench`.
+describe('sagabench bench', () => {
+  const substrate = inject('substrate');
+  const out = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-bench-')), 'run');
+
+  it('runs every variant on the same orders and writes valid results with floor, cost and invariants', { timeout: 300_000 }, async () => {
+    const dir = out();
+    const before = new Set(ours());
+    const r = await runCli(
+      ['bench', '--instance', substrate.instance, '--orders', '6', '--warmup', '1', '--levels', '3', '--floor-orders', '3', '--seed', '4', '--no-change-impact', '--quiet', '--out', dir],
+      {},
+      280_000,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const results = resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')));
+    expect(results.partial).toBe(false);
+    expect(results.invariantsOk).toBe(true);
+    // seed 4 rotates the three variants by one.
+    expect(results.workload.variantOrder).toEqual(['stepfunctions', 'temporal', 'choreography']);
+    expect(results.environment).toMatchObject({ target: 'local', emulatorNumbers: true, emulators: { moto: '5.2.5' } });
+    const outcomes = results.variants.map((v) => v.outcomes);
+    for (const v of results.variants) {
+      const level = v.levels[0]!;
+      expect(level.outcomes.accepted, v.name).toBe(6);
+      expect(level.outcomes.lost).toBe(0);
+      expect(level.latencyMs.count).toBe(6);
+      expect(level.latencyMs.p50).toBeGreaterThan(0);
+      expect(level.floor?.hops, v.name).toBeGreaterThan(1);
+      expect(level.floor?.units).toBe(3);
+      expect(level.floor?.ratio).toBeGreaterThan(0);
+      expect(level.harnessCpuMsPerOrder).toBeGreaterThan(0);
+      expect(level.cost.perMillionOrdersUsd).toBeGreaterThan(0);
+      expect(v.invariants.every((i) => i.ok)).toBe(true);
+      expect(v.traces.length).toBeGreaterThan(0);
+    }
+    // Same seeded orders, same outcomes, whichever way they were coordinated.
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[2]).toEqual(outcomes[0]);
+    expect(r.stdout).toMatch(/per 1M orders/);
+    expect(ours().filter((p) => !before.has(p))).toEqual([]);
+  });
+
+  it('refuses a bad flag before starting anything: exit 2, no output folder', async () => {
+    const dir = out();
+    const r = await runCli(['bench', '--instance', substrate.instance, '--levels', '2,0', '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--levels: '0' is not a positive number/);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('keeps partial results on Ctrl-C, stops its workers and exits 130', { timeout: 120_000 }, async () => {
+    const dir = out();
+    const before = new Set(ours());
+    const child = startCli(['bench', '--instance', substrate.instance, '--variants', 'temporal,choreography', '--orders', '400', '--warmup', '0', '--levels', '2', '--floor-orders', '0', '--no-change-impact', '--out', dir]);
+    const done = collect(child, 110_000);
+    await waitForOutput(child, /temporal @2: \d+\/400/, 60_000);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(130);
+    const results = resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')));
+    expect(results.partial).toBe(true);
+    expect(results.partialReason).toMatch(/interrupted/);
+    expect(results.variants.map((v) => v.name)).toEqual(['temporal']);
+    expect(results.variants[0]!.levels[0]!.outcomes.completed).toBeGreaterThan(0);
+    expect(ours().filter((p) => !before.has(p))).toEqual([]);
+  });
+});
