@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -81,7 +82,7 @@ export function registerBenchCommand(program: Command): void {
       .description('run the benchmark: the same seeded orders through each variant at each load level; writes <out>/results.json')
       .option('--config <file>', 'settings from a JSON or YAML file (schema: bench/schema/bench-config.schema.json); flags override it')
       .option('--variants <list>', `comma-separated, from ${VARIANTS.join(',')} (default: all)`)
-      .addOption(new Option('--orders <n>', 'measured orders per variant and level (default 30)').argParser(intOption(1, 100_000)))
+      .addOption(new Option('--orders <n>', 'measured orders per variant and level (default 60)').argParser(intOption(1, 100_000)))
       .addOption(new Option('--warmup <n>', 'unmeasured orders before each level (default 5)').argParser(intOption(0, 10_000)))
       .addOption(new Option('--concurrency <n>', 'closed loop with this many clients (one level)').argParser(intOption(1, 1000)))
       .addOption(new Option('--rate <r>', 'open loop at r orders per second (one level)').argParser((v) => {
@@ -112,6 +113,8 @@ export function registerBenchCommand(program: Command): void {
 
     const controller = new AbortController();
     const abandon = new AbortController();
+    // Every order in flight waits on these signals: that many listeners is the design, not a leak.
+    setMaxListeners(0, controller.signal, abandon.signal);
     const onSignal = () => {
       if (controller.signal.aborted) {
         if (abandon.signal.aborted) return;

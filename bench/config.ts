@@ -33,7 +33,7 @@ export const benchConfigSchema = z
       .min(1, 'name at least one variant')
       .refine((v) => new Set(v).size === v.length, 'a variant is named twice')
       .default([...VARIANTS]),
-    orders: z.number().int('must be a whole number').min(1).max(100_000).default(30),
+    orders: z.number().int('must be a whole number').min(1).max(100_000).default(60),
     warmup: z.number().int('must be a whole number').min(0).max(10_000).default(5),
     seed: z.number().int('must be a whole number').min(0).max(2 ** 31 - 1).default(42),
     /** closed: N clients each waiting for their order; open: a fixed arrival rate, latency from each order's scheduled start. */

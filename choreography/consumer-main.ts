@@ -56,11 +56,16 @@ const consumer = Consumer.create({
     return messages.filter((m) => !failed.has(m.MessageId!));
   },
 });
-consumer.on('error', (err) => console.error(`${service} consumer: ${err.message}`));
+let stopping = false;
+// Stopping aborts the long poll in flight; that abort is the stop, not a failure worth a line.
+consumer.on('error', (err) => {
+  if (!stopping) console.error(`${service} consumer: ${err.message}`);
+});
 
 const publisher = service === 'orders' ? new OutboxPublisher(deps.store, clients.sns, config.topicArn) : undefined;
 
 onParentGone(async () => {
+  stopping = true;
   consumer.stop({ abort: true });
   await publisher?.stop();
   fs.writeFileSync(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), JSON.stringify(clients.meter.snapshot()));

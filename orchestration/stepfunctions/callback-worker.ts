@@ -49,11 +49,16 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
       return message;
     },
   });
-  consumer.on('error', (err) => console.error(`stepfunctions worker: ${err.message}`));
+  let stopping = false;
+  // Stopping aborts the long poll in flight; that abort is the stop, not a failure worth a line.
+  consumer.on('error', (err) => {
+    if (!stopping) console.error(`stepfunctions worker: ${err.message}`);
+  });
   consumer.on('processing_error', () => undefined);
   consumer.start();
   return {
     async stop() {
+      stopping = true;
       consumer.stop({ abort: true });
       await new Promise((r) => setTimeout(r, 50));
     },
