@@ -127,6 +127,8 @@ export function registerBenchCommand(program: Command): void {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // The workload's transient faults are planned; a worker's WARN per retry would only bury the progress.
+    process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';
     const progress = createProgress(process.stderr, flags.quiet);
     const before = readState(flags.instance);
     const log = flags.quiet ? () => {} : (l: string) => console.error(l);

@@ -5,6 +5,7 @@ import type { VariantName } from './drivers/driver.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import { summarize } from './load/latency.ts';
+import { PRICE_TABLE } from './cost/prices.ts';
 import { estimateCost, fargateMonthlyUsd, projectMonthly, type UsageSample } from './cost/model.ts';
 import { runLevel, type LevelRun } from './run-level.ts';
 import { measureFloor } from './floor-run.ts';
@@ -125,6 +126,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         variantOrder: order,
       },
       variants,
+      prices: PRICE_TABLE,
       projection: costs.length ? { fixedMonthlyUsd: { temporal: fargateMonthlyUsd(TEMPORAL_WORKER_SERVICE) }, ...projectMonthly(costs) } : null,
       invariantsOk: variants.every((v) => v.invariants.every((i) => i.ok)),
     };

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { VARIANTS } from '../drivers/driver.ts';
+import { couplingSchema } from '../coupling/index.ts';
+import { usageSampleSchema } from '../cost/model.ts';
+import { priceTableSchema } from '../cost/prices.ts';
+
+/**
+ * The results contract: what `bench` writes and the only thing `report` reads.
+ * Bump SCHEMA_VERSION on any change a reader of the old shape would misread.
+ */
+export const SCHEMA_VERSION = 1;
+
+const ms = z.number().nonnegative();
+const count = z.number().int().nonnegative();
+
+export const latencySchema = z.object({
+  count,
+  p50: ms,
+  p90: ms,
+  p99: ms,
+  p999: ms,
+  max: ms,
+  mean: ms,
+  cdf: z.array(z.object({ p: z.number().min(0).max(100), ms })),
+});
+
+export const outcomesSchema = z.object({
+  accepted: count,
+  completed: count,
+  cancelled: count,
+  rejected: count,
+  /** Accepted but not terminal by the deadline. */
+  lost: count,
+  /** Refused at submission or failed in the harness. */
+  errors: count,
+});
+
+export const invariantSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
+
+export const costSchema = z.object({
+  priceTableVersion: z.string(),
+  region: z.string(),
+  perOrderUsd: z.number().nonnegative(),
+  perMillionOrdersUsd: z.number().nonnegative(),
+  breakdown: z.array(
+    z.object({
+      service: z.string(),
+      item: z.string(),
+      count: z.number().nonnegative(),
+      unit: z.string(),
+      unitPriceUsd: z.number().nonnegative(),
+      usdPerMillionOrders: z.number().nonnegative(),
+      priceId: z.string(),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+
+export const traceSampleSchema = z.object({
+  orderId: z.string(),
+  status: z.string(),
+  /** Epoch ms the order was due to start; every step below is relative to it. */
+  startAt: z.number(),
+  latencyMs: ms.optional(),
+  steps: z.array(z.object({ step: z.string(), service: z.string(), startMs: z.number(), endMs: z.number(), attempt: z.number().int().optional() })),
+});
+
+export const levelSchema = z.object({
+  loop: z.enum(['closed', 'open']),
+  /** Clients (closed loop) or orders per second (open loop). */
+  level: z.number().positive(),
+  outcomes: outcomesSchema,
+  latencyMs: latencySchema,
+  /** Time for the system to accept an order (the submit call), apart from its processing. */
+  acceptMs: latencySchema,
+  throughputPerSec: z.number().nonnegative(),
+  wallMs: ms,
+  floor: z
+    .object({ hops: count, units: count, p50Ms: ms, latencyMs: latencySchema, ratio: z.number().nonnegative().nullable() })
+    .nullable(),
+  harnessCpuMsPerOrder: ms,
+  stepsMs: z.record(z.string(), z.object({ count, p50: ms, p99: ms })),
+  cost: costSchema,
+  usage: usageSampleSchema,
+  invariants: z.array(invariantSchema),
+  dlq: z.array(z.object({ queue: z.string(), messages: count, sample: z.array(z.string()) })),
+});
+
+export const variantResultSchema = z.object({
+  name: z.enum(VARIANTS),
+  binding: z.string(),
+  processes: count,
+  levels: z.array(levelSchema),
+  outcomes: outcomesSchema,
+  /** Over every level: every order a variant accepted, measured or warmup. */
+  cost: costSchema.nullable(),
+  coupling: couplingSchema.nullable(),
+  invariants: z.array(invariantSchema),
+  traces: z.array(traceSampleSchema),
+});
+
+export const resultsSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('sagabench'), version: z.string() }),
+  partial: z.boolean(),
+  partialReason: z.string().optional(),
+  environment: z.object({
+    machine: z.object({ cpus: count, cpuModel: z.string(), memoryGiB: z.number(), platform: z.string(), arch: z.string(), hostname: z.string().optional() }),
+    node: z.string(),
+    sdk: z.record(z.string(), z.string()),
+    emulators: z.object({ moto: z.string(), temporalCli: z.string() }).nullable(),
+    target: z.enum(['local', 'aws']),
+    /** True when latencies come from local emulators: they say how the variants compare here, not what AWS would give. */
+    emulatorNumbers: z.boolean(),
+    git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
+    startedAt: z.iso.datetime(),
+    endedAt: z.iso.datetime(),
+  }),
+  workload: z.object({
+    seed: z.number().int(),
+    orders: count,
+    warmup: count,
+    loop: z.enum(['closed', 'open']),
+    levels: z.array(z.number().positive()),
+    failures: z.record(z.string(), z.number()),
+    payloadBytes: count,
+    deadlineSeconds: count,
+    /** The order the variants ran in (rotated by seed so no variant always goes first). */
+    variantOrder: z.array(z.enum(VARIANTS)),
+  }),
+  variants: z.array(variantResultSchema),
+  /** The dated price table every cost above was computed with, sources included, so a reader can check each figure. */
+  prices: priceTableSchema,
+  projection: z
+    .object({
+      fixedMonthlyUsd: z.record(z.string(), z.number().nonnegative()),
+      rows: z.array(z.object({ ordersPerMonth: z.number().positive(), usdByVariant: z.record(z.string(), z.number().nonnegative()) })),
+      crossovers: z.array(z.object({ a: z.string(), b: z.string(), ordersPerMonth: z.number().positive() })),
+    })
+    .nullable(),
+  invariantsOk: z.boolean(),
+});
+
+export type Results = z.infer<typeof resultsSchema>;
+export type VariantResult = z.infer<typeof variantResultSchema>;
+export type LevelResult = z.infer<typeof levelSchema>;
+
+export function resultsJsonSchema(): unknown {
+  return z.toJSONSchema(resultsSchema, { target: 'draft-2020-12' });
+}
