@@ -32,6 +32,17 @@ export function variantOrder(variants: readonly VariantName[], seed: number): Va
   return [...variants.slice(k), ...variants.slice(0, k)];
 }
 
+/**
+ * The same executions priced as an EXPRESS workflow: requests plus the measured
+ * start-to-stop durations. Locally the emulator runs only STANDARD (moto ignores
+ * the type), so this is a what-if from this run's counts, labelled as such.
+ */
+function expressWhatIf(usage: UsageSample) {
+  const sfn = usage.stepFunctions!;
+  const { variant: _v, ...cost } = estimateCost({ ...usage, stepFunctions: { type: 'EXPRESS', executions: sfn.executions, transitions: sfn.transitions, durationMsTotal: sfn.durationMsTotal ?? 0 } });
+  return { label: 'stepfunctions-express', note: 'the same executions priced as EXPRESS (requests + measured duration); run as STANDARD locally', cost };
+}
+
 /** What the variant's calls would cost on AWS, for the binding it has there (Lambda tasks, not the local callback queue). */
 export function usageOf(run: Pick<LevelRun, 'variant' | 'report' | 'records' | 'warmupRecords'>): UsageSample {
   const orders = [...run.warmupRecords, ...run.records].filter((r) => r.acceptedAt !== undefined).length;
@@ -44,7 +55,7 @@ export function usageOf(run: Pick<LevelRun, 'variant' | 'report' | 'records' | '
     variant: run.variant,
     orders: Math.max(1, orders),
     metered,
-    ...(run.report.stepFunctions ? { stepFunctions: { type: run.report.stepFunctions.type, executions: run.report.stepFunctions.executions, transitions: run.report.stepFunctions.transitions } } : {}),
+    ...(run.report.stepFunctions ? { stepFunctions: { ...run.report.stepFunctions } } : {}),
     ...(run.variant !== 'temporal' ? { lambda } : {}),
     ...(run.report.temporal ? { temporal: { actions: run.report.temporal.actions } } : {}),
   };
@@ -58,7 +69,14 @@ function mergeUsage(list: UsageSample[]): UsageSample {
       orders: acc.orders + u.orders,
       metered: [...acc.metered, ...u.metered],
       ...(acc.stepFunctions && u.stepFunctions
-        ? { stepFunctions: { ...acc.stepFunctions, executions: acc.stepFunctions.executions + u.stepFunctions.executions, transitions: acc.stepFunctions.transitions + u.stepFunctions.transitions } }
+        ? {
+            stepFunctions: {
+              ...acc.stepFunctions,
+              executions: acc.stepFunctions.executions + u.stepFunctions.executions,
+              transitions: acc.stepFunctions.transitions + u.stepFunctions.transitions,
+              durationMsTotal: (acc.stepFunctions.durationMsTotal ?? 0) + (u.stepFunctions.durationMsTotal ?? 0),
+            },
+          }
         : {}),
       ...(acc.lambda && u.lambda ? { lambda: { ...acc.lambda, invocations: acc.lambda.invocations + u.lambda.invocations, durationMsTotal: acc.lambda.durationMsTotal + u.lambda.durationMsTotal } } : {}),
       ...(acc.temporal && u.temporal ? { temporal: { actions: acc.temporal.actions + u.temporal.actions } } : {}),
@@ -107,7 +125,10 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   let partialReason: string | undefined;
 
   const snapshot = (partial: boolean): Results => {
-    const costs = variants.filter((v) => v.cost).map((v) => ({ variant: v.name, perOrderUsd: v.cost!.perOrderUsd, ...(v.name === 'temporal' ? { fixedMonthlyUsd: fargateMonthlyUsd(TEMPORAL_WORKER_SERVICE) } : {}) }));
+    const costs = [
+      ...variants.filter((v) => v.cost).map((v) => ({ variant: v.name, perOrderUsd: v.cost!.perOrderUsd, ...(v.name === 'temporal' ? { fixedMonthlyUsd: fargateMonthlyUsd(TEMPORAL_WORKER_SERVICE) } : {}) })),
+      ...variants.flatMap((v) => (v.alternatives ?? []).map((a) => ({ variant: a.label, perOrderUsd: a.cost.perOrderUsd }))),
+    ];
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'sagabench', version: '0.1.0' },
@@ -164,6 +185,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         usages.set(variant, [...(usages.get(variant) ?? []), usageOf(run)]);
         const { variant: _v, ...cost } = estimateCost(mergeUsage(usages.get(variant)!));
         result.cost = cost;
+        if (variant === 'stepfunctions') result.alternatives = [expressWhatIf(mergeUsage(usages.get(variant)!))];
         if (result.traces.length === 0) result.traces = sampleTraces(run.records, run.report.traces);
         ctx.progress.log(
           `${variant} @${level}: p50 ${lr.latencyMs.p50} ms, p99 ${lr.latencyMs.p99} ms, ${lr.throughputPerSec}/s` +

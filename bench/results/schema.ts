@@ -94,6 +94,8 @@ export const variantResultSchema = z.object({
   outcomes: outcomesSchema,
   /** Over every level: every order a variant accepted, measured or warmup. */
   cost: costSchema.nullable(),
+  /** The same run priced another way the variant can be deployed (Step Functions EXPRESS). */
+  alternatives: z.array(z.object({ label: z.string(), note: z.string(), cost: costSchema })).optional(),
   coupling: couplingSchema.nullable(),
   invariants: z.array(invariantSchema),
   traces: z.array(traceSampleSchema),

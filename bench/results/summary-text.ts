@@ -21,6 +21,7 @@ export function summaryText(r: Results): string {
         `outcomes ${v.outcomes.completed} completed / ${v.outcomes.cancelled} cancelled / ${v.outcomes.rejected} rejected / ${v.outcomes.lost} lost; ` +
         `invariants ${broken.length ? `BROKEN: ${broken.map((b) => `${b.name}: ${b.detail}`).join('; ')}` : 'all held'}`,
     );
+    for (const a of v.alternatives ?? []) lines.push(`${''.padEnd(14)} ${a.label}: $${a.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders (${a.note})`);
   }
   return lines.join('\n');
 }

@@ -34,9 +34,11 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
   const read = tableReader(harness, sfn.tables);
   const pending = new PendingCompletions();
   const executions = new Map<string, string>();
+  const durations = new Map<string, number>();
   let stopped = false;
 
   const ended = async (e: ExecutionListItem) => {
+    if (e.startDate && e.stopDate) durations.set(e.name!, e.stopDate.getTime() - e.startDate.getTime());
     const status = e.status === 'SUCCEEDED' ? ((await read.statusOf(e.name!)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
     pending.resolve({ id: e.name!, status, terminalAt: (e.stopDate ?? new Date()).getTime() });
   };
@@ -80,7 +82,7 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
       return {
         metered: mergeMeters(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
-        stepFunctions: { type: 'STANDARD', executions: executions.size, transitions },
+        stepFunctions: { type: 'STANDARD', executions: executions.size, transitions, durationMsTotal: [...durations.values()].reduce((a, b) => a + b, 0) },
         channels: [sfn.stateMachineArn, sfn.queueUrl],
         dlqs: [sfn.dlqUrl],
         binding: 'sqs-callback (sqs:sendMessage.waitForTaskToken)',

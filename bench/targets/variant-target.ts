@@ -9,7 +9,7 @@ import type { LoadTarget, TargetReport } from '../load/target.ts';
 
 /** What a variant reports besides its calls: the engine-side counts its bill depends on. */
 export interface VariantReport extends TargetReport {
-  stepFunctions?: { type: 'STANDARD' | 'EXPRESS'; executions: number; transitions: number };
+  stepFunctions?: { type: 'STANDARD' | 'EXPRESS'; executions: number; transitions: number; /** Sum of start-to-stop times, what EXPRESS would bill. */ durationMsTotal: number };
   temporal?: { actions: number; workflows: number };
   /** Queues, topics, state machines and task queues the variant used. */
   channels: string[];
