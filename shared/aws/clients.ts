@@ -4,6 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { Meter, meteringPlugin } from './metering.ts';
+import { faultPlugin, type ClientFaults } from './faults.ts';
 
 export type ServiceName = 'sqs' | 'sns' | 'sfn' | 'dynamodb';
 export const SERVICES: readonly ServiceName[] = ['sqs', 'sns', 'sfn', 'dynamodb'];
@@ -49,15 +50,18 @@ function configFor(target: AwsTarget, service: ServiceName) {
 }
 
 /** The one place that builds AWS clients; every client is metered into `meter`. */
-export function createAwsClients(target: AwsTarget, meter: Meter = new Meter()): AwsClients {
-  const sqs = new SQSClient(configFor(target, 'sqs'));
-  const sns = new SNSClient(configFor(target, 'sns'));
-  const sfn = new SFNClient(configFor(target, 'sfn'));
-  const dynamodb = new DynamoDBClient(configFor(target, 'dynamodb'));
-  sqs.middlewareStack.use(meteringPlugin(meter, 'sqs'));
-  sns.middlewareStack.use(meteringPlugin(meter, 'sns'));
-  sfn.middlewareStack.use(meteringPlugin(meter, 'sfn'));
-  dynamodb.middlewareStack.use(meteringPlugin(meter, 'dynamodb'));
+export function createAwsClients(target: AwsTarget, meter: Meter = new Meter(), faults?: ClientFaults): AwsClients {
+  // Injected throttles are retried by the SDK as AWS's are (3 attempts), not hidden by the local no-retry setting.
+  const config = (service: ServiceName) => ({ ...configFor(target, service), ...(faults?.throttlePct ? { maxAttempts: 3 } : {}) });
+  const sqs = new SQSClient(config('sqs'));
+  const sns = new SNSClient(config('sns'));
+  const sfn = new SFNClient(config('sfn'));
+  const dynamodb = new DynamoDBClient(config('dynamodb'));
+  const clients = [['sqs', sqs], ['sns', sns], ['sfn', sfn], ['dynamodb', dynamodb]] as const;
+  for (const [name, client] of clients) {
+    client.middlewareStack.use(meteringPlugin(meter, name));
+    if (faults) client.middlewareStack.use(faultPlugin(faults, name));
+  }
   return {
     sqs,
     sns,

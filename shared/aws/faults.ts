@@ -1,0 +1,69 @@
+import type { MiddlewareStack, Pluggable } from '@smithy/types';
+import { mersenne } from 'pure-rand/generator/mersenne';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { z } from 'zod';
+
+/**
+ * Faults a benchmark injects into a variant's own AWS calls. Throttles fail a
+ * share of requests before they leave (as a throttled service would answer);
+ * duplicates send a share of messages again after they succeeded (as a retry
+ * after a lost acknowledgement would): SNS publishes and Step Functions task
+ * answers, the messages that carry the saga forward.
+ */
+export const clientFaultsSchema = z
+  .object({
+    throttlePct: z.number().min(0).max(100).default(0),
+    duplicatePct: z.number().min(0).max(100).default(0),
+    seed: z.number().int().nonnegative().default(1),
+  })
+  .strict();
+export type ClientFaults = z.infer<typeof clientFaultsSchema>;
+
+/** Child processes learn their faults from this variable, set by the harness that starts them. */
+export const FAULTS_ENV = 'SAGABENCH_CLIENT_FAULTS';
+
+export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientFaults | undefined {
+  const raw = env[FAULTS_ENV];
+  return raw ? clientFaultsSchema.parse(JSON.parse(raw)) : undefined;
+}
+
+const DUPLICATED = new Set(['sns.Publish', 'sfn.SendTaskSuccess', 'sfn.SendTaskFailure']);
+
+export function injectedThrottle(operation: string): Error {
+  return Object.assign(new Error(`injected throttle on ${operation}`), {
+    name: 'ThrottlingException',
+    $fault: 'client',
+    $metadata: {},
+    $retryable: { throttling: true },
+  });
+}
+
+export function faultPlugin(faults: ClientFaults, service: string): Pluggable<any, any> {
+  const rng = mersenne(faults.seed + service.length * 7919 + process.pid);
+  const roll = (pct: number) => pct > 0 && uniformInt(rng, 0, 9999) < pct * 100;
+  return {
+    applyToStack(stack: MiddlewareStack<any, any>) {
+      // Inside the SDK's retry loop and inside the meter: a throttle is retried like a real
+      // one and counted as the failed attempt it is (same step and priority as the meter,
+      // added after it, so it runs within it).
+      stack.add(
+        (next, context) => async (args) => {
+          const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+          if (roll(faults.throttlePct)) throw injectedThrottle(`${service}.${operation}`);
+          return next(args);
+        },
+        { step: 'finalizeRequest', name: 'sagabenchThrottles', priority: 'low' },
+      );
+      // Outside the meter: a duplicate is a second real request, metered as one.
+      stack.add(
+        (next, context) => async (args) => {
+          const result = await next(args);
+          const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+          if (DUPLICATED.has(`${service}.${operation}`) && roll(faults.duplicatePct)) await next(args).catch(() => undefined);
+          return result;
+        },
+        { step: 'finalizeRequest', name: 'sagabenchDuplicates', priority: 'normal' },
+      );
+    },
+  };
+}
