@@ -9,7 +9,8 @@ import { PROJECT_ROOT } from '../infra/local/paths.ts';
 import { UserError } from '../shared/errors.ts';
 import { intOption } from '../shared/cli/options.ts';
 import { VARIANTS } from './drivers/driver.ts';
-import { parseFailureSpec, readConfigFile, resolveConfig, type BenchConfig } from './config.ts';
+import { parseFailureSpec, parseFaultList, readConfigFile, resolveConfig, type BenchConfig } from './config.ts';
+import { FAULTS } from './faults/catalog.ts';
 import { createProgress } from './progress.ts';
 import { runBenchmark } from './run.ts';
 import { writeResults } from './results/write.ts';
@@ -32,6 +33,8 @@ interface BenchFlags extends UpFlags {
   floorOrders?: number;
   changeImpact?: boolean;
   deadline?: number;
+  faults?: string;
+  faultLevel?: number;
   keep: boolean;
   quiet: boolean;
 }
@@ -67,6 +70,8 @@ export function flagsToConfig(f: BenchFlags): Record<string, unknown> {
     floorOrders: f.floorOrders,
     changeImpact: f.changeImpact === false ? false : undefined,
     deadlineSeconds: f.deadline,
+    faults: f.faults !== undefined ? parseFaultList(f.faults) : undefined,
+    faultLevel: f.faultLevel,
   };
 }
 
@@ -100,6 +105,12 @@ export function registerBenchCommand(program: Command): void {
       .addOption(new Option('--floor-orders <n>', 'no-op chains per level for the substrate floor; 0 skips it (default 20)').argParser(intOption(0, 10_000)))
       .option('--no-change-impact', 'skip the scripted "add a fraud check" change (about a minute per variant)')
       .addOption(new Option('--deadline <seconds>', 'an order not terminal this long after its start counts as lost (default 120)').argParser(intOption(5, 3600)))
+      .option('--faults <list>', `inject faults, each in a run of its own per variant: ${FAULTS.join(',')} or all`)
+      .addOption(new Option('--fault-level <n>', 'load level of the fault runs (default: the second level)').argParser((v) => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new UserError(`--fault-level: '${v}' is not a positive level`, 2);
+        return n;
+      }))
       .option('--keep', 'leave a substrate this command started running', false)
       .option('--quiet', 'no progress output', false)
       .addOption(instanceOption()),

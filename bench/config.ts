@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../shared/errors.ts';
 import { VARIANTS } from './drivers/driver.ts';
+import { FAULTS, faultSchema, type Fault } from './faults/catalog.ts';
 
 const pct = z.number().min(0, 'must be at least 0').max(100, 'must be at most 100');
 
@@ -56,6 +57,10 @@ export const benchConfigSchema = z
     /** Re-run the scripted "add a fraud check" change per variant (about a minute each). */
     changeImpact: z.boolean().default(true),
     out: z.string().min(1).optional(),
+    /** Faults to inject, each in a run of its own per variant after the normal levels. */
+    faults: z.array(faultSchema).refine((f) => new Set(f).size === f.length, 'a fault is named twice').default([]),
+    /** The load level the fault runs use (default: the second level, or the only one). */
+    faultLevel: z.number().positive().max(1000).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -135,4 +140,13 @@ export function parseFailureSpec(spec: string): Partial<z.input<typeof failuresS
 /** The published schema for config files, generated from the one above so the two cannot drift. */
 export function configJsonSchema(): unknown {
   return z.toJSONSchema(benchConfigSchema, { io: 'input', target: 'draft-2020-12' });
+}
+
+/** `all` or a comma-separated list of fault names. */
+export function parseFaultList(spec: string): Fault[] {
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 1 && names[0] === 'all') return [...FAULTS];
+  const unknown = names.filter((n) => !(FAULTS as readonly string[]).includes(n));
+  if (unknown.length || !names.length) throw new UserError(`--faults: ${unknown.length ? `unknown fault ${unknown.join(', ')}` : 'name at least one fault'} (choose from ${FAULTS.join(', ')}, or all)`, 2);
+  return names as Fault[];
 }

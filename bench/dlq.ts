@@ -17,3 +17,13 @@ export async function listDlqs(clients: AwsClients, urls: string[]) {
   }
   return out;
 }
+
+/** Waits until the DLQs hold at least `expected` messages in all, or the time is up. */
+export async function awaitDlqMessages(clients: AwsClients, urls: string[], expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const total = (await listDlqs(clients, urls)).reduce((s, d) => s + d.messages, 0);
+    if (total >= expected || Date.now() > deadline) return total;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -11,7 +11,10 @@ import type { LoadTarget } from './load/target.ts';
 import { generateWorkload, initialStock, type PlannedOrder } from './workload.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
-import { listDlqs } from './dlq.ts';
+import { awaitDlqMessages, listDlqs } from './dlq.ts';
+import type { Fault } from './faults/catalog.ts';
+import { armFault, type FaultWindow } from './faults/inject.ts';
+import { faultChecks, withClientFaults } from './faults/checks.ts';
 import { choreographyTarget } from './targets/choreography.ts';
 import { stepFunctionsTarget } from './targets/stepfunctions.ts';
 import { temporalTarget } from './targets/temporal.ts';
@@ -29,6 +32,7 @@ export interface LevelRun {
   report: VariantReport;
   invariants: { name: string; ok: boolean; detail: string }[];
   dlq: Awaited<ReturnType<typeof listDlqs>>;
+  fault?: FaultWindow;
 }
 
 export const shapeOf = (config: BenchConfig, level: number): LoadShape =>
@@ -41,11 +45,11 @@ export function startVariant(variant: VariantName, substrate: SubstrateState, va
 }
 
 /** The variant as the loop sees it: a duplicate-flagged order is submitted twice, as a client retry would. */
-function asLoadTarget(target: VariantTarget, duplicates: Set<string>): LoadTarget<OrderDocument> {
+function asLoadTarget(target: VariantTarget, duplicates: (id: string) => boolean): LoadTarget<OrderDocument> {
   return {
     async submit(id, order) {
       await target.submit(id, order);
-      if (duplicates.has(id)) await target.submitDuplicate(order);
+      if (duplicates(id)) await target.submitDuplicate(order);
     },
     awaitTerminal: (id) => target.awaitTerminal(id),
     stop: () => target.stop(),
@@ -68,6 +72,8 @@ export async function runLevel(opts: {
   signal: AbortSignal;
   abandon: AbortSignal;
   progress: Progress;
+  /** One fault injected into this run (the fault matrix); none for a normal level. */
+  fault?: Fault;
 }): Promise<LevelRun> {
   const { variant, level, config, substrate } = opts;
   const shape = shapeOf(config, level);
@@ -86,10 +92,12 @@ export async function runLevel(opts: {
   const stock = initialStock(plan);
   let target: VariantTarget | undefined;
   try {
-    target = await startVariant(variant, substrate, variantClients, harness, prefix);
+    target = await withClientFaults(opts.fault, config.seed, () => startVariant(variant, substrate, variantClients, harness, prefix));
     const read = tableReader(harness, target.tables);
     await read.repos.inventory.seedStock(stock);
-    const loadTarget = asLoadTarget(target, duplicates);
+    // Temporal's server owns delivery; its duplicate fault is every start sent twice.
+    const everyOrderTwice = opts.fault === 'duplicate' && variant === 'temporal';
+    const loadTarget = asLoadTarget(target, (id) => everyOrderTwice || duplicates.has(id));
     const deadlineMs = config.deadlineSeconds * 1000;
     const label = `${variant} @${level}${shape.kind === 'open' ? '/s' : ''}`;
     let warmupRecords: UnitRecord[] = [];
@@ -98,13 +106,27 @@ export async function runLevel(opts: {
       warmupRecords = await runLoad(loadTarget, { units: units.slice(0, config.warmup), shape, deadlineMs, signal: opts.signal, abandon: opts.abandon, onProgress: (p) => opts.progress.update(p.done, p.errors) });
       opts.progress.stop();
     }
-    opts.progress.start(label, config.orders);
+    opts.progress.start(opts.fault ? `${label} fault ${opts.fault}` : label, config.orders);
     const cpu0 = process.cpuUsage();
     const t0 = Date.now();
-    const records = await runLoad(loadTarget, { units: units.slice(config.warmup), shape, deadlineMs, signal: opts.signal, abandon: opts.abandon, onProgress: (p) => opts.progress.update(p.done, p.errors) });
+    const armed = opts.fault ? armFault(opts.fault, target, harness, units[0]!.payload, t0) : undefined;
+    const records = await runLoad(loadTarget, {
+      units: units.slice(config.warmup),
+      shape,
+      deadlineMs,
+      signal: opts.signal,
+      abandon: opts.abandon,
+      onProgress: (p) => {
+        opts.progress.update(p.done, p.errors);
+        armed?.onProgress(p.done, p.total);
+      },
+    });
     const wallMs = Date.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     opts.progress.stop();
+    const fault = armed ? await armed.settled(Date.now()) : undefined;
+    // Poison reaches a DLQ only after its last allowed receive: give the consumers time to get there.
+    if (fault?.poisonInjected) await awaitDlqMessages(harness, target.dlqs, fault.poisonInjected, 30_000);
     const report = await target.stop();
     target = undefined;
     // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep.
@@ -116,7 +138,8 @@ export async function runLevel(opts: {
       { name: 'no accepted order lost or stuck past the deadline', ok: lost.length === 0, detail: lost.slice(0, 5).map((r) => `${r.id}: ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ') || 'ok' },
     ];
     const dlq = await listDlqs(harness, report.dlqs);
-    return { variant, level, shape, plan, warmupRecords, records, wallMs, harnessCpuMs: (cpu.user + cpu.system) / 1000, report, invariants, dlq };
+    if (fault) invariants.push(...(await faultChecks(fault, dlq, read.statusOf)));
+    return { variant, level, shape, plan, warmupRecords, records, wallMs, harnessCpuMs: (cpu.user + cpu.system) / 1000, report, invariants, dlq, ...(fault ? { fault } : {}) };
   } finally {
     opts.progress.stop();
     if (target) await target.stop().catch(() => undefined);

@@ -10,6 +10,7 @@ import { estimateCost, fargateMonthlyUsd, projectMonthly, type UsageSample } fro
 import { runLevel, type LevelRun } from './run-level.ts';
 import { measureFloor } from './floor-run.ts';
 import { measureCoupling } from './coupling-run.ts';
+import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
@@ -145,6 +146,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         payloadBytes: config.payloadBytes,
         deadlineSeconds: config.deadlineSeconds,
         variantOrder: order,
+        ...(config.faults.length ? { faults: config.faults } : {}),
       },
       variants,
       prices: PRICE_TABLE,
@@ -195,6 +197,21 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         ctx.checkpoint(snapshot(true));
       }
       if (runs.length && !ctx.signal.aborted) result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress });
+      const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
+      for (const [i, fault] of config.faults.entries()) {
+        if (ctx.signal.aborted) break;
+        await resetMoto(substrate.moto.processes);
+        const run = await runLevel({ variant, level: faultLevel, index: 100 + i, config, substrate, runTag, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress, fault });
+        const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;
+        const fr = faultResult(run, baseline);
+        result.faults = [...(result.faults ?? []), fr];
+        result.invariants.push(...fr.invariants.map((inv) => ({ ...inv, name: `${inv.name} (fault ${fault})` })));
+        ctx.progress.log(
+          `${variant} fault ${fault}: ${fr.ordersAffected} orders affected, p99 ${fr.latencyMs.p99} ms (${fr.extraP99Ms === null ? 'no baseline' : `${fr.extraP99Ms >= 0 ? '+' : ''}${fr.extraP99Ms} ms`}), ` +
+            `recovered in ${fr.recoveryMs} ms, ${fr.retries} retries, ${fr.outcomes.lost} lost, invariants ${fr.invariants.every((x) => x.ok) ? 'ok' : 'BROKEN'}`,
+        );
+        ctx.checkpoint(snapshot(true));
+      }
     }
   } catch (err) {
     partialReason = `stopped by an error: ${(err as Error).message}`;

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { Consumer } from 'sqs-consumer';
 import type { SQSEvent } from 'aws-lambda';
 import { createAwsClients } from '../shared/aws/clients.ts';
+import { faultsFromEnv } from '../shared/aws/faults.ts';
+import { flushMeterEvery } from '../shared/runtime/meter-file.ts';
 import { SERVICES, type ServiceName } from '../shared/domain/contracts.ts';
 import { FileTraceSink } from '../shared/messaging/trace.ts';
 import { choreographyConfigSchema } from './config.ts';
@@ -20,7 +22,7 @@ if (!SERVICES.includes(service) || !configPath) {
   process.exit(2);
 }
 const config = choreographyConfigSchema.parse(JSON.parse(fs.readFileSync(configPath, 'utf8')));
-const clients = createAwsClients({ kind: 'local', endpoints: config.endpoints });
+const clients = createAwsClients({ kind: 'local', endpoints: config.endpoints }, undefined, faultsFromEnv());
 const deps = choreographyDeps(clients, config.tables, config.topicArn);
 const queue = config.queues[service];
 if (!queue) throw new Error(`no queue for ${service}`);
@@ -64,11 +66,12 @@ consumer.on('error', (err) => {
 
 const publisher = service === 'orders' ? new OutboxPublisher(deps.store, clients.sns, config.topicArn) : undefined;
 
+const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter);
 onParentGone(async () => {
   stopping = true;
   consumer.stop({ abort: true });
   await publisher?.stop();
-  fs.writeFileSync(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), JSON.stringify(clients.meter.snapshot()));
+  meterFile.close();
 });
 consumer.start();
 publisher?.start();

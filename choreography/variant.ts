@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +6,7 @@ import type { AwsClients } from '../shared/aws/clients.ts';
 import { SERVICES, parseEvent, type DomainEvent } from '../shared/domain/contracts.ts';
 import { provisionChoreography, provisionTables } from '../infra/local/provision.ts';
 import { runDir } from '../infra/local/paths.ts';
-import { startChild, stopChildren } from '../shared/runtime/children.ts';
+import { ProcessGroup } from '../shared/runtime/process-group.ts';
 import type { ChoreographyConfig } from './config.ts';
 import { choreographyDeps, type ChoreographyDeps } from './deps.ts';
 
@@ -25,6 +24,8 @@ export interface RunningChoreography {
   config: ChoreographyConfig;
   deps: ChoreographyDeps;
   pids: number[];
+  /** The service processes by name, for faults (crash, restart, pause). */
+  group: ProcessGroup;
   /** Terminal events for the harness, received from the completions queue. */
   nextCompletions(waitSeconds?: number): Promise<DomainEvent[]>;
   stop(): Promise<void>;
@@ -35,19 +36,15 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
   const configPath = path.join(config.traceDir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'consumer-main.ts');
-  const started = await Promise.allSettled(SERVICES.map((service) => startChild(script, [service, configPath])));
-  const children: ChildProcess[] = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await stopChildren(children);
-    throw failed.reason;
-  }
-  const stopAll = () => stopChildren(children);
+  const group = await ProcessGroup.start(SERVICES.map((service) => ({ name: service, script, args: [service, configPath] })));
   const completions = config.queues.completions!.url;
   return {
     config,
     deps: choreographyDeps(clients, config.tables, config.topicArn),
-    pids: children.map((c) => c.pid!),
+    get pids() {
+      return group.pids();
+    },
+    group,
     async nextCompletions(waitSeconds = 1) {
       const r = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: completions, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }));
       const msgs = r.Messages ?? [];
@@ -58,6 +55,6 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
       }
       return msgs.map((m) => parseEvent(m.Body!));
     },
-    stop: stopAll,
+    stop: () => group.stop(),
   };
 }

@@ -3,6 +3,8 @@
 // startWorkerProcesses; exits when its parent closes stdin.
 import fs from 'node:fs';
 import { createAwsClients } from '../shared/aws/clients.ts';
+import { faultsFromEnv } from '../shared/aws/faults.ts';
+import { flushMeterEvery } from '../shared/runtime/meter-file.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { onParentGone } from '../shared/runtime/children.ts';
 import { FileTraceSink } from '../shared/messaging/trace.ts';
@@ -16,7 +18,7 @@ if (!configPath) {
   process.exit(2);
 }
 const config = workerConfigSchema.parse(JSON.parse(fs.readFileSync(configPath, 'utf8')));
-const clients = createAwsClients({ kind: 'local', endpoints: config.endpoints });
+const clients = createAwsClients({ kind: 'local', endpoints: config.endpoints }, undefined, faultsFromEnv());
 const trace = config.traceFile ? new FileTraceSink(config.traceFile.replace('{pid}', String(process.pid))) : undefined;
 const worker =
   config.kind === 'stepfunctions'
@@ -27,8 +29,9 @@ const worker =
         ...(config.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions } : {}),
         ...(config.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions } : {}),
       });
+const meterFile = config.meterFile ? flushMeterEvery(config.meterFile.replace('{pid}', String(process.pid)), clients.meter) : undefined;
 onParentGone(async () => {
   await worker.stop();
-  if (config.meterFile) fs.writeFileSync(config.meterFile.replace('{pid}', String(process.pid)), JSON.stringify(clients.meter.snapshot()));
+  meterFile?.close();
 });
 process.stdout.write(`${JSON.stringify({ ready: config.kind, pid: process.pid })}\n`);

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildProcess } from 'node:child_process';
-import { startChild, stopChildren } from '../shared/runtime/children.ts';
+import { ProcessGroup } from '../shared/runtime/process-group.ts';
 import { workerConfigSchema, type WorkerConfig } from './worker-config.ts';
 
 export interface WorkerProcesses {
   pids: number[];
+  /** The worker processes by name (`worker-1`, ...), for faults (crash, restart, pause). */
+  group: ProcessGroup;
   stop(): Promise<void>;
 }
 
@@ -18,16 +19,21 @@ export async function startWorkerProcesses(config: WorkerConfig, count = 1): Pro
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(valid));
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-main.ts');
-  const started = await Promise.allSettled(Array.from({ length: count }, () => startChild(script, [configPath])));
-  const children: ChildProcess[] = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const stop = async () => {
-    await stopChildren(children);
+  let group: ProcessGroup;
+  try {
+    group = await ProcessGroup.start(Array.from({ length: count }, (_, i) => ({ name: `worker-${i + 1}`, script, args: [configPath] })));
+  } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
-  };
-  if (failed) {
-    await stop();
-    throw failed.reason;
+    throw err;
   }
-  return { pids: children.map((c) => c.pid!), stop };
+  return {
+    get pids() {
+      return group.pids();
+    },
+    group,
+    async stop() {
+      await group.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

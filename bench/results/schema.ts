@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VARIANTS } from '../drivers/driver.ts';
 import { couplingSchema } from '../coupling/index.ts';
+import { FAULTS } from '../faults/catalog.ts';
 import { usageSampleSchema } from '../cost/model.ts';
 import { priceTableSchema } from '../cost/prices.ts';
 
@@ -86,6 +87,31 @@ export const levelSchema = z.object({
   dlq: z.array(z.object({ queue: z.string(), messages: count, sample: z.array(z.string()) })),
 });
 
+export const faultResultSchema = z.object({
+  fault: z.enum(FAULTS),
+  description: z.string(),
+  level: z.number().positive(),
+  fired: z.boolean(),
+  /** When the fault hit and how long it lasted, from the start of the measured orders. */
+  startedAtMs: ms,
+  durationMs: ms,
+  outcomes: outcomesSchema,
+  latencyMs: latencySchema,
+  /** p99 of the same variant at the same level without the fault. */
+  baselineP99Ms: ms.nullable(),
+  extraP99Ms: z.number().nullable(),
+  /** Orders in flight during the fault that took longer than the baseline p99. */
+  ordersAffected: count,
+  /** From the fault's start until the last affected order ended. */
+  recoveryMs: ms,
+  /** Handler or task runs beyond the first, and SDK attempts the throttles cost. */
+  retries: count,
+  throttledCalls: count,
+  poisonInjected: count,
+  dlq: z.array(z.object({ queue: z.string(), messages: count, sample: z.array(z.string()) })),
+  invariants: z.array(invariantSchema),
+});
+
 export const variantResultSchema = z.object({
   name: z.enum(VARIANTS),
   binding: z.string(),
@@ -99,6 +125,7 @@ export const variantResultSchema = z.object({
   coupling: couplingSchema.nullable(),
   invariants: z.array(invariantSchema),
   traces: z.array(traceSampleSchema),
+  faults: z.array(faultResultSchema).optional(),
 });
 
 export const resultsSchema = z.object({
@@ -129,6 +156,7 @@ export const resultsSchema = z.object({
     deadlineSeconds: count,
     /** The order the variants ran in (rotated by seed so no variant always goes first). */
     variantOrder: z.array(z.enum(VARIANTS)),
+    faults: z.array(z.enum(FAULTS)).optional(),
   }),
   variants: z.array(variantResultSchema),
   /** The dated price table every cost above was computed with, sources included, so a reader can check each figure. */
@@ -146,6 +174,7 @@ export const resultsSchema = z.object({
 export type Results = z.infer<typeof resultsSchema>;
 export type VariantResult = z.infer<typeof variantResultSchema>;
 export type LevelResult = z.infer<typeof levelSchema>;
+export type FaultResult = z.infer<typeof faultResultSchema>;
 
 export function resultsJsonSchema(): unknown {
   return z.toJSONSchema(resultsSchema, { target: 'draft-2020-12' });

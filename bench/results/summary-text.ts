@@ -23,5 +23,18 @@ export function summaryText(r: Results): string {
     );
     for (const a of v.alternatives ?? []) lines.push(`${''.padEnd(14)} ${a.label}: $${a.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders (${a.note})`);
   }
+  const faults = r.variants.flatMap((v) => (v.faults ?? []).map((f) => ({ v: v.name, f })));
+  if (faults.length) {
+    lines.push('');
+    lines.push(`${'variant'.padEnd(14)}${'fault'.padEnd(10)}${'affected'.padStart(9)}${'p99 ms'.padStart(9)}${'extra'.padStart(9)}${'recovery ms'.padStart(13)}${'retries'.padStart(9)}${'lost'.padStart(6)}${'in DLQ'.padStart(8)}  invariants`);
+    for (const { v, f } of faults) {
+      const dlq = f.dlq.reduce((s, d) => s + d.messages, 0);
+      const broken = f.invariants.filter((i) => !i.ok);
+      lines.push(
+        `${v.padEnd(14)}${f.fault.padEnd(10)}${String(f.ordersAffected).padStart(9)}${String(f.latencyMs.p99).padStart(9)}${(f.extraP99Ms === null ? '-' : String(f.extraP99Ms)).padStart(9)}` +
+          `${String(f.recoveryMs).padStart(13)}${String(f.retries).padStart(9)}${String(f.outcomes.lost).padStart(6)}${String(dlq).padStart(8)}  ${broken.length ? `BROKEN: ${broken.map((b) => `${b.name}: ${b.detail}`).join('; ')}` : 'all held'}`,
+      );
+    }
+  }
   return lines.join('\n');
 }

@@ -60,6 +60,11 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       }
     },
     awaitTerminal: (id) => pending.wait(id),
+    group: variant.group,
+    // The payments service: a crash there holds money-moving messages, the case users worry about.
+    faultProcess: 'payments',
+    dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
+    workQueues: Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : [])),
     async stop() {
       stopped = true;
       await variant.stop();

@@ -6,7 +6,7 @@ import { runDir } from '../../infra/local/paths.ts';
 import { startLocalStepFunctions } from '../../orchestration/stepfunctions/local.ts';
 import { countStateTransitions } from '../../orchestration/stepfunctions/transitions.ts';
 import { startWorkerProcesses } from '../../orchestration/workers.ts';
-import { tableReader } from '../drivers/driver.ts';
+import { tableReader, validated } from '../drivers/driver.ts';
 import { PendingCompletions } from './pending.ts';
 import { mergeMeters, readProcessReports, type VariantTarget } from './variant-target.ts';
 
@@ -58,7 +58,9 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
     }
   })();
 
-  const start = async (order: Parameters<VariantTarget['submit']>[1]) => {
+  const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
+    // The edge refuses a bad order before an execution exists.
+    const order = validated(input);
     try {
       executions.set(order.orderId, await sfn.start(order));
     } catch (err) {
@@ -72,6 +74,10 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
     submit: (_id, order) => start(order),
     submitDuplicate: start,
     awaitTerminal: (id) => pending.wait(id),
+    group: workers.group,
+    faultProcess: 'worker-1',
+    dlqs: [sfn.dlqUrl],
+    workQueues: [sfn.queueUrl],
     async stop() {
       stopped = true;
       await poller;

@@ -9,6 +9,7 @@ import { countActions } from '../../orchestration/temporal/actions.ts';
 import { startWorkerProcesses } from '../../orchestration/workers.ts';
 import type { SagaResult } from '../../orchestration/temporal/workflow.ts';
 import { PendingCompletions } from './pending.ts';
+import { validated } from '../drivers/driver.ts';
 import { mergeMeters, readProcessReports, type VariantTarget } from './variant-target.ts';
 
 /**
@@ -48,7 +49,9 @@ export async function temporalTarget(variantClients: AwsClients, harness: AwsCli
       })
       .catch((err: Error) => pending.resolve({ id, status: `WORKFLOW_${err.name}`, terminalAt: Date.now() }));
   };
-  const start = async (order: Parameters<VariantTarget['submit']>[1]) => {
+  const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
+    // The edge refuses a bad order before a workflow exists.
+    const order = validated(input);
     try {
       // An order id names one saga for good: a retry after it closed must not run it again.
       await client.workflow.start('orderSaga', { taskQueue, workflowId: order.orderId, args: [order], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
@@ -65,6 +68,10 @@ export async function temporalTarget(variantClients: AwsClients, harness: AwsCli
     submit: (_id, order) => start(order),
     submitDuplicate: start,
     awaitTerminal: (id) => pending.wait(id),
+    group: workers.group,
+    faultProcess: 'worker-1',
+    dlqs: [],
+    workQueues: [],
     async stop() {
       await workers.stop();
       let actions = 0;

@@ -6,6 +6,7 @@ import type { TracePoint } from '../../shared/messaging/trace.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
 import type { VariantName } from '../drivers/driver.ts';
 import type { LoadTarget, TargetReport } from '../load/target.ts';
+import type { ProcessGroup } from '../../shared/runtime/process-group.ts';
 
 /** What a variant reports besides its calls: the engine-side counts its bill depends on. */
 export interface VariantReport extends TargetReport {
@@ -25,6 +26,13 @@ export interface VariantTarget extends LoadTarget<OrderDocument> {
   tables: TableNames;
   /** Submits the same order again, as a client retry would; the variant must not run it twice. */
   submitDuplicate(order: OrderDocument): Promise<void>;
+  /** Its processes, for the crash and pause faults; `faultProcess` is the one they hit. */
+  group: ProcessGroup;
+  faultProcess: string;
+  /** Queues its services consume, where poison can be put; none for Temporal (its server owns delivery). */
+  workQueues: string[];
+  /** Their dead-letter queues. */
+  dlqs: string[];
   stop(): Promise<VariantReport>;
 }
 

@@ -1,0 +1,64 @@
+import type { AwsClients } from '../../shared/aws/clients.ts';
+import type { OrderDocument } from '../../shared/domain/contracts.ts';
+import type { VariantTarget } from '../targets/variant-target.ts';
+import { FAULT_SETTINGS, type Fault } from './catalog.ts';
+import { badOrders, injectPoison } from './poison.ts';
+
+export interface FaultWindow {
+  fault: Fault;
+  /** False when the run ended before the fault's moment came (too few orders). */
+  fired: boolean;
+  /** Epoch ms the fault began and ended (the whole run for throttle and duplicate, which act on every call). */
+  startedAt: number;
+  endedAt: number;
+  poisonInjected: number;
+  edge: { tried: number; refused: number; refusedIds: string[] };
+}
+
+/**
+ * Fires one fault into a running variant once enough of the measured orders
+ * are done, so there is work in flight to hit and work after it to recover.
+ * `settled` resolves when the fault is over (the process restarted, resumed).
+ */
+export function armFault(fault: Fault, target: VariantTarget, harness: AwsClients, sample: OrderDocument, runStartedAt: number) {
+  const window: FaultWindow = { fault, fired: fault === 'throttle' || fault === 'duplicate', startedAt: runStartedAt, endedAt: runStartedAt, poisonInjected: 0, edge: { tried: 0, refused: 0, refusedIds: [] } };
+  let fired: Promise<void> | undefined;
+  const fire = async () => {
+    window.fired = true;
+    window.startedAt = Date.now();
+    if (fault === 'crash') {
+      await target.group.crash(target.faultProcess);
+      await new Promise((r) => setTimeout(r, FAULT_SETTINGS.crashRestartMs));
+      await target.group.restart(target.faultProcess);
+    } else if (fault === 'pause') {
+      target.group.pause(target.faultProcess);
+      await new Promise((r) => setTimeout(r, FAULT_SETTINGS.pauseMs));
+      target.group.resume(target.faultProcess);
+    } else if (fault === 'poison') {
+      window.poisonInjected = await injectPoison(harness, target.workQueues);
+      for (const { order } of badOrders(sample)) {
+        window.edge.tried++;
+        const id = (order as { orderId: string }).orderId;
+        try {
+          await target.submit(id, order as OrderDocument);
+        } catch {
+          window.edge.refused++;
+          window.edge.refusedIds.push(id);
+        }
+      }
+    }
+    window.endedAt = Date.now();
+  };
+  return {
+    window,
+    onProgress(done: number, total: number) {
+      if (!fired && (fault === 'crash' || fault === 'pause' || fault === 'poison') && done >= Math.ceil(total * FAULT_SETTINGS.atProgress)) fired = fire();
+    },
+    /** Waits for the fault to be over; call after the load ended. */
+    async settled(runEndedAt: number): Promise<FaultWindow> {
+      if (fired) await fired;
+      else if (fault === 'throttle' || fault === 'duplicate') window.endedAt = runEndedAt;
+      return window;
+    },
+  };
+}

@@ -1,0 +1,386 @@
+import type { Results, VariantResult } from '../results/schema.ts';
+import {
+  costByService,
+  costSeries,
+  durationMs,
+  invariantGroups,
+  levelOf,
+  levelsOf,
+  projectionLines,
+  sampleTrace,
+  timelineOf,
+  cheapestRanges,
+} from './derive.ts';
+import { fmtCount, fmtLevel, fmtMs, fmtPerOrder, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
+import { col, num, text, type Cell, type Table } from './table.ts';
+
+/**
+ * Every table of the report, built once from a results file: the HTML page and the
+ * Markdown summary render exactly these cells (see table.ts).
+ */
+
+const dash = '—';
+const levelCell = (r: Results, level: number) => text(fmtLevel(level, r.workload.loop));
+const variantCell = (name: string) => text(variantLabel(name));
+
+export function percentilesTable(r: Results): Table {
+  const rows: Cell[][] = [];
+  for (const v of r.variants)
+    for (const l of v.levels) {
+      const m = l.latencyMs;
+      rows.push([variantCell(v.name), levelCell(r, l.level), num(fmtCount(m.count)), num(fmtMs(m.p50)), num(fmtMs(m.p90)), num(fmtMs(m.p99)), num(fmtMs(m.p999)), num(fmtMs(m.max)), num(fmtMs(m.mean)), num(fmtMs(l.acceptMs.p50))]);
+    }
+  return {
+    id: 'percentiles',
+    title: 'Latency percentiles (accepted → terminal, ms)',
+    caption: 'Measured orders only (warmup left out). "accept p50" is the submit call alone, before any processing.',
+    columns: [col('variant'), col('load'), col('orders', true), col('p50', true), col('p90', true), col('p99', true), col('p99.9', true), col('max', true), col('mean', true), col('accept p50', true)],
+    rows,
+  };
+}
+
+export function loadTable(r: Results): Table {
+  const rows: Cell[][] = [];
+  for (const v of r.variants)
+    for (const l of v.levels) {
+      const o = l.outcomes;
+      rows.push([
+        variantCell(v.name),
+        levelCell(r, l.level),
+        num(fmtRate(l.throughputPerSec)),
+        num(fmtMs(l.latencyMs.p50)),
+        num(fmtMs(l.latencyMs.p99)),
+        num(fmtCount(o.completed)),
+        num(fmtCount(o.cancelled)),
+        num(fmtCount(o.rejected)),
+        num(fmtCount(o.lost), o.lost > 0 ? { tone: 'bad' } : {}),
+        num(fmtCount(o.errors), o.errors > 0 ? { tone: 'bad' } : {}),
+        num(fmtRatio(l.harnessCpuMsPerOrder)),
+      ]);
+    }
+  return {
+    id: 'load',
+    title: 'Throughput and latency by load level',
+    columns: [col('variant'), col('load'), col('orders/s', true), col('p50 ms', true), col('p99 ms', true), col('completed', true), col('cancelled', true), col('rejected', true), col('lost', true), col('errors', true), col('harness CPU ms/order', true)],
+    rows,
+  };
+}
+
+export function floorTable(r: Results): Table {
+  const rows: Cell[][] = [];
+  for (const v of r.variants)
+    for (const l of v.levels)
+      rows.push([
+        variantCell(v.name),
+        levelCell(r, l.level),
+        num(l.floor ? fmtCount(l.floor.hops) : dash),
+        num(l.floor ? fmtMs(l.floor.p50Ms) : dash),
+        num(fmtMs(l.latencyMs.p50)),
+        num(l.floor?.ratio != null ? fmtRatio(l.floor.ratio) : dash),
+      ]);
+  return {
+    id: 'floor',
+    title: 'Variant ÷ substrate floor',
+    caption: 'The floor is the same number of hops on the same engine with no domain logic; the ratio is the variant p50 over the floor p50.',
+    columns: [col('variant'), col('load'), col('floor hops', true), col('floor p50 ms', true), col('variant p50 ms', true), col('p50 ÷ floor', true)],
+    rows,
+  };
+}
+
+export function timelineTable(r: Results): Table {
+  const rows: Cell[][] = [];
+  for (const v of r.variants) {
+    const t = sampleTrace(v);
+    if (!t) continue;
+    const tl = timelineOf(t);
+    rows.push([variantCell(v.name), text(tl.orderId), text(tl.status), num(tl.latencyMs === null ? dash : fmtMs(tl.latencyMs)), num(fmtCount(tl.steps)), num(fmtMs(tl.stepMs)), num(fmtMs(tl.hopMs))]);
+  }
+  return {
+    id: 'timeline',
+    title: 'Sample orders',
+    caption: 'Time in steps is the services\' own work; time in hops is everything between (broker or engine delivery, polling, the orchestrator\'s bookkeeping).',
+    columns: [col('variant'), col('order'), col('status'), col('latency ms', true), col('steps', true), col('in steps ms', true), col('in hops ms', true)],
+    rows,
+  };
+}
+
+export function costTable(r: Results): Table {
+  const series = costSeries(r);
+  const services = [...new Set(series.flatMap((s) => costByService(s.cost).map((c) => c.service)))].sort();
+  const rows = series.map((s) => {
+    const by = new Map(costByService(s.cost).map((c) => [c.service, c.usdPerMillionOrders]));
+    return [variantCell(s.series), num(fmtUsd(s.cost.perMillionOrdersUsd)), num(fmtUsd(s.cost.perOrderUsd)), ...services.map((svc) => num(by.has(svc) ? fmtUsd(by.get(svc)!) : dash))];
+  });
+  return {
+    id: 'cost',
+    title: 'Cost per 1M orders by service (USD)',
+    caption: 'Over every order each variant ran, measured and warmup. What-if rows price the same run another way the variant can be deployed.',
+    columns: [col('variant'), col('per 1M orders', true), col('per order', true), ...services.map((s) => col(s, true))],
+    rows,
+  };
+}
+
+export function costItemsTable(r: Results): Table {
+  const rows: Cell[][] = [];
+  for (const s of costSeries(r))
+    for (const b of s.cost.breakdown)
+      rows.push([variantCell(s.series), text(b.service), text(b.item), num(fmtPerOrder(b.count / 1e6)), text(b.unit), num(fmtUsd(b.unitPriceUsd)), num(fmtUsd(b.usdPerMillionOrders)), text(b.priceId)]);
+  return {
+    id: 'cost-items',
+    title: 'What each cost is made of',
+    caption: 'Counted per order (calls through each variant\'s metered clients, transitions and actions from execution histories) × the unit price with the given id.',
+    columns: [col('variant'), col('service'), col('item'), col('per order', true), col('unit'), col('unit price', true), col('per 1M orders', true), col('price id')],
+    rows,
+  };
+}
+
+export function projectionTable(r: Results): Table | null {
+  const p = r.projection;
+  if (!p || !p.rows.length) return null;
+  const series = Object.keys(p.rows[0]!.usdByVariant);
+  const rows = [...p.rows]
+    .sort((a, b) => a.ordersPerMonth - b.ordersPerMonth)
+    .map((row) => {
+      const min = Math.min(...series.map((s) => row.usdByVariant[s] ?? Infinity));
+      return [
+        num(fmtVolume(row.ordersPerMonth)),
+        ...series.map((s) => {
+          const usd = row.usdByVariant[s];
+          return num(usd === undefined ? dash : fmtUsd(usd), usd === min ? { tone: 'ok' } : {});
+        }),
+      ];
+    });
+  const fixed = Object.entries(p.fixedMonthlyUsd).filter(([, usd]) => usd > 0);
+  return {
+    id: 'projection',
+    title: 'What-if: USD per month by monthly volume',
+    caption:
+      `Per-order cost × volume${fixed.length ? ` + fixed monthly costs (${listing(fixed.map(([s, usd]) => `${variantLabel(s)} ${fmtUsd(usd)}`))})` : ''}. ` +
+      'The cheapest at each volume is marked.',
+    columns: [col('orders/month', true), ...series.map((s) => col(variantLabel(s), true))],
+    rows,
+  };
+}
+
+export function cheapestTable(r: Results): Table | null {
+  if (!r.projection) return null;
+  const ranges = cheapestRanges(projectionLines(r.projection));
+  if (!ranges.length) return null;
+  return {
+    id: 'cheapest',
+    title: 'Cheapest by monthly volume',
+    caption: r.projection.crossovers.length
+      ? `Crossovers (where two lines meet): ${r.projection.crossovers.map((c) => `${variantLabel(c.a)} / ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)} orders/month`).join('; ')}.`
+      : 'No two lines cross at a positive volume.',
+    columns: [col('from orders/month', true), col('to orders/month', true), col('cheapest')],
+    rows: ranges.map((g) => [num(fmtVolume(g.fromOrders)), num(g.toOrders === null ? 'and above' : fmtVolume(g.toOrders)), text(listing(g.series.map(variantLabel)))]),
+  };
+}
+
+const staticOf = (v: VariantResult) => v.coupling?.static;
+
+export function couplingTable(r: Results): Table | null {
+  const vs = r.variants.filter((v) => v.coupling);
+  if (!vs.length) return null;
+  return {
+    id: 'coupling',
+    title: 'Coupling metrics',
+    caption:
+      'Static: components and the imports between them, read from the code with the TypeScript compiler. Dynamic: messages per order (publishes, sends, task callbacks, workflow tasks) and the channels they used, from the run.',
+    columns: [col('variant'), col('components', true), col('edges', true), col('imports', true), col('type-only', true), col('mean instability', true), col('messages/order', true), col('channels', true), col('critical path hops', true), col('services/order', true)],
+    rows: vs.map((v) => {
+      const s = staticOf(v)!;
+      const d = v.coupling!.dynamic;
+      const inst = s.components.length ? s.components.reduce((a, c) => a + c.instability, 0) / s.components.length : 0;
+      return [
+        variantCell(v.name),
+        num(fmtCount(s.components.length)),
+        num(fmtCount(s.edges.length)),
+        num(fmtCount(s.edges.reduce((a, e) => a + e.imports, 0))),
+        num(fmtCount(s.edges.reduce((a, e) => a + e.typeOnly, 0))),
+        num(fmtRatio(inst)),
+        num(d ? fmtRatio(d.messagesPerOrder) : dash),
+        num(d ? fmtCount(d.distinctChannels) : dash),
+        num(d ? fmtCount(d.criticalPathHops) : dash),
+        num(d ? fmtRatio(d.servicesTouchedPerOrder) : dash),
+      ];
+    }),
+  };
+}
+
+export function componentsTable(r: Results, v: VariantResult): Table | null {
+  const s = staticOf(v);
+  if (!s) return null;
+  return {
+    id: `components-${v.name}`,
+    title: `${variantLabel(v.name)}: components`,
+    caption: 'Ca: components importing this one; Ce: components it imports; instability Ce / (Ca + Ce).',
+    columns: [col('component'), col('files', true), col('Ca', true), col('Ce', true), col('instability', true), col('contracts', true), col('npm packages', true)],
+    rows: s.components.map((c) => [text(c.name), num(fmtCount(c.files.length)), num(fmtCount(c.afferent)), num(fmtCount(c.efferent)), num(fmtRatio(c.instability)), num(fmtCount(c.contracts)), num(fmtCount(c.externalPackages.length))]),
+  };
+}
+
+export function changeImpactTable(r: Results): Table | null {
+  const vs = r.variants.filter((v) => v.coupling?.changeImpact);
+  if (!vs.length) return null;
+  return {
+    id: 'change-impact',
+    title: 'Change impact: add a fraud check between reservation and payment',
+    caption: 'The same feature scripted into each variant and measured as a diff; "compiles" means no new TypeScript error.',
+    columns: [col('variant'), col('change'), col('files', true), col('lines added', true), col('lines removed', true), col('components changed'), col('compiles')],
+    rows: vs.map((v) => {
+      const c = v.coupling!.changeImpact!;
+      return [
+        variantCell(v.name),
+        text(c.summary),
+        num(fmtCount(c.filesChanged)),
+        num(`+${fmtCount(c.linesAdded)}`),
+        num(`−${fmtCount(c.linesRemoved)}`),
+        text(c.componentsChanged.join(', ')),
+        text(c.compiles ? 'yes' : `no (${c.newErrors.length} new errors)`, { tone: c.compiles ? 'ok' : 'bad' }),
+      ];
+    }),
+  };
+}
+
+export function invariantsTable(r: Results): Table {
+  const names = [...new Set(r.variants.flatMap((v) => invariantGroups(v).map((g) => g.name)))];
+  const groups = new Map(r.variants.map((v) => [v.name, new Map(invariantGroups(v).map((g) => [g.name, g]))]));
+  return {
+    id: 'invariants',
+    title: 'Invariants',
+    caption: 'Checked after every level against every table; a cell counts the levels where the check held.',
+    columns: [col('invariant'), ...r.variants.map((v) => col(variantLabel(v.name)))],
+    rows: names.map((n) => [
+      text(n),
+      ...r.variants.map((v) => {
+        const g = groups.get(v.name)?.get(n);
+        if (!g) return text(dash);
+        const held = g.total - g.broken.length;
+        return g.broken.length
+          ? text(`✗ broken at ${g.broken.length} of ${g.total}: ${g.broken.map((b) => b.detail).join('; ')}`, { tone: 'bad' })
+          : text(`✓ held ${held}/${g.total}`, { tone: 'ok' });
+      }),
+    ]),
+  };
+}
+
+export function outcomesTable(r: Results): Table {
+  return {
+    id: 'outcomes',
+    title: 'Outcomes (every level, warmup included)',
+    columns: [col('variant'), col('accepted', true), col('completed', true), col('cancelled', true), col('rejected', true), col('lost', true), col('errors', true)],
+    rows: r.variants.map((v) => {
+      const o = v.outcomes;
+      return [variantCell(v.name), num(fmtCount(o.accepted)), num(fmtCount(o.completed)), num(fmtCount(o.cancelled)), num(fmtCount(o.rejected)), num(fmtCount(o.lost), o.lost ? { tone: 'bad' } : { tone: 'ok' }), num(fmtCount(o.errors), o.errors ? { tone: 'bad' } : {})];
+    }),
+  };
+}
+
+const SAMPLE_CHARS = 160;
+
+export function dlqTable(r: Results): Table | null {
+  const rows: Cell[][] = [];
+  for (const v of r.variants)
+    for (const l of v.levels)
+      for (const d of l.dlq)
+        if (d.messages > 0) {
+          const sample = d.sample[0] ?? '';
+          rows.push([variantCell(v.name), levelCell(r, l.level), text(d.queue), num(fmtCount(d.messages), { tone: 'bad' }), text(sample.length > SAMPLE_CHARS ? `${sample.slice(0, SAMPLE_CHARS)}…` : sample)]);
+        }
+  if (!rows.length) return null;
+  return {
+    id: 'dlq',
+    title: 'Dead-letter queues',
+    caption: 'Messages left in a DLQ after a level, with the first one\'s body.',
+    columns: [col('variant'), col('load'), col('queue'), col('messages', true), col('first message')],
+    rows,
+  };
+}
+
+export function faultsTable(r: Results): Table | null {
+  const rows: Cell[][] = [];
+  for (const v of r.variants)
+    for (const f of v.faults ?? []) {
+      const broken = f.invariants.filter((i) => !i.ok).length;
+      rows.push([
+        variantCell(v.name),
+        text(f.fault),
+        levelCell(r, f.level),
+        text(f.fired ? 'yes' : 'no', f.fired ? {} : { tone: 'bad' }),
+        num(fmtCount(f.ordersAffected)),
+        num(fmtMs(f.latencyMs.p99)),
+        num(f.extraP99Ms === null ? dash : fmtMs(f.extraP99Ms)),
+        num(fmtMs(f.recoveryMs)),
+        num(fmtCount(f.retries)),
+        num(fmtCount(f.outcomes.lost), f.outcomes.lost ? { tone: 'bad' } : {}),
+        num(fmtCount(f.dlq.reduce((s, d) => s + d.messages, 0))),
+        text(broken ? `✗ ${broken} broken` : '✓ held', { tone: broken ? 'bad' : 'ok' }),
+      ]);
+    }
+  if (!rows.length) return null;
+  return {
+    id: 'faults',
+    title: 'Injected faults',
+    caption: 'Each fault in a run of its own; extra p99 is over the same variant at the same level without the fault.',
+    columns: [col('variant'), col('fault'), col('load'), col('fired'), col('orders affected', true), col('p99 ms', true), col('extra p99 ms', true), col('recovery ms', true), col('retries', true), col('lost', true), col('in DLQ', true), col('invariants')],
+    rows,
+  };
+}
+
+export function environmentTable(r: Results): Table {
+  const e = r.environment;
+  const m = e.machine;
+  const rows: Array<[string, string]> = [
+    ['target', e.target === 'local' ? 'local emulators' : 'AWS'],
+    ['latencies', e.emulatorNumbers ? 'LOCAL EMULATOR numbers: they compare the variants on this substrate, not what AWS would give' : `measured on ${e.target}`],
+    ...(e.emulators ? ([['emulators', `moto ${e.emulators.moto}, Temporal CLI ${e.emulators.temporalCli}`]] as Array<[string, string]>) : []),
+    ['machine', `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform} ${m.arch}`],
+    ['Node.js', e.node],
+    ['SDKs', Object.entries(e.sdk).map(([k, v]) => `${k} ${v}`).join(', ')],
+    ['code', e.git ? `commit ${e.git.commit.slice(0, 12)}${e.git.dirty ? ' with uncommitted changes' : ''}` : 'not a git checkout'],
+    ['tool', `${r.tool.name} ${r.tool.version}, results schema ${r.schemaVersion}`],
+    ['run', `${e.startedAt} to ${e.endedAt} (${fmtCount(Math.round(durationMs(r) / 1000))} s)${r.partial ? `, PARTIAL${r.partialReason ? `: ${r.partialReason}` : ''}` : ''}`],
+  ];
+  return { id: 'environment', title: 'Environment', columns: [col('what'), col('value')], rows: rows.map(([k, v]) => [text(k), text(v)]) };
+}
+
+export function workloadTable(r: Results): Table {
+  const w = r.workload;
+  const rows: Array<[string, string]> = [
+    ['seed', String(w.seed)],
+    ['orders per level', `${fmtCount(w.orders)} measured + ${fmtCount(w.warmup)} warmup`],
+    ['load', `${w.loop} loop at ${w.levels.map((l) => fmtLevel(l, w.loop)).join(', ')}`],
+    ['failure mix', Object.entries(w.failures).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
+    ['payload padding', `${fmtCount(w.payloadBytes)} bytes`],
+    ['deadline', `${fmtCount(w.deadlineSeconds)} s`],
+    ['variant order', w.variantOrder.map(variantLabel).join(', ')],
+    ...(w.faults?.length ? ([['faults', w.faults.join(', ')]] as Array<[string, string]>) : []),
+  ];
+  return { id: 'workload', title: 'Workload', columns: [col('what'), col('value')], rows: rows.map(([k, v]) => [text(k), text(v)]) };
+}
+
+export function pricesTable(r: Results): Table {
+  const p = r.prices;
+  return {
+    id: 'prices',
+    title: `Price table ${p.version} (${p.region}, ${p.currency})`,
+    caption: 'Every cost above is a count × one of these list prices (first tier; free tiers and volume discounts not modelled). Each links to the page it was taken from, on the date given.',
+    columns: [col('id'), col('service'), col('what'), col('USD', true), col('per'), col('source'), col('as of'), col('note')],
+    rows: p.prices.map((x) => [
+      text(x.id),
+      text(x.service),
+      text(x.description),
+      num(String(x.usd)),
+      text(`${x.per === 1 ? '' : `${fmtCount(x.per)} `}${x.unit}${x.per === 1 ? '' : 's'}`),
+      text(x.source, { href: x.source }),
+      text(x.asOf),
+      text(x.note ?? ''),
+    ]),
+  };
+}
+
+/** The per-level comparison of each variant's figures at one level, used by both the page and compare. */
+export function variantLevels(r: Results): Array<{ variant: string; level: number }> {
+  return r.variants.flatMap((v) => levelsOf(r).filter((l) => levelOf(v, l)).map((level) => ({ variant: v.name, level })));
+}

@@ -1,0 +1,191 @@
+import type { Results, VariantResult } from '../results/schema.ts';
+import { cheapestRanges, levelOf, levelsOf, measured, projectionLines, costSeries } from './derive.ts';
+import { fmtLevel, fmtMs, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
+
+/**
+ * One short sentence per dimension, computed from the results (never written by hand):
+ * who was best, by how much, and where that changes. Pure; the header of both the
+ * HTML page and the Markdown summary.
+ */
+export type Dimension = 'latency' | 'throughput' | 'floor' | 'cost' | 'coupling' | 'change' | 'correctness';
+
+export interface Verdict {
+  dimension: Dimension;
+  text: string;
+}
+
+interface Scored {
+  name: string;
+  value: number;
+}
+
+/** The best entries (ties included) and the rest, by value; lower is better unless `higher`. */
+export function rank(entries: Scored[], higher = false): { best: Scored[]; rest: Scored[] } {
+  const sorted = [...entries].sort((a, b) => (higher ? b.value - a.value : a.value - b.value) || a.name.localeCompare(b.name));
+  const top = sorted[0];
+  if (!top) return { best: [], rest: [] };
+  const best = sorted.filter((e) => e.value === top.value);
+  return { best, rest: sorted.slice(best.length) };
+}
+
+const names = (xs: Scored[]) => listing(xs.map((x) => variantLabel(x.name)));
+const others = (rest: Scored[], fmt: (v: number) => string) => rest.map((x) => `${variantLabel(x.name)} ${fmt(x.value)}`).join(', ');
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** "Temporal had the lowest p99 at 8 clients (572 ms; Choreography 1,009 ms, ...)", one clause per level. */
+function latencyVerdict(r: Results): Verdict | null {
+  const clauses: string[] = [];
+  for (const level of levelsOf(r)) {
+    const entries = r.variants.flatMap((v) => {
+      const l = levelOf(v, level);
+      return measured(l) ? [{ name: v.name, value: l.latencyMs.p99 }] : [];
+    });
+    if (entries.length < 2) continue;
+    const { best, rest } = rank(entries);
+    const ms = `${fmtMs(best[0]!.value)} ms`;
+    const tail = rest.length ? `; ${others(rest, (v) => `${fmtMs(v)} ms`)}` : '';
+    clauses.push(
+      best.length > 1
+        ? `${names(best)} tied for the lowest p99 at ${fmtLevel(level, r.workload.loop)} (${ms}${tail})`
+        : `${names(best)} had the lowest p99 at ${fmtLevel(level, r.workload.loop)} (${ms}${tail})`,
+    );
+  }
+  if (!clauses.length) return null;
+  return { dimension: 'latency', text: `${clauses.join('; ')}.` };
+}
+
+/** Highest throughput at the highest level every compared variant reached. */
+function throughputVerdict(r: Results): Verdict | null {
+  for (const level of [...levelsOf(r)].reverse()) {
+    const entries = r.variants.flatMap((v) => {
+      const l = levelOf(v, level);
+      return measured(l) ? [{ name: v.name, value: l.throughputPerSec }] : [];
+    });
+    if (entries.length < 2) continue;
+    const { best, rest } = rank(entries, true);
+    const verb = best.length > 1 ? 'tied for the highest throughput' : 'had the highest throughput';
+    return {
+      dimension: 'throughput',
+      text: `${names(best)} ${verb} at ${fmtLevel(level, r.workload.loop)}: ${fmtRate(best[0]!.value)} orders/s${rest.length ? ` (${others(rest, (v) => `${fmtRate(v)}`)})` : ''}.`,
+    };
+  }
+  return null;
+}
+
+/** Closest to its own substrate floor (p50 ÷ floor p50) at the highest level with floors. */
+function floorVerdict(r: Results): Verdict | null {
+  for (const level of [...levelsOf(r)].reverse()) {
+    const entries = r.variants.flatMap((v) => {
+      const ratio = levelOf(v, level)?.floor?.ratio;
+      return ratio != null ? [{ name: v.name, value: ratio }] : [];
+    });
+    if (entries.length < 2) continue;
+    const { best, rest } = rank(entries);
+    const worst = rest[rest.length - 1];
+    return {
+      dimension: 'floor',
+      text:
+        `At ${fmtLevel(level, r.workload.loop)} ${names(best)} ${best.length > 1 ? 'were' : 'was'} closest to ${best.length > 1 ? 'their' : 'its'} substrate floor ` +
+        `(p50 ${fmtRatio(best[0]!.value)}× the floor)${worst ? `; ${variantLabel(worst.name)} furthest (${fmtRatio(worst.value)}×)` : ''}.`,
+    };
+  }
+  return null;
+}
+
+/** Cheapest per 1M orders, and where the cheapest changes with monthly volume. */
+function costVerdict(r: Results): Verdict | null {
+  const entries = costSeries(r).map((s) => ({ name: s.series, value: s.cost.perMillionOrdersUsd }));
+  if (!entries.length) return null;
+  const { best, rest } = rank(entries);
+  const parts: string[] = [];
+  parts.push(
+    `${names(best)} ${best.length > 1 ? 'tied as the cheapest' : 'was the cheapest'} per 1M orders (${fmtUsd(best[0]!.value)}${rest.length ? `; ${others(rest, fmtUsd)}` : ''})`,
+  );
+  if (r.projection) {
+    const lines = projectionLines(r.projection);
+    const ranges = cheapestRanges(lines);
+    const fixed = lines.filter((l) => l.fixedMonthlyUsd > 0);
+    const fixedNote = fixed.length ? ` with ${listing(fixed.map((l) => `${variantLabel(l.series)}'s ${fmtUsd(l.fixedMonthlyUsd)}/month fixed`))}` : '';
+    if (ranges.length === 1) {
+      parts.push(`counting monthly volume${fixedNote}, ${names(ranges[0]!.series.map((s) => ({ name: s, value: 0 })))} stayed cheapest at every volume`);
+    } else if (ranges.length > 1) {
+      const clauses = ranges.map((g, i) => {
+        const who = names(g.series.map((s) => ({ name: s, value: 0 })));
+        if (i === 0) return `${who} was cheapest below ${fmtVolume(g.toOrders!)} orders/month`;
+        if (g.toOrders === null) return `${who} above ${fmtVolume(g.fromOrders)}`;
+        return `${who} from ${fmtVolume(g.fromOrders)} to ${fmtVolume(g.toOrders)}`;
+      });
+      parts.push(`counting monthly volume${fixedNote}, ${clauses.join(', ')}`);
+    }
+  }
+  return { dimension: 'cost', text: `${capital(parts.join('; '))}.` };
+}
+
+const hasStatic = (v: VariantResult) => !!v.coupling?.static;
+
+/** Fewest component-to-component dependencies, and fewest messages per order. */
+function couplingVerdict(r: Results): Verdict | null {
+  const withStatic = r.variants.filter(hasStatic);
+  if (withStatic.length < 2) return null;
+  const edges = rank(withStatic.map((v) => ({ name: v.name, value: v.coupling!.static.edges.length })));
+  const parts = [
+    `${names(edges.best)} had the fewest dependencies between components (${edges.best[0]!.value} edges${edges.rest.length ? `; ${others(edges.rest, String)}` : ''})`,
+  ];
+  const dyn = r.variants.flatMap((v) => (v.coupling?.dynamic ? [{ name: v.name, value: v.coupling.dynamic.messagesPerOrder }] : []));
+  if (dyn.length >= 2) {
+    const m = rank(dyn);
+    parts.push(`${names(m.best)} sent the fewest messages per order (${fmtRatio(m.best[0]!.value)}${m.rest.length ? `; ${others(m.rest, fmtRatio)}` : ''})`);
+  }
+  return { dimension: 'coupling', text: `${parts.join('; ')}.` };
+}
+
+/** The scripted change that touched the fewest lines (added + removed), then files. */
+function changeVerdict(r: Results): Verdict | null {
+  const entries = r.variants.flatMap((v) => {
+    const c = v.coupling?.changeImpact;
+    return c ? [{ name: v.name, value: c.linesAdded + c.linesRemoved, files: c.filesChanged, c }] : [];
+  });
+  if (entries.length < 2) return null;
+  const { best, rest } = rank(entries);
+  const by = new Map(entries.map((e) => [e.name, e.c]));
+  const describe = (x: Scored) => {
+    const c = by.get(x.name)!;
+    return `${variantLabel(x.name)} ${c.filesChanged} files +${c.linesAdded} −${c.linesRemoved}`;
+  };
+  const compileNote = entries.filter((e) => !e.c.compiles).map((e) => variantLabel(e.name));
+  return {
+    dimension: 'change',
+    text:
+      `The scripted change (add a fraud check) was smallest in ${names(best)} (${[...best, ...rest].map(describe).join('; ')})` +
+      `${compileNote.length ? `; it did not compile in ${listing(compileNote)}` : ''}.`,
+  };
+}
+
+/** Every invariant held, or which broke where; lost orders. */
+function correctnessVerdict(r: Results): Verdict {
+  const broken = r.variants.flatMap((v) => v.invariants.filter((i) => !i.ok).map((i) => `${variantLabel(v.name)}: ${i.name}`));
+  const checks = r.variants.reduce((s, v) => s + v.invariants.length, 0);
+  const lost = r.variants.reduce((s, v) => s + v.outcomes.lost, 0);
+  if (broken.length)
+    return { dimension: 'correctness', text: `${broken.length} of ${checks} invariant checks broke (${broken.slice(0, 3).join('; ')}${broken.length > 3 ? '; ...' : ''}); ${lost} orders lost.` };
+  return {
+    dimension: 'correctness',
+    text: `All ${checks} invariant checks held in ${r.variants.length === 1 ? 'the one variant' : `all ${r.variants.length} variants`}; ${lost === 0 ? 'no order was lost' : `${lost} orders were lost`}.`,
+  };
+}
+
+export function verdicts(r: Results): Verdict[] {
+  return [latencyVerdict(r), throughputVerdict(r), floorVerdict(r), costVerdict(r), couplingVerdict(r), changeVerdict(r), correctnessVerdict(r)].filter(
+    (v): v is Verdict => v !== null,
+  );
+}
+
+export const DIMENSION_LABELS: Record<Dimension, string> = {
+  latency: 'Latency',
+  throughput: 'Throughput',
+  floor: 'Overhead',
+  cost: 'Cost',
+  coupling: 'Coupling',
+  change: 'Change',
+  correctness: 'Correctness',
+};

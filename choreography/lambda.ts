@@ -1,0 +1,79 @@
+// The choreography on AWS Lambda: one export per service, each the same
+// Lambda-shaped handler the local consumer processes run (handler.ts), plus the
+// outbox publisher. The CDK stack points each function at its export and sets
+// the environment read below; nothing here is specific to one deployment.
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createAwsClients, type AwsClients } from '../shared/aws/clients.ts';
+import { parseEvent, type ServiceName } from '../shared/domain/contracts.ts';
+import { tableNamesSchema } from '../shared/topology/tables.ts';
+import { choreographyDeps, type ChoreographyDeps } from './deps.ts';
+import { makeHandler } from './handler.ts';
+import { publishEvent } from './bus.ts';
+
+/** What the stack puts in every function's environment. */
+export const LAMBDA_ENV = {
+  tables: 'SAGABENCH_TABLES',
+  topicArn: 'SAGABENCH_TOPIC_ARN',
+  queueUrl: 'SAGABENCH_QUEUE_URL',
+} as const;
+
+function required(name: string, env: NodeJS.ProcessEnv): string {
+  const v = env[name];
+  if (!v) throw new Error(`${name} is not set; the CDK stack sets it on every choreography function`);
+  return v;
+}
+
+/** Built once per container, on the first event, from the function's environment. */
+export function depsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: AwsClients = createAwsClients({ kind: 'aws' })): ChoreographyDeps {
+  const tables = tableNamesSchema.parse(JSON.parse(required(LAMBDA_ENV.tables, env)));
+  return choreographyDeps(clients, tables, required(LAMBDA_ENV.topicArn, env));
+}
+
+let deps: ChoreographyDeps | undefined;
+const sharedDeps = () => (deps ??= depsFromEnv());
+
+function serviceHandler(service: ServiceName) {
+  let handle: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    handle ??= makeHandler(service, sharedDeps(), required(LAMBDA_ENV.queueUrl, process.env));
+    return handle(event);
+  };
+}
+
+export const orders = serviceHandler('orders');
+export const inventory = serviceHandler('inventory');
+export const payments = serviceHandler('payments');
+export const shipping = serviceHandler('shipping');
+export const notifications = serviceHandler('notifications');
+
+/**
+ * The outbox publisher on AWS. Locally a loop in the orders process drains the
+ * outbox; on Lambda the event store's stream delivers each new outbox item
+ * instead (the stack filters the stream to inserts under the outbox key), and
+ * the item is published and then deleted, exactly as `OutboxPublisher.drain`
+ * does: at least once, so a crash in between republishes the same messageId.
+ */
+export function makePublisher(getDeps: () => ChoreographyDeps) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const d = getDeps();
+    const batchItemFailures: { itemIdentifier: string }[] = [];
+    for (const [i, record] of event.Records.entries()) {
+      const image = record.dynamodb?.NewImage;
+      const seq = image?.seq?.N;
+      const body = image?.event?.S;
+      if (record.eventName !== 'INSERT' || seq === undefined || body === undefined) continue;
+      try {
+        await publishEvent(d.clients.sns, d.topicArn, parseEvent(body));
+        await d.store.ackOutbox(Number(seq));
+      } catch (err) {
+        console.error(`publisher: outbox item ${seq}: ${(err as Error).message}`);
+        // Stream batches are ordered: everything from the first failure on is retried.
+        for (const r of event.Records.slice(i)) batchItemFailures.push({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' });
+        break;
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+export const publisher = makePublisher(sharedDeps);
