@@ -6,6 +6,7 @@ import { collect, runCli, startCli, waitForOutput } from '../../infra/local/test
 import { findProcesses } from '../../infra/local/processes.ts';
 import { resultsSchema } from '../results/schema.ts';
 
+const SECRET = 'sb-canary-5f0c2e9a7d';
 const SCRIPTS = ['consumer-main.ts', 'worker-main.ts', 'relay-main.ts', 'floor-worker'];
 const ours = () => SCRIPTS.flatMap((s) => findProcesses([s]));
 
@@ -20,10 +21,14 @@ describe('sagabench bench', () => {
     const before = new Set(ours());
     const r = await runCli(
       ['bench', '--instance', substrate.instance, '--orders', '6', '--warmup', '1', '--levels', '3', '--floor-orders', '3', '--seed', '4', '--no-change-impact', '--quiet', '--out', dir],
-      {},
+      // Secrets in the environment must not reach the output, the results or the logs.
+      { AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: SECRET, TEMPORAL_API_KEY: SECRET, SAGABENCH_CANARY: SECRET },
       280_000,
     );
     expect(r.code, r.stderr).toBe(0);
+    const written = [r.stdout, r.stderr, ...fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))].join('\n');
+    expect(written).not.toContain(SECRET);
+    expect(written).not.toContain(process.env.PATH!);
     const results = resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')));
     expect(results.partial).toBe(false);
     expect(results.invariantsOk).toBe(true);
