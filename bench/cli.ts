@@ -15,6 +15,7 @@ import { createProgress } from './progress.ts';
 import { runBenchmark } from './run.ts';
 import { writeResults } from './results/write.ts';
 import { summaryText } from './results/summary-text.ts';
+import { writeReport } from './report/cli.ts';
 
 interface BenchFlags extends UpFlags {
   config?: string;
@@ -149,6 +150,14 @@ export function registerBenchCommand(program: Command): void {
       const results = await runBenchmark({ config, substrate: r.state, signal: controller.signal, abandon: abandon.signal, progress, checkpoint: (res) => writeResults(out, res) });
       console.log(summaryText(results));
       console.log(`\nResults: ${path.join(out, 'results.json')}`);
+      try {
+        const report = await writeReport(out, results);
+        console.log(`Report:  ${report.html}\nSummary: ${report.markdown}`);
+      } catch (err) {
+        // The results are complete and on disk; only their rendering failed.
+        console.error(`sagabench: the report could not be written (${(err as Error).message}); the results are complete: run sagabench report ${out}`);
+        process.exitCode = 1;
+      }
       if (results.partial) process.exitCode = 130;
       else if (!results.invariantsOk) {
         console.error('sagabench: an invariant was broken (see the results); exit 1');

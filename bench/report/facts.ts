@@ -4,14 +4,12 @@ import {
   costSeries,
   durationMs,
   invariantGroups,
-  levelOf,
-  levelsOf,
   projectionLines,
   sampleTrace,
   timelineOf,
   cheapestRanges,
 } from './derive.ts';
-import { fmtCount, fmtLevel, fmtMs, fmtPerOrder, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
+import { fmtCount, fmtLevel, fmtMs, fmtPerOrder, fmtPrice, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
 import { col, num, text, type Cell, type Table } from './table.ts';
 
 /**
@@ -124,12 +122,12 @@ export function costItemsTable(r: Results): Table {
   const rows: Cell[][] = [];
   for (const s of costSeries(r))
     for (const b of s.cost.breakdown)
-      rows.push([variantCell(s.series), text(b.service), text(b.item), num(fmtPerOrder(b.count / 1e6)), text(b.unit), num(fmtUsd(b.unitPriceUsd)), num(fmtUsd(b.usdPerMillionOrders)), text(b.priceId)]);
+      rows.push([variantCell(s.series), text(b.service), text(b.item), num(fmtPerOrder(b.count / 1e6)), text(b.unit), num(fmtPrice(b.unitPriceUsd * 1e6)), num(fmtUsd(b.usdPerMillionOrders)), text(b.priceId)]);
   return {
     id: 'cost-items',
     title: 'What each cost is made of',
     caption: 'Counted per order (calls through each variant\'s metered clients, transitions and actions from execution histories) × the unit price with the given id.',
-    columns: [col('variant'), col('service'), col('item'), col('per order', true), col('unit'), col('unit price', true), col('per 1M orders', true), col('price id')],
+    columns: [col('variant', false, true), col('service'), col('item'), col('per order', true), col('unit'), col('price per 1M units', true), col('per 1M orders', true), col('price id', false, true)],
     rows,
   };
 }
@@ -208,7 +206,7 @@ export function couplingTable(r: Results): Table | null {
   };
 }
 
-export function componentsTable(r: Results, v: VariantResult): Table | null {
+export function componentsTable(v: VariantResult): Table | null {
   const s = staticOf(v);
   if (!s) return null;
   return {
@@ -366,7 +364,7 @@ export function pricesTable(r: Results): Table {
     id: 'prices',
     title: `Price table ${p.version} (${p.region}, ${p.currency})`,
     caption: 'Every cost above is a count × one of these list prices (first tier; free tiers and volume discounts not modelled). Each links to the page it was taken from, on the date given.',
-    columns: [col('id'), col('service'), col('what'), col('USD', true), col('per'), col('source'), col('as of'), col('note')],
+    columns: [col('id', false, true), col('service', false, true), col('what'), col('USD', true), col('per'), col('source'), col('as of', false, true), col('note')],
     rows: p.prices.map((x) => [
       text(x.id),
       text(x.service),
@@ -378,9 +376,4 @@ export function pricesTable(r: Results): Table {
       text(x.note ?? ''),
     ]),
   };
-}
-
-/** The per-level comparison of each variant's figures at one level, used by both the page and compare. */
-export function variantLevels(r: Results): Array<{ variant: string; level: number }> {
-  return r.variants.flatMap((v) => levelsOf(r).filter((l) => levelOf(v, l)).map((level) => ({ variant: v.name, level })));
 }

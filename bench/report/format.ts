@@ -19,6 +19,11 @@ export function fmtUsd(v: number): string {
   return `${sign}$${a.toPrecision(3)}`;
 }
 
+/** A list price: up to four significant digits, never in exponent notation ("$0.625", "$13.33"). */
+export function fmtPrice(v: number): string {
+  return `$${v.toLocaleString('en-US', { maximumSignificantDigits: 4 })}`;
+}
+
 /** A ratio such as variant ÷ floor. */
 export function fmtRatio(v: number): string {
   return grouped(v, 2);

@@ -19,10 +19,10 @@ export interface Table {
   id: string;
   title: string;
   caption?: string;
-  columns: Array<{ label: string; numeric?: boolean }>;
+  columns: Array<{ label: string; numeric?: boolean; nowrap?: boolean }>;
   rows: Cell[][];
 }
 
 export const text = (t: string, extra: Omit<Cell, 'text'> = {}): Cell => ({ text: t, ...extra });
 export const num = (t: string, extra: Omit<Cell, 'text' | 'numeric'> = {}): Cell => ({ text: t, numeric: true, ...extra });
-export const col = (label: string, numeric = false) => ({ label, numeric });
+export const col = (label: string, numeric = false, nowrap = false) => ({ label, numeric, nowrap });

@@ -32,9 +32,13 @@ const names = (xs: Scored[]) => listing(xs.map((x) => variantLabel(x.name)));
 const others = (rest: Scored[], fmt: (v: number) => string) => rest.map((x) => `${variantLabel(x.name)} ${fmt(x.value)}`).join(', ');
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** "Temporal had the lowest p99 at 8 clients (572 ms; Choreography 1,009 ms, ...)", one clause per level. */
+/**
+ * Who had the lowest p99 at each level, levels with the same winner grouped:
+ * "Temporal had the lowest p99 at 4 clients (433 ms; next Choreography 599 ms) and
+ * 8 clients (...); Choreography at 1 client (...)". Ties name every tied variant.
+ */
 function latencyVerdict(r: Results): Verdict | null {
-  const clauses: string[] = [];
+  const groups: Array<{ who: string; tied: boolean; clauses: string[] }> = [];
   for (const level of levelsOf(r)) {
     const entries = r.variants.flatMap((v) => {
       const l = levelOf(v, level);
@@ -42,16 +46,18 @@ function latencyVerdict(r: Results): Verdict | null {
     });
     if (entries.length < 2) continue;
     const { best, rest } = rank(entries);
-    const ms = `${fmtMs(best[0]!.value)} ms`;
-    const tail = rest.length ? `; ${others(rest, (v) => `${fmtMs(v)} ms`)}` : '';
-    clauses.push(
-      best.length > 1
-        ? `${names(best)} tied for the lowest p99 at ${fmtLevel(level, r.workload.loop)} (${ms}${tail})`
-        : `${names(best)} had the lowest p99 at ${fmtLevel(level, r.workload.loop)} (${ms}${tail})`,
-    );
+    const next = rest[0];
+    const clause = `${fmtLevel(level, r.workload.loop)} (${fmtMs(best[0]!.value)} ms${next ? `; next ${variantLabel(next.name)} ${fmtMs(next.value)} ms` : ''})`;
+    const who = names(best);
+    const g = groups.find((x) => x.who === who);
+    if (g) g.clauses.push(clause);
+    else groups.push({ who, tied: best.length > 1, clauses: [clause] });
   }
-  if (!clauses.length) return null;
-  return { dimension: 'latency', text: `${clauses.join('; ')}.` };
+  if (!groups.length) return null;
+  const text = groups
+    .map((g) => `${g.who} ${g.tied ? 'tied for' : 'had'} the lowest p99 at ${listing(g.clauses)}`)
+    .join('; ');
+  return { dimension: 'latency', text: `${text}.` };
 }
 
 /** Highest throughput at the highest level every compared variant reached. */
@@ -94,12 +100,15 @@ function floorVerdict(r: Results): Verdict | null {
 
 /** Cheapest per 1M orders, and where the cheapest changes with monthly volume. */
 function costVerdict(r: Results): Verdict | null {
-  const entries = costSeries(r).map((s) => ({ name: s.series, value: s.cost.perMillionOrdersUsd }));
+  // The variants as they ran; what-if pricings (Step Functions EXPRESS) are named apart.
+  const entries = r.variants.flatMap((v) => (v.cost ? [{ name: v.name as string, value: v.cost.perMillionOrdersUsd }] : []));
+  const whatIfs = costSeries(r).filter((s) => !r.variants.some((v) => v.name === s.series));
   if (!entries.length) return null;
   const { best, rest } = rank(entries);
   const parts: string[] = [];
   parts.push(
-    `${names(best)} ${best.length > 1 ? 'tied as the cheapest' : 'was the cheapest'} per 1M orders (${fmtUsd(best[0]!.value)}${rest.length ? `; ${others(rest, fmtUsd)}` : ''})`,
+    `${names(best)} ${best.length > 1 ? 'tied as the cheapest' : 'was the cheapest'} per 1M orders (${fmtUsd(best[0]!.value)}${rest.length ? `; ${others(rest, fmtUsd)}` : ''}` +
+      `${whatIfs.length ? `; what-if: ${whatIfs.map((w) => `${variantLabel(w.series)} ${fmtUsd(w.cost.perMillionOrdersUsd)}`).join(', ')}` : ''})`,
   );
   if (r.projection) {
     const lines = projectionLines(r.projection);
@@ -139,7 +148,7 @@ function couplingVerdict(r: Results): Verdict | null {
   return { dimension: 'coupling', text: `${parts.join('; ')}.` };
 }
 
-/** The scripted change that touched the fewest lines (added + removed), then files. */
+/** The scripted change that touched the fewest lines (added + removed); equal lines are a tie. */
 function changeVerdict(r: Results): Verdict | null {
   const entries = r.variants.flatMap((v) => {
     const c = v.coupling?.changeImpact;
@@ -147,7 +156,7 @@ function changeVerdict(r: Results): Verdict | null {
   });
   if (entries.length < 2) return null;
   const { best, rest } = rank(entries);
-  const by = new Map(entries.map((e) => [e.name, e.c]));
+  const by = new Map<string, (typeof entries)[number]['c']>(entries.map((e) => [e.name, e.c]));
   const describe = (x: Scored) => {
     const c = by.get(x.name)!;
     return `${variantLabel(x.name)} ${c.filesChanged} files +${c.linesAdded} −${c.linesRemoved}`;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerLocalCommands } from '../../infra/local/cli.ts';
 import { registerBenchCommand } from '../../bench/cli.ts';
+import { registerReportCommand } from '../../bench/report/cli.ts';
 import { UserError } from '../errors.ts';
 
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLocalCommands(program);
   registerBenchCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

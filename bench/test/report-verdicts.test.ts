@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cheapestRanges, timelineOf } from '../report/derive.ts';
+import { rank, verdicts, type Dimension } from '../report/verdicts.ts';
+import { resultsSchema } from '../results/schema.ts';
+import { minimalResults } from './fixtures/report/minimal.ts';
+
+const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
+const verdict = (r: ReturnType<typeof minimalResults>, d: Dimension) => verdicts(r).find((v) => v.dimension === d)?.text;
+
+describe('report verdicts (computed from the data)', () => {
+  it('names the variant with the lowest p99 at each level, grouping levels it wins', () => {
+    const r = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 1, p99: 200 }, { level: 8, p99: 900 }, { level: 24, p99: 3000 }] },
+        { name: 'stepfunctions', levels: [{ level: 1, p99: 300 }, { level: 8, p99: 1200 }, { level: 24, p99: 4000 }] },
+        { name: 'temporal', levels: [{ level: 1, p99: 400 }, { level: 8, p99: 600 }, { level: 24, p99: 1500 }] },
+      ],
+    });
+    expect(verdict(r, 'latency')).toBe(
+      'Choreography had the lowest p99 at 1 client (200 ms; next Step Functions 300 ms); ' +
+        'Temporal had the lowest p99 at 8 clients (600 ms; next Choreography 900 ms) and 24 clients (1,500 ms; next Choreography 3,000 ms).',
+    );
+  });
+
+  it('says "tied" when two variants share the lowest p99, and skips levels only one variant reached', () => {
+    const r = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 4, p99: 500 }, { level: 8, p99: 700 }] },
+        { name: 'temporal', levels: [{ level: 4, p99: 500 }] },
+      ],
+    });
+    expect(verdict(r, 'latency')).toBe('Choreography and Temporal tied for the lowest p99 at 4 clients (500 ms).');
+    expect(rank([{ name: 'a', value: 2 }, { name: 'b', value: 1 }, { name: 'c', value: 1 }]).best.map((b) => b.name)).toEqual(['b', 'c']);
+  });
+
+  it('throughput and floor at the highest level every compared variant reached', () => {
+    const r = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 1, throughput: 9, floorRatio: 1.5 }, { level: 8, throughput: 10, floorRatio: 5 }] },
+        { name: 'temporal', levels: [{ level: 1, throughput: 3, floorRatio: 3 }, { level: 8, throughput: 11.5, floorRatio: 1.25 }] },
+      ],
+    });
+    expect(verdict(r, 'throughput')).toBe('Temporal had the highest throughput at 8 clients: 11.50 orders/s (Choreography 10.00).');
+    expect(verdict(r, 'floor')).toBe('At 8 clients Temporal was closest to its substrate floor (p50 1.25× the floor); Choreography furthest (5.00×).');
+  });
+
+  it('cost: cheapest per 1M, and cheapest below / above the crossover volume', () => {
+    // Choreography $30/1M orders, no fixed cost; Temporal $10/1M + $20/month fixed: they cross at 1,000,000 orders/month.
+    const r = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 1 }], costPerMillion: 30 },
+        { name: 'temporal', levels: [{ level: 1 }], costPerMillion: 10 },
+      ],
+      fixedMonthly: { temporal: 20 },
+    });
+    expect(r.projection!.crossovers).toEqual([{ a: 'choreography', b: 'temporal', ordersPerMonth: expect.closeTo(1e6, 3) }]);
+    expect(verdict(r, 'cost')).toBe(
+      "Temporal was the cheapest per 1M orders ($10.00; Choreography $30.00); counting monthly volume with Temporal's $20.00/month fixed, " +
+        'Choreography was cheapest below 1,000,000 orders/month, Temporal above 1,000,000.',
+    );
+  });
+
+  it('cost: one variant cheapest at every volume, and ties', () => {
+    const every = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 1 }], costPerMillion: 5 },
+        { name: 'stepfunctions', levels: [{ level: 1 }], costPerMillion: 50 },
+      ],
+      fixedMonthly: {},
+    });
+    expect(verdict(every, 'cost')).toBe('Choreography was the cheapest per 1M orders ($5.00; Step Functions $50.00); counting monthly volume, Choreography stayed cheapest at every volume.');
+    const tie = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 1 }], costPerMillion: 7 },
+        { name: 'temporal', levels: [{ level: 1 }], costPerMillion: 7 },
+      ],
+      fixedMonthly: {},
+    });
+    expect(verdict(tie, 'cost')).toBe('Choreography and Temporal tied as the cheapest per 1M orders ($7.00); counting monthly volume, Choreography and Temporal stayed cheapest at every volume.');
+  });
+
+  it('the cheapest ranges follow the lower envelope through several crossovers', () => {
+    // a: 0 fixed, 3/order; b: 10 fixed, 1/order; c: 30 fixed, 0/order.  a < b below 5 (3v = 10 + v), b < c below 20 (10 + v = 30).
+    expect(
+      cheapestRanges([
+        { series: 'a', fixedMonthlyUsd: 0, perOrderUsd: 3 },
+        { series: 'b', fixedMonthlyUsd: 10, perOrderUsd: 1 },
+        { series: 'c', fixedMonthlyUsd: 30, perOrderUsd: 0 },
+      ]),
+    ).toEqual([
+      { series: ['a'], fromOrders: 0, toOrders: 5 },
+      { series: ['b'], fromOrders: 5, toOrders: 20 },
+      { series: ['c'], fromOrders: 20, toOrders: null },
+    ]);
+  });
+
+  it('coupling, change impact and correctness', () => {
+    const r = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 1 }], edges: 6, messagesPerOrder: 5.5, change: { files: 5, added: 40, removed: 5 } },
+        { name: 'temporal', levels: [{ level: 1 }], edges: 4, messagesPerOrder: 7, change: { files: 6, added: 20, removed: 1 }, brokenInvariant: 'charged 2 cents too much' },
+      ],
+    });
+    expect(verdict(r, 'coupling')).toBe('Temporal had the fewest dependencies between components (4 edges; Choreography 6); Choreography sent the fewest messages per order (5.50; Temporal 7.00).');
+    expect(verdict(r, 'change')).toBe('The scripted change (add a fraud check) was smallest in Temporal (Temporal 6 files +20 −1; Choreography 5 files +40 −5).');
+    expect(verdict(r, 'correctness')).toBe('1 of 4 invariant checks broke (Temporal: money conserved (level 1)); 0 orders lost.');
+  });
+
+  it('states the real fixture\'s verdicts from its numbers', () => {
+    const r = resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+    const v = verdicts(r);
+    expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
+    expect(v[0]!.text).toMatch(/^Choreography had the lowest p99 at 1 client \(206 ms; next Step Functions 352 ms\); Temporal had the lowest p99 at 4 clients \(433 ms/);
+    expect(v[3]!.text).toMatch(/^Choreography was the cheapest per 1M orders \(\$26\.17; /);
+    expect(v[6]!.text).toBe('All 54 invariant checks held in all 3 variants; no order was lost.');
+  });
+
+  it('the timeline puts a hop before each step, from the end of its cause, and one to the terminal state', () => {
+    const tl = timelineOf({
+      orderId: 'o1',
+      status: 'COMPLETED',
+      startAt: 0,
+      latencyMs: 100,
+      steps: [
+        { step: 'a:first', service: 'a', startMs: 10, endMs: 20 },
+        { step: 'b:fanout', service: 'b', startMs: 25, endMs: 40 },
+        { step: 'c:fanout', service: 'c', startMs: 30, endMs: 50 },
+        { step: 'd:last', service: 'd', startMs: 60, endMs: 70 },
+      ],
+    });
+    const hops = tl.bars.filter((b) => b.kind === 'hop').map((b) => [b.step, b.startMs, b.endMs]);
+    // c:fanout started while b:fanout ran: its cause is a:first (ended at 20), not b.
+    expect(hops).toEqual([['a:first', 0, 10], ['b:fanout', 20, 25], ['c:fanout', 20, 30], ['d:last', 50, 60], ['terminal', 70, 100]]);
+    expect(tl.stepMs).toBe(10 + 15 + 20 + 10);
+    expect(tl.hopMs).toBe(10 + 5 + 10 + 10 + 30);
+  });
+});
