@@ -107,6 +107,11 @@ const CASES: Case[] = [
   { edge: 'message', name: 'wrong contract version', run: refused(() => parseEvent(JSON.stringify({ ...EVENT, version: 99 }))), expect: /version/ },
   { edge: 'message', name: 'missing metadata', run: refused(() => parseEvent(JSON.stringify({ ...EVENT, messageId: undefined }))), expect: /messageId/ },
   { edge: 'message', name: 'payload of another event', run: refused(() => parseEvent(JSON.stringify({ ...EVENT, payload: { amountCents: 5 } }))), expect: /payload/ },
+  // Results files given to `report`: exit 2 with the problem named.
+  { edge: 'report', name: 'missing results file', run: cli('report', '/nonexistent/results.json'), expect: /no such file/, code: 2 },
+  { edge: 'report', name: 'results not JSON', run: cli('report', tmpFile('results.json', '{"schemaVersion": 1,')), expect: /not valid JSON at line 1/, code: 2 },
+  { edge: 'report', name: 'results of another schema version', run: cli('report', tmpFile('results.json', '{"schemaVersion": 2}')), expect: /schemaVersion 2 is not supported/, code: 2 },
+  { edge: 'report', name: 'results of the right version but wrong shape', run: cli('report', tmpFile('results.json', '{"schemaVersion": 1, "variants": 3}')), expect: /not a valid sagabench results file/, code: 2 },
   { edge: 'message', name: 'command that is not a command', run: refused(() => parseCommand(JSON.stringify(EVENT))), expect: /type|command/ },
 ];
 
@@ -114,7 +119,7 @@ describe('bad input at every edge', () => {
   afterEach(() => vi.restoreAllMocks());
   it('has at least 30 cases across the edges', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
-    expect(new Set(CASES.map((c) => c.edge))).toEqual(new Set(['cli', 'config', 'order', 'message']));
+    expect(new Set(CASES.map((c) => c.edge))).toEqual(new Set(['cli', 'config', 'order', 'message', 'report']));
   });
   it.each(CASES.map((c) => [`${c.edge}: ${c.name}`, c] as const))('%s', async (_name, c) => {
     const r = await c.run();
