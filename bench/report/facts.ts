@@ -242,7 +242,8 @@ export function changeImpactTable(r: Results): Table | null {
 }
 
 export function invariantsTable(r: Results): Table {
-  const names = [...new Set(r.variants.flatMap((v) => invariantGroups(v).map((g) => g.name)))];
+  // Checks from fault runs are summed up per fault in the faults table.
+  const names = [...new Set(r.variants.flatMap((v) => invariantGroups(v).map((g) => g.name)))].filter((n) => !/\(fault [a-z]+\)$/.test(n));
   const groups = new Map(r.variants.map((v) => [v.name, new Map(invariantGroups(v).map((g) => [g.name, g]))]));
   return {
     id: 'invariants',

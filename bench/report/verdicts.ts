@@ -7,7 +7,7 @@ import { fmtLevel, fmtMs, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variant
  * who was best, by how much, and where that changes. Pure; the header of both the
  * HTML page and the Markdown summary.
  */
-export type Dimension = 'latency' | 'throughput' | 'floor' | 'cost' | 'coupling' | 'change' | 'correctness';
+export type Dimension = 'latency' | 'throughput' | 'floor' | 'cost' | 'coupling' | 'change' | 'correctness' | 'faults';
 
 export interface Verdict {
   dimension: Dimension;
@@ -183,8 +183,30 @@ function correctnessVerdict(r: Results): Verdict {
   };
 }
 
+/** Per fault that caught orders anywhere: which variant was done with them soonest, and whether any guarantee gave. */
+function faultsVerdict(r: Results): Verdict | null {
+  const runs = r.variants.flatMap((v) => (v.faults ?? []).map((f) => ({ v: v.name, f })));
+  if (!runs.length) return null;
+  const parts: string[] = [];
+  for (const fault of [...new Set(runs.map((x) => x.f.fault))]) {
+    const of = runs.filter((x) => x.f.fault === fault && x.f.fired);
+    if (of.length < 2 || of.every((x) => x.f.ordersAffected === 0)) continue;
+    // Fewest orders caught first; among those, the shortest recovery.
+    const key = (x: (typeof of)[number]) => [x.f.ordersAffected, x.f.recoveryMs] as const;
+    const [bestN, bestMs] = of.map(key).sort((a, b) => a[0] - b[0] || a[1] - b[1])[0]!;
+    const winners = of.filter((x) => x.f.ordersAffected === bestN && x.f.recoveryMs === bestMs).map((x) => variantLabel(x.v));
+    parts.push(`${fault}: ${listing(winners)} least hit (${bestN} orders affected${bestN ? `, all done ${fmtMs(bestMs)} ms after the fault` : ''})`);
+  }
+  const broken = runs.filter((x) => x.f.invariants.some((i) => !i.ok)).map((x) => `${variantLabel(x.v)} under ${x.f.fault}`);
+  const lost = runs.reduce((s, x) => s + x.f.outcomes.lost, 0);
+  const head = broken.length
+    ? `Guarantees broke for ${listing(broken)}`
+    : `Every guarantee held under every injected fault (${runs.length} fault runs, ${lost === 0 ? 'no order lost' : `${lost} orders lost`})`;
+  return { dimension: 'faults', text: `${head}${parts.length ? `; ${parts.join('; ')}` : ''}.` };
+}
+
 export function verdicts(r: Results): Verdict[] {
-  return [latencyVerdict(r), throughputVerdict(r), floorVerdict(r), costVerdict(r), couplingVerdict(r), changeVerdict(r), correctnessVerdict(r)].filter(
+  return [latencyVerdict(r), throughputVerdict(r), floorVerdict(r), costVerdict(r), couplingVerdict(r), changeVerdict(r), correctnessVerdict(r), faultsVerdict(r)].filter(
     (v): v is Verdict => v !== null,
   );
 }
@@ -197,4 +219,5 @@ export const DIMENSION_LABELS: Record<Dimension, string> = {
   coupling: 'Coupling',
   change: 'Change',
   correctness: 'Correctness',
+  faults: 'Faults',
 };

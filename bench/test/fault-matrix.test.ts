@@ -46,8 +46,9 @@ describe('fault matrix', () => {
       expect(inDlq, v.name).toBe(v.name === 'temporal' ? 0 : poison.poisonInjected);
       if (v.name !== 'temporal') expect(poison.poisonInjected).toBeGreaterThan(0);
       expect(poison.invariants.find((i) => i.name.startsWith('malformed orders refused'))?.ok).toBe(true);
-      // A crash or a pause holds work in flight: some orders must have felt it.
-      for (const f of v.faults!.filter((x) => x.fault === 'crash' || x.fault === 'pause')) expect(f.ordersAffected, `${v.name}/${f.fault}`).toBeGreaterThan(0);
+      // A frozen process holds up whatever reaches it: some orders must have felt the pause.
+      // (A crash may land between two messages and catch nothing; that is measured, not asserted.)
+      expect(v.faults!.find((f) => f.fault === 'pause')!.ordersAffected, `${v.name}/pause`).toBeGreaterThan(0);
       expect(v.faults!.find((f) => f.fault === 'throttle')!.throttledCalls, v.name).toBeGreaterThan(0);
     }
     expect(r.stdout).toMatch(/fault\s+affected/);

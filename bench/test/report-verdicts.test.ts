@@ -137,3 +137,46 @@ describe('report verdicts (computed from the data)', () => {
     expect(tl.hopMs).toBe(10 + 5 + 10 + 10 + 30);
   });
 });
+
+describe('faults verdict', () => {
+  const fault = (name: 'crash' | 'pause', affected: number, recoveryMs: number, ok = true) => ({
+    fault: name,
+    description: name,
+    level: 8,
+    fired: true,
+    startedAtMs: 100,
+    durationMs: 2000,
+    outcomes: { accepted: 10, completed: 10, cancelled: 0, rejected: 0, lost: 0, errors: 0 },
+    latencyMs: { count: 10, p50: 1, p90: 1, p99: 1, p999: 1, max: 1, mean: 1, cdf: [] },
+    baselineP99Ms: 1,
+    extraP99Ms: 0,
+    ordersAffected: affected,
+    recoveryMs,
+    retries: 0,
+    throttledCalls: 0,
+    poisonInjected: 0,
+    dlq: [],
+    invariants: [{ name: 'stock conserved', ok, detail: ok ? 'ok' : 'WIDGET off by 2' }],
+  });
+  const withFaults = (faults: Record<string, ReturnType<typeof fault>[]>) => {
+    const r = minimalResults({ variants: [{ name: 'choreography', levels: [{ level: 8, p99: 1 }] }, { name: 'temporal', levels: [{ level: 8, p99: 1 }] }] });
+    for (const v of r.variants) v.faults = faults[v.name] as never;
+    return resultsSchema.parse(r);
+  };
+
+  it('names, per fault, the variant that fewest orders felt, then the quickest to finish them', () => {
+    const r = withFaults({ choreography: [fault('crash', 3, 30_000), fault('pause', 5, 36_000)], temporal: [fault('crash', 3, 10_000), fault('pause', 6, 35_000)] });
+    expect(verdict(r, 'faults')).toBe(
+      'Every guarantee held under every injected fault (4 fault runs, no order lost); crash: Temporal least hit (3 orders affected, all done 10,000 ms after the fault); pause: Choreography least hit (5 orders affected, all done 36,000 ms after the fault).',
+    );
+  });
+
+  it('leads with a broken guarantee', () => {
+    const r = withFaults({ choreography: [fault('crash', 1, 5, false)], temporal: [fault('crash', 1, 5)] });
+    expect(verdict(r, 'faults')).toMatch(/^Guarantees broke for Choreography under crash/);
+  });
+
+  it('says nothing about faults when none ran', () => {
+    expect(verdict(minimalResults({ variants: [{ name: 'temporal', levels: [{ level: 1, p99: 1 }] }] }), 'faults')).toBeUndefined();
+  });
+});
