@@ -1,10 +1,10 @@
-// The choreography on AWS Lambda: one export per service, each the same
-// Lambda-shaped handler the local consumer processes run (handler.ts), plus the
-// outbox publisher. The CDK stack points each function at its export and sets
+// The choreography on AWS Lambda: `handler` is the same Lambda-shaped handler
+// the local consumer processes run (handler.ts), for the service the function's
+// environment names; `publisher` is the outbox publisher. The CDK stack sets
 // the environment read below; nothing here is specific to one deployment.
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createAwsClients, type AwsClients } from '../shared/aws/clients.ts';
-import { parseEvent, type ServiceName } from '../shared/domain/contracts.ts';
+import { parseEvent, SERVICES, type ServiceName } from '../shared/domain/contracts.ts';
 import { tableNamesSchema } from '../shared/topology/tables.ts';
 import { choreographyDeps, type ChoreographyDeps } from './deps.ts';
 import { makeHandler } from './handler.ts';
@@ -12,6 +12,7 @@ import { publishEvent } from './bus.ts';
 
 /** What the stack puts in every function's environment. */
 export const LAMBDA_ENV = {
+  service: 'SAGABENCH_SERVICE',
   tables: 'SAGABENCH_TABLES',
   topicArn: 'SAGABENCH_TOPIC_ARN',
   queueUrl: 'SAGABENCH_QUEUE_URL',
@@ -32,19 +33,19 @@ export function depsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: AwsCl
 let deps: ChoreographyDeps | undefined;
 const sharedDeps = () => (deps ??= depsFromEnv());
 
-function serviceHandler(service: ServiceName) {
-  let handle: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    handle ??= makeHandler(service, sharedDeps(), required(LAMBDA_ENV.queueUrl, process.env));
-    return handle(event);
-  };
+function serviceFromEnv(env: NodeJS.ProcessEnv): ServiceName {
+  const service = required(LAMBDA_ENV.service, env);
+  if (!(SERVICES as readonly string[]).includes(service)) throw new Error(`${LAMBDA_ENV.service}='${service}' is not one of ${SERVICES.join(', ')}`);
+  return service as ServiceName;
 }
 
-export const orders = serviceHandler('orders');
-export const inventory = serviceHandler('inventory');
-export const payments = serviceHandler('payments');
-export const shipping = serviceHandler('shipping');
-export const notifications = serviceHandler('notifications');
+let handle: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
+
+/** One service's queue consumer: the service, its queue and the tables come from the function's environment. */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  handle ??= makeHandler(serviceFromEnv(process.env), sharedDeps(), required(LAMBDA_ENV.queueUrl, process.env));
+  return handle(event);
+};
 
 /**
  * The outbox publisher on AWS. Locally a loop in the orders process drains the

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerLocalCommands } from '../../infra/local/cli.ts';
 import { registerBenchCommand } from '../../bench/cli.ts';
 import { registerReportCommand } from '../../bench/report/cli.ts';
+import { registerDeployCommands } from '../../infra/deploy/cli.ts';
 import { UserError } from '../errors.ts';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerLocalCommands(program);
   registerBenchCommand(program);
   registerReportCommand(program);
+  registerDeployCommands(program);
   return program;
 }
 

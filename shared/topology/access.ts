@@ -22,7 +22,7 @@ export const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'
  * plus the outbox publisher fed by the event store's stream. Every consumer
  * except orders reads the order document from the claim-check table.
  */
-export const CHOREOGRAPHY_ACCESS: Record<ServiceName | 'publisher', TableAccess & { publishes: boolean }> = {
+export const CHOREOGRAPHY_ACCESS: Partial<Record<ServiceName | 'publisher', TableAccess & { publishes: boolean }>> = {
   // Orders appends to its event store (the publisher publishes), keeps the projection, reads claim checks.
   orders: { read: ['claimChecks'], write: ['orderEvents', 'orders'], publishes: false },
   inventory: { read: ['claimChecks'], write: ['inventory'], publishes: true },
@@ -37,7 +37,7 @@ export const CHOREOGRAPHY_ACCESS: Record<ServiceName | 'publisher', TableAccess 
  * The Step Functions task functions, one per owning service (TASK_SERVICE).
  * The cancel gate belongs to shipping but reads the cancel flag in the orders table.
  */
-export const STEPFUNCTIONS_TASK_ACCESS: Record<ServiceName, TableAccess> = {
+export const STEPFUNCTIONS_TASK_ACCESS: Partial<Record<ServiceName, TableAccess>> = {
   orders: { read: [], write: ['orders'] },
   inventory: { read: [], write: ['inventory'] },
   payments: { read: [], write: ['payments'] },
@@ -50,3 +50,10 @@ export const TEMPORAL_WORKER_ACCESS: TableAccess = {
   read: [],
   write: ['orders', 'inventory', 'payments', 'shipments', 'notifications'],
 };
+
+/** The declared access of `unit`, or an error that says where to declare it. */
+export function accessOf<K extends string, A extends TableAccess>(map: Partial<Record<K, A>>, unit: K, what: string): A {
+  const access = map[unit];
+  if (!access) throw new Error(`${what} '${unit}' has no table access declared in shared/topology/access.ts`);
+  return access;
+}

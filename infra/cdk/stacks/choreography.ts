@@ -1,0 +1,133 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Alias } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { SERVICES } from '../../../shared/domain/contracts.ts';
+import { accessOf, CHOREOGRAPHY_ACCESS } from '../../../shared/topology/access.ts';
+import { choreographyTopology, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS, type QueueSpec } from '../../../shared/topology/choreography.ts';
+import { tableNames, type TableRole } from '../../../shared/topology/tables.ts';
+import { LAMBDA_ENV } from '../../../choreography/lambda.ts';
+import { OUTPUTS, pascal } from '../config.ts';
+import { bundledFunction, grantTableAccess } from '../lambda.ts';
+import { acknowledge, REASONS } from '../nag.ts';
+
+export interface ChoreographyStackProps extends StackProps {
+  prefix: string;
+  tables: Record<TableRole, ITable>;
+}
+
+const ENTRY = 'choreography/lambda.ts';
+
+/** SSE with SQS-owned keys: SNS can deliver into it without a key policy, and it costs nothing extra. */
+const encryptedQueue = (scope: Construct, id: string, queueName: string, extra: Partial<ConstructorParameters<typeof Queue>[2]> = {}) =>
+  new Queue(scope, id, { queueName, encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, ...extra });
+
+/**
+ * The domain bus, the per-consumer queues with their DLQs and filtered
+ * subscriptions (all from `choreographyTopology`, as `local up` provisions
+ * them), and one function per service on its queue with partial batch
+ * responses, plus the outbox publisher on the event store's stream.
+ */
+export class ChoreographyStack extends Stack {
+  readonly topic: Topic;
+  readonly queues: Record<string, Queue>;
+  readonly functions: Record<string, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: ChoreographyStackProps) {
+    super(scope, id, props);
+    const topology = choreographyTopology(props.prefix);
+
+    // The AWS-managed SNS key: encrypted at rest without a key policy to keep in step with every publisher.
+    this.topic = new Topic(this, 'Bus', {
+      topicName: topology.topicName,
+      masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    new CfnOutput(this, OUTPUTS.topicArn, { value: this.topic.topicArn });
+
+    this.queues = {};
+    for (const spec of topology.queues) this.queues[spec.consumer] = this.subscribedQueue(spec);
+
+    const env = {
+      [LAMBDA_ENV.tables]: JSON.stringify(tableNames(props.prefix)),
+      [LAMBDA_ENV.topicArn]: this.topic.topicArn,
+    };
+    this.functions = {};
+    for (const service of SERVICES) {
+      const queue = this.queues[service];
+      if (!queue) throw new Error(`the topology has no queue for ${service}`);
+      const fn = bundledFunction(this, `${pascal(service)}Function`, {
+        entry: ENTRY,
+        handler: 'handler',
+        description: `choreography: the ${service} service`,
+        environment: { ...env, [LAMBDA_ENV.service]: service, [LAMBDA_ENV.queueUrl]: queue.queueUrl },
+      });
+      // Grants receive/delete/ChangeMessageVisibility on this queue only; the handler sets its own retry backoff.
+      fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+      this.grant(fn, service, props.tables);
+      this.functions[service] = fn;
+    }
+
+    // Stream failures the publisher gave up on land here rather than blocking the shard.
+    const publisherFailures = encryptedQueue(this, 'PublisherFailures', `${props.prefix}-outbox-publisher-failures`, {
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(publisherFailures, 'AwsSolutions-SQS3', REASONS.publisherFailures);
+    const publisher = bundledFunction(this, 'PublisherFunction', {
+      entry: ENTRY,
+      handler: 'publisher',
+      description: 'choreography: the orders outbox publisher',
+      environment: env,
+    });
+    publisher.addEventSource(
+      new DynamoEventSource(props.tables.orderEvents, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(publisherFailures),
+        // Only new outbox items; the event streams themselves are not the publisher's business.
+        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: FilterRule.isEqual('#outbox') } } } })],
+      }),
+    );
+    acknowledge(publisher.role!, 'AwsSolutions-IAM5[Resource::*]', REASONS.streamList);
+    this.grant(publisher, 'publisher', props.tables);
+    this.functions.publisher = publisher;
+    new CfnOutput(this, 'PublisherFailuresQueueUrl', { value: publisherFailures.queueUrl });
+  }
+
+  private subscribedQueue(spec: QueueSpec): Queue {
+    const id = pascal(spec.consumer);
+    const dlq = encryptedQueue(this, `${id}Dlq`, spec.dlqName, { retentionPeriod: Duration.days(14) });
+    const queue = encryptedQueue(this, `${id}Queue`, spec.name, {
+      visibilityTimeout: Duration.seconds(VISIBILITY_TIMEOUT_SECONDS),
+      deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    const filterPolicy = Object.fromEntries(
+      Object.entries(spec.filterPolicy).map(([attribute, allowlist]) => [attribute, SubscriptionFilter.stringFilter({ allowlist })]),
+    );
+    this.topic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true, filterPolicy }));
+    new CfnOutput(this, OUTPUTS.queueUrl(spec.consumer), { value: queue.queueUrl });
+    new CfnOutput(this, OUTPUTS.queueArn(spec.consumer), { value: queue.queueArn });
+    new CfnOutput(this, OUTPUTS.dlqUrl(spec.consumer), { value: dlq.queueUrl });
+    return queue;
+  }
+
+  private grant(fn: NodejsFunction, unit: keyof typeof CHOREOGRAPHY_ACCESS, tables: Record<TableRole, ITable>): void {
+    const access = accessOf(CHOREOGRAPHY_ACCESS, unit, 'choreography function');
+    grantTableAccess(fn, tables, access);
+    if (access.publishes) {
+      this.topic.grantPublish(fn);
+      acknowledge(fn.role!, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', REASONS.snsManagedKey);
+      acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]', REASONS.snsManagedKey);
+    }
+    new CfnOutput(this, OUTPUTS.functionName(unit), { value: fn.functionName });
+  }
+}

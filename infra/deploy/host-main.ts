@@ -1,0 +1,77 @@
+// The local function host of one `sagabench deploy --target local`: started
+// detached (its own process group, output to a log file) so the deploy command
+// can return, it runs the variant's processes exactly as the benchmark does
+// (the choreography's five service consumers, or the orchestrator's worker)
+// and stops them on SIGTERM, which `destroy` sends to the whole group. It
+// also stops them if the substrate they talk to goes away.
+import path from 'node:path';
+import { createAwsClients } from '../../shared/aws/clients.ts';
+import { startLocal } from '../../choreography/variant.ts';
+import { startWorkerProcesses } from '../../orchestration/workers.ts';
+import { isOurs } from '../local/processes.ts';
+import { readState } from '../local/state.ts';
+import { readDeploymentFile } from './record.ts';
+
+const [recordFile] = process.argv.slice(2);
+if (!recordFile) {
+  console.error('usage: host-main <deployment record .json>');
+  process.exit(2);
+}
+const d = readDeploymentFile(recordFile);
+if (d.placement.target !== 'local') {
+  console.error(`${recordFile} is not a local deployment`);
+  process.exit(2);
+}
+const placement = d.placement;
+const clients = createAwsClients({ kind: 'local', endpoints: placement.endpoints });
+const meterFile = path.join(placement.traceDir, 'worker-{pid}.meter.json');
+
+let running: { pids: number[]; stop(): Promise<void> };
+const r = d.resources;
+if (r.variant === 'choreography') {
+  running = await startLocal(clients, {
+    prefix: d.prefix,
+    endpoints: placement.endpoints,
+    topicArn: r.topicArn,
+    queues: r.queues,
+    tables: d.tables,
+    traceDir: placement.traceDir,
+  });
+} else if (r.variant === 'stepfunctions') {
+  if (!r.callbackQueueUrl) throw new Error('a local Step Functions deployment records its callback queue');
+  running = await startWorkerProcesses({ kind: 'stepfunctions', endpoints: placement.endpoints, tables: d.tables, queueUrl: r.callbackQueueUrl, meterFile });
+} else {
+  if (!r.address || !r.namespace) throw new Error('a local Temporal deployment records the dev server address and namespace');
+  running = await startWorkerProcesses({
+    kind: 'temporal',
+    endpoints: placement.endpoints,
+    tables: d.tables,
+    temporal: { address: r.address, namespace: r.namespace },
+    taskQueue: r.taskQueue,
+    meterFile,
+  });
+}
+
+let stopping = false;
+const shutdown = (why: string, code: number) => {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(watch);
+  console.error(`host: stopping (${why})`);
+  void running
+    .stop()
+    .catch((err: unknown) => console.error(err))
+    .finally(() => {
+      clients.destroy();
+      process.exit(code);
+    });
+};
+// Without the engines the processes would only log connection errors until someone notices.
+const watch = setInterval(() => {
+  const state = readState(placement.instance);
+  const engines = state ? [...state.moto.processes, state.temporal] : [];
+  if (!state || !engines.every((p) => isOurs(p))) shutdown(`the local substrate '${placement.instance}' is gone`, 1);
+}, 3000);
+process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+process.once('SIGINT', () => shutdown('SIGINT', 0));
+process.stdout.write(`${JSON.stringify({ ready: 'host', variant: d.variant, pid: process.pid, pids: running.pids })}\n`);
