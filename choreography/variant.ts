@@ -41,9 +41,8 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
   return {
     config,
     deps: choreographyDeps(clients, config.tables, config.topicArn),
-    get pids() {
-      return group.pids();
-    },
+    // The processes as started; after a fault restarted one, group.pids() has the new one.
+    pids: group.pids(),
     group,
     async nextCompletions(waitSeconds = 1) {
       const r = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: completions, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }));

@@ -27,9 +27,8 @@ export async function startWorkerProcesses(config: WorkerConfig, count = 1): Pro
     throw err;
   }
   return {
-    get pids() {
-      return group.pids();
-    },
+    // The processes as started; after a fault restarted one, group.pids() has the new one.
+    pids: group.pids(),
     group,
     async stop() {
       await group.stop();

@@ -4,11 +4,13 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { collect, runCli, startCli, waitForOutput } from '../../infra/local/test/cli-run.ts';
 import { findProcesses } from '../../infra/local/processes.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { resultsSchema } from '../results/schema.ts';
 
 const SECRET = 'sb-canary-5f0c2e9a7d';
-const SCRIPTS = ['consumer-main.ts', 'worker-main.ts', 'relay-main.ts', 'floor-worker'];
-const ours = () => SCRIPTS.flatMap((s) => findProcesses([s]));
+const SCRIPTS = ['consumer-main.ts', 'worker-main.ts', 'relay-main.ts', 'sfn-task-worker.ts'];
+// This checkout's processes only: another checkout's test run may share the machine.
+const ours = () => SCRIPTS.flatMap((s) => findProcesses([PROJECT_ROOT, s]));
 
 // The real command, in its own process, on the tests' substrate (which it finds
 // running, so it leaves it running): what a user gets from `npx sagabench bench`.

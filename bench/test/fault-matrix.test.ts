@@ -4,10 +4,12 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../infra/local/test/cli-run.ts';
 import { findProcesses } from '../../infra/local/processes.ts';
+import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { resultsSchema } from '../results/schema.ts';
 import { FAULTS } from '../faults/catalog.ts';
 
-const ours = () => ['consumer-main.ts', 'worker-main.ts'].flatMap((s) => findProcesses([s]));
+// This checkout's processes only: another checkout's test run may share the machine.
+const ours = () => ['consumer-main.ts', 'worker-main.ts'].flatMap((s) => findProcesses([PROJECT_ROOT, s]));
 
 // Every variant x every fault class, through the real command on the real
 // engines: the guarantee is 0 lost orders, every invariant holding (stock and
