@@ -3,7 +3,6 @@ import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import type { TracePoint } from '../shared/messaging/trace.ts';
 import type { VariantName } from './drivers/driver.ts';
 import type { SubstrateState } from '../infra/local/state.ts';
-import { resetMoto } from '../infra/local/moto.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import type { LevelRun } from './run-level.ts';
@@ -45,12 +44,14 @@ export async function measureFloor(opts: {
   signal: AbortSignal;
   abandon: AbortSignal;
   progress: Progress;
+  /** Resets the emulator between runs (or does nothing when local deployments live on it). */
+  reset: () => Promise<void>;
 }): Promise<Exclude<LevelResult['floor'], null> | null> {
   const { run, config, substrate } = opts;
   const completed = new Set(run.records.filter((r) => r.status === 'COMPLETED').map((r) => r.id));
   const hops = criticalPathHops(run.variant, run.report.traces, completed);
   if (hops === 0) return null;
-  await resetMoto(substrate.moto.processes);
+  await opts.reset();
   const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
   const prefix = `f${opts.runTag}-${run.variant.slice(0, 4)}-${opts.index}`;
   let target: LoadTarget | undefined;

@@ -1,7 +1,8 @@
 import type { SubstrateState } from '../infra/local/state.ts';
 import { resetMoto } from '../infra/local/moto.ts';
 import { FUNCTION_DEFAULTS, TEMPORAL_WORKER_SERVICE } from '../shared/topology/functions.ts';
-import type { VariantName } from './drivers/driver.ts';
+import { VARIANTS, type VariantName } from './drivers/driver.ts';
+import { readDeployment } from '../infra/deploy/record.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import { summarize } from './load/latency.ts';
@@ -25,6 +26,19 @@ export interface BenchContext {
   progress: Progress;
   /** Called with the results so far after every level, so an interrupted run still leaves them. */
   checkpoint(results: Results): void;
+}
+
+/**
+ * A fresh emulator per run keeps moto's per-request costs from growing with
+ * what it holds. But local deployments (`sagabench deploy --target local`) live
+ * on the same emulator: with any recorded there, runs keep to their own fresh
+ * prefixes instead of wiping the emulator under them.
+ */
+function resetterFor(substrate: SubstrateState, log: (l: string) => void): () => Promise<void> {
+  const deployed = VARIANTS.filter((v) => readDeployment(v, { target: 'local', instance: substrate.instance }));
+  if (!deployed.length) return () => resetMoto(substrate.moto.processes);
+  log(`Not resetting the emulator between runs: local deployments of ${deployed.join(', ')} live on instance '${substrate.instance}'.`);
+  return async () => {};
 }
 
 /** No variant always runs first (on a warmer machine, after a fresher emulator): the seed rotates the order. */
@@ -124,6 +138,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   const usages = new Map<VariantName, UsageSample[]>();
   const env = describeEnvironment(config.target);
   let partialReason: string | undefined;
+  const reset = resetterFor(substrate, (l) => ctx.progress.log(l));
 
   const snapshot = (partial: boolean): Results => {
     const costs = [
@@ -173,11 +188,10 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       const runs: LevelRun[] = [];
       for (const [index, level] of config.levels.entries()) {
         if (ctx.signal.aborted) break;
-        // Every level starts from an empty emulator: moto's costs grow with what it holds.
-        await resetMoto(substrate.moto.processes);
+        await reset();
         const run = await runLevel({ variant, level, index, config, substrate, runTag, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress });
         runs.push(run);
-        const floor = ctx.signal.aborted || config.floorOrders === 0 ? null : await measureFloor({ run, config, substrate, runTag, index, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress });
+        const floor = ctx.signal.aborted || config.floorOrders === 0 ? null : await measureFloor({ run, config, substrate, runTag, index, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress, reset });
         const lr = levelResult(run, floor);
         result.levels.push(lr);
         result.binding = run.report.binding;
@@ -200,7 +214,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
       for (const [i, fault] of config.faults.entries()) {
         if (ctx.signal.aborted) break;
-        await resetMoto(substrate.moto.processes);
+        await reset();
         const run = await runLevel({ variant, level: faultLevel, index: 100 + i, config, substrate, runTag, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress, fault });
         const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;
         const fr = faultResult(run, baseline);
