@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, endpointsSchema, type AwsClients } from '../../shared/aws/clients.ts';
 import { VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
 import { PendingCompletions } from '../targets/pending.ts';
 import { mergeMeters } from '../targets/variant-target.ts';
 import { callsSince, startFloorChild, type FloorChild, type FloorTarget } from './process.ts';
+import { subscribeQueue } from '../../infra/local/provision.ts';
 
 export const relayConfigSchema = z.object({
   endpoints: endpointsSchema,
@@ -21,20 +22,7 @@ export type RelayConfig = z.infer<typeof relayConfigSchema>;
 async function hopQueue(clients: AwsClients, topicArn: string, name: string, value: string): Promise<string> {
   const url = (await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) } }))).QueueUrl!;
   const arn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  await clients.sqs.send(
-    new SetQueueAttributesCommand({
-      QueueUrl: url,
-      Attributes: {
-        Policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }],
-        }),
-      },
-    }),
-  );
-  await clients.sns.send(
-    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ hop: [value] }) } }),
-  );
+  await subscribeQueue(clients, topicArn, url, arn, { hop: [value] });
   return url;
 }
 

@@ -12,7 +12,7 @@ export interface LatencySummary {
   cdf: { p: number; ms: number }[];
 }
 
-const CDF_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100];
+const CDF_PERCENTILES = [0, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97.5, 99, 99.5, 99.9, 100];
 
 /**
  * Percentiles from an HdrHistogram (1 ms to 1 h at 3 significant digits), so
@@ -23,7 +23,8 @@ export function summarize(valuesMs: number[]): LatencySummary {
   try {
     for (const v of valuesMs) h.recordValue(Math.min(3_600_000, Math.max(1, Math.round(v))));
     if (h.totalCount === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, cdf: [] };
-    const at = (p: number) => h.getValueAtPercentile(p);
+    // A percentile is its bucket's upper bound; never report one above the exact maximum.
+    const at = (p: number) => Math.min(h.getValueAtPercentile(p), h.maxValue);
     return {
       count: h.totalCount,
       p50: at(50),

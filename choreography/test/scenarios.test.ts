@@ -72,6 +72,15 @@ describe('choreography scenarios', () => {
     };
   }
 
+  const tracePoints = (orderId: string): TracePoint[] =>
+    fs
+      .readdirSync(variant.config.traceDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) => fs.readFileSync(path.join(variant.config.traceDir, f), 'utf8').trim().split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as TracePoint)
+      .filter((p) => p.orderId === orderId);
+
   it('completes the happy path, with every table agreeing', async () => {
     const before = await variant.deps.inventory.stockOf('WIDGET');
     const { orderId } = await place();
@@ -80,13 +89,7 @@ describe('choreography scenarios', () => {
     expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(before - 2);
     expect(await variant.deps.payments.get(orderId)).toMatchObject({ amountCents: 3000 });
     // Each service recorded a trace point per step, for the harness's timelines.
-    const points = fs
-      .readdirSync(variant.config.traceDir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .flatMap((f) => fs.readFileSync(path.join(variant.config.traceDir, f), 'utf8').trim().split('\n'))
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as TracePoint)
-      .filter((p) => p.orderId === orderId);
+    const points = tracePoints(orderId);
     for (const step of ['inventory:OrderPlaced', 'payments:InventoryReserved', 'shipping:PaymentCharged', 'notifications:ShipmentCreated', 'orders:CustomerNotified']) {
       const p = points.find((x) => x.step === step);
       expect(p, step).toBeDefined();
@@ -95,13 +98,7 @@ describe('choreography scenarios', () => {
     // Each event reaches each subscriber once: the orders service records the others'
     // events but publishes only its own (it once re-published them all, doubling the traffic).
     await new Promise((r) => setTimeout(r, 1500));
-    const again = fs
-      .readdirSync(variant.config.traceDir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .flatMap((f) => fs.readFileSync(path.join(variant.config.traceDir, f), 'utf8').trim().split('\n'))
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as TracePoint)
-      .filter((p) => p.orderId === orderId);
+    const again = tracePoints(orderId);
     const perStep = new Map<string, number>();
     for (const p of again) perStep.set(p.step, (perStep.get(p.step) ?? 0) + 1);
     expect([...perStep].filter(([, n]) => n > 1)).toEqual([]);

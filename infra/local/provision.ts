@@ -63,30 +63,32 @@ export async function provisionChoreography(clients: AwsClients, prefix: string)
       )
     ).QueueUrl!;
     const arn = await queueArnOf(clients, url);
-    await clients.sqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl: url,
-        Attributes: {
-          Policy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              { Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } } },
-            ],
-          }),
-        },
-      }),
-    );
-    await clients.sns.send(
-      new SubscribeCommand({
-        TopicArn,
-        Protocol: 'sqs',
-        Endpoint: arn,
-        Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify(q.filterPolicy) },
-      }),
-    );
+    await subscribeQueue(clients, TopicArn!, url, arn, q.filterPolicy);
     queues[q.consumer] = { consumer: q.consumer, url, arn, dlqUrl };
   }
   return { topicArn: TopicArn!, queues };
+}
+
+/**
+ * Lets the topic (and only it) send to the queue, and subscribes the queue with
+ * raw delivery and a filter policy: the one way a queue joins the bus, for the
+ * variant and for the floor that copies its hops.
+ */
+export async function subscribeQueue(clients: AwsClients, topicArn: string, url: string, arn: string, filterPolicy: Record<string, unknown>): Promise<void> {
+  await clients.sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: url,
+      Attributes: {
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }],
+        }),
+      },
+    }),
+  );
+  await clients.sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify(filterPolicy) } }),
+  );
 }
 
 async function queueArnOf(clients: AwsClients, url: string): Promise<string> {
