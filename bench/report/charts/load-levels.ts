@@ -7,7 +7,8 @@ const xAxis = (r: Results) => ({
   field: 'level',
   type: 'quantitative' as const,
   title: levelAxisTitle(r.workload.loop),
-  axis: { values: levelsOf(r), format: '~g' },
+  // '~r': plain numbers (24, 2.5); '~g' printed 24 as 2e+1 here.
+  axis: { values: levelsOf(r), format: '~r' },
   scale: { zero: false, nice: false, padding: 12 },
 });
 
