@@ -8,8 +8,8 @@ export interface Progress {
 }
 
 /**
- * A live bar per run on a terminal; on anything else (CI logs, pipes) a line at
- * most every few seconds, so a log file stays readable.
+ * A live bar per run on a terminal (orders done of total, rate, errors); quiet
+ * on anything else (CI logs, pipes): a line per run and its result, nothing per order.
  */
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
   if (quiet) return { start() {}, update() {}, stop() {}, log() {} };
@@ -36,22 +36,12 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       },
     };
   }
-  let label = '';
-  let total = 0;
-  let started = 0;
-  let last = 0;
+  // Not a terminal (CI, a pipe): no bar and no per-order chatter, one line as each run starts.
   return {
-    start(l, t) {
-      label = l;
-      total = t;
-      started = Date.now();
-      last = 0;
+    start(label, total) {
+      stream.write(`${label}: ${total} orders...\n`);
     },
-    update(done, errors) {
-      if (Date.now() - last < 5000 && done < total) return;
-      last = Date.now();
-      stream.write(`${label}: ${done}/${total} (${(done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1)}/s, errors ${errors})\n`);
-    },
+    update() {},
     stop() {},
     log(line) {
       stream.write(`${line}\n`);
