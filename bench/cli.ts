@@ -153,7 +153,9 @@ export function registerBenchCommand(program: Command): void {
     const r = await up({ ...upOptions(flags), log });
     try {
       fs.mkdirSync(out, { recursive: true });
-      const results = await runBenchmark({ config, substrate: r.state, signal: controller.signal, abandon: abandon.signal, progress, checkpoint: (res) => writeResults(out, res) });
+      const results = await runBenchmark({ config, substrate: r.state, signal: controller.signal, abandon: abandon.signal, progress, checkpoint: (res) => writeResults(out, res) }).finally(() =>
+        progress.close(),
+      );
       console.log(summaryText(results));
       console.log(`\nResults: ${path.join(out, 'results.json')}`);
       try {

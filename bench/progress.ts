@@ -5,6 +5,8 @@ export interface Progress {
   update(done: number, errors: number): void;
   stop(): void;
   log(line: string): void;
+  /** Ends the display (the terminal bars keep a redraw timer alive until then). */
+  close(): void;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface Progress {
  * on anything else (CI logs, pipes): a line per run and its result, nothing per order.
  */
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
-  if (quiet) return { start() {}, update() {}, stop() {}, log() {} };
+  if (quiet) return { start() {}, update() {}, stop() {}, log() {}, close() {} };
   if (stream.isTTY) {
     const multi = new cliProgress.MultiBar(
       { format: '{label} [{bar}] {value}/{total} | {rate}/s | errors {errors}', hideCursor: true, clearOnComplete: false, stream },
@@ -34,6 +36,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       log(line) {
         multi.log(`${line}\n`);
       },
+      close() {
+        multi.stop();
+      },
     };
   }
   // Not a terminal (CI, a pipe): no bar and no per-order chatter, one line as each run starts.
@@ -46,5 +51,6 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     log(line) {
       stream.write(`${line}\n`);
     },
+    close() {},
   };
 }

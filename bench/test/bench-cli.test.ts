@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { collect, runCli, startCli, waitForOutput } from '../../infra/local/test/cli-run.ts';
+import { spawn } from 'node:child_process';
+import { CLI, collect, runCli, startCli, waitForOutput } from '../../infra/local/test/cli-run.ts';
 import { findProcesses } from '../../infra/local/processes.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { resultsSchema } from '../results/schema.ts';
@@ -57,6 +58,16 @@ describe('sagabench bench', () => {
     expect(outcomes[2]).toEqual(outcomes[0]);
     expect(r.stdout).toMatch(/per 1M orders/);
     expect(ours().filter((p) => !before.has(p))).toEqual([]);
+  });
+
+  it('shows a live bar on a terminal and exits when done (the bars keep a timer alive until closed)', { timeout: 120_000 }, async () => {
+    const dir = out();
+    // util-linux `script` gives the command a pseudo-terminal, as a user's shell would.
+    const command = [process.execPath, CLI, 'bench', '--instance', substrate.instance, '--variants', 'temporal', '--orders', '4', '--warmup', '0', '--levels', '2', '--floor-orders', '0', '--no-change-impact', '--out', dir].join(' ');
+    const r = await collect(spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] }), 100_000);
+    expect(r.code, r.stdout.slice(-1500)).toBe(0);
+    expect(r.stdout).toMatch(/\[█+\] 4\/4 \| [\d.]+\/s \| errors 0/);
+    expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(true);
   });
 
   it('refuses a bad flag before starting anything: exit 2, no output folder', async () => {
