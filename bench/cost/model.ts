@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OperationCount } from '../../shared/aws/metering.ts';
+import { mergeCounts, type OperationCount } from '../../shared/aws/metering.ts';
 import type { VariantName } from '../drivers/driver.ts';
 import { PRICE_TABLE, validatePriceTable, type PriceTable } from './prices.ts';
 
@@ -115,18 +115,6 @@ export interface CostEstimate {
 
 const tally = (list: Array<[string, number]>) => list.map(([k, v]) => `${k}×${v}`).join(', ');
 
-/** Sums entries of the same service and operation (merged meters may repeat one). */
-function aggregate(metered: OperationCount[]): OperationCount[] {
-  const byKey = new Map<string, OperationCount>();
-  for (const c of metered) {
-    const key = `${c.service}.${c.operation}`;
-    const prev = byKey.get(key);
-    if (!prev) byKey.set(key, { ...c });
-    else for (const f of ['calls', 'errors', 'throttles', 'requestBytes', 'responseBytes', 'billingChunks', 'readCapacityUnits', 'writeCapacityUnits'] as const) prev[f] += c[f];
-  }
-  return [...byKey.values()].sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
-}
-
 export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE): CostEstimate {
   const sample = usageSampleSchema.parse(input);
   const problems = validatePriceTable(table);
@@ -149,7 +137,8 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
   const unpriced: Array<[string, number]> = [];
   let failedMessaging = 0;
   let dynamoThrottled = 0;
-  for (const c of aggregate(sample.metered)) {
+  // Merged meters may repeat a service and operation: sum them first.
+  for (const c of mergeCounts(sample.metered)) {
     const key = `${c.service}.${c.operation}`;
     if (EXCLUDED_MANAGEMENT_CALLS[c.service]?.includes(c.operation)) excluded.push([key, c.calls]);
     else if (c.service === 'sqs') {

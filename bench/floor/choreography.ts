@@ -6,7 +6,7 @@ import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, endpointsSchema, type AwsClients } from '../../shared/aws/clients.ts';
 import { VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
 import { PendingCompletions } from '../targets/pending.ts';
-import { mergeMeters } from '../targets/variant-target.ts';
+import { mergeCounts } from '../../shared/aws/metering.ts';
 import { callsSince, startFloorChild, type FloorChild, type FloorTarget } from './process.ts';
 import { subscribeQueue } from '../../infra/local/provision.ts';
 
@@ -84,7 +84,7 @@ export async function choreographyFloor(clients: AwsClients, prefix: string, hop
         try {
           halt.abort();
           await receiver;
-          return { metered: mergeMeters(await child.stop(), own()), traces: [] };
+          return { metered: mergeCounts(await child.stop(), own()), traces: [] };
         } finally {
           await child.stop();
           reader.destroy();

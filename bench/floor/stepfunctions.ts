@@ -7,7 +7,7 @@ import { VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.t
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { CALLBACK_RESOURCE } from '../../infra/local/probes/stepfunctions.ts';
 import { PendingCompletions } from '../targets/pending.ts';
-import { mergeMeters } from '../targets/variant-target.ts';
+import { mergeCounts } from '../../shared/aws/metering.ts';
 import { callsSince, startFloorChild, type FloorChild, type FloorTarget } from './process.ts';
 
 /** The same interval as the variant's target (bench/targets/stepfunctions.ts), so both load the engine alike. */
@@ -95,7 +95,7 @@ export async function stepFunctionsFloor(clients: AwsClients, prefix: string, ho
         try {
           halt.abort();
           await poller;
-          return { metered: mergeMeters(await child.stop(), own()), traces: [] };
+          return { metered: mergeCounts(await child.stop(), own()), traces: [] };
         } finally {
           await child.stop();
           reader.destroy();

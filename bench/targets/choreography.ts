@@ -4,7 +4,8 @@ import { parseEvent } from '../../shared/domain/contracts.ts';
 import { provisionLocal, startLocal } from '../../choreography/variant.ts';
 import { DuplicateOrderError } from '../../choreography/orders/orders-service.ts';
 import { PendingCompletions } from './pending.ts';
-import { mergeMeters, readProcessReports, type VariantTarget } from './variant-target.ts';
+import { readProcessReports, type VariantTarget } from './variant-target.ts';
+import { mergeCounts } from '../../shared/aws/metering.ts';
 
 const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', OrderCancelled: 'CANCELLED' } as const;
 
@@ -71,7 +72,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       await poller;
       const own = readProcessReports(config.traceDir);
       return {
-        metered: mergeMeters(own.metered, variantClients.meter.snapshot()),
+        metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         // The completions subscription exists for the harness; it is not one of the variant's channels.
         channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],

@@ -8,7 +8,8 @@ import { countStateTransitions } from '../../orchestration/stepfunctions/transit
 import { startWorkerProcesses } from '../../orchestration/workers.ts';
 import { tableReader, validated } from '../drivers/driver.ts';
 import { PendingCompletions } from './pending.ts';
-import { mergeMeters, readProcessReports, type VariantTarget } from './variant-target.ts';
+import { readProcessReports, type VariantTarget } from './variant-target.ts';
+import { mergeCounts } from '../../shared/aws/metering.ts';
 
 const POLL_MS = 150;
 
@@ -86,7 +87,7 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
       for (const arn of executions.values()) transitions += countStateTransitions(await fullHistory(harness, arn));
       const own = readProcessReports(dir);
       return {
-        metered: mergeMeters(own.metered, variantClients.meter.snapshot()),
+        metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         stepFunctions: { type: 'STANDARD', executions: executions.size, transitions, durationMsTotal: [...durations.values()].reduce((a, b) => a + b, 0) },
         channels: [sfn.stateMachineArn, sfn.queueUrl],

@@ -10,7 +10,8 @@ import { startWorkerProcesses } from '../../orchestration/workers.ts';
 import type { SagaResult } from '../../orchestration/temporal/workflow.ts';
 import { PendingCompletions } from './pending.ts';
 import { validated } from '../drivers/driver.ts';
-import { mergeMeters, readProcessReports, type VariantTarget } from './variant-target.ts';
+import { readProcessReports, type VariantTarget } from './variant-target.ts';
+import { mergeCounts } from '../../shared/aws/metering.ts';
 
 /**
  * Temporal under load: the saga worker in a process of its own, workflows
@@ -85,7 +86,7 @@ export async function temporalTarget(variantClients: AwsClients, harness: AwsCli
       }
       const own = readProcessReports(dir);
       return {
-        metered: mergeMeters(own.metered, variantClients.meter.snapshot()),
+        metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         temporal: { actions, workflows: started.size },
         channels: [taskQueue],

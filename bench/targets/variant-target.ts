@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { OperationCount } from '../../shared/aws/metering.ts';
+import { mergeCounts, type OperationCount } from '../../shared/aws/metering.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import type { TracePoint } from '../../shared/messaging/trace.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
@@ -36,18 +36,6 @@ export interface VariantTarget extends LoadTarget<OrderDocument> {
   stop(): Promise<VariantReport>;
 }
 
-/** Adds up the meter snapshots the variant's processes left behind. */
-export function mergeMeters(...lists: OperationCount[][]): OperationCount[] {
-  const byKey = new Map<string, OperationCount>();
-  for (const c of lists.flat()) {
-    const key = `${c.service}.${c.operation}`;
-    const acc = byKey.get(key);
-    if (!acc) byKey.set(key, { ...c });
-    else for (const k of Object.keys(c) as (keyof OperationCount)[]) if (typeof c[k] === 'number') (acc[k] as number) += c[k] as number;
-  }
-  return [...byKey.values()].sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
-}
-
 /** Meter files (`*.meter.json`) and trace files (`*.jsonl`) the processes wrote into `dir`. */
 export function readProcessReports(dir: string): { metered: OperationCount[]; traces: TracePoint[] } {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
@@ -61,5 +49,5 @@ export function readProcessReports(dir: string): { metered: OperationCount[]; tr
         .filter(Boolean)
         .map((l) => JSON.parse(l) as TracePoint),
     );
-  return { metered: mergeMeters(...meters), traces };
+  return { metered: mergeCounts(...meters), traces };
 }

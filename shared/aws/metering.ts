@@ -71,6 +71,13 @@ export class Meter {
   }
 }
 
+/** Adds up counts from several meters (processes, clients) into one snapshot, as one Meter would have counted them. */
+export function mergeCounts(...lists: OperationCount[][]): OperationCount[] {
+  const meter = new Meter();
+  for (const { service, operation, ...counts } of lists.flat()) meter.record(service, operation, counts);
+  return meter.snapshot();
+}
+
 export function billingChunks(payloadBytes: number): number {
   return Math.max(1, Math.ceil(payloadBytes / BILLING_CHUNK_BYTES));
 }

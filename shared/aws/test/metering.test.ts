@@ -3,7 +3,7 @@ import { CreateQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMess
 import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, type AwsClients } from '../clients.ts';
-import { BILLING_CHUNK_BYTES, Meter, billingChunks } from '../metering.ts';
+import { BILLING_CHUNK_BYTES, Meter, billingChunks, mergeCounts } from '../metering.ts';
 import { createPkTable } from '../../../infra/local/probes/names.ts';
 
 describe('billingChunks', () => {
@@ -12,6 +12,20 @@ describe('billingChunks', () => {
     expect(billingChunks(BILLING_CHUNK_BYTES)).toBe(1);
     expect(billingChunks(BILLING_CHUNK_BYTES + 1)).toBe(2);
     expect(billingChunks(4 * BILLING_CHUNK_BYTES)).toBe(4);
+  });
+});
+
+describe('mergeCounts', () => {
+  it('sums every count of the same service and operation across meters, in the snapshot order', () => {
+    const a = new Meter();
+    a.record('sqs', 'SendMessage', { calls: 2, billingChunks: 3, requestBytes: 10 });
+    a.record('dynamodb', 'PutItem', { calls: 1, writeCapacityUnits: 1 });
+    const b = new Meter();
+    b.record('sqs', 'SendMessage', { calls: 1, errors: 1, throttles: 1, billingChunks: 1, requestBytes: 5 });
+    const merged = mergeCounts(a.snapshot(), b.snapshot());
+    expect(merged.map((c) => `${c.service}.${c.operation}`)).toEqual(['dynamodb.PutItem', 'sqs.SendMessage']);
+    expect(merged[1]).toEqual({ service: 'sqs', operation: 'SendMessage', calls: 3, errors: 1, throttles: 1, requestBytes: 15, responseBytes: 0, billingChunks: 4, readCapacityUnits: 0, writeCapacityUnits: 0 });
+    expect(a.get('sqs', 'SendMessage')?.calls).toBe(2);
   });
 });
 
