@@ -1,17 +1,14 @@
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { CreateStateMachineCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createAwsClients, LOCAL_ACCOUNT, type AwsClients } from '../../shared/aws/clients.ts';
 import { VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
 import { PROJECT_ROOT } from '../../infra/local/paths.ts';
 import { CALLBACK_RESOURCE } from '../../infra/local/probes/stepfunctions.ts';
 import { PendingCompletions } from '../targets/pending.ts';
+import { watchEndedExecutions } from '../targets/ended-executions.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
 import { callsSince, startFloorChild, type FloorChild, type FloorTarget } from './process.ts';
-
-/** The same interval as the variant's target (bench/targets/stepfunctions.ts), so both load the engine alike. */
-const POLL_MS = 150;
 
 /**
  * `hops` Task states on the variant's local binding and nothing else. The
@@ -62,25 +59,10 @@ export async function stepFunctionsFloor(clients: AwsClients, prefix: string, ho
   // Watching executions is the harness's traffic, not the floor's: a client of its own.
   const reader = createAwsClients(clients.target);
   const pending = new PendingCompletions();
-  const halt = new AbortController();
-  const poller = (async () => {
-    while (!halt.signal.aborted) {
-      await sleep(POLL_MS, undefined, { signal: halt.signal }).catch(() => undefined);
-      if (!pending.size || halt.signal.aborted) continue;
-      const waiting = new Set(pending.pendingIds());
-      let nextToken: string | undefined;
-      do {
-        const page = await reader.sfn
-          .send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }), { abortSignal: halt.signal })
-          .catch(() => ({ executions: [], nextToken: undefined }));
-        for (const e of page.executions ?? []) {
-          if (e.status === 'RUNNING' || !e.stopDate || !waiting.has(e.name!)) continue;
-          pending.resolve({ id: e.name!, status: e.status === 'SUCCEEDED' ? 'DONE' : `EXECUTION_${e.status}`, terminalAt: e.stopDate.getTime() });
-        }
-        nextToken = page.nextToken;
-      } while (nextToken);
-    }
-  })();
+  const watcher = watchEndedExecutions(reader.sfn, stateMachineArn, {
+    awaited: () => pending.pendingIds(),
+    onEnded: (e) => pending.resolve({ id: e.name, status: e.status === 'SUCCEEDED' ? 'DONE' : `EXECUTION_${e.status}`, terminalAt: e.stopDate.getTime() }),
+  });
 
   let stopping: ReturnType<FloorTarget['stop']> | undefined;
   return {
@@ -93,8 +75,7 @@ export async function stepFunctionsFloor(clients: AwsClients, prefix: string, ho
     stop: () =>
       (stopping ??= (async () => {
         try {
-          halt.abort();
-          await poller;
+          await watcher.stop();
           return { metered: mergeCounts(await child.stop(), own()), traces: [] };
         } finally {
           await child.stop();

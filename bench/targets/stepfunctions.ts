@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionListItem, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { watchEndedExecutions } from './ended-executions.ts';
 import type { AwsClients } from '../../shared/aws/clients.ts';
 import { runDir } from '../../infra/local/paths.ts';
 import { startLocalStepFunctions } from '../../orchestration/stepfunctions/local.ts';
@@ -10,8 +11,6 @@ import { tableReader, validated } from '../drivers/driver.ts';
 import { PendingCompletions } from './pending.ts';
 import { readProcessReports, type VariantTarget } from './variant-target.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
-
-const POLL_MS = 150;
 
 /**
  * Step Functions under load: the STANDARD saga with its callback worker in a
@@ -36,28 +35,14 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
   const pending = new PendingCompletions();
   const executions = new Map<string, string>();
   const durations = new Map<string, number>();
-  let stopped = false;
-
-  const ended = async (e: ExecutionListItem) => {
-    if (e.startDate && e.stopDate) durations.set(e.name!, e.stopDate.getTime() - e.startDate.getTime());
-    const status = e.status === 'SUCCEEDED' ? ((await read.statusOf(e.name!)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
-    pending.resolve({ id: e.name!, status, terminalAt: (e.stopDate ?? new Date()).getTime() });
-  };
-  const poller = (async () => {
-    while (!stopped) {
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      if (!pending.size) continue;
-      const waiting = new Set(pending.pendingIds());
-      let nextToken: string | undefined;
-      do {
-        const page = await harness.sfn
-          .send(new ListExecutionsCommand({ stateMachineArn: sfn.stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }))
-          .catch(() => ({ executions: [], nextToken: undefined }));
-        for (const e of page.executions ?? []) if (e.status !== 'RUNNING' && e.stopDate && waiting.has(e.name!)) await ended(e);
-        nextToken = page.nextToken;
-      } while (nextToken);
-    }
-  })();
+  const watcher = watchEndedExecutions(harness.sfn, sfn.stateMachineArn, {
+    awaited: () => pending.pendingIds(),
+    async onEnded(e) {
+      if (e.startDate) durations.set(e.name, e.stopDate.getTime() - e.startDate.getTime());
+      const status = e.status === 'SUCCEEDED' ? ((await read.statusOf(e.name)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
+      pending.resolve({ id: e.name, status, terminalAt: e.stopDate.getTime() });
+    },
+  });
 
   const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
     // The edge refuses a bad order before an execution exists.
@@ -80,8 +65,7 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
     dlqs: [sfn.dlqUrl],
     workQueues: [sfn.queueUrl],
     async stop() {
-      stopped = true;
-      await poller;
+      await watcher.stop();
       await workers.stop();
       let transitions = 0;
       for (const arn of executions.values()) transitions += countStateTransitions(await fullHistory(harness, arn));
