@@ -7,21 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../infra/browser/launch.ts';
 import { writeCompare, writeReport } from '../report/cli.ts';
 import { resultsSchema } from '../results/schema.ts';
+import { FIXTURE_CHARTS } from './fixtures/report/minimal.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
 
-const REPORT_CHARTS = [
-  'latency-cdf',
-  'latency-vs-load',
-  'throughput-vs-load',
-  'floor-ratio',
-  'timeline',
-  'cost-by-service',
-  'cost-projection',
-  'coupling-graph-stepfunctions',
-  'coupling-graph-temporal',
-  'coupling-graph-choreography',
-];
 
 interface ChartBox {
   id: string;
@@ -87,7 +76,7 @@ describe('report in a real browser', () => {
   it('shows every chart, each a non-empty SVG with marks, with no console error and no request off the page', async () => {
     const { page, problems } = await open('report.html');
     const charts = (await page.evaluate(MEASURE)) as ChartBox[];
-    expect(charts.map((c) => c.id)).toEqual(REPORT_CHARTS);
+    expect(charts.map((c) => c.id)).toEqual(FIXTURE_CHARTS);
     for (const c of charts) {
       expect(c.svgs, c.id).toBe(1);
       expect(c.width, c.id).toBeGreaterThan(100);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../report/cli.ts';
 import { buildReport } from '../report/model.ts';
 import { resultsSchema, type Results } from '../results/schema.ts';
-import { minimalResults } from './fixtures/report/minimal.ts';
+import { minimalResults, FIXTURE_CHARTS } from './fixtures/report/minimal.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
 const fixture = (): Results => resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
@@ -88,18 +88,7 @@ describe('report output (HTML and Markdown from one fixture)', () => {
 
   it('every chart is in the page as an inline SVG, and nothing is loaded from anywhere', () => {
     const charts = [...html.matchAll(/<figure class="chart"[^>]* data-chart="([^"]+)">([\s\S]*?)<\/figure>/g)];
-    expect(charts.map((c) => c[1])).toEqual([
-      'latency-cdf',
-      'latency-vs-load',
-      'throughput-vs-load',
-      'floor-ratio',
-      'timeline',
-      'cost-by-service',
-      'cost-projection',
-      'coupling-graph-stepfunctions',
-      'coupling-graph-temporal',
-      'coupling-graph-choreography',
-    ]);
+    expect(charts.map((c) => c[1])).toEqual(FIXTURE_CHARTS);
     for (const c of charts) expect(c[2], c[1]).toMatch(/<svg[^>]*class="marks"[^>]*>[\s\S]*<\/svg>/);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(http/i);
     // Only plain links (price sources) and SVG namespaces mention http at all.
