@@ -4,7 +4,6 @@ export default defineConfig({
   test: {
     include: ['{choreography,orchestration,shared,bench,infra}/**/*.test.ts'],
     globalSetup: ['infra/local/test/global-setup.ts'],
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // Two cores, and one emulator shared by every file: a second worker only queues behind it.
     fileParallelism: false,
     testTimeout: 60_000,

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../infra/local/paths.ts';
-import { PINNED } from '../infra/local/versions.ts';
+import type { SubstrateState } from '../infra/local/state.ts';
 
 const SDK_PACKAGES = ['@aws-sdk/client-sqs', '@aws-sdk/client-sns', '@aws-sdk/client-sfn', '@aws-sdk/client-dynamodb', '@temporalio/client', '@temporalio/worker'];
 
 /** Where and with what a run was made. Names versions and the machine; never copies environment variables. */
-export function describeEnvironment(target: 'local' | 'aws') {
+export function describeEnvironment(target: 'local' | 'aws', substrate: SubstrateState) {
   const cpus = os.cpus();
   return {
     machine: {
@@ -18,9 +18,10 @@ export function describeEnvironment(target: 'local' | 'aws') {
       platform: `${os.type()} ${os.release()}`,
       arch: os.arch(),
     },
+    // The Node that ran the harness: npm may run on an older one and start this on the project's own Node 24.
     node: process.version,
     sdk: Object.fromEntries(SDK_PACKAGES.map((p) => [p, installedVersion(p)])),
-    emulators: target === 'local' ? { moto: PINNED.moto, temporalCli: PINNED.temporalBin } : null,
+    emulators: target === 'local' ? { moto: substrate.moto.version, motoPatched: substrate.moto.patched, temporalCli: substrate.temporal.version } : null,
     target,
     emulatorNumbers: target === 'local',
     git: gitState(),

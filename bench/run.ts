@@ -136,7 +136,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   const runTag = Date.now().toString(36).slice(-5);
   const variants: VariantResult[] = [];
   const usages = new Map<VariantName, UsageSample[]>();
-  const env = describeEnvironment(config.target);
+  const env = describeEnvironment(config.target, substrate);
   let partialReason: string | undefined;
   const reset = resetterFor(substrate, (l) => ctx.progress.log(l));
 

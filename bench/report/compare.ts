@@ -3,7 +3,7 @@ import type { LevelResult, Results } from '../results/schema.ts';
 import type { Chart } from './charts/common.ts';
 import { levelOf, measured } from './derive.ts';
 import { escapeHtml, escapeMarkdown } from './escape.ts';
-import { fmtLevel, fmtMs, fmtPctChange, fmtRate, fmtSigned, fmtUsd, listing, variantLabel } from './format.ts';
+import { fmtEmulators, fmtLevel, fmtMs, fmtPctChange, fmtRate, fmtSigned, fmtUsd, listing, variantLabel } from './format.ts';
 import { chartHtml, pageHtml, tableHtml } from './html.ts';
 import { tableMd } from './markdown.ts';
 import { col, num, text, type Cell, type Table } from './table.ts';
@@ -87,7 +87,7 @@ export function differences(a: Results, b: Results): string[] {
   if (ea.target !== eb.target || ea.emulatorNumbers !== eb.emulatorNumbers)
     notes.push(`The runs differ in target: A ran on ${ea.target}${ea.emulatorNumbers ? ' (emulator numbers)' : ''}, B on ${eb.target}${eb.emulatorNumbers ? ' (emulator numbers)' : ''}: latencies compare the substrates as much as the code.`);
   else if (JSON.stringify(ea.emulators) !== JSON.stringify(eb.emulators))
-    notes.push(`The emulators differ: A ${ea.emulators ? `moto ${ea.emulators.moto}, Temporal CLI ${ea.emulators.temporalCli}` : 'none'}, B ${eb.emulators ? `moto ${eb.emulators.moto}, Temporal CLI ${eb.emulators.temporalCli}` : 'none'}.`);
+    notes.push(`The emulators differ: A ${ea.emulators ? fmtEmulators(ea.emulators) : 'none'}, B ${eb.emulators ? fmtEmulators(eb.emulators) : 'none'}.`);
   if (ea.machine.cpus !== eb.machine.cpus || ea.machine.cpuModel !== eb.machine.cpuModel)
     notes.push(`The machines differ: A ${ea.machine.cpus} CPUs (${ea.machine.cpuModel}), B ${eb.machine.cpus} CPUs (${eb.machine.cpuModel}).`);
   if (a.prices.version !== b.prices.version || a.prices.region !== b.prices.region)

@@ -9,7 +9,7 @@ import {
   timelineOf,
   cheapestRanges,
 } from './derive.ts';
-import { fmtCount, fmtLevel, fmtMs, fmtPerOrder, fmtPrice, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
+import { fmtCount, fmtEmulators, fmtLevel, fmtMs, fmtPerOrder, fmtPrice, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
 import { col, num, text, type Cell, type Table } from './table.ts';
 
 /**
@@ -333,7 +333,7 @@ export function environmentTable(r: Results): Table {
   const rows: Array<[string, string]> = [
     ['target', e.target === 'local' ? 'local emulators' : 'AWS'],
     ['latencies', e.emulatorNumbers ? 'LOCAL EMULATOR numbers: they compare the variants on this substrate, not what AWS would give' : `measured on ${e.target}`],
-    ...(e.emulators ? ([['emulators', `moto ${e.emulators.moto}, Temporal CLI ${e.emulators.temporalCli}`]] as Array<[string, string]>) : []),
+    ...(e.emulators ? ([['emulators', fmtEmulators(e.emulators)]] as Array<[string, string]>) : []),
     ['machine', `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform} ${m.arch}`],
     ['Node.js', e.node],
     ['SDKs', Object.entries(e.sdk).map(([k, v]) => `${k} ${v}`).join(', ')],

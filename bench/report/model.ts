@@ -27,7 +27,7 @@ import {
   timelineTable,
   workloadTable,
 } from './facts.ts';
-import { fmtCount, fmtLevel, listing, variantLabel } from './format.ts';
+import { fmtCount, fmtEmulators, fmtLevel, listing, variantLabel } from './format.ts';
 import type { Table } from './table.ts';
 import { verdicts, type Verdict } from './verdicts.ts';
 
@@ -62,7 +62,7 @@ export function emulatorNote(r: Results): string | null {
   if (!r.environment.emulatorNumbers) return null;
   const em = r.environment.emulators;
   return (
-    `Latencies and throughput are LOCAL EMULATOR numbers${em ? ` (moto ${em.moto}, Temporal CLI ${em.temporalCli} dev server)` : ''} on ${r.environment.machine.cpus} CPUs: ` +
+    `Latencies and throughput are LOCAL EMULATOR numbers${em ? ` (${fmtEmulators(em)} dev server)` : ''} on ${r.environment.machine.cpus} CPUs: ` +
     'they compare the variants on this substrate, not what AWS or Temporal Cloud would give.'
   );
 }

@@ -137,7 +137,8 @@ export const resultsSchema = z.object({
     machine: z.object({ cpus: count, cpuModel: z.string(), memoryGiB: z.number(), platform: z.string(), arch: z.string(), hostname: z.string().optional() }),
     node: z.string(),
     sdk: z.record(z.string(), z.string()),
-    emulators: z.object({ moto: z.string(), temporalCli: z.string() }).nullable(),
+    /** motoPatched: whether moto ran with the launcher's race fixes; absent in results written before it was recorded. */
+    emulators: z.object({ moto: z.string(), motoPatched: z.boolean().optional(), temporalCli: z.string() }).nullable(),
     target: z.enum(['local', 'aws']),
     /** True when latencies come from local emulators: they say how the variants compare here, not what AWS would give. */
     emulatorNumbers: z.boolean(),

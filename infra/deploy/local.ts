@@ -127,7 +127,7 @@ export async function deployLocal(variant: DeployVariant, opts: LocalDeployOptio
     };
     if (inherited) for (const d of otherLocal(variant, instance)) writeDeployment({ ...d, placement: { ...d.placement, substrateStartedByDeploy: false } });
     const file = writeDeployment(deployment);
-    const host = startDetached(command, log, { cwd: PROJECT_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const host = startDetached(command, log, { cwd: PROJECT_ROOT });
     deployment = { ...deployment, placement: { ...deployment.placement, host } };
     writeDeployment(deployment);
     let childPids: number[] = [];

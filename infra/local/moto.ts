@@ -57,6 +57,11 @@ export async function resetMoto(processes: MotoProcess[]): Promise<void> {
   }
 }
 
+/** SAGABENCH_MOTO_UNPATCHED=1 runs plain moto, to show what the launcher's patch fixes; the state and results record which ran. */
+export function motoPatched(): boolean {
+  return process.env.SAGABENCH_MOTO_UNPATCHED !== '1';
+}
+
 export async function checkMotoPorts(plan: MotoPlanEntry[]): Promise<void> {
   for (const entry of plan) await assertPortFree(entry.port, `moto ${entry.services.join('+')}`);
 }
@@ -75,8 +80,7 @@ export async function startMoto(
     // localhost:$MOTO_PORT; pointing that at the messaging process keeps the
     // callback queue where the workers poll it.
     const env = { ...process.env, MOTO_PORT: String(messaging?.port ?? entry.port) };
-    // SAGABENCH_MOTO_UNPATCHED=1 runs plain moto, to show what the launcher's patch fixes.
-    const server = process.env.SAGABENCH_MOTO_UNPATCHED === '1' ? [venvBin('moto_server')] : [venvBin('python'), LAUNCHER, `--expect-moto=${PINNED.moto}`];
+    const server = motoPatched() ? [venvBin('python'), LAUNCHER, `--expect-moto=${PINNED.moto}`] : [venvBin('moto_server')];
     const proc = startDetached(
       [...server, '-H', '127.0.0.1', '-p', String(entry.port)],
       log,

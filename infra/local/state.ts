@@ -22,6 +22,8 @@ export const substrateStateSchema = z.object({
   host: z.literal('127.0.0.1'),
   moto: z.object({
     version: z.string(),
+    /** False when moto ran without the launcher's race fixes (SAGABENCH_MOTO_UNPATCHED=1). */
+    patched: z.boolean(),
     processes: z.array(motoProcessSchema).min(1),
     endpoints: z.object({ sqs: z.string(), sns: z.string(), sfn: z.string(), dynamodb: z.string() }),
   }),

@@ -3,6 +3,7 @@ import {
   checkMotoPorts,
   motoEndpoints,
   motoHealthy,
+  motoPatched,
   motoPlan,
   startMoto,
   type MotoLayout,
@@ -123,7 +124,7 @@ export async function up(opts: UpOptions): Promise<UpResult> {
       instance: opts.instance,
       startedAt: new Date().toISOString(),
       host: '127.0.0.1',
-      moto: { version: PINNED.moto, processes: moto, endpoints: motoEndpoints(moto) },
+      moto: { version: PINNED.moto, patched: motoPatched(), processes: moto, endpoints: motoEndpoints(moto) },
       temporal: {
         ...temporal,
         version: PINNED.temporalBin,

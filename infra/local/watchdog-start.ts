@@ -10,7 +10,6 @@ export function startWatchdog(instance: string, ownerPid: number, announce?: Ann
     [process.execPath, '--import', 'tsx', script, instance, String(ownerPid)],
     logFile(instance, 'watchdog'),
     {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       cwd: PROJECT_ROOT,
       ...(announce ? { announce } : {}),
     },

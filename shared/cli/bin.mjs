@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The project ships TypeScript sources only; tsx compiles them on load so there
 // is no build step between a fresh clone and a working `npx sagabench`.
-import { register } from 'tsx/esm/api';
+import { runtimeProblem } from './runtime.mjs';
 
-// The pinned AWS SDK supports Node 20; its notice about future releases is noise in every command's output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
+const problem = runtimeProblem(process.version);
+if (problem) {
+  console.error(`sagabench: ${problem}`);
+  process.exit(1);
+}
+const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv);

@@ -8,7 +8,8 @@ import { UserError } from '../errors.ts';
 export function buildProgram(): Command {
   const program = new Command('sagabench')
     .description('One ordering domain, three coordination styles (choreography, Step Functions, Temporal), one benchmark.')
-    .version('0.1.0')
+    // The Node that actually runs, and where from: npm may have put the project's own Node 24 first on PATH.
+    .version(`sagabench 0.1.0 on Node ${process.version} (${process.execPath})`)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerLocalCommands(program);

@@ -102,7 +102,6 @@ async function startWorker(queueUrl: string, clients: AwsClients) {
   const child = spawn(process.execPath, ['--import', 'tsx', script, queueUrl, JSON.stringify(clients.target.endpoints)], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   const lines = createInterface({ input: child.stdout! });
   const messages: Record<string, unknown>[] = [];

@@ -18,6 +18,8 @@ const INSTANCE = process.env.SAGABENCH_TEST_INSTANCE ?? 'test';
  * stopped (and checked gone) after the run, however the run ends.
  */
 export default async function setup(project: TestProject) {
+  // npm may run on an older system Node; this line shows which Node the tests themselves run on.
+  console.error(`[substrate] tests run on Node ${process.version} (${process.execPath})`);
   await down(INSTANCE);
   const motoPort = await freePortRun(3);
   const { state } = await up({
