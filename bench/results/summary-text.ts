@@ -1,3 +1,4 @@
+import { fmtEmulators } from './emulators.ts';
 import type { Results } from './schema.ts';
 
 /** The terminal's view of a run: one line per variant and level, then cost and invariants. */
@@ -5,6 +6,7 @@ export function summaryText(r: Results): string {
   const lines: string[] = [];
   const where = r.environment.emulatorNumbers ? 'local emulators (moto, Temporal dev server): compare variants here, not with AWS' : r.environment.target;
   lines.push(`sagabench results${r.partial ? ' (PARTIAL)' : ''}: ${r.workload.orders} orders per level, seed ${r.workload.seed}, ${r.workload.loop} loop; latencies from ${where}`);
+  lines.push(`Ran on Node ${r.environment.node}${r.environment.emulators ? `, ${fmtEmulators(r.environment.emulators)}` : ''}`);
   lines.push('');
   lines.push(`${'variant'.padEnd(14)}${'level'.padStart(7)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'orders/s'.padStart(10)}${'floor p50'.padStart(11)}${'÷floor'.padStart(8)}${'cpu ms/ord'.padStart(12)}`);
   for (const v of r.variants)

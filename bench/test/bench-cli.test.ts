@@ -37,7 +37,10 @@ describe('sagabench bench', () => {
     expect(results.invariantsOk).toBe(true);
     // seed 4 rotates the three variants by one.
     expect(results.workload.variantOrder).toEqual(['stepfunctions', 'temporal', 'choreography']);
-    expect(results.environment).toMatchObject({ target: 'local', emulatorNumbers: true, emulators: { moto: '5.2.5' } });
+    expect(results.environment).toMatchObject({ target: 'local', emulatorNumbers: true, emulators: { moto: '5.2.5', motoPatched: true } });
+    // The CLI runs on the Node that started it (the project's own Node 24 under npm), and says so.
+    expect(results.environment.node).toBe(process.version);
+    expect(r.stdout).toContain(`Ran on Node ${process.version}, moto 5.2.5 with the launcher’s race fixes`);
     const outcomes = results.variants.map((v) => v.outcomes);
     for (const v of results.variants) {
       const level = v.levels[0]!;
