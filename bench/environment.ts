@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../infra/local/paths.ts';
-import type { SubstrateState } from '../infra/local/state.ts';
+import { PROJECT_ROOT } from '../shared/paths.ts';
+import type { SubstrateState } from '../shared/engines/state.ts';
 
 const SDK_PACKAGES = ['@aws-sdk/client-sqs', '@aws-sdk/client-sns', '@aws-sdk/client-sfn', '@aws-sdk/client-dynamodb', '@temporalio/client', '@temporalio/worker'];
 

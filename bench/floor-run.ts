@@ -2,7 +2,7 @@ import { createAwsClients } from '../shared/aws/clients.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import type { TracePoint } from '../shared/messaging/trace.ts';
 import type { VariantName } from './drivers/driver.ts';
-import type { SubstrateState } from '../infra/local/state.ts';
+import type { SubstrateState } from '../shared/engines/state.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import type { LevelRun } from './run-level.ts';

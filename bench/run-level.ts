@@ -2,7 +2,7 @@ import { createAwsClients, type AwsClients } from '../shared/aws/clients.ts';
 import { Meter } from '../shared/aws/metering.ts';
 import { orderTotal } from '../shared/domain/order.ts';
 import type { OrderDocument } from '../shared/domain/contracts.ts';
-import type { SubstrateState } from '../infra/local/state.ts';
+import type { SubstrateState } from '../shared/engines/state.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { tableReader, type VariantName } from './drivers/driver.ts';
 import { checkInvariants } from './invariants.ts';

@@ -1,5 +1,5 @@
-import type { SubstrateState } from '../infra/local/state.ts';
-import { resetMoto } from '../infra/local/moto.ts';
+import type { SubstrateState } from '../shared/engines/state.ts';
+import { resetMoto } from '../shared/engines/moto.ts';
 import { FUNCTION_DEFAULTS, TEMPORAL_WORKER_SERVICE } from '../shared/topology/functions.ts';
 import { VARIANTS, type VariantName } from './drivers/driver.ts';
 import { readDeployment } from '../infra/deploy/record.ts';

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AwsClients } from '../../shared/aws/clients.ts';
-import { provisionTables } from '../../infra/local/provision.ts';
+import { provisionTables } from '../../shared/engines/provision.ts';
 import { connectClient, type TemporalTarget } from '../../shared/temporal/connection.ts';
 import { startWorker } from '../../orchestration/temporal/worker.ts';
 import { cancelSignal } from '../../orchestration/temporal/workflow.ts';

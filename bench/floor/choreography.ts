@@ -8,7 +8,7 @@ import { VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.t
 import { PendingCompletions } from '../targets/pending.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
 import { callsSince, startFloorChild, type FloorChild, type FloorTarget } from './process.ts';
-import { subscribeQueue } from '../../infra/local/provision.ts';
+import { subscribeQueue } from '../../shared/engines/provision.ts';
 
 export const relayConfigSchema = z.object({
   endpoints: endpointsSchema,

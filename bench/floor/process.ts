@@ -19,7 +19,7 @@ export interface FloorChild {
  * A floor's relays or worker in a process of their own, so their CPU is not the
  * harness's. Protocol: config as JSON in argv (nothing on disk to clean up), a
  * `"ready"` line, and on exit one `{"meter": [...]}` line on stdout, the line
- * infra/local/probes/sfn-task-worker.ts already writes.
+ * shared/engines/probes/sfn-task-worker.ts already writes.
  */
 export async function startFloorChild(script: string, args: string[]): Promise<FloorChild> {
   const child: ChildProcess = await startChild(script, args);

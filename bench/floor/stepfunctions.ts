@@ -3,8 +3,8 @@ import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createAwsClients, LOCAL_ACCOUNT, type AwsClients } from '../../shared/aws/clients.ts';
 import { VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
-import { PROJECT_ROOT } from '../../infra/local/paths.ts';
-import { CALLBACK_RESOURCE } from '../../infra/local/probes/stepfunctions.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
+import { CALLBACK_RESOURCE } from '../../shared/engines/probes/stepfunctions.ts';
 import { PendingCompletions } from '../targets/pending.ts';
 import { watchEndedExecutions } from '../targets/ended-executions.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
@@ -32,7 +32,7 @@ export function floorDefinition(queueUrl: string, hops: number) {
 
 /**
  * The Step Functions substrate alone: a STANDARD machine of no-op callback tasks,
- * answered at once by the probe's task worker (infra/local/probes/sfn-task-worker.ts)
+ * answered at once by the probe's task worker (shared/engines/probes/sfn-task-worker.ts)
  * in a child process, polling as the variant's worker does. terminalAt is the
  * execution's stopDate, read by one ListExecutions loop for every pending id.
  */
@@ -53,7 +53,7 @@ export async function stepFunctionsFloor(clients: AwsClients, prefix: string, ho
       }),
     )
   ).stateMachineArn!;
-  const script = path.join(PROJECT_ROOT, 'infra/local/probes/sfn-task-worker.ts');
+  const script = path.join(PROJECT_ROOT, 'shared/engines/probes/sfn-task-worker.ts');
   const child: FloorChild = await startFloorChild(script, [queueUrl, JSON.stringify(clients.target.endpoints)]);
 
   // Watching executions is the harness's traffic, not the floor's: a client of its own.

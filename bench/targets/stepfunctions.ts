@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { watchEndedExecutions } from './ended-executions.ts';
 import type { AwsClients } from '../../shared/aws/clients.ts';
-import { runDir } from '../../infra/local/paths.ts';
+import { runDir } from '../../shared/paths.ts';
 import { startLocalStepFunctions } from '../../orchestration/stepfunctions/local.ts';
 import { countStateTransitions } from '../../orchestration/stepfunctions/transitions.ts';
 import { startWorkerProcesses } from '../../orchestration/workers.ts';

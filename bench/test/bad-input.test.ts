@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../shared/cli/main.ts';
+import { main } from '../cli/main.ts';
 import { ContractError, parseCommand, parseEvent, parsePlaceOrder } from '../../shared/domain/contracts.ts';
 import { readConfigFile, resolveConfig } from '../config.ts';
 import { UserError } from '../../shared/errors.ts';

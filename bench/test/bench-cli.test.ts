@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { CLI, collect, runCli, startCli, waitForOutput } from '../../infra/local/test/cli-run.ts';
-import { findProcesses } from '../../infra/local/processes.ts';
-import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { CLI, collect, runCli, startCli, waitForOutput } from '../../shared/engines/test/cli-run.ts';
+import { findProcesses } from '../../shared/engines/processes.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { resultsSchema } from '../results/schema.ts';
 
 const SECRET = 'sb-canary-5f0c2e9a7d';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFailureSpec, readConfigFile, resolveConfig } from '../config.ts';
-import { flagsToConfig } from '../cli.ts';
+import { flagsToConfig } from '../cli/bench.ts';
 import { PUBLISHED, render } from '../schema/publish.ts';
 import { UserError } from '../../shared/errors.ts';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { runCli } from '../../infra/local/test/cli-run.ts';
-import { findProcesses } from '../../infra/local/processes.ts';
-import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { runCli } from '../../shared/engines/test/cli-run.ts';
+import { findProcesses } from '../../shared/engines/processes.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { resultsSchema } from '../results/schema.ts';
 import { FAULTS } from '../faults/catalog.ts';
 

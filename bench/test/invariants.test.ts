@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
-import { provisionTables } from '../../infra/local/provision.ts';
+import { provisionTables } from '../../shared/engines/provision.ts';
 import { documentClient } from '../../shared/services/dynamo/document.ts';
 import { commitInventory, releaseInventory, reserveInventory } from '../../shared/services/inventory.ts';
 import { chargePayment } from '../../shared/services/payments.ts';

@@ -105,7 +105,7 @@ describe('report: reading a results file', () => {
 describe('sagabench report (the command)', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  /** As shared/cli/main.ts runs it: commander with exitOverride, a UserError carries the exit code. */
+  /** As bench/cli/main.ts runs it: commander with exitOverride, a UserError carries the exit code. */
   async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
     const program = new Command('sagabench').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
     registerReportCommand(program);

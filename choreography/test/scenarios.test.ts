@@ -7,7 +7,7 @@ import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import type { DomainEvent } from '../../shared/domain/contracts.ts';
-import { isRunning } from '../../infra/local/processes.ts';
+import { isRunning } from '../../shared/engines/processes.ts';
 import { publishEvent } from '../bus.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { chargePayment } from '../../shared/services/payments.ts';

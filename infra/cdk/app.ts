@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { PROJECT_ROOT } from '../local/paths.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { stackNames } from '../../shared/topology/stacks.ts';
 import { appConfig, type AppConfig } from './config.ts';
 import { addNagChecks } from './nag.ts';

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS } from '../../shared/topology/functions.ts';
 import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS, type TableAccess } from '../../shared/topology/access.ts';
 import type { TableRole } from '../../shared/topology/tables.ts';
-import { PROJECT_ROOT } from '../local/paths.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 
 /**
  * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UserError } from '../../shared/errors.ts';
 import { stackNames, variantStack, type DeployVariant } from '../../shared/topology/stacks.ts';
-import { PROJECT_ROOT } from '../local/paths.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { checkAwsEnvironment, type CheckOptions } from './credentials.ts';
 import { awsDeploymentFromOutputs, otherDeployments, readDeployment, removeDeployment, writeDeployment, type Deployment, type StackOutputs } from './record.ts';
 import { synthesize } from './synth.ts';

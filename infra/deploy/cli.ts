@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_PREFIX, DEPLOY_VARIANTS, type DeployVariant } from '../../shared/topology/stacks.ts';
 import { addSubstrateOptions, instanceOption, upOptions, type UpFlags } from '../local/cli.ts';
-import { PROJECT_ROOT } from '../local/paths.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { DEFAULT_TEMPORAL_SECRET_NAME, STATE_MACHINE_TYPES, validatePrefix, type StateMachineType } from '../cdk/config.ts';
 
 // Everything that loads aws-cdk-lib or the AWS SDK is imported inside the

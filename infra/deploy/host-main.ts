@@ -8,8 +8,8 @@ import path from 'node:path';
 import { createAwsClients } from '../../shared/aws/clients.ts';
 import { startLocal } from '../../choreography/variant.ts';
 import { startWorkerProcesses } from '../../orchestration/workers.ts';
-import { isOurs } from '../local/processes.ts';
-import { readState } from '../local/state.ts';
+import { isOurs } from '../../shared/engines/processes.ts';
+import { readState } from '../../shared/engines/state.ts';
 import { readDeploymentFile } from './record.ts';
 
 const [recordFile] = process.argv.slice(2);

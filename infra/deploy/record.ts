@@ -7,7 +7,7 @@ import { DEPLOY_VARIANTS, stackNames, variantStack, type DeployVariant } from '.
 import { TABLE_ROLES, tableNames, tableNamesSchema, type TableNames } from '../../shared/topology/tables.ts';
 import { SERVICES } from '../../shared/domain/contracts.ts';
 import { OUTPUTS, STATE_MACHINE_TYPES } from '../cdk/config.ts';
-import { toolsDir } from '../local/paths.ts';
+import { toolsDir } from '../../shared/paths.ts';
 
 /**
  * What `sagabench deploy` leaves for everything that uses a deployment (the

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULTS, down, health, up, type UpOptions } from './substrate.ts';
-import { readState, type SubstrateState } from './state.ts';
-import { ensureTools } from './install.ts';
-import { runSmoke } from './smoke.ts';
+import { DEFAULTS, down, health, up, type UpOptions } from '../../shared/engines/substrate.ts';
+import { readState, type SubstrateState } from '../../shared/engines/state.ts';
+import { ensureTools } from '../../shared/engines/install.ts';
+import { runSmoke } from '../../shared/engines/smoke.ts';
 import { intOption } from '../../shared/cli/options.ts';
-import type { MotoLayout } from './moto.ts';
+import type { MotoLayout } from '../../shared/engines/moto.ts';
 import { UserError } from '../../shared/errors.ts';
 
 export interface UpFlags {

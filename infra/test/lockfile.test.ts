@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../local/paths.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 
 /** npm in a scratch folder holding only the manifest and a lockfile, so the checkout's own files are never touched. */
 function npmIn(dir: string, args: string[]) {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { collect, type CliResult } from '../local/test/cli-run.ts';
-import { PROJECT_ROOT } from '../local/paths.ts';
+import { collect, type CliResult } from '../../shared/engines/test/cli-run.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
 
 export const DEPLOY_CLI = path.join(PROJECT_ROOT, 'infra', 'test', 'cli.ts');
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
-import { provisionChoreography, provisionTables } from '../local/provision.ts';
+import { provisionChoreography, provisionTables } from '../../shared/engines/provision.ts';
 import { choreographyDeps } from '../../choreography/deps.ts';
 import { tableReader } from '../../bench/drivers/driver.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';

@@ -4,7 +4,7 @@ import { CreateStateMachineCommand, GetExecutionHistoryCommand, StartExecutionCo
 import type { AwsClients } from '../../shared/aws/clients.ts';
 import { UserError } from '../../shared/errors.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
-import { provisionTables } from '../../infra/local/provision.ts';
+import { provisionTables } from '../../shared/engines/provision.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
 import { buildSagaDefinition } from './definition.ts';
 import { startCallbackWorker, type CallbackWorker } from './callback-worker.ts';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { PROJECT_ROOT } from '../../infra/local/paths.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 /**
  * A TypeScript entry point as a child process that prints a line containing

@@ -20,7 +20,7 @@ import { TEMPORAL_WORKER_ACCESS } from '../../../shared/topology/access.ts';
 import { TEMPORAL_WORKER_SERVICE } from '../../../shared/topology/functions.ts';
 import { temporalTaskQueue } from '../../../shared/topology/stacks.ts';
 import { tableNames, type TableRole } from '../../../shared/topology/tables.ts';
-import { PROJECT_ROOT } from '../../local/paths.ts';
+import { PROJECT_ROOT } from '../../../shared/paths.ts';
 import { OUTPUTS, TEMPORAL_SECRET_FIELDS } from '../config.ts';
 import { grantTableAccess } from '../lambda.ts';
 import { acknowledge, REASONS } from '../nag.ts';

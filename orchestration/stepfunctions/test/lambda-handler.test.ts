@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
-import { provisionTables } from '../../../infra/local/provision.ts';
+import { provisionTables } from '../../../shared/engines/provision.ts';
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';
 import { ContractError } from '../../../shared/domain/contracts.ts';
 import { TransientError } from '../../../shared/services/errors.ts';

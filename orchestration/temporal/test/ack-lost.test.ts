@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
-import { provisionTables } from '../../../infra/local/provision.ts';
+import { provisionTables } from '../../../shared/engines/provision.ts';
 import { connectClient, connectWorker, installWorkerRuntime, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';
 import { tableReader } from '../../../bench/drivers/driver.ts';

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { venvBin } from '../../../infra/local/paths.ts';
+import { venvBin } from '../../../shared/paths.ts';
 import { WorkflowExecutionAlreadyStartedError, type Client, type Connection } from '@temporalio/client';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
-import { provisionTables } from '../../../infra/local/provision.ts';
+import { provisionTables } from '../../../shared/engines/provision.ts';
 import type { TableNames } from '../../../shared/topology/tables.ts';
 import { connectClient, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';

@@ -4,7 +4,7 @@ import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, type AwsClients } from '../clients.ts';
 import { BILLING_CHUNK_BYTES, Meter, billingChunks, mergeCounts } from '../metering.ts';
-import { createPkTable } from '../../../infra/local/probes/names.ts';
+import { createPkTable } from '../../engines/probes/names.ts';
 
 describe('billingChunks', () => {
   it('bills at least one request and one more per started 64 KB', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../aws/clients.ts';
-import { provisionTables } from '../../../infra/local/provision.ts';
+import { provisionTables } from '../../engines/provision.ts';
 import type { TableNames } from '../../topology/tables.ts';
 import { address, paymentToken } from '../../domain/simulation.ts';
 import { documentClient } from '../dynamo/document.ts';

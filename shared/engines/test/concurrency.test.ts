@@ -1,0 +1,164 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateStateMachineCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { createPkTable } from '../probes/names.ts';
+import { createAwsClients, type AwsClients } from '../../aws/clients.ts';
+import { CALLBACK_RESOURCE, waitForExecution } from '../probes/stepfunctions.ts';
+import { Meter } from '../../aws/metering.ts';
+import { probeCeilings } from '../probes/throughput.ts';
+
+describe('concurrency smoke', () => {
+  const substrate = inject('substrate');
+  let base: AwsClients;
+  beforeAll(() => {
+    base = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+  });
+  afterAll(() => base.destroy());
+
+  it('serves hundreds of concurrent SQS, SNS, Step Functions and DynamoDB calls from several clients without an error', async () => {
+    const meter = new Meter();
+    const ops = 100;
+    const ceilings = await probeCeilings(base, 8, ops, meter);
+    for (const c of ceilings) expect(c.errors, `${c.operation}: ${c.firstError}`).toBe(0);
+    expect(ceilings.map((c) => c.operation)).toContain('mixed: all four interleaved');
+    // Each primitive ran `ops` times alone and a quarter of `ops` in the mixed run.
+    const each = ops + ops / 4;
+    expect(meter.get('sns', 'Publish')?.calls).toBe(each);
+    expect(meter.get('sfn', 'StartExecution')?.calls).toBe(each);
+    expect(meter.get('dynamodb', 'PutItem')?.calls).toBe(each);
+    expect(meter.get('sqs', 'SendMessage')?.calls).toBe(each);
+    expect(meter.get('sqs', 'ReceiveMessage')?.calls).toBe(each);
+    expect(meter.snapshot().every((m) => m.errors === 0)).toBe(true);
+  });
+
+  it('delivers each message to exactly one of several concurrent receivers on one queue', async () => {
+    const { QueueUrl } = await base.sqs.send(new CreateQueueCommand({ QueueName: `one-queue-${Date.now()}` }));
+    const receivers = Array.from({ length: 6 }, () => createAwsClients(base.target));
+    const seen = new Map<string, number>();
+    const total = 240;
+    let sent = 0;
+    let errors = 0;
+    try {
+      await Promise.all(
+        receivers.map(async (c) => {
+          while (sent < total || [...seen.values()].reduce((a, b) => a + b, 0) < total) {
+            try {
+              if (sent < total) {
+                sent++;
+                await c.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'm' }));
+              }
+              const r = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
+              for (const m of r.Messages ?? []) {
+                seen.set(m.MessageId!, (seen.get(m.MessageId!) ?? 0) + 1);
+                await c.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle! }));
+              }
+            } catch {
+              errors++;
+              if (errors > 20) return;
+            }
+          }
+        }),
+      );
+    } finally {
+      for (const c of receivers) c.destroy();
+    }
+    expect(errors).toBe(0);
+    expect(seen.size).toBe(total);
+    expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+  });
+
+  it('completes callback tasks while other executions start concurrently (no half-started execution in token lookups)', async () => {
+    const role = 'arn:aws:iam::123456789012:role/sagabench-local';
+    const tag = Date.now();
+    const { QueueUrl } = await base.sqs.send(new CreateQueueCommand({ QueueName: `tokens-${tag}` }));
+    const pass = await base.sfn.send(
+      new CreateStateMachineCommand({ name: `pass-${tag}`, roleArn: role, definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) }),
+    );
+    const token = await base.sfn.send(
+      new CreateStateMachineCommand({
+        name: `token-${tag}`,
+        roleArn: role,
+        definition: JSON.stringify({
+          StartAt: 'T',
+          States: { T: { Type: 'Task', Resource: CALLBACK_RESOURCE, Parameters: { QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } }, End: true } },
+        }),
+      }),
+    );
+    const starters = Array.from({ length: 4 }, () => createAwsClients(base.target));
+    const worker = createAwsClients(base.target);
+    const n = 25;
+    let answered = 0;
+    let stop = false;
+    try {
+      const passLoad = Promise.all(
+        starters.map(async (c, k) => {
+          for (let i = 0; !stop; i++) await c.sfn.send(new StartExecutionCommand({ stateMachineArn: pass.stateMachineArn, name: `p-${k}-${i}` }));
+        }),
+      );
+      const arns: string[] = [];
+      for (let i = 0; i < n; i++) {
+        arns.push((await base.sfn.send(new StartExecutionCommand({ stateMachineArn: token.stateMachineArn, name: `t-${i}` }))).executionArn!);
+      }
+      while (answered < n) {
+        const r = await worker.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        for (const m of r.Messages ?? []) {
+          await worker.sfn.send(new SendTaskSuccessCommand({ taskToken: (JSON.parse(m.Body!) as { token: string }).token, output: '{}' }));
+          await worker.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle! }));
+          answered++;
+        }
+      }
+      stop = true;
+      await passLoad;
+      const outcomes = await Promise.all(arns.map((a) => waitForExecution(base, a)));
+      expect(outcomes.map((o) => o.status)).toEqual(Array(n).fill('SUCCEEDED'));
+      expect(worker.meter.get('sfn', 'SendTaskSuccess')).toMatchObject({ calls: n, errors: 0 });
+    } finally {
+      stop = true;
+      for (const c of [...starters, worker]) c.destroy();
+    }
+  });
+
+  it('keeps DynamoDB transactions atomic under concurrent writers (no 500, no lost update)', async () => {
+    const TableName = `tx-${Date.now()}`;
+    await createPkTable(base, TableName);
+    const writers = Array.from({ length: 8 }, () => createAwsClients(base.target));
+    const perWriter = 25;
+    try {
+      await base.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'counter' }, n: { N: '0' } } }));
+      // A fuller table makes moto's whole-table rollback copy slow enough for the race to show.
+      for (let i = 0; i < 400; i += 25) {
+        await base.dynamodb.send(
+          new BatchWriteItemCommand({ RequestItems: { [TableName]: Array.from({ length: 25 }, (_, k) => ({ PutRequest: { Item: { pk: { S: `fill-${i + k}` }, pad: { S: 'x'.repeat(200) } } } })) } }),
+        );
+      }
+      await Promise.all(
+        writers.map(async (c, w) => {
+          for (let i = 0; i < perWriter; i++) {
+            await c.dynamodb.send(
+              new TransactWriteItemsCommand({
+                TransactItems: [
+                  { Update: { TableName, Key: { pk: { S: 'counter' } }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+                  { Put: { TableName, Item: { pk: { S: `w${w}-${i}` } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+                ],
+              }),
+            );
+            await c.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: `plain-${w}-${i}` } } }));
+          }
+        }),
+      );
+      const got = await base.dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: 'counter' } }, ConsistentRead: true }));
+      expect(got.Item?.n?.N).toBe(String(writers.length * perWriter));
+    } finally {
+      for (const c of writers) c.destroy();
+    }
+  });
+
+  it('left no server-side exception in any emulator log', () => {
+    for (const p of substrate.moto.processes) {
+      const log = fs.readFileSync(p.log, 'utf8');
+      expect(log, p.log).not.toMatch(/Traceback|RuntimeError|Exception on /);
+    }
+  });
+});

