@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../shared/errors.ts';
-import { VARIANTS } from './drivers/driver.ts';
+import { VARIANTS } from '../infra/variants.ts';
 import { FAULTS, faultSchema, type Fault } from './faults/catalog.ts';
 
 const pct = z.number().min(0, 'must be at least 0').max(100, 'must be at most 100');

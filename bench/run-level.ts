@@ -4,10 +4,11 @@ import { orderTotal } from '../shared/domain/order.ts';
 import type { OrderDocument } from '../shared/domain/contracts.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
-import { tableReader, type VariantName } from './drivers/driver.ts';
+import { tableReader } from '../shared/services/snapshot.ts';
+import { variantOf, type VariantName } from '../infra/variants.ts';
 import { checkInvariants } from './invariants.ts';
 import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';
-import type { LoadTarget } from './load/target.ts';
+import type { LoadTarget } from '../shared/variant/load-target.ts';
 import { generateWorkload, initialStock, type PlannedOrder } from './workload.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
@@ -15,10 +16,7 @@ import { awaitDlqMessages, listDlqs } from './dlq.ts';
 import type { Fault } from './faults/catalog.ts';
 import { armFault, type FaultWindow } from './faults/inject.ts';
 import { faultChecks, withClientFaults } from './faults/checks.ts';
-import { choreographyTarget } from './targets/choreography.ts';
-import { stepFunctionsTarget } from './targets/stepfunctions.ts';
-import { temporalTarget } from './targets/temporal.ts';
-import type { VariantReport, VariantTarget } from './targets/variant-target.ts';
+import type { VariantReport, VariantTarget } from '../shared/variant/target.ts';
 
 export interface LevelRun {
   variant: VariantName;
@@ -39,9 +37,8 @@ export const shapeOf = (config: BenchConfig, level: number): LoadShape =>
   config.loop === 'closed' ? { kind: 'closed', concurrency: level } : { kind: 'open', ratePerSec: level };
 
 export function startVariant(variant: VariantName, substrate: SubstrateState, variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
-  if (variant === 'choreography') return choreographyTarget(variantClients, harness, prefix);
-  if (variant === 'stepfunctions') return stepFunctionsTarget(variantClients, harness, prefix);
-  return temporalTarget(variantClients, harness, resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace }), prefix);
+  const temporal = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
+  return variantOf(variant).target({ clients: variantClients, harness, temporal, prefix });
 }
 
 /** The variant as the loop sees it: a duplicate-flagged order is submitted twice, as a client retry would. */
@@ -95,8 +92,8 @@ export async function runLevel(opts: {
     target = await withClientFaults(opts.fault, config.seed, () => startVariant(variant, substrate, variantClients, harness, prefix));
     const read = tableReader(harness, target.tables);
     await read.repos.inventory.seedStock(stock);
-    // Temporal's server owns delivery; its duplicate fault is every start sent twice.
-    const everyOrderTwice = opts.fault === 'duplicate' && variant === 'temporal';
+    // Where the engine owns delivery (Temporal's server), the duplicate fault is every start sent twice.
+    const everyOrderTwice = opts.fault === 'duplicate' && variantOf(variant).duplicateFault === 'start-twice';
     const loadTarget = asLoadTarget(target, (id) => everyOrderTwice || duplicates.has(id));
     const deadlineMs = config.deadlineSeconds * 1000;
     const label = `${variant} @${level}${shape.kind === 'open' ? '/s' : ''}`;

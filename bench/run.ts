@@ -1,16 +1,16 @@
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resetMoto } from '../shared/engines/moto.ts';
-import { FUNCTION_DEFAULTS, TEMPORAL_WORKER_SERVICE } from '../shared/topology/functions.ts';
-import { VARIANTS, type VariantName } from './drivers/driver.ts';
+import { VARIANTS, type VariantName } from '../infra/variants.ts';
 import { readDeployment } from '../infra/deploy/record.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import { summarize } from './load/latency.ts';
 import { PRICE_TABLE } from './cost/prices.ts';
-import { estimateCost, fargateMonthlyUsd, projectMonthly, type UsageSample } from './cost/model.ts';
+import { estimateCost, projectMonthly, type UsageSample } from './cost/model.ts';
+import { fixedMonthlyUsd, mergeUsage, usageOf, whatIfs } from './cost/usage.ts';
 import { runLevel, type LevelRun } from './run-level.ts';
-import { measureFloor } from './floor-run.ts';
-import { measureCoupling } from './coupling-run.ts';
+import { measureFloor } from './floor/run.ts';
+import { measureCoupling } from './coupling/run.ts';
 import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
@@ -45,59 +45,6 @@ function resetterFor(substrate: SubstrateState, log: (l: string) => void): () =>
 export function variantOrder(variants: readonly VariantName[], seed: number): VariantName[] {
   const k = seed % variants.length;
   return [...variants.slice(k), ...variants.slice(0, k)];
-}
-
-/**
- * The same executions priced as an EXPRESS workflow: requests plus the measured
- * start-to-stop durations. Locally the emulator runs only STANDARD (moto ignores
- * the type), so this is a what-if from this run's counts, labelled as such.
- */
-function expressWhatIf(usage: UsageSample) {
-  const sfn = usage.stepFunctions!;
-  const { variant: _v, ...cost } = estimateCost({ ...usage, stepFunctions: { type: 'EXPRESS', executions: sfn.executions, transitions: sfn.transitions, durationMsTotal: sfn.durationMsTotal ?? 0 } });
-  return { label: 'stepfunctions-express', note: 'the same executions priced as EXPRESS (requests + measured duration); run as STANDARD locally', cost };
-}
-
-/** What the variant's calls would cost on AWS, for the binding it has there (Lambda tasks, not the local callback queue). */
-export function usageOf(run: Pick<LevelRun, 'variant' | 'report' | 'records' | 'warmupRecords'>): UsageSample {
-  const orders = [...run.warmupRecords, ...run.records].filter((r) => r.acceptedAt !== undefined).length;
-  const handlerMs = run.report.traces.map((t) => Math.max(1, t.end - t.start));
-  const lambda = { invocations: handlerMs.length, durationMsTotal: handlerMs.reduce((a, b) => a + b, 0), memoryMb: FUNCTION_DEFAULTS.memoryMb, arch: FUNCTION_DEFAULTS.architecture };
-  // Locally the Step Functions tasks travel through an SQS callback queue; on AWS they are Lambda
-  // invocations and that queue does not exist, so its calls are not priced.
-  const metered = run.variant === 'stepfunctions' ? run.report.metered.filter((c) => c.service !== 'sqs') : run.report.metered;
-  return {
-    variant: run.variant,
-    orders: Math.max(1, orders),
-    metered,
-    ...(run.report.stepFunctions ? { stepFunctions: { ...run.report.stepFunctions } } : {}),
-    ...(run.variant !== 'temporal' ? { lambda } : {}),
-    ...(run.report.temporal ? { temporal: { actions: run.report.temporal.actions } } : {}),
-  };
-}
-
-function mergeUsage(list: UsageSample[]): UsageSample {
-  const [first, ...rest] = list;
-  return rest.reduce<UsageSample>(
-    (acc, u) => ({
-      ...acc,
-      orders: acc.orders + u.orders,
-      metered: [...acc.metered, ...u.metered],
-      ...(acc.stepFunctions && u.stepFunctions
-        ? {
-            stepFunctions: {
-              ...acc.stepFunctions,
-              executions: acc.stepFunctions.executions + u.stepFunctions.executions,
-              transitions: acc.stepFunctions.transitions + u.stepFunctions.transitions,
-              durationMsTotal: (acc.stepFunctions.durationMsTotal ?? 0) + (u.stepFunctions.durationMsTotal ?? 0),
-            },
-          }
-        : {}),
-      ...(acc.lambda && u.lambda ? { lambda: { ...acc.lambda, invocations: acc.lambda.invocations + u.lambda.invocations, durationMsTotal: acc.lambda.durationMsTotal + u.lambda.durationMsTotal } } : {}),
-      ...(acc.temporal && u.temporal ? { temporal: { actions: acc.temporal.actions + u.temporal.actions } } : {}),
-    }),
-    first!,
-  );
 }
 
 function levelResult(run: LevelRun, floor: LevelResult['floor']): LevelResult {
@@ -140,9 +87,14 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   let partialReason: string | undefined;
   const reset = resetterFor(substrate, (l) => ctx.progress.log(l));
 
+  // Every registered variant's fixed cost, whichever ran: the projection's lines are comparable across runs.
+  const fixedMonthly = Object.fromEntries(VARIANTS.flatMap((v) => (fixedMonthlyUsd(v) === undefined ? [] : [[v, fixedMonthlyUsd(v)!]])));
   const snapshot = (partial: boolean): Results => {
     const costs = [
-      ...variants.filter((v) => v.cost).map((v) => ({ variant: v.name, perOrderUsd: v.cost!.perOrderUsd, ...(v.name === 'temporal' ? { fixedMonthlyUsd: fargateMonthlyUsd(TEMPORAL_WORKER_SERVICE) } : {}) })),
+      ...variants.filter((v) => v.cost).map((v) => {
+        const fixed = fixedMonthlyUsd(v.name);
+        return { variant: v.name, perOrderUsd: v.cost!.perOrderUsd, ...(fixed !== undefined ? { fixedMonthlyUsd: fixed } : {}) };
+      }),
       ...variants.flatMap((v) => (v.alternatives ?? []).map((a) => ({ variant: a.label, perOrderUsd: a.cost.perOrderUsd }))),
     ];
     return {
@@ -165,7 +117,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       },
       variants,
       prices: PRICE_TABLE,
-      projection: costs.length ? { fixedMonthlyUsd: { temporal: fargateMonthlyUsd(TEMPORAL_WORKER_SERVICE) }, ...projectMonthly(costs) } : null,
+      projection: costs.length ? { fixedMonthlyUsd: fixedMonthly, ...projectMonthly(costs) } : null,
       invariantsOk: variants.every((v) => v.invariants.every((i) => i.ok)),
     };
   };
@@ -201,7 +153,8 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         usages.set(variant, [...(usages.get(variant) ?? []), usageOf(run)]);
         const { variant: _v, ...cost } = estimateCost(mergeUsage(usages.get(variant)!));
         result.cost = cost;
-        if (variant === 'stepfunctions') result.alternatives = [expressWhatIf(mergeUsage(usages.get(variant)!))];
+        const alternatives = whatIfs(mergeUsage(usages.get(variant)!));
+        if (alternatives.length) result.alternatives = alternatives;
         if (result.traces.length === 0) result.traces = sampleTraces(run.records, run.report.traces);
         ctx.progress.log(
           `${variant} @${level}: p50 ${lr.latencyMs.p50} ms, p99 ${lr.latencyMs.p99} ms, ${lr.throughputPerSec}/s` +

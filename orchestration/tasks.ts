@@ -1,16 +1,47 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderDocument, ServiceName } from '../shared/domain/contracts.ts';
-import type { TraceSink } from '../shared/messaging/trace.ts';
 import type { OrderStatus } from '../shared/domain/order.ts';
+import type { TraceSink } from '../shared/messaging/trace.ts';
 import type { AwsClients } from '../shared/aws/clients.ts';
 import type { TableNames } from '../shared/topology/tables.ts';
-import { documentClient } from '../shared/services/dynamo/document.ts';
-import { DynamoInventoryRepo } from '../shared/services/dynamo/inventory.ts';
-import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../shared/services/dynamo/records.ts';
+import { serviceRepositories, type ServiceRepositories } from '../shared/services/repositories.ts';
 import { commitInventory, releaseInventory, reserveInventory } from '../shared/services/inventory.ts';
 import { chargePayment, refundPayment } from '../shared/services/payments.ts';
 import { blockShipment, createShipment } from '../shared/services/shipping.ts';
 import { notifyCustomer } from '../shared/services/notifications.ts';
+import { readCancelGate, recordOrderStatus } from '../shared/services/orders-status.ts';
+
+/** One task call, whichever orchestrator makes it. */
+export interface TaskCall {
+  order: OrderDocument;
+  /** 1-based attempt, as the simulated bank and carrier need it. */
+  attempt: number;
+  status?: OrderStatus;
+  failure?: string | null;
+}
+
+/**
+ * The saga's tasks, one per step and compensation plus the order-status
+ * bookkeeping, each calling the SAME shared service function the
+ * choreography's handlers call. Step Functions dispatches into this table
+ * (callback worker locally, Lambda on AWS); Temporal registers it as its activities.
+ */
+export function taskTable(repos: ServiceRepositories) {
+  return {
+    recordStatus: (c: TaskCall) => recordOrderStatus(repos.orders, c.order.orderId, c.status ?? 'PENDING', c.failure ?? null),
+    reserve: (c: TaskCall) => reserveInventory(repos.inventory, c.order.orderId, c.order.lines),
+    release: (c: TaskCall) => releaseInventory(repos.inventory, c.order.orderId),
+    commit: (c: TaskCall) => commitInventory(repos.inventory, c.order.orderId),
+    charge: (c: TaskCall) =>
+      chargePayment(repos.payments, { orderId: c.order.orderId, amountCents: c.order.totalCents, paymentToken: c.order.paymentToken, attempt: c.attempt }),
+    refund: (c: TaskCall) => refundPayment(repos.payments, c.order.orderId),
+    cancelGate: (c: TaskCall) => readCancelGate(repos.orders, c.order.orderId),
+    block: (c: TaskCall) => blockShipment(repos.shipments, c.order.orderId),
+    ship: (c: TaskCall) => createShipment(repos.shipments, { orderId: c.order.orderId, address: c.order.shippingAddress, attempt: c.attempt }),
+    notify: (c: TaskCall) => notifyCustomer(repos.notifications, { orderId: c.order.orderId, customerId: c.order.customerId, template: 'order-shipped' }),
+  };
+}
+export type TaskTable = ReturnType<typeof taskTable>;
+export type TaskName = keyof TaskTable;
 
 /** Which service owns each task, so an orchestrator's trace points name the same services as the choreography's. */
 export const TASK_SERVICE = {
@@ -24,80 +55,32 @@ export const TASK_SERVICE = {
   block: 'shipping',
   ship: 'shipping',
   notify: 'notifications',
-} as const satisfies Record<string, ServiceName>;
+} as const satisfies Record<TaskName, ServiceName>;
 
-/** The saga's task names: one per step and compensation, plus the order-status bookkeeping. */
-export const TASKS = ['recordStatus', 'reserve', 'release', 'commit', 'charge', 'refund', 'cancelGate', 'block', 'ship', 'notify'] as const;
-export type TaskName = (typeof TASKS)[number];
+export const TASKS = Object.keys(TASK_SERVICE) as TaskName[];
 
-export interface TaskInput {
-  task: TaskName;
-  order: OrderDocument;
-  /** 1-based attempt, as the simulated bank and carrier need it. */
-  attempt: number;
-  status?: OrderStatus;
-  failure?: string | null;
+/** The task table over the variant's own (metered) clients, each task traced when a sink is given. */
+export function createTasks(clients: AwsClients, tables: TableNames, trace?: TraceSink): TaskTable {
+  const table = taskTable(serviceRepositories(clients.dynamodb, tables));
+  if (!trace) return table;
+  const traced = {} as Record<TaskName, (c: TaskCall) => Promise<unknown>>;
+  for (const name of TASKS) {
+    const run = table[name] as (c: TaskCall) => Promise<unknown>;
+    traced[name] = async (c) => {
+      const start = Date.now();
+      const out = await run(c);
+      const service = TASK_SERVICE[name];
+      trace.record({ orderId: c.order.orderId, step: `${service}:${name}`, service, start, end: Date.now(), attempt: c.attempt });
+      return out;
+    };
+  }
+  return traced as TaskTable;
 }
 
-/**
- * The orchestrators' task dispatcher: each task calls the SAME shared service
- * function the choreography's handlers call. Step Functions reaches it through a
- * callback worker locally and a Lambda on AWS.
- */
+/** A task by name, as Step Functions asks for one. */
 export function createTaskRunner(clients: AwsClients, tables: TableNames, trace?: TraceSink) {
-  const run = taskDispatcher(clients, tables);
-  if (!trace) return run;
-  return async function tracedTask(input: TaskInput): Promise<unknown> {
-    const start = Date.now();
-    const out = await run(input);
-    trace.record({ orderId: input.order.orderId, step: `${TASK_SERVICE[input.task]}:${input.task}`, service: TASK_SERVICE[input.task], start, end: Date.now(), attempt: input.attempt });
-    return out;
-  };
-}
-
-function taskDispatcher(clients: AwsClients, tables: TableNames) {
-  const doc = documentClient(clients.dynamodb);
-  const inventory = new DynamoInventoryRepo(doc, tables.inventory);
-  const payments = new DynamoPaymentsRepo(doc, tables.payments);
-  const shipments = new DynamoShipmentsRepo(doc, tables.shipments);
-  const notifications = new DynamoNotificationsRepo(doc, tables.notifications);
-  return async function runTask(input: TaskInput): Promise<unknown> {
-    const { order, attempt } = input;
-    const orderId = order.orderId;
-    switch (input.task) {
-      case 'recordStatus':
-        await doc.send(
-          new UpdateCommand({
-            TableName: tables.orders,
-            Key: { pk: orderId },
-            UpdateExpression: 'SET orderId = :id, #s = :s, failure = :f',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':id': orderId, ':s': input.status ?? 'PENDING', ':f': input.failure ?? null },
-          }),
-        );
-        return { status: input.status };
-      case 'reserve':
-        return reserveInventory(inventory, orderId, order.lines);
-      case 'release':
-        return releaseInventory(inventory, orderId);
-      case 'commit':
-        return commitInventory(inventory, orderId);
-      case 'charge':
-        return chargePayment(payments, { orderId, amountCents: order.totalCents, paymentToken: order.paymentToken, attempt });
-      case 'refund':
-        return refundPayment(payments, orderId);
-      case 'cancelGate': {
-        const r = await doc.send(new GetCommand({ TableName: tables.orders, Key: { pk: orderId }, ConsistentRead: true }));
-        return { cancelRequested: r.Item?.cancelRequested === true };
-      }
-      case 'block':
-        return blockShipment(shipments, orderId);
-      case 'ship':
-        return createShipment(shipments, { orderId, address: order.shippingAddress, attempt });
-      case 'notify':
-        return notifyCustomer(notifications, { orderId, customerId: order.customerId, template: 'order-shipped' });
-    }
-  };
+  const tasks = createTasks(clients, tables, trace);
+  return (input: TaskCall & { task: TaskName }): Promise<unknown> => (tasks[input.task] as (c: TaskCall) => Promise<unknown>)(input);
 }
 
 /**
@@ -105,13 +88,5 @@ function taskDispatcher(clients: AwsClients, tables: TableNames) {
  * signal (Step Functions): a flag the saga reads at its shipping gate.
  */
 export async function requestCancel(clients: AwsClients, tables: TableNames, orderId: string): Promise<void> {
-  const doc = documentClient(clients.dynamodb);
-  await doc.send(
-    new UpdateCommand({
-      TableName: tables.orders,
-      Key: { pk: orderId },
-      UpdateExpression: 'SET cancelRequested = :t',
-      ExpressionAttributeValues: { ':t': true },
-    }),
-  );
+  await serviceRepositories(clients.dynamodb, tables).orders.requestCancel(orderId);
 }

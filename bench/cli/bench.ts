@@ -8,7 +8,7 @@ import { readState } from '../../shared/engines/state.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
 import { intOption } from '../../shared/cli/options.ts';
-import { VARIANTS } from '../drivers/driver.ts';
+import { VARIANTS } from '../../infra/variants.ts';
 import { parseFailureSpec, parseFaultList, readConfigFile, resolveConfig, type BenchConfig } from '../config.ts';
 import { FAULTS } from '../faults/catalog.ts';
 import { createProgress } from '../progress.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mergeCounts, type OperationCount } from '../../shared/aws/metering.ts';
-import type { VariantName } from '../drivers/driver.ts';
+import { variantNameSchema, variantOf, type VariantName } from '../../infra/variants.ts';
 import { PRICE_TABLE, validatePriceTable, type PriceTable } from './prices.ts';
 
 /**
@@ -9,12 +9,6 @@ import { PRICE_TABLE, validatePriceTable, type PriceTable } from './prices.ts';
  * left out and named in `notes`, so a gap shows instead of being guessed.
  */
 
-// Only the type is imported from driver.ts (it pulls in the AWS SDK); the check below
-// breaks the build if the two lists drift apart.
-const variantSchema = z.enum(['choreography', 'stepfunctions', 'temporal']);
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const variantsMatch: Same<z.infer<typeof variantSchema>, VariantName> = true;
-void variantsMatch;
 
 const n = z.number().finite().nonnegative();
 const whole = n.int();
@@ -36,7 +30,7 @@ const operationCountSchema = z.object({
   .refine((c) => c.billingChunks >= c.calls, 'billingChunks must be at least calls (one chunk per call minimum)');
 
 export const usageSampleSchema = z.object({
-  variant: variantSchema,
+  variant: variantNameSchema,
   orders: z.number().int().positive(),
   /**
    * The variant's own client calls. Calls a service makes for it (the Step Functions
@@ -58,8 +52,11 @@ export const usageSampleSchema = z.object({
   temporal: z.object({ actions: whole }).strict().optional(),
 }).strict()
   // Without these the variant's dominant charge would silently be $0.
-  .refine((s) => s.variant !== 'stepfunctions' || s.stepFunctions, { message: 'stepfunctions needs stepFunctions usage', path: ['stepFunctions'] })
-  .refine((s) => s.variant !== 'temporal' || s.temporal, { message: 'temporal needs temporal.actions', path: ['temporal'] })
+  .superRefine((s, ctx) => {
+    const needed = variantOf(s.variant).billing.engineCount;
+    if (needed && !s[needed])
+      ctx.addIssue({ code: 'custom', path: [needed], message: needed === 'stepFunctions' ? `${s.variant} needs stepFunctions usage` : `${s.variant} needs temporal.actions` });
+  })
   .refine((s) => s.stepFunctions?.type !== 'EXPRESS' || s.stepFunctions.durationMsTotal !== undefined, {
     message: 'EXPRESS is billed by duration: durationMsTotal is required',
     path: ['stepFunctions', 'durationMsTotal'],

@@ -5,22 +5,20 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { componentOf, type Variant } from './components.ts';
-import { Tree, type ChangeScript } from './edit.ts';
+import { Tree, type ChangeScript } from '../../shared/variant/change.ts';
 import { PROJECT_ROOT } from './static.ts';
-import { change as choreography } from './changes/choreography.ts';
-import { change as stepfunctions } from './changes/stepfunctions.ts';
-import { change as temporal } from './changes/temporal.ts';
+import { REGISTRY, variantNameSchema } from '../../infra/variants.ts';
 
 /**
  * Change impact: apply the same feature (a fraud check between reservation
  * and payment) to each variant in a scratch copy, prove it compiles, and count
  * what had to change. The scripts are anchored edits that throw when the code
- * they expect is gone (see edit.ts).
+ * they expect is gone (see shared/variant/change.ts).
  */
-export const CHANGES: Record<Variant, ChangeScript> = { choreography, stepfunctions, temporal };
+export const CHANGES: Record<Variant, ChangeScript> = Object.fromEntries(REGISTRY.map((v) => [v.name, v.coupling.change])) as Record<Variant, ChangeScript>;
 
 export const changeImpactSchema = z.object({
-  variant: z.enum(['choreography', 'stepfunctions', 'temporal']),
+  variant: variantNameSchema,
   summary: z.string(),
   filesChanged: z.number().int().nonnegative(),
   linesAdded: z.number().int().nonnegative(),

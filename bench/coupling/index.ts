@@ -15,4 +15,4 @@ export { COMPONENT_MAP, COUPLING_VARIANTS, componentOf, type Variant } from './c
 export { componentGraph, staticCouplingSchema, PROJECT_ROOT, type StaticCoupling } from './static.ts';
 export { dynamicCoupling, dynamicCouplingSchema, dynamicInputSchema, type DynamicCoupling, type DynamicInput } from './dynamic.ts';
 export { runChangeImpact, applyChange, changeImpactSchema, CHANGES, type ChangeImpact } from './change-impact.ts';
-export { AnchorError } from './edit.ts';
+export { AnchorError } from '../../shared/variant/change.ts';

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { z } from 'zod';
 import { CONTRACTS_FILE, componentOf, isExcluded, type Variant } from './components.ts';
+import { variantNameSchema } from '../../infra/variants.ts';
 
 /**
  * Static coupling of one variant, read from the code with the TypeScript
@@ -19,7 +20,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 const count = z.number().int().nonnegative();
 
 export const staticCouplingSchema = z.object({
-  variant: z.enum(['choreography', 'stepfunctions', 'temporal']),
+  variant: variantNameSchema,
   components: z.array(
     z.object({
       name: z.string(),

@@ -1,6 +1,6 @@
 import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
-import type { VariantTarget } from '../targets/variant-target.ts';
+import type { VariantTarget } from '../../shared/variant/target.ts';
 import { FAULT_SETTINGS, type Fault } from './catalog.ts';
 import { badOrders, injectPoison } from './poison.ts';
 

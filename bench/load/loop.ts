@@ -1,4 +1,4 @@
-import type { Completion, LoadTarget } from './target.ts';
+import type { Completion, LoadTarget } from '../../shared/variant/load-target.ts';
 
 export type LoadShape = { kind: 'closed'; concurrency: number } | { kind: 'open'; ratePerSec: number };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VARIANTS } from '../drivers/driver.ts';
+import { VARIANTS } from '../../infra/variants.ts';
 import { couplingSchema } from '../coupling/index.ts';
 import { FAULTS } from '../faults/catalog.ts';
 import { usageSampleSchema } from '../cost/model.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { componentGraph, PROJECT_ROOT, staticCouplingSchema, type StaticCoupling } from '../coupling/static.ts';
 import { dynamicCoupling, dynamicCouplingSchema, sequentialHops, type DynamicInput } from '../coupling/dynamic.ts';
 import { applyChange, changeImpactSchema, runChangeImpact } from '../coupling/change-impact.ts';
-import { AnchorError, Tree } from '../coupling/edit.ts';
+import { AnchorError, Tree } from '../../shared/variant/change.ts';
 import { COUPLING_VARIANTS } from '../coupling/components.ts';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/coupling');
@@ -195,7 +195,7 @@ describe('change impact', () => {
         error = err;
       }
       expect(error).toBeInstanceOf(AnchorError);
-      expect((error as Error).message).toMatch(/anchor not found in orchestration\/temporal\/workflow\.ts: .*INVENTORY_RESERVED.*update bench\/coupling\/changes/);
+      expect((error as Error).message).toMatch(/anchor not found in orchestration\/temporal\/workflow\.ts: .*INVENTORY_RESERVED.*update the variant.s harness\/change\.ts/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -4,10 +4,9 @@ import { resolveTemporalTarget } from '../../shared/temporal/connection.ts';
 import { ContractError, type OrderDocument } from '../../shared/domain/contracts.ts';
 import { orderTotal } from '../../shared/domain/order.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
-import { tableReader, type OrderSnapshot, type VariantDriver, type VariantName, VARIANTS } from '../drivers/driver.ts';
-import { choreographyDriver } from '../drivers/choreography.ts';
-import { stepFunctionsDriver } from '../drivers/stepfunctions.ts';
-import { temporalDriver } from '../drivers/temporal.ts';
+import { tableReader, type OrderSnapshot } from '../../shared/services/snapshot.ts';
+import type { VariantDriver } from '../../shared/variant/driver.ts';
+import { VARIANTS, variantOf, type VariantName } from '../../infra/variants.ts';
 
 const COMPLETED: OrderSnapshot = { order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true };
 
@@ -78,12 +77,7 @@ describe.each(VARIANTS)('equivalence: %s', (variant: VariantName) => {
   beforeAll(async () => {
     clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
-    driver =
-      variant === 'choreography'
-        ? await choreographyDriver(clients, prefix)
-        : variant === 'stepfunctions'
-          ? await stepFunctionsDriver(clients, prefix)
-          : await temporalDriver(clients, target, prefix);
+    driver = await variantOf(variant).driver({ clients, harness: clients, temporal: target, prefix });
     read = tableReader(clients, driver.tables);
     await read.repos.inventory.seedStock({ WIDGET: 1000, RARE: 1 });
   });

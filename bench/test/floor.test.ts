@@ -5,11 +5,14 @@ import type { OperationCount } from '../../shared/aws/metering.ts';
 import { connectClient, resolveTemporalTarget } from '../../shared/temporal/connection.ts';
 import { runLoad, latencyOf } from '../load/loop.ts';
 import { summarize } from '../load/latency.ts';
-import { choreographyFloor, stepFunctionsFloor, temporalFloor, type FloorTarget } from '../floor/index.ts';
+import type { FloorTarget } from '../../shared/variant/floor.ts';
+import { choreographyFloor } from '../../choreography/harness/floor.ts';
+import { temporalFloor } from '../../orchestration/temporal/harness/floor.ts';
+import { VARIANTS, variantOf, type VariantName } from '../../infra/variants.ts';
 
 const CHAINS = 20;
-const FLOORS = ['choreography', 'stepfunctions', 'temporal'] as const;
-type Floor = (typeof FLOORS)[number];
+const FLOORS = VARIANTS;
+type Floor = VariantName;
 
 const calls = (metered: OperationCount[], service: string, operation: string) =>
   metered.find((c) => c.service === service && c.operation === operation)?.calls ?? 0;
@@ -47,12 +50,7 @@ describe('substrate floors', () => {
     if (p50.size) console.log(`floor p50 ms (${CHAINS} chains, 5 at a time): ${[...p50].map(([k, v]) => `${k}=${v}`).join(' ')}`);
   });
 
-  const start = (floor: Floor, clients: AwsClients, prefix: string, hops: number): Promise<FloorTarget> =>
-    floor === 'choreography'
-      ? choreographyFloor(clients, prefix, hops)
-      : floor === 'stepfunctions'
-        ? stepFunctionsFloor(clients, prefix, hops)
-        : temporalFloor(clients, temporal, prefix, hops);
+  const start = (floor: Floor, clients: AwsClients, prefix: string, hops: number): Promise<FloorTarget> => variantOf(floor).floor({ clients, temporal, prefix }, hops);
 
   const cases = FLOORS.flatMap((f) => [3, 6].map((hops) => [f, hops] as const));
   it.each(cases)('%s floor, %i hops: every chain ends, every hop is counted, no process is left', { timeout: 180_000 }, async (floor, hops) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { criticalPathHops } from '../floor-run.ts';
+import { criticalPathHops } from '../floor/run.ts';
 import type { TracePoint } from '../../shared/messaging/trace.ts';
 
 const at = (orderId: string, step: string, start: number): TracePoint => ({ orderId, step, service: step.split(':')[0]!, start, end: start + 5 });

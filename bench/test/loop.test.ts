@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runLoad, latencyOf } from '../load/loop.ts';
-import type { Completion, LoadTarget } from '../load/target.ts';
+import type { Completion, LoadTarget } from '../../shared/variant/load-target.ts';
 import { summarize } from '../load/latency.ts';
 
 /**

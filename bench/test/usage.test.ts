@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usageOf } from '../run.ts';
+import { usageOf } from '../cost/usage.ts';
 import type { LevelRun } from '../run-level.ts';
 import type { OperationCount } from '../../shared/aws/metering.ts';
 

@@ -5,10 +5,9 @@ import { resolveTemporalTarget } from '../../shared/temporal/connection.ts';
 import { isTerminal, orderTotal, type OrderStatus } from '../../shared/domain/order.ts';
 import { generateWorkload, initialStock } from '../workload.ts';
 import { checkInvariants } from '../invariants.ts';
-import { tableReader, VARIANTS, type VariantDriver, type VariantName } from '../drivers/driver.ts';
-import { choreographyDriver } from '../drivers/choreography.ts';
-import { stepFunctionsDriver } from '../drivers/stepfunctions.ts';
-import { temporalDriver } from '../drivers/temporal.ts';
+import { tableReader } from '../../shared/services/snapshot.ts';
+import type { VariantDriver } from '../../shared/variant/driver.ts';
+import { VARIANTS, variantOf, type VariantName } from '../../infra/variants.ts';
 
 const ORDERS = 200;
 const SEED = 7;
@@ -32,12 +31,7 @@ describe('seeded mixed workload, all variants', () => {
     const plan = generateWorkload({ seed: SEED, orders: ORDERS, mix: MIX, runId });
     const stock = initialStock(plan);
     const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
-    const driver: VariantDriver =
-      variant === 'choreography'
-        ? await choreographyDriver(clients, `wl-${runId}`)
-        : variant === 'stepfunctions'
-          ? await stepFunctionsDriver(clients, `wl-${runId}`)
-          : await temporalDriver(clients, target, `wl-${runId}`);
+    const driver: VariantDriver = await variantOf(variant).driver({ clients, harness: clients, temporal: target, prefix: `wl-${runId}` });
     try {
       const read = tableReader(clients, driver.tables);
       await read.repos.inventory.seedStock(stock);

@@ -3,7 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
-import { provisionLocal } from '../variant.ts';
+import { provisionLocal } from '../local.ts';
 import type { ChoreographyConfig } from '../config.ts';
 import { choreographyDeps, type ChoreographyDeps } from '../deps.ts';
 import { OutboxPublisher } from '../orders/publisher.ts';

@@ -11,7 +11,7 @@ import { isRunning } from '../../shared/engines/processes.ts';
 import { publishEvent } from '../bus.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { chargePayment } from '../../shared/services/payments.ts';
-import { provisionLocal, startLocal, type RunningChoreography } from '../variant.ts';
+import { provisionLocal, startLocal, type RunningChoreography } from '../local.ts';
 
 // The choreographed variant end to end on the local engines: five service
 // processes, SNS fan-out, SQS queues with DLQs, the orders event store and outbox.

@@ -6,7 +6,7 @@
 // also stops them if the substrate they talk to goes away.
 import path from 'node:path';
 import { createAwsClients } from '../../shared/aws/clients.ts';
-import { startLocal } from '../../choreography/variant.ts';
+import { startLocal } from '../../choreography/local.ts';
 import { startWorkerProcesses } from '../../orchestration/workers.ts';
 import { isOurs } from '../../shared/engines/processes.ts';
 import { readState } from '../../shared/engines/state.ts';

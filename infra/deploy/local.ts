@@ -13,7 +13,7 @@ import { findByCommand, isRunning, startDetached, stopProcess, tail, waitFor } f
 import { PROJECT_ROOT, runDir } from '../../shared/paths.ts';
 import { down, health, up, type UpOptions } from '../../shared/engines/substrate.ts';
 import { readState, type SubstrateState } from '../../shared/engines/state.ts';
-import { provisionLocal } from '../../choreography/variant.ts';
+import { provisionLocal } from '../../choreography/local.ts';
 import { startLocalStepFunctions } from '../../orchestration/stepfunctions/local.ts';
 import type { StateMachineType } from '../cdk/config.ts';
 import {

@@ -6,6 +6,7 @@ import { UserError } from '../../shared/errors.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import { provisionTables } from '../../shared/engines/provision.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
+import { stateMachineName } from '../../shared/topology/stacks.ts';
 import { buildSagaDefinition } from './definition.ts';
 import { startCallbackWorker, type CallbackWorker } from './callback-worker.ts';
 import { countStateTransitions } from './transitions.ts';
@@ -53,7 +54,7 @@ export async function startLocalStepFunctions(
   ).QueueUrl!;
   const { stateMachineArn } = await clients.sfn.send(
     new CreateStateMachineCommand({
-      name: `${prefix}-saga`,
+      name: stateMachineName(prefix),
       type: 'STANDARD',
       roleArn: LOCAL_ROLE,
       definition: JSON.stringify(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl } })),

@@ -51,11 +51,11 @@ export async function orderSaga(order: OrderDocument): Promise<SagaResult> {
       for (const step of undo) await step();
     }
     status = end;
-    await acts.recordStatus(orderId, end, why ?? null);
+    await acts.recordStatus({ order, status: end, failure: why ?? null });
     return { orderId, status: end, ...(why ? { failure: why } : {}) };
   };
 
-  await acts.recordStatus(orderId, 'PENDING', null);
+  await acts.recordStatus({ order, status: 'PENDING', failure: null });
   try {
     return await forward();
   } catch (err) {
@@ -66,29 +66,29 @@ export async function orderSaga(order: OrderDocument): Promise<SagaResult> {
   }
 
   async function forward(): Promise<SagaResult> {
-    compensations.push(() => acts.release(orderId));
-    const reserved = await acts.reserve(orderId, order.lines);
+    compensations.push(() => acts.release({ order }));
+    const reserved = await acts.reserve({ order });
     if (reserved.status === 'OUT_OF_STOCK') {
       compensations.pop();
       return finish('REJECTED', `out of stock: ${reserved.missingSkus.join(', ')}`);
     }
     status = 'INVENTORY_RESERVED';
 
-    compensations.push(() => acts.refund(orderId));
-    const charged = await acts.charge(orderId, order.totalCents, order.paymentToken);
+    compensations.push(() => acts.refund({ order }));
+    const charged = await acts.charge({ order });
     if (charged.status === 'DECLINED') return finish('CANCELLED', `payment declined: ${charged.reason}`);
     status = 'PAYMENT_CHARGED';
 
     // The customer's cancel counts up to the shipping gate, as in the other variants.
     if (cancelRequested) {
-      await acts.block(orderId);
+      await acts.block({ order });
       return finish('CANCELLED', 'shipment failed: CANCELLED_BY_CUSTOMER');
     }
-    const shipped = await acts.ship(orderId, order.shippingAddress);
+    const shipped = await acts.ship({ order });
     if (shipped.status === 'FAILED') return finish('CANCELLED', `shipment failed: ${shipped.reason}`);
     status = 'SHIPPED';
-    await acts.commit(orderId);
-    await acts.notify(orderId, order.customerId);
+    await acts.commit({ order });
+    await acts.notify({ order });
     return finish('COMPLETED');
   }
 }

@@ -189,3 +189,6 @@ export const parseEvent = (raw: string | unknown): DomainEvent => parseMessage(e
 export const parsePlaceOrder = (input: unknown): PlaceOrder => parseWith(placeOrderSchema, 'PlaceOrder', input);
 
 export const parseCommand = (raw: string | unknown): DomainCommand => parseMessage(commandSchema, 'command', raw) as DomainCommand;
+
+/** The edge's check of an order document: a bad order is refused before anything is written. */
+export const parseOrderDocument = (input: unknown): OrderDocument => parseWith(orderDocumentSchema, 'order', input);

@@ -1,4 +1,4 @@
-import type { OrderLine } from '../domain/order.ts';
+import type { OrderLine, OrderStatus } from '../domain/order.ts';
 
 /**
  * What each service needs from its store. Every write is conditional and
@@ -49,4 +49,18 @@ export interface NotificationsRepo {
   /** True the first time, false for a duplicate. */
   recordOnce(orderId: string, template: string, notificationId: string): Promise<{ first: boolean; notificationId: string }>;
   get(orderId: string, template: string): Promise<{ notificationId: string } | undefined>;
+}
+
+/**
+ * The orders table as the orchestrators keep it: one status item per order, so
+ * every variant's orders table compares one to one with the choreography's
+ * projection, plus the customer's cancel flag that Step Functions reads at its
+ * shipping gate.
+ */
+export interface OrdersStatusRepo {
+  /** Sets status and failure, keeping the item's other attributes (the cancel flag above all). */
+  record(orderId: string, status: OrderStatus, failure: string | null): Promise<void>;
+  status(orderId: string): Promise<OrderStatus | undefined>;
+  requestCancel(orderId: string): Promise<void>;
+  cancelRequested(orderId: string): Promise<boolean>;
 }

@@ -6,7 +6,7 @@ import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.t
 import { provisionTables } from '../../../shared/engines/provision.ts';
 import { connectClient, connectWorker, installWorkerRuntime, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';
-import { tableReader } from '../../../bench/drivers/driver.ts';
+import { tableReader } from '../../../shared/services/snapshot.ts';
 import { createActivities } from '../activities.ts';
 import type { SagaResult } from '../workflow.ts';
 
@@ -28,8 +28,8 @@ describe('temporal: a step whose effect landed but whose answer was lost', () =>
     const real = createActivities(aws, tables);
     const activities = {
       ...real,
-      charge: async (...args: Parameters<typeof real.charge>) => {
-        await real.charge(...args);
+      charge: async (call: Parameters<typeof real.charge>[0]) => {
+        await real.charge(call);
         throw ApplicationFailure.nonRetryable('connection reset after the bank accepted the charge', 'AckLost');
       },
     };

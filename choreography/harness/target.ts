@@ -1,0 +1,85 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '../../shared/aws/clients.ts';
+import { parseEvent } from '../../shared/domain/contracts.ts';
+import { provisionLocal, startLocal } from '../local.ts';
+import { DuplicateOrderError } from '../orders/orders-service.ts';
+import { PendingCompletions } from '../../shared/variant/pending.ts';
+import { readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import { mergeCounts } from '../../shared/aws/metering.ts';
+
+const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', OrderCancelled: 'CANCELLED' } as const;
+
+/**
+ * The choreography under load: its five service processes, orders placed
+ * through the orders service with the variant's own (metered) client, and
+ * completions read by the harness from the completions subscription. An order's
+ * terminal time is when the orders service decided it (the event's occurredAt),
+ * not when the harness happened to read the event.
+ */
+export async function choreographyTarget(variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
+  const config = await provisionLocal(variantClients, prefix);
+  const variant = await startLocal(variantClients, config);
+  const pending = new PendingCompletions();
+  const queueUrl = config.queues.completions!.url;
+  let stopped = false;
+  const poller = (async () => {
+    while (!stopped) {
+      const r = await harness.sqs
+        .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))
+        .catch(() => ({ Messages: [] }));
+      const msgs = r.Messages ?? [];
+      if (!msgs.length) continue;
+      for (const m of msgs) {
+        const e = parseEvent(m.Body!);
+        if (e.type in TERMINAL) pending.resolve({ id: e.orderId, status: TERMINAL[e.type as keyof typeof TERMINAL], terminalAt: Date.parse(e.occurredAt) });
+      }
+      await harness.sqs
+        .send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }))
+        .catch(() => undefined);
+    }
+  })();
+  const place = (o: Parameters<VariantTarget['submit']>[1]) =>
+    variant.deps.orders.placeOrder({
+      orderId: o.orderId,
+      customerId: o.customerId,
+      lines: o.lines,
+      paymentToken: o.paymentToken,
+      shippingAddress: o.shippingAddress,
+      ...(o.notes ? { notes: o.notes } : {}),
+    });
+  return {
+    name: 'choreography',
+    tables: config.tables,
+    async submit(_id, order) {
+      await place(order);
+    },
+    async submitDuplicate(order) {
+      try {
+        await place(order);
+      } catch (err) {
+        if (!(err instanceof DuplicateOrderError)) throw err;
+      }
+    },
+    awaitTerminal: (id) => pending.wait(id),
+    group: variant.group,
+    // The payments service: a crash there holds money-moving messages, the case users worry about.
+    faultProcess: 'payments',
+    dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
+    workQueues: Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : [])),
+    async stop() {
+      stopped = true;
+      await variant.stop();
+      await poller;
+      const own = readProcessReports(config.traceDir);
+      return {
+        metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
+        traces: own.traces,
+        // The completions subscription exists for the harness; it is not one of the variant's channels.
+        channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
+        dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
+        binding: 'sns-sqs',
+        processes: variant.pids.length,
+      };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '../../shared/aws/clients.ts';
+import { provisionLocal, startLocal } from '../local.ts';
+import { DuplicateOrderError } from '../orders/orders-service.ts';
+import { parseOrderDocument } from '../../shared/domain/contracts.ts';
+import type { VariantDriver } from '../../shared/variant/driver.ts';
+
+export async function choreographyDriver(clients: AwsClients, prefix: string): Promise<VariantDriver> {
+  const variant = await startLocal(clients, await provisionLocal(clients, prefix));
+  const place = async (order: Parameters<VariantDriver['place']>[0]) => {
+    const o = parseOrderDocument(order);
+    await variant.deps.orders.placeOrder({ orderId: o.orderId, customerId: o.customerId, lines: o.lines, paymentToken: o.paymentToken, shippingAddress: o.shippingAddress });
+  };
+  return {
+    name: 'choreography',
+    tables: variant.config.tables,
+    place,
+    async placeAgain(order) {
+      try {
+        await place(order);
+        return 'same';
+      } catch (err) {
+        if (err instanceof DuplicateOrderError) return 'refused';
+        throw err;
+      }
+    },
+    async cancel(orderId) {
+      await variant.deps.orders.cancelOrder(orderId);
+    },
+    async injectPoison(body) {
+      const q = variant.config.queues.inventory!;
+      await clients.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: body }));
+      return drainDlq(clients, q.dlqUrl);
+    },
+    stop: () => variant.stop(),
+  };
+}
+
+export async function drainDlq(clients: AwsClients, dlqUrl: string, timeoutMs = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const r = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    if (r.Messages?.length) return r.Messages.map((m) => m.Body ?? '');
+  }
+  return [];
+}

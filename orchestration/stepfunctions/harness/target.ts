@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { watchEndedExecutions } from '../ended-executions.ts';
+import type { AwsClients } from '../../../shared/aws/clients.ts';
+import { runDir } from '../../../shared/paths.ts';
+import { startLocalStepFunctions } from '../local.ts';
+import { countStateTransitions } from '../transitions.ts';
+import { startWorkerProcesses } from '../../workers.ts';
+import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
+import { tableReader } from '../../../shared/services/snapshot.ts';
+import { PendingCompletions } from '../../../shared/variant/pending.ts';
+import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import { mergeCounts } from '../../../shared/aws/metering.ts';
+
+/**
+ * Step Functions under load: the STANDARD saga with its callback worker in a
+ * process of its own. An order is terminal when its execution stopped; the
+ * engine's stopDate is the terminal time, and the order's status is read from
+ * the orders table the saga writes.
+ */
+export async function stepFunctionsTarget(variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
+  const sfn = await startLocalStepFunctions(variantClients, prefix, { inProcessWorker: false });
+  const dir = path.join(runDir(), 'traces', prefix);
+  fs.mkdirSync(dir, { recursive: true });
+  if (variantClients.target.kind !== 'local') throw new Error('the local Step Functions target runs on the local substrate');
+  const workers = await startWorkerProcesses({
+    kind: 'stepfunctions',
+    endpoints: variantClients.target.endpoints,
+    tables: sfn.tables,
+    queueUrl: sfn.queueUrl,
+    meterFile: path.join(dir, 'worker-{pid}.meter.json'),
+    traceFile: path.join(dir, 'worker-{pid}.jsonl'),
+  });
+  const read = tableReader(harness, sfn.tables);
+  const pending = new PendingCompletions();
+  const executions = new Map<string, string>();
+  const durations = new Map<string, number>();
+  const watcher = watchEndedExecutions(harness.sfn, sfn.stateMachineArn, {
+    awaited: () => pending.pendingIds(),
+    async onEnded(e) {
+      if (e.startDate) durations.set(e.name, e.stopDate.getTime() - e.startDate.getTime());
+      const status = e.status === 'SUCCEEDED' ? ((await read.statusOf(e.name)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
+      pending.resolve({ id: e.name, status, terminalAt: e.stopDate.getTime() });
+    },
+  });
+
+  const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
+    // The edge refuses a bad order before an execution exists.
+    const order = parseOrderDocument(input);
+    try {
+      executions.set(order.orderId, await sfn.start(order));
+    } catch (err) {
+      // A client retry of an order already started: the execution name refuses it.
+      if ((err as Error).name !== 'ExecutionAlreadyExists') throw err;
+    }
+  };
+  return {
+    name: 'stepfunctions',
+    tables: sfn.tables,
+    submit: (_id, order) => start(order),
+    submitDuplicate: start,
+    awaitTerminal: (id) => pending.wait(id),
+    group: workers.group,
+    faultProcess: 'worker-1',
+    dlqs: [sfn.dlqUrl],
+    workQueues: [sfn.queueUrl],
+    async stop() {
+      await watcher.stop();
+      await workers.stop();
+      let transitions = 0;
+      for (const arn of executions.values()) transitions += countStateTransitions(await fullHistory(harness, arn));
+      const own = readProcessReports(dir);
+      return {
+        metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
+        traces: own.traces,
+        stepFunctions: { type: 'STANDARD', executions: executions.size, transitions, durationMsTotal: [...durations.values()].reduce((a, b) => a + b, 0) },
+        channels: [sfn.stateMachineArn, sfn.queueUrl],
+        dlqs: [sfn.dlqUrl],
+        binding: 'sqs-callback (sqs:sendMessage.waitForTaskToken)',
+        processes: workers.pids.length,
+      };
+    },
+  };
+}
+
+async function fullHistory(clients: AwsClients, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}

@@ -1,0 +1,40 @@
+import type { Variant } from '../../shared/variant/variant.ts';
+import { DOMAIN_RULES, ORCHESTRATION_COMMON_RULES, PLATFORM_RULES, SERVICE_RULES } from '../../shared/variant/components.ts';
+import { taskHops } from '../../shared/variant/variant.ts';
+import { stepFunctionsTarget } from './harness/target.ts';
+import { stepFunctionsFloor } from './harness/floor.ts';
+import { change } from './harness/change.ts';
+
+/** An Amazon States Language saga drives the shared services as tasks. */
+export const stepFunctions: Variant<'stepfunctions'> = {
+  name: 'stepfunctions',
+  title: 'an Amazon States Language saga drives the services as tasks',
+  duplicateFault: 'client-middleware',
+  target: (run) => stepFunctionsTarget(run.clients, run.harness, run.prefix),
+  floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),
+  criticalPathHops: taskHops,
+  billing: {
+    // Locally the tasks travel through an SQS callback queue; on AWS they are Lambda
+    // invocations and that queue does not exist, so its calls are not priced.
+    pricedCalls: (metered) => metered.filter((c) => c.service !== 'sqs'),
+    lambda: true,
+    engineCount: 'stepFunctions',
+    whatIf: { label: 'stepfunctions-express', note: 'the same executions priced as EXPRESS (requests + measured duration); run as STANDARD locally', stepFunctionsType: 'EXPRESS' },
+  },
+  coupling: {
+    components: [
+      ...SERVICE_RULES,
+      ...DOMAIN_RULES,
+      ['orchestration/stepfunctions/', 'orchestrator'],
+      ...ORCHESTRATION_COMMON_RULES,
+      // stepfunctions/local.ts borrows MAX_RECEIVE_COUNT from the choreography topology.
+      ['shared/topology/choreography.ts', 'platform'],
+      ...PLATFORM_RULES,
+    ],
+    // Step Functions' own task message per callback answer: the meter sees only the answers.
+    unmeteredMessages: (report) =>
+      report.metered.filter((m) => m.service === 'sfn' && (m.operation === 'SendTaskSuccess' || m.operation === 'SendTaskFailure')).reduce((s, m) => s + m.calls, 0),
+    change,
+  },
+  driver: async (run) => (await import('./test/driver.ts')).stepFunctionsDriver(run.clients, run.prefix),
+};

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { AwsClients } from '../../../shared/aws/clients.ts';
+import { runDir } from '../../../shared/paths.ts';
+import { provisionLocalTemporal } from '../local.ts';
+import type { LocalRun } from '../../../shared/variant/variant.ts';
+import { connectClient, type TemporalTarget } from '../../../shared/temporal/connection.ts';
+import { countActions } from '../actions.ts';
+import { startWorkerProcesses } from '../../workers.ts';
+import type { SagaResult } from '../workflow.ts';
+import { PendingCompletions } from '../../../shared/variant/pending.ts';
+import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
+import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import { mergeCounts } from '../../../shared/aws/metering.ts';
+
+/**
+ * Temporal under load: the saga worker in a process of its own, workflows
+ * started by the harness (as an API would). An order's terminal time is the
+ * workflow's close time on the server; billable actions are counted from each
+ * workflow's history afterwards.
+ */
+export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
+  const { clients: variantClients, temporal: target, prefix } = run;
+  const { tables, taskQueue } = await provisionLocalTemporal(variantClients, prefix);
+  if (variantClients.target.kind !== 'local') throw new Error('the local Temporal target runs on the local substrate');
+  const dir = path.join(runDir(), 'traces', prefix);
+  fs.mkdirSync(dir, { recursive: true });
+  const workers = await startWorkerProcesses({
+    kind: 'temporal',
+    endpoints: variantClients.target.endpoints,
+    tables,
+    temporal: { address: target.address, namespace: target.namespace },
+    taskQueue,
+    meterFile: path.join(dir, 'worker-{pid}.meter.json'),
+    traceFile: path.join(dir, 'worker-{pid}.jsonl'),
+  });
+  const { client, connection } = await connectClient(target).catch(async (err) => {
+    await workers.stop();
+    throw err;
+  });
+  const pending = new PendingCompletions();
+  const started = new Set<string>();
+  const watch = (id: string) => {
+    const handle = client.workflow.getHandle(id);
+    handle
+      .result()
+      .then(async (r: SagaResult) => {
+        const closeTime = (await handle.describe()).closeTime;
+        pending.resolve({ id, status: r.status, terminalAt: (closeTime ?? new Date()).getTime() });
+      })
+      .catch((err: Error) => pending.resolve({ id, status: `WORKFLOW_${err.name}`, terminalAt: Date.now() }));
+  };
+  const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
+    // The edge refuses a bad order before a workflow exists.
+    const order = parseOrderDocument(input);
+    try {
+      // An order id names one saga for good: a retry after it closed must not run it again.
+      await client.workflow.start('orderSaga', { taskQueue, workflowId: order.orderId, args: [order], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+      started.add(order.orderId);
+      watch(order.orderId);
+    } catch (err) {
+      // A client retry of an order already started: the workflow id refuses it.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  };
+  return {
+    name: 'temporal',
+    tables,
+    submit: (_id, order) => start(order),
+    submitDuplicate: start,
+    awaitTerminal: (id) => pending.wait(id),
+    group: workers.group,
+    faultProcess: 'worker-1',
+    dlqs: [],
+    workQueues: [],
+    async stop() {
+      await workers.stop();
+      let actions = 0;
+      try {
+        for (const id of started) {
+          const history = await client.workflow.getHandle(id).fetchHistory();
+          actions += countActions(history.events ?? []).total;
+        }
+      } finally {
+        await connection.close();
+      }
+      const own = readProcessReports(dir);
+      return {
+        metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
+        traces: own.traces,
+        temporal: { actions, workflows: started.size },
+        channels: [taskQueue],
+        // A failed activity stays in its workflow's history; there is no dead-letter queue to list.
+        dlqs: [],
+        binding: 'temporal activities',
+        processes: workers.pids.length,
+      };
+    },
+  };
+}

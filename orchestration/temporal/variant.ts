@@ -1,0 +1,33 @@
+import type { Variant } from '../../shared/variant/variant.ts';
+import { DOMAIN_RULES, ORCHESTRATION_COMMON_RULES, PLATFORM_RULES, SERVICE_RULES } from '../../shared/variant/components.ts';
+import { taskHops } from '../../shared/variant/variant.ts';
+import { TEMPORAL_WORKER_SERVICE } from '../../shared/topology/functions.ts';
+import { temporalTarget } from './harness/target.ts';
+import { temporalFloor } from './harness/floor.ts';
+import { change } from './harness/change.ts';
+
+/** A Temporal workflow drives the shared services as activities. */
+export const temporal: Variant<'temporal'> = {
+  name: 'temporal',
+  title: 'a Temporal workflow drives the services as activities',
+  // The server owns delivery: the duplicate fault is every start sent twice.
+  duplicateFault: 'start-twice',
+  target: temporalTarget,
+  floor: (run, hops) => temporalFloor(run.clients, run.temporal, run.prefix, hops),
+  criticalPathHops: taskHops,
+  billing: { pricedCalls: (metered) => metered, lambda: false, engineCount: 'temporal', alwaysOnWorker: TEMPORAL_WORKER_SERVICE },
+  coupling: {
+    components: [
+      ...SERVICE_RULES,
+      ...DOMAIN_RULES,
+      ['orchestration/temporal/', 'orchestrator'],
+      ...ORCHESTRATION_COMMON_RULES,
+      ['shared/temporal/', 'platform'],
+      ...PLATFORM_RULES,
+    ],
+    // The server's activity tasks: every action but the workflow starts.
+    unmeteredMessages: (report) => (report.temporal ? report.temporal.actions - report.temporal.workflows : 0),
+    change,
+  },
+  driver: async (run) => (await import('./test/driver.ts')).temporalDriver(run),
+};

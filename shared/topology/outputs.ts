@@ -1,0 +1,28 @@
+export const STATE_MACHINE_TYPES = ['STANDARD', 'EXPRESS'] as const;
+export type StateMachineType = (typeof STATE_MACHINE_TYPES)[number];
+
+/**
+ * CloudFormation output keys. The stacks emit them and the deploy command reads
+ * them back from `cdk deploy --outputs-file` into the deployment record.
+ */
+export const pascal = (s: string): string => s.replace(/(^|[-_\s])([a-z0-9])/g, (_m, _sep: string, c: string) => c.toUpperCase());
+
+export const OUTPUTS = {
+  account: 'Account',
+  region: 'Region',
+  table: (role: string) => `Table${pascal(role)}`,
+  topicArn: 'BusTopicArn',
+  queueUrl: (consumer: string) => `Queue${pascal(consumer)}Url`,
+  queueArn: (consumer: string) => `Queue${pascal(consumer)}Arn`,
+  dlqUrl: (consumer: string) => `Queue${pascal(consumer)}DlqUrl`,
+  functionName: (unit: string) => `Function${pascal(unit)}Name`,
+  stateMachineArn: 'StateMachineArn',
+  stateMachineType: 'StateMachineType',
+  stateMachineLogGroup: 'StateMachineLogGroup',
+  taskFunctionArn: (service: string) => `TaskFunction${pascal(service)}Arn`,
+  taskQueue: 'TemporalTaskQueue',
+  clusterName: 'ClusterName',
+  serviceName: 'ServiceName',
+  secretName: 'TemporalSecretName',
+  workerLogGroup: 'WorkerLogGroup',
+} as const;

@@ -1,0 +1,30 @@
+import type { OperationCount } from '../aws/metering.ts';
+import type { TracePoint } from '../messaging/trace.ts';
+
+/** When a unit of work became terminal, as close to the engine as the target can tell. */
+export interface Completion {
+  id: string;
+  /** Terminal status as the system reports it (an order status, or 'DONE' for a floor chain). */
+  status: string;
+  /** Epoch ms at which the system reached the terminal state. */
+  terminalAt: number;
+}
+
+/**
+ * What the load loop drives: a variant with its orders, or a substrate floor
+ * with its no-op chains. One loop for both, so a variant and its floor are
+ * measured by the same clock and the same accounting.
+ */
+export interface LoadTarget<P = unknown> {
+  /** Starts one unit; resolves once the system has accepted it. */
+  submit(id: string, payload: P): Promise<void>;
+  /** Resolves when `id` is terminal (however long that takes); the loop applies its own deadline. */
+  awaitTerminal(id: string): Promise<Completion>;
+  /** What the target's own processes did, collected after stop: metered calls and trace points. */
+  stop(): Promise<TargetReport>;
+}
+
+export interface TargetReport {
+  metered: OperationCount[];
+  traces: TracePoint[];
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { mergeCounts, type OperationCount } from '../aws/metering.ts';
+import type { OrderDocument } from '../domain/contracts.ts';
+import type { TracePoint } from '../messaging/trace.ts';
+import type { TableNames } from '../topology/tables.ts';
+import type { LoadTarget, TargetReport } from './load-target.ts';
+import type { ProcessGroup } from '../runtime/process-group.ts';
+
+/** What a variant reports besides its calls: the engine-side counts its bill depends on. */
+export interface VariantReport extends TargetReport {
+  stepFunctions?: { type: 'STANDARD' | 'EXPRESS'; executions: number; transitions: number; /** Sum of start-to-stop times, what EXPRESS would bill. */ durationMsTotal: number };
+  temporal?: { actions: number; workflows: number };
+  /** Queues, topics, state machines and task queues the variant used. */
+  channels: string[];
+  /** Dead-letter queues whose contents the run lists afterwards. */
+  dlqs: string[];
+  /** How the saga's tasks are bound here (e.g. "sqs-callback" locally, "lambda" on AWS). */
+  binding: string;
+  processes: number;
+}
+
+export interface VariantTarget extends LoadTarget<OrderDocument> {
+  name: string;
+  tables: TableNames;
+  /** Submits the same order again, as a client retry would; the variant must not run it twice. */
+  submitDuplicate(order: OrderDocument): Promise<void>;
+  /** Its processes, for the crash and pause faults; `faultProcess` is the one they hit. */
+  group: ProcessGroup;
+  faultProcess: string;
+  /** Queues its services consume, where poison can be put; none for Temporal (its server owns delivery). */
+  workQueues: string[];
+  /** Their dead-letter queues. */
+  dlqs: string[];
+  stop(): Promise<VariantReport>;
+}
+
+/** Meter files (`*.meter.json`) and trace files (`*.jsonl`) the processes wrote into `dir`. */
+export function readProcessReports(dir: string): { metered: OperationCount[]; traces: TracePoint[] } {
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const meters = files.filter((f) => f.endsWith('.meter.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OperationCount[]);
+  const traces = files
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as TracePoint),
+    );
+  return { metered: mergeCounts(...meters), traces };
+}

@@ -1,0 +1,65 @@
+import type { AwsClients } from '../aws/clients.ts';
+import type { OperationCount } from '../aws/metering.ts';
+import type { TracePoint } from '../messaging/trace.ts';
+import type { TemporalTarget } from '../temporal/connection.ts';
+import type { ChangeScript } from './change.ts';
+import type { Rule } from './components.ts';
+import type { VariantDriver } from './driver.ts';
+import type { FloorTarget } from './floor.ts';
+import type { VariantReport, VariantTarget } from './target.ts';
+
+/** Where a variant runs locally: its own metered clients, the harness's clients, the Temporal dev server, a fresh name prefix. */
+export interface LocalRun {
+  clients: AwsClients;
+  /** The harness's reads (completions, statuses, histories) go through these, never on the variant's bill. */
+  harness: AwsClients;
+  temporal: TemporalTarget;
+  prefix: string;
+}
+
+/** The engine-side counts a variant's bill depends on, beside its metered calls. */
+export interface Billing {
+  /** The calls that exist on AWS too (locally, Step Functions tasks travel through an SQS queue that AWS replaces by Lambda). */
+  pricedCalls(metered: OperationCount[]): OperationCount[];
+  /** Its tasks or handlers run as Lambda functions on AWS: priced from the measured handler durations. */
+  lambda: boolean;
+  /** The engine count the dominant charge comes from; a usage sample without it is refused rather than priced at $0. */
+  engineCount: 'stepFunctions' | 'temporal' | null;
+  /** An always-on container besides the per-order work (the Temporal worker on Fargate), priced as a fixed monthly cost. */
+  alwaysOnWorker?: { vcpu: number; memoryGb: number; tasks?: number };
+  /** The same executions priced as another workflow type (EXPRESS for Step Functions), labelled as a what-if. */
+  whatIf?: { label: string; note: string; stepFunctionsType: 'EXPRESS' };
+}
+
+/**
+ * What a variant is to the harness, the deploy and the report. Each variant
+ * folder exports one object of this shape; the registry (infra/variants.ts)
+ * lists them, and everything else follows from that list.
+ */
+export interface Variant<N extends string = string> {
+  name: N;
+  /** Under one line, for help texts and the report. */
+  title: string;
+  /** How the fault matrix makes a duplicate: client middleware on the variant's calls, or every start sent twice (when the engine owns delivery). */
+  duplicateFault: 'client-middleware' | 'start-twice';
+  /** Its load target: resources created under `run.prefix`, processes started, orders accepted, completions watched. */
+  target(run: LocalRun): Promise<VariantTarget>;
+  /** Its substrate floor: `hops` no-op hops through the same engine, with no domain logic. */
+  floor(run: Omit<LocalRun, 'harness'>, hops: number): Promise<FloorTarget>;
+  /** Hops on one completed order's critical path, from its trace points: what the floor copies. */
+  criticalPathHops(steps: TracePoint[]): number;
+  billing: Billing;
+  coupling: {
+    /** Which files are which component in this variant's graph. */
+    components: readonly Rule[];
+    /** Messages the meter cannot see (an engine's own task messages), per the first level's report. */
+    unmeteredMessages(report: VariantReport): number;
+    /** The scripted "add a fraud check" change, re-applied to a scratch copy of the code. */
+    change: ChangeScript;
+  };
+  /** Its scenario driver for the tests; test support, loaded only when a test asks for it. */
+  driver(run: LocalRun): Promise<VariantDriver>;
+}
+
+/** Orchestrated tasks run one after another: each task run is a hop. */
+export const taskHops = (steps: TracePoint[]): number => new Set(steps.map((s) => `${s.step}@${s.start}`)).size;
