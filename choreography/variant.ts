@@ -3,10 +3,14 @@ import { DOMAIN_RULES, PLATFORM_RULES, SERVICE_RULES } from '../shared/variant/c
 import { choreographyTarget } from './harness/target.ts';
 import { choreographyFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
+import { deployable, type resourcesSchema } from './deploy/deployable.ts';
+import type { z } from 'zod';
 
 /** Services react to each other's events: one SNS bus, one SQS queue per consuming service, an ES/CQRS orders service. */
-export const choreography: Variant<'choreography'> = {
+export const choreography: Variant<'choreography', z.infer<typeof resourcesSchema>> = {
   name: 'choreography',
+  label: 'Choreography',
+  color: '#4c78a8',
   title: 'services react to events on an SNS bus fanned out to SQS queues',
   duplicateFault: 'client-middleware',
   target: (run) => choreographyTarget(run.clients, run.harness, run.prefix),
@@ -28,5 +32,6 @@ export const choreography: Variant<'choreography'> = {
     unmeteredMessages: () => 0,
     change,
   },
+  deploy: deployable,
   driver: async (run) => (await import('./test/driver.ts')).choreographyDriver(run.clients, run.prefix),
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { variantStackName } from '../shared/topology/stacks.ts';
 import { choreography } from '../choreography/variant.ts';
 import { stepFunctions } from '../orchestration/stepfunctions/variant.ts';
 import { temporal } from '../orchestration/temporal/variant.ts';
@@ -18,3 +19,6 @@ export const variantNameSchema = z.enum(VARIANTS);
 export function variantOf(name: VariantName): RegisteredVariant {
   return REGISTRY.find((v) => v.name === name)!;
 }
+
+/** The variant's own CloudFormation stack, beside the shared data stack. */
+export const variantStack = (prefix: string, name: VariantName): string => variantStackName(prefix, variantOf(name).deploy.stack);

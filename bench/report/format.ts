@@ -1,3 +1,4 @@
+import { REGISTRY } from '../../infra/variants.ts';
 /**
  * Every number the report prints goes through one of these, so the HTML page and the
  * Markdown summary show the same figure the same way (en-US grouping, fixed precision).
@@ -73,12 +74,10 @@ export function levelAxisTitle(loop: 'closed' | 'open'): string {
   return loop === 'closed' ? 'concurrent clients (closed loop)' : 'offered orders per second (open loop)';
 }
 
-const VARIANT_LABELS: Record<string, string> = {
-  choreography: 'Choreography',
-  stepfunctions: 'Step Functions',
-  temporal: 'Temporal',
-  'stepfunctions-express': 'Step Functions EXPRESS (what-if)',
-};
+/** Each registered variant's label, and each what-if series' (its registry entry names both). */
+const VARIANT_LABELS: Record<string, string> = Object.fromEntries(
+  REGISTRY.flatMap((v) => [[v.name, v.label], ...(v.billing.whatIf ? [[v.billing.whatIf.label, v.billing.whatIf.displayName]] : [])]),
+);
 
 /** A variant's (or a cost series') name for people. */
 export function variantLabel(name: string): string {

@@ -6,13 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
-import { stackNames } from '../../shared/topology/stacks.ts';
+import type { Stack } from 'aws-cdk-lib';
+import { dataStackName } from '../../shared/topology/stacks.ts';
 import { appConfig, type AppConfig } from './config.ts';
-import { addNagChecks } from './nag.ts';
+import { addNagChecks } from '../../shared/cdk/nag.ts';
 import { DataStack } from './stacks/data.ts';
-import { ChoreographyStack } from './stacks/choreography.ts';
-import { StepFunctionsStack } from './stacks/stepfunctions.ts';
-import { TemporalWorkerStack } from './stacks/temporal-worker.ts';
+import { REGISTRY, variantStack, type VariantName } from '../variants.ts';
 
 export interface BuildAppOptions {
   /** Where the cloud assembly goes (default: the CDK's, cdk.out under the working directory). */
@@ -25,9 +24,8 @@ export interface SagabenchApp {
   app: App;
   config: AppConfig;
   data: DataStack;
-  choreography: ChoreographyStack;
-  stepfunctions: StepFunctionsStack;
-  temporalWorker: TemporalWorkerStack;
+  /** Each registered variant's own stack, by variant name. */
+  stacks: Record<VariantName, Stack>;
 }
 
 /** cdk.json's context (feature flags) applies in-process too, or the two ways to synth would differ. */
@@ -36,39 +34,24 @@ function cdkJsonContext(): Record<string, unknown> {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
 }
 
-export function buildApp(opts: BuildAppOptions = {}): SagabenchApp {
+export async function buildApp(opts: BuildAppOptions = {}): Promise<SagabenchApp> {
   const app = new App({ ...(opts.outdir ? { outdir: opts.outdir } : {}), context: { ...cdkJsonContext(), ...opts.context } });
   const config = appConfig((k) => app.node.tryGetContext(k));
-  const names = stackNames(config.prefix);
-  const tags = { description: (what: string) => `sagabench (${config.prefix}): ${what}` };
-
-  const data = new DataStack(app, names.data, { prefix: config.prefix, stackName: names.data, description: tags.description('tables, event store, claim checks') });
-  const choreography = new ChoreographyStack(app, names.choreography, {
-    prefix: config.prefix,
-    stackName: names.choreography,
-    tables: data.tables,
-    description: tags.description('choreography: SNS bus, SQS queues and DLQs, service functions'),
-  });
-  const stepfunctions = new StepFunctionsStack(app, names.stepfunctions, {
-    prefix: config.prefix,
-    stackName: names.stepfunctions,
-    tables: data.tables,
-    stateMachineType: config.stateMachineType,
-    description: tags.description(`Step Functions ${config.stateMachineType} saga and task functions`),
-  });
-  const temporalWorker = new TemporalWorkerStack(app, names.temporalWorker, {
-    prefix: config.prefix,
-    stackName: names.temporalWorker,
-    tables: data.tables,
-    temporalSecret: config.temporalSecret,
-    containerInsights: config.containerInsights,
-    description: tags.description('Temporal worker on ECS Fargate'),
-  });
-  for (const stack of [choreography, stepfunctions, temporalWorker]) stack.addStackDependency(data, "reads the tables (and the event store stream)");
+  const describe = (what: string) => `sagabench (${config.prefix}): ${what}`;
+  const dataName = dataStackName(config.prefix);
+  const data = new DataStack(app, dataName, { prefix: config.prefix, stackName: dataName, description: describe('tables, event store, claim checks') });
+  const stacks = {} as Record<VariantName, Stack>;
+  for (const variant of REGISTRY) {
+    const name = variantStack(config.prefix, variant.name);
+    const build = await variant.deploy.cdkStack();
+    const stack = build(app, name, { prefix: config.prefix, stackName: name, tables: data.tables, settings: config, describe });
+    stack.addStackDependency(data, 'reads the tables (and the event store stream)');
+    stacks[variant.name] = stack;
+  }
   addNagChecks(app);
-  return { app, config, data, choreography, stepfunctions, temporalWorker };
+  return { app, config, data, stacks };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildApp().app.synth();
+  (await buildApp()).app.synth();
 }

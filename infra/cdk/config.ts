@@ -14,16 +14,10 @@ export const CONTEXT_KEYS = {
 } as const;
 
 import { STATE_MACHINE_TYPES, type StateMachineType } from '../../shared/topology/outputs.ts';
-export { STATE_MACHINE_TYPES, type StateMachineType, OUTPUTS, pascal } from '../../shared/topology/outputs.ts';
+export { STATE_MACHINE_TYPES, type StateMachineType, OUTPUTS, pascal, TEMPORAL_SECRET_FIELDS } from '../../shared/topology/outputs.ts';
 
 /** The Secrets Manager secret (name or complete ARN) the Temporal worker reads its address, namespace and API key from. */
 export const DEFAULT_TEMPORAL_SECRET_NAME = 'sagabench/temporal';
-/** The JSON keys inside that secret, and the env vars the worker receives them as (what @temporalio/envconfig reads). */
-export const TEMPORAL_SECRET_FIELDS = {
-  address: 'TEMPORAL_ADDRESS',
-  namespace: 'TEMPORAL_NAMESPACE',
-  apiKey: 'TEMPORAL_API_KEY',
-} as const;
 
 export interface AppConfig {
   prefix: string;

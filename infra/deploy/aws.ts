@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UserError } from '../../shared/errors.ts';
-import { stackNames, variantStack, type DeployVariant } from '../../shared/topology/stacks.ts';
+import { dataStackName } from '../../shared/topology/stacks.ts';
+import { variantOf, variantStack, type VariantName as DeployVariant } from '../variants.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { checkAwsEnvironment, type CheckOptions } from './credentials.ts';
 import { awsDeploymentFromOutputs, otherDeployments, readDeployment, removeDeployment, writeDeployment, type Deployment, type StackOutputs } from './record.ts';
@@ -56,11 +57,10 @@ function checkDocker(): void {
  */
 export async function deployAws(variant: DeployVariant, opts: AwsOptions): Promise<{ deployment: Deployment; file: string }> {
   const env = await checkAwsEnvironment(opts.credentials);
-  if (variant === 'temporal') checkDocker();
+  if (variantOf(variant).deploy.needsDocker) checkDocker();
   opts.log(`AWS region ${env.region}; synthesizing into ${opts.outdir}`);
   const { assemblyDir } = await synthesize({ outdir: opts.outdir, context: { ...opts.context, prefix: opts.prefix } });
-  const names = stackNames(opts.prefix);
-  const stacks = [names.data, variantStack(opts.prefix, variant)];
+  const stacks = [dataStackName(opts.prefix), variantStack(opts.prefix, variant)];
   const outputsFile = path.join(assemblyDir, `${variant}.outputs.json`);
   fs.rmSync(outputsFile, { force: true });
   await runCdk(
@@ -81,10 +81,10 @@ export async function destroyAws(variant: DeployVariant, opts: AwsOptions & { ke
   const recorded = readDeployment(variant, { target: 'aws' });
   const prefix = recorded?.prefix ?? opts.prefix;
   const { assemblyDir } = await synthesize({ outdir: opts.outdir, context: { ...opts.context, prefix } });
-  const names = stackNames(prefix);
+  const data = dataStackName(prefix);
   const others = otherDeployments(variant, { target: 'aws' }, prefix);
-  const stacks = [variantStack(prefix, variant), ...(opts.keepData || others.length ? [] : [names.data])];
-  if (others.length && !opts.keepData) opts.log(`Keeping ${names.data}: still used by ${others.map((d) => d.variant).join(', ')}.`);
+  const stacks = [variantStack(prefix, variant), ...(opts.keepData || others.length ? [] : [data])];
+  if (others.length && !opts.keepData) opts.log(`Keeping ${data}: still used by ${others.map((d) => d.variant).join(', ')}.`);
   // --exclusively: never the other variants' stacks that depend on the data stack. --force: the command itself is the request.
   await runCdk(['destroy', ...stacks, '--app', assemblyDir, '--exclusively', '--force', '--no-notices'], opts.log);
   removeDeployment(variant, { target: 'aws' });

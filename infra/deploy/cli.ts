@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_PREFIX, DEPLOY_VARIANTS, type DeployVariant } from '../../shared/topology/stacks.ts';
+import { DEFAULT_PREFIX } from '../../shared/topology/stacks.ts';
+import { VARIANTS as DEPLOY_VARIANTS, variantOf, type VariantName as DeployVariant } from '../variants.ts';
 import { addSubstrateOptions, instanceOption, upOptions, type UpFlags } from '../local/cli.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { DEFAULT_TEMPORAL_SECRET_NAME, STATE_MACHINE_TYPES, validatePrefix, type StateMachineType } from '../cdk/config.ts';
@@ -135,12 +136,7 @@ function describeLocal(d: import('./record.ts').Deployment, file: string, alread
   if (d.placement.target !== 'local') return file;
   const p = d.placement;
   const r = d.resources;
-  const what =
-    r.variant === 'choreography'
-      ? `topic ${r.topicArn}, ${Object.keys(r.queues).length} queues with DLQs`
-      : r.variant === 'stepfunctions'
-        ? `state machine ${r.stateMachineArn}`
-        : `task queue ${r.taskQueue} on ${r.address}`;
+  const what = variantOf(d.variant).deploy.local.describe(r as never);
   return [
     already ? `${d.variant} is already deployed locally on '${p.instance}'; nothing changed.` : `Deployed ${d.variant} locally on '${p.instance}'.`,
     `  resources  ${what}; tables ${d.prefix}-*`,

@@ -4,10 +4,8 @@
 // (the choreography's five service consumers, or the orchestrator's worker)
 // and stops them on SIGTERM, which `destroy` sends to the whole group. It
 // also stops them if the substrate they talk to goes away.
-import path from 'node:path';
 import { createAwsClients } from '../../shared/aws/clients.ts';
-import { startLocal } from '../../choreography/local.ts';
-import { startWorkerProcesses } from '../../orchestration/workers.ts';
+import { variantOf } from '../variants.ts';
 import { isOurs } from '../../shared/engines/processes.ts';
 import { readState } from '../../shared/engines/state.ts';
 import { readDeploymentFile } from './record.ts';
@@ -24,33 +22,15 @@ if (d.placement.target !== 'local') {
 }
 const placement = d.placement;
 const clients = createAwsClients({ kind: 'local', endpoints: placement.endpoints });
-const meterFile = path.join(placement.traceDir, 'worker-{pid}.meter.json');
-
-let running: { pids: number[]; stop(): Promise<void> };
-const r = d.resources;
-if (r.variant === 'choreography') {
-  running = await startLocal(clients, {
-    prefix: d.prefix,
-    endpoints: placement.endpoints,
-    topicArn: r.topicArn,
-    queues: r.queues,
-    tables: d.tables,
-    traceDir: placement.traceDir,
-  });
-} else if (r.variant === 'stepfunctions') {
-  if (!r.callbackQueueUrl) throw new Error('a local Step Functions deployment records its callback queue');
-  running = await startWorkerProcesses({ kind: 'stepfunctions', endpoints: placement.endpoints, tables: d.tables, queueUrl: r.callbackQueueUrl, meterFile });
-} else {
-  if (!r.address || !r.namespace) throw new Error('a local Temporal deployment records the dev server address and namespace');
-  running = await startWorkerProcesses({
-    kind: 'temporal',
-    endpoints: placement.endpoints,
-    tables: d.tables,
-    temporal: { address: r.address, namespace: r.namespace },
-    taskQueue: r.taskQueue,
-    meterFile,
-  });
-}
+const running = await variantOf(d.variant).deploy.local.start({
+  clients,
+  prefix: d.prefix,
+  tables: d.tables,
+  // The record was validated against this variant's own resources schema; TypeScript cannot tie the two through the union.
+  resources: d.resources as never,
+  endpoints: placement.endpoints,
+  traceDir: placement.traceDir,
+});
 
 let stopping = false;
 const shutdown = (why: string, code: number) => {

@@ -1,20 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
-import { DeleteTopicCommand, ListSubscriptionsByTopicCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import { DeleteStateMachineCommand } from '@aws-sdk/client-sfn';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
 import { UserError } from '../../shared/errors.ts';
-import { temporalTaskQueue, type DeployVariant } from '../../shared/topology/stacks.ts';
-import { provisionTables } from '../../shared/engines/provision.ts';
+import { ignoreMissing } from '../../shared/aws/not-found.ts';
+import { resolveTemporalTarget } from '../../shared/temporal/connection.ts';
+import { VARIANTS, variantOf, type VariantName as DeployVariant } from '../variants.ts';
 import { findByCommand, isRunning, startDetached, stopProcess, tail, waitFor } from '../../shared/engines/processes.ts';
 import { PROJECT_ROOT, runDir } from '../../shared/paths.ts';
 import { down, health, up, type UpOptions } from '../../shared/engines/substrate.ts';
 import { readState, type SubstrateState } from '../../shared/engines/state.ts';
-import { provisionLocal } from '../../choreography/local.ts';
-import { startLocalStepFunctions } from '../../orchestration/stepfunctions/local.ts';
 import type { StateMachineType } from '../cdk/config.ts';
 import {
   DEPLOYMENT_SCHEMA_VERSION,
@@ -78,9 +74,8 @@ async function substrateHealthy(instance: string): Promise<SubstrateState | unde
 export async function deployLocal(variant: DeployVariant, opts: LocalDeployOptions): Promise<LocalDeployResult> {
   const instance = opts.up.instance;
   const where = { target: 'local' as const, instance };
-  if (variant === 'stepfunctions' && opts.stateMachineType === 'EXPRESS') {
-    throw new UserError('EXPRESS state machines run on AWS only: the local emulator (moto) ignores the workflow type. Deploy STANDARD locally.', 2);
-  }
+  const refusal = variantOf(variant).deploy.local.refusal?.({ stateMachineType: opts.stateMachineType });
+  if (refusal) throw new UserError(refusal, 2);
   const existing = readDeployment(variant, where);
   if (existing && existing.placement.target === 'local') {
     const live = hostAlive(existing.placement.host) && existing.placement.childPids.every(isRunning) && (await substrateHealthy(instance));
@@ -173,40 +168,20 @@ function readyLine(log: string): { pids: number[] } | undefined {
 }
 
 function otherLocal(variant: DeployVariant, instance: string): LocalDeployment[] {
-  return (['choreography', 'stepfunctions', 'temporal'] as const)
-    .filter((v) => v !== variant)
+  return VARIANTS.filter((v) => v !== variant)
     .map((v) => readDeployment(v, { target: 'local', instance }))
     .filter((d): d is LocalDeployment => d !== undefined && d.placement.target === 'local');
 }
 
-async function provision(
-  variant: DeployVariant,
-  clients: AwsClients,
-  state: SubstrateState,
-  opts: LocalDeployOptions,
-): Promise<{ tables: Deployment['tables']; resources: DeploymentResources; traceDir: string }> {
-  const traceDir = path.join(runDir(), 'traces', `${opts.prefix}-${variant}`);
-  if (variant === 'choreography') {
-    // The same provisioning the benchmark's choreography target runs, from shared/topology.
-    const config = await provisionLocal(clients, opts.prefix);
-    return { tables: config.tables, resources: { variant, topicArn: config.topicArn, queues: config.queues }, traceDir: config.traceDir };
-  }
-  fs.mkdirSync(traceDir, { recursive: true });
-  if (variant === 'stepfunctions') {
-    // The state machine from the one definition builder, with the callback binding the emulator runs.
-    const sfn = await startLocalStepFunctions(clients, opts.prefix, { type: opts.stateMachineType, inProcessWorker: false });
-    return {
-      tables: sfn.tables,
-      resources: { variant, stateMachineArn: sfn.stateMachineArn, stateMachineType: 'STANDARD', callbackQueueUrl: sfn.queueUrl, callbackDlqUrl: sfn.dlqUrl },
-      traceDir,
-    };
-  }
-  const tables = await provisionTables(clients, opts.prefix);
-  return {
-    tables,
-    resources: { variant, taskQueue: temporalTaskQueue(opts.prefix), address: state.temporal.address, namespace: state.temporal.namespace },
-    traceDir,
-  };
+/** The variant's resources on the local substrate, from the same topology modules the CDK stacks use. */
+function provision(variant: DeployVariant, clients: AwsClients, state: SubstrateState, opts: LocalDeployOptions) {
+  return variantOf(variant).deploy.local.provision({
+    clients,
+    prefix: opts.prefix,
+    temporal: resolveTemporalTarget({ address: state.temporal.address, namespace: state.temporal.namespace }),
+    stateMachineType: opts.stateMachineType,
+    traceDir: path.join(runDir(), 'traces', `${opts.prefix}-${variant}`),
+  });
 }
 
 export interface LocalDestroyOptions {
@@ -272,7 +247,7 @@ async function stopHost(placement: LocalPlacement): Promise<number[]> {
   for (const pid of placement.childPids) {
     if (!isRunning(pid)) continue;
     // Only a process still running one of our entry points is ours to kill.
-    if (cmdlineHas(pid, ['--import', 'tsx']) && (cmdlineHas(pid, [path.join(PROJECT_ROOT, 'choreography', 'consumer-main.ts')]) || isWorkerMain(pid))) {
+    if (cmdlineHas(pid, ['--import', 'tsx']) && ourScripts.some((script) => cmdlineHas(pid, [script]))) {
       process.kill(pid, 'SIGKILL');
       stopped.push(pid);
     }
@@ -284,29 +259,11 @@ async function stopHost(placement: LocalPlacement): Promise<number[]> {
   return stopped;
 }
 
-function isWorkerMain(pid: number): boolean {
-  return cmdlineHas(pid, [path.join(PROJECT_ROOT, 'orchestration', 'worker-main.ts')]);
-}
-
-const ignoreMissing = (err: unknown) => {
-  const name = (err as { name?: string }).name ?? '';
-  if (err instanceof ResourceNotFoundException || /NotFound|NonExistent|DoesNotExist|StateMachineDoesNotExist/.test(name)) return;
-  throw err;
-};
+/** Every variant's entry scripts: a leftover pid is ours to kill only if it runs one of them. */
+const ourScripts = [...new Set(VARIANTS.flatMap((v) => variantOf(v).deploy.local.scripts))];
 
 async function deprovision(clients: AwsClients, d: Deployment, opts: { tables: boolean }): Promise<void> {
-  const r = d.resources;
-  if (r.variant === 'choreography') {
-    const subs = await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: r.topicArn })).catch((e: unknown) => (ignoreMissing(e), { Subscriptions: [] }));
-    for (const s of subs.Subscriptions ?? []) if (s.SubscriptionArn) await clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: s.SubscriptionArn })).catch(ignoreMissing);
-    await clients.sns.send(new DeleteTopicCommand({ TopicArn: r.topicArn })).catch(ignoreMissing);
-    for (const q of Object.values(r.queues)) {
-      for (const url of [q.url, q.dlqUrl]) await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(ignoreMissing);
-    }
-  } else if (r.variant === 'stepfunctions') {
-    await clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: r.stateMachineArn })).catch(ignoreMissing);
-    for (const url of [r.callbackQueueUrl, r.callbackDlqUrl]) if (url) await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(ignoreMissing);
-  }
+  await variantOf(d.variant).deploy.local.deprovision(clients, d.resources as never);
   if (opts.tables) {
     for (const name of Object.values(d.tables)) await clients.dynamodb.send(new DeleteTableCommand({ TableName: name })).catch(ignoreMissing);
   }

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { endpointsSchema } from '../../shared/aws/clients.ts';
-import { choreographyTopology } from '../../shared/topology/choreography.ts';
-import { DEPLOY_VARIANTS, stackNames, variantStack, type DeployVariant } from '../../shared/topology/stacks.ts';
+import { dataStackName } from '../../shared/topology/stacks.ts';
+import { REGISTRY, VARIANTS, variantNameSchema, variantOf, variantStack, type RegisteredVariant, type VariantName as DeployVariant } from '../variants.ts';
 import { TABLE_ROLES, tableNames, tableNamesSchema, type TableNames } from '../../shared/topology/tables.ts';
-import { SERVICES } from '../../shared/domain/contracts.ts';
-import { OUTPUTS, STATE_MACHINE_TYPES } from '../cdk/config.ts';
+import { OUTPUTS } from '../../shared/topology/outputs.ts';
 import { toolsDir } from '../../shared/paths.ts';
 
 /**
@@ -19,46 +18,12 @@ import { toolsDir } from '../../shared/paths.ts';
  */
 export const DEPLOYMENT_SCHEMA_VERSION = 1;
 
-const queueSchema = z.object({ consumer: z.string(), url: z.string(), arn: z.string(), dlqUrl: z.string() }).strict();
-
-export const resourcesSchema = z.discriminatedUnion('variant', [
-  z
-    .object({
-      variant: z.literal('choreography'),
-      topicArn: z.string(),
-      /** By consumer: the five services and `completions` (where the harness reads each order's end). */
-      queues: z.record(z.string(), queueSchema),
-      /** AWS: function name by service, plus `publisher`. */
-      functions: z.record(z.string(), z.string()).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      variant: z.literal('stepfunctions'),
-      stateMachineArn: z.string(),
-      stateMachineType: z.enum(STATE_MACHINE_TYPES),
-      /** AWS: the Lambda task function ARN by service. */
-      taskFunctions: z.record(z.string(), z.string()).optional(),
-      /** Local: the callback binding's task queue (and its DLQ) the worker process serves. */
-      callbackQueueUrl: z.string().optional(),
-      callbackDlqUrl: z.string().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      variant: z.literal('temporal'),
-      taskQueue: z.string(),
-      /** Local: the dev server. On AWS the worker reads these from the secret; the harness from TEMPORAL_* (envconfig). */
-      address: z.string().optional(),
-      namespace: z.string().optional(),
-      /** AWS: the Secrets Manager secret (name or ARN) the worker reads. */
-      secret: z.string().optional(),
-      clusterName: z.string().optional(),
-      serviceName: z.string().optional(),
-    })
-    .strict(),
-]);
-export type DeploymentResources = z.infer<typeof resourcesSchema>;
+/** Each variant's recorded resources, as its registry entry describes them. */
+export const resourcesSchema = z.discriminatedUnion(
+  'variant',
+  REGISTRY.map((v) => v.deploy.resources) as unknown as [RegisteredVariant['deploy']['resources'], ...RegisteredVariant['deploy']['resources'][]],
+);
+export type DeploymentResources = ReturnType<RegisteredVariant['deploy']['fromOutputs']>;
 
 export const hostProcessSchema = z.object({
   /** 0 while announced and not yet spawned; `destroy` then finds it by its exact command line. */
@@ -96,7 +61,7 @@ const localPlacementSchema = z
 export const deploymentSchema = z
   .object({
     schemaVersion: z.literal(DEPLOYMENT_SCHEMA_VERSION),
-    variant: z.enum(DEPLOY_VARIANTS),
+    variant: variantNameSchema,
     prefix: z.string(),
     deployedAt: z.string(),
     tables: tableNamesSchema,
@@ -105,7 +70,8 @@ export const deploymentSchema = z
   })
   .strict()
   .refine((d) => d.variant === d.resources.variant, { message: 'resources.variant must equal variant', path: ['resources', 'variant'] });
-export type Deployment = z.infer<typeof deploymentSchema>;
+/** The resources typed as their variant's registry entry records them. */
+export type Deployment = Omit<z.infer<typeof deploymentSchema>, 'resources'> & { resources: DeploymentResources };
 export type AwsPlacement = z.infer<typeof awsPlacementSchema>;
 export type LocalPlacement = z.infer<typeof localPlacementSchema>;
 
@@ -119,10 +85,13 @@ export function deploymentFile(variant: DeployVariant, where: Where): string {
     : path.join(deploymentsDir(), `local-${where.instance}`, `${variant}.json`);
 }
 
+/** A deployment record validated against the contract, its resources typed as their variant's. */
+export const parseDeployment = (raw: unknown): Deployment => deploymentSchema.parse(raw) as Deployment;
+
 export function readDeploymentFile(file: string): Deployment {
   const parsed = deploymentSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file} is not a sagabench deployment record: ${parsed.error.message}`);
-  return parsed.data;
+  return parsed.data as Deployment;
 }
 
 /** The recorded deployment, or undefined if there is none. */
@@ -133,7 +102,7 @@ export function readDeployment(variant: DeployVariant, where: Where): Deployment
 
 /** Written via rename so a reader (the benchmark, the host process) never sees half a file. */
 export function writeDeployment(d: Deployment): string {
-  const valid = deploymentSchema.parse(d);
+  const valid = parseDeployment(d);
   const where: Where = valid.placement.target === 'aws' ? { target: 'aws' } : { target: 'local', instance: valid.placement.instance };
   const file = deploymentFile(valid.variant, where);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -154,7 +123,7 @@ export function removeDeployment(variant: DeployVariant, where: Where): void {
 
 /** The other variants recorded at the same place and prefix: they share the data stack (or the local tables). */
 export function otherDeployments(variant: DeployVariant, where: Where, prefix: string): Deployment[] {
-  return DEPLOY_VARIANTS.filter((v) => v !== variant)
+  return VARIANTS.filter((v) => v !== variant)
     .map((v) => readDeployment(v, where))
     .filter((d): d is Deployment => d !== undefined && d.prefix === prefix);
 }
@@ -172,39 +141,13 @@ function need(outputs: StackOutputs, stack: string, key: string): string {
  * keys in OUTPUTS, this reads the same keys back.
  */
 export function awsDeploymentFromOutputs(variant: DeployVariant, prefix: string, outputs: StackOutputs, deployedAt = new Date().toISOString()): Deployment {
-  const names = stackNames(prefix);
+  const data = dataStackName(prefix);
   const own = variantStack(prefix, variant);
-  const tables = Object.fromEntries(TABLE_ROLES.map((r) => [r, need(outputs, names.data, OUTPUTS.table(r))])) as TableNames;
+  const tables = Object.fromEntries(TABLE_ROLES.map((r) => [r, need(outputs, data, OUTPUTS.table(r))])) as TableNames;
   const expected = tableNames(prefix);
   for (const r of TABLE_ROLES) if (tables[r] !== expected[r]) throw new Error(`table ${r} is ${tables[r]}, expected ${expected[r]}`);
-  const out = (key: string) => need(outputs, own, key);
-  let resources: DeploymentResources;
-  if (variant === 'choreography') {
-    const queues = Object.fromEntries(
-      choreographyTopology(prefix).queues.map((q) => [
-        q.consumer,
-        { consumer: q.consumer, url: out(OUTPUTS.queueUrl(q.consumer)), arn: out(OUTPUTS.queueArn(q.consumer)), dlqUrl: out(OUTPUTS.dlqUrl(q.consumer)) },
-      ]),
-    );
-    const functions = Object.fromEntries([...SERVICES, 'publisher'].map((u) => [u, out(OUTPUTS.functionName(u))]));
-    resources = { variant, topicArn: out(OUTPUTS.topicArn), queues, functions };
-  } else if (variant === 'stepfunctions') {
-    resources = {
-      variant,
-      stateMachineArn: out(OUTPUTS.stateMachineArn),
-      stateMachineType: z.enum(STATE_MACHINE_TYPES).parse(out(OUTPUTS.stateMachineType)),
-      taskFunctions: Object.fromEntries(SERVICES.map((s) => [s, out(OUTPUTS.taskFunctionArn(s))])),
-    };
-  } else {
-    resources = {
-      variant,
-      taskQueue: out(OUTPUTS.taskQueue),
-      secret: out(OUTPUTS.secretName),
-      clusterName: out(OUTPUTS.clusterName),
-      serviceName: out(OUTPUTS.serviceName),
-    };
-  }
-  return deploymentSchema.parse({
+  const resources = variantOf(variant).deploy.fromOutputs((key) => need(outputs, own, key), prefix);
+  return parseDeployment({
     schemaVersion: DEPLOYMENT_SCHEMA_VERSION,
     variant,
     prefix,
@@ -213,10 +156,10 @@ export function awsDeploymentFromOutputs(variant: DeployVariant, prefix: string,
     resources,
     placement: {
       target: 'aws',
-      account: need(outputs, names.data, OUTPUTS.account),
-      region: need(outputs, names.data, OUTPUTS.region),
-      stacks: [names.data, own],
-      outputs: { [names.data]: outputs[names.data] ?? {}, [own]: outputs[own] ?? {} },
+      account: need(outputs, data, OUTPUTS.account),
+      region: need(outputs, data, OUTPUTS.region),
+      stacks: [data, own],
+      outputs: { [data]: outputs[data] ?? {}, [own]: outputs[own] ?? {} },
     },
   });
 }

@@ -22,7 +22,7 @@ export async function synthesize(opts: SynthOptions): Promise<Synthesized> {
   const { buildApp } = await import('../cdk/app.ts');
   let assembly;
   try {
-    const { app } = buildApp({ outdir: opts.outdir, ...(opts.context ? { context: opts.context } : {}) });
+    const { app } = await buildApp({ outdir: opts.outdir, ...(opts.context ? { context: opts.context } : {}) });
     assembly = app.synth();
   } catch (err) {
     const msg = (err as Error).message ?? '';

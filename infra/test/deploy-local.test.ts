@@ -12,7 +12,7 @@ import { tableReader } from '../../shared/services/snapshot.ts';
 import { findProcesses, freePort, freePortRun, isRunning } from '../../shared/engines/processes.ts';
 import { readState } from '../../shared/engines/state.ts';
 import { down } from '../../shared/engines/substrate.ts';
-import { deploymentFile, deploymentSchema, readDeployment, type Deployment } from '../deploy/record.ts';
+import { deploymentFile, parseDeployment, readDeployment, type Deployment } from '../deploy/record.ts';
 import { HOST_SCRIPT } from '../deploy/local.ts';
 import { runDeployCli } from './run-cli.ts';
 
@@ -63,7 +63,7 @@ describe('sagabench deploy/destroy --target local', () => {
     const deployed = await runDeployCli([...args, '--json']);
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.stderr).toMatch(/is not running; starting it/);
-    const d = deploymentSchema.parse(JSON.parse(deployed.stdout));
+    const d = parseDeployment(JSON.parse(deployed.stdout));
     const p = local(d);
     const file = deploymentFile('choreography', { target: 'local', instance: FRESH });
     expect(readDeployment('choreography', { target: 'local', instance: FRESH })).toEqual(d);
@@ -130,7 +130,7 @@ describe('sagabench deploy/destroy --target local', () => {
     const deploy = async (variant: string) => {
       const r = await runDeployCli(['deploy', variant, '--target', 'local', '--instance', instance, '--prefix', prefix, '--json']);
       expect(r.code, r.stderr).toBe(0);
-      return deploymentSchema.parse(JSON.parse(r.stdout));
+      return parseDeployment(JSON.parse(r.stdout));
     };
     const sfn = await deploy('stepfunctions');
     const tmp = await deploy('temporal');

@@ -15,35 +15,40 @@ import { tableReader } from '../../shared/services/snapshot.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import { buildApp, type SagabenchApp } from '../cdk/app.ts';
 import { OUTPUTS } from '../cdk/config.ts';
-import { REASONS } from '../cdk/nag.ts';
-import { lambdaSagaDefinition, taskFunctionKey } from '../cdk/stacks/stepfunctions.ts';
-import { awsDeploymentFromOutputs, deploymentSchema } from '../deploy/record.ts';
+import { REASONS } from '../../shared/cdk/nag.ts';
+import { lambdaSagaDefinition, taskFunctionKey } from '../../orchestration/stepfunctions/deploy/stack.ts';
+import { awsDeploymentFromOutputs, parseDeployment } from '../deploy/record.ts';
 import { buildSagaDefinition } from '../../orchestration/stepfunctions/definition.ts';
 import { TASK_SERVICE, type TaskName } from '../../orchestration/tasks.ts';
 import { SERVICES } from '../../shared/domain/contracts.ts';
 import { accessOf, CHOREOGRAPHY_ACCESS, DYNAMODB_WRITE_ACTIONS, STEPFUNCTIONS_TASK_ACCESS, TEMPORAL_WORKER_ACCESS } from '../../shared/topology/access.ts';
 import { choreographyTopology, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
 import { FUNCTION_DEFAULTS, TEMPORAL_WORKER_SERVICE } from '../../shared/topology/functions.ts';
-import { DEPLOY_VARIANTS, stackNames, variantStack } from '../../shared/topology/stacks.ts';
+import { dataStackName } from '../../shared/topology/stacks.ts';
+import { VARIANTS as DEPLOY_VARIANTS, variantStack } from '../variants.ts';
 import { tableNames, tableSpecs, TABLE_ROLES, type TableRole } from '../../shared/topology/tables.ts';
 import { functionRole, refId, resourcesOf, roleStatements, tableNameOf, type CfnTemplate, type Json } from './templates.ts';
 
 // One synthesis (with the real esbuild bundling and cdk-nag) shared by every test in this file.
 const PREFIX = 'sagabench';
-const names = stackNames(PREFIX);
+const names = { data: dataStackName(PREFIX) };
 const tables = tableNames(PREFIX);
 let outdir: string;
 let built: SagabenchApp;
 const t: Record<'data' | 'choreography' | 'stepfunctions' | 'temporalWorker', CfnTemplate> = {} as never;
 const tpl: Record<keyof typeof t, Template> = {} as never;
 
-beforeAll(() => {
+/** The test's names for the stacks: the data stack and each variant's own. */
+const stackOf = (app: SagabenchApp, k: keyof typeof t) =>
+  k === 'data' ? app.data : app.stacks[k === 'temporalWorker' ? 'temporal' : k];
+
+beforeAll(async () => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-cdk-'));
-  built = buildApp({ outdir });
+  built = await buildApp({ outdir });
   // Fails here, with cdk-nag's report, if any finding is unacknowledged.
   built.app.synth();
   for (const k of ['data', 'choreography', 'stepfunctions', 'temporalWorker'] as const) {
-    tpl[k] = Template.fromStack(built[k]);
+    tpl[k] = Template.fromStack(stackOf(built, k));
     t[k] = tpl[k].toJSON() as CfnTemplate;
   }
 }, 180_000);
@@ -96,11 +101,11 @@ describe('the CDK app', () => {
     expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 
-  it('fails synthesis on a finding nobody acknowledged', () => {
-    const other = buildApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-cdk-nag-')) });
+  it('fails synthesis on a finding nobody acknowledged', async () => {
+    const other = await buildApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-cdk-nag-')) });
     try {
       // No encryption, no TLS-only policy, no DLQ: three AwsSolutions findings.
-      new Queue(other.choreography, 'Unguarded', { encryption: QueueEncryption.UNENCRYPTED });
+      new Queue(other.stacks.choreography, 'Unguarded', { encryption: QueueEncryption.UNENCRYPTED });
       // The message is "Validation failed ..." from the CLI, the report itself under a test runner.
       expect(() => other.app.synth()).toThrow(/Validation failed|\(AwsSolutions\)/);
       const rules = new AwsSolutionsChecks(other.app).validateScope(other.app).violations.map((v) => v.ruleName);
@@ -142,9 +147,9 @@ describe('the CDK app', () => {
     expect(exports).toContainEqual(expect.arrayContaining(['handler', 'publisher']));
     expect(exports).toContainEqual(expect.arrayContaining(['handler', 'makeLambdaTaskHandler']));
     // The worker image is only staged at synth (Docker builds it at deploy time): its context holds what the worker runs, no tests.
-    const image = assets.map((a) => path.join(outdir, a)).find((d) => fs.existsSync(path.join(d, 'infra/cdk/temporal-worker/Dockerfile')));
+    const image = assets.map((a) => path.join(outdir, a)).find((d) => fs.existsSync(path.join(d, 'orchestration/temporal/deploy/worker/Dockerfile')));
     expect(image).toBeDefined();
-    for (const f of ['package.json', 'package-lock.json', 'orchestration/temporal/worker.ts', 'infra/cdk/temporal-worker/main.ts', 'shared/topology/tables.ts']) {
+    for (const f of ['package.json', 'package-lock.json', 'orchestration/temporal/worker.ts', 'orchestration/temporal/deploy/worker/main.ts', 'shared/topology/tables.ts']) {
       expect(fs.existsSync(path.join(image!, f)), f).toBe(true);
     }
     for (const f of ['node_modules', 'bench', 'choreography', '.tools', 'orchestration/temporal/test']) expect(fs.existsSync(path.join(image!, f)), f).toBe(false);
@@ -321,14 +326,14 @@ describe('stepfunctions stack', () => {
     expect(payments[tables.inventory]).toBeUndefined();
   });
 
-  it('is EXPRESS when the context says so', () => {
-    const express = buildApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-cdk-express-')), context: { stateMachineType: 'EXPRESS' } });
+  it('is EXPRESS when the context says so', async () => {
+    const express = await buildApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-cdk-express-')), context: { stateMachineType: 'EXPRESS' } });
     try {
-      Template.fromStack(express.stepfunctions).hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS', LoggingConfiguration: { Level: 'ALL' } });
+      Template.fromStack(express.stacks.stepfunctions).hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS', LoggingConfiguration: { Level: 'ALL' } });
     } finally {
       fs.rmSync(express.app.outdir, { recursive: true, force: true });
     }
-    expect(() => buildApp({ context: { stateMachineType: 'SOMETIMES' } })).toThrow(/STANDARD or EXPRESS/);
+    await expect(buildApp({ context: { stateMachineType: 'SOMETIMES' } })).rejects.toThrow(/STANDARD or EXPRESS/);
   });
 });
 
@@ -369,14 +374,14 @@ describe('the deployment record', () => {
     // What `cdk deploy --outputs-file` would write, one value per output the templates declare.
     const outputs = Object.fromEntries(
       (['data', 'choreography', 'stepfunctions', 'temporalWorker'] as const).map((k) => [
-        built[k].stackName,
+        stackOf(built, k).stackName,
         Object.fromEntries(Object.keys(t[k].Outputs ?? {}).map((o) => [o, o === OUTPUTS.stateMachineType ? 'STANDARD' : `value-of-${o}`])),
       ]),
     );
     for (const [k, role] of Object.entries(tables)) outputs[names.data]![OUTPUTS.table(k)] = role;
     for (const variant of DEPLOY_VARIANTS) {
       const d = awsDeploymentFromOutputs(variant, PREFIX, outputs);
-      expect(deploymentSchema.parse(d)).toEqual(d);
+      expect(parseDeployment(d)).toEqual(d);
       expect(d.placement).toMatchObject({ target: 'aws', stacks: [names.data, variantStack(PREFIX, variant)] });
       expect(d.tables).toEqual(tables);
     }

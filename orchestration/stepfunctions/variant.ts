@@ -4,10 +4,14 @@ import { taskHops } from '../../shared/variant/variant.ts';
 import { stepFunctionsTarget } from './harness/target.ts';
 import { stepFunctionsFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
+import { deployable, type resourcesSchema } from './deploy/deployable.ts';
+import type { z } from 'zod';
 
 /** An Amazon States Language saga drives the shared services as tasks. */
-export const stepFunctions: Variant<'stepfunctions'> = {
+export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSchema>> = {
   name: 'stepfunctions',
+  label: 'Step Functions',
+  color: '#f58518',
   title: 'an Amazon States Language saga drives the services as tasks',
   duplicateFault: 'client-middleware',
   target: (run) => stepFunctionsTarget(run.clients, run.harness, run.prefix),
@@ -19,7 +23,11 @@ export const stepFunctions: Variant<'stepfunctions'> = {
     pricedCalls: (metered) => metered.filter((c) => c.service !== 'sqs'),
     lambda: true,
     engineCount: 'stepFunctions',
-    whatIf: { label: 'stepfunctions-express', note: 'the same executions priced as EXPRESS (requests + measured duration); run as STANDARD locally', stepFunctionsType: 'EXPRESS' },
+    whatIf: {
+      label: 'stepfunctions-express',
+      displayName: 'Step Functions EXPRESS (what-if)',
+      color: '#ffbf79',
+      note: 'the same executions priced as EXPRESS (requests + measured duration); run as STANDARD locally', stepFunctionsType: 'EXPRESS' },
   },
   coupling: {
     components: [
@@ -36,5 +44,6 @@ export const stepFunctions: Variant<'stepfunctions'> = {
       report.metered.filter((m) => m.service === 'sfn' && (m.operation === 'SendTaskSuccess' || m.operation === 'SendTaskFailure')).reduce((s, m) => s + m.calls, 0),
     change,
   },
+  deploy: deployable,
   driver: async (run) => (await import('./test/driver.ts')).stepFunctionsDriver(run.clients, run.prefix),
 };

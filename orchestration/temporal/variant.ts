@@ -5,10 +5,14 @@ import { TEMPORAL_WORKER_SERVICE } from '../../shared/topology/functions.ts';
 import { temporalTarget } from './harness/target.ts';
 import { temporalFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
+import { deployable, type resourcesSchema } from './deploy/deployable.ts';
+import type { z } from 'zod';
 
 /** A Temporal workflow drives the shared services as activities. */
-export const temporal: Variant<'temporal'> = {
+export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   name: 'temporal',
+  label: 'Temporal',
+  color: '#54a24b',
   title: 'a Temporal workflow drives the services as activities',
   // The server owns delivery: the duplicate fault is every start sent twice.
   duplicateFault: 'start-twice',
@@ -29,5 +33,6 @@ export const temporal: Variant<'temporal'> = {
     unmeteredMessages: (report) => (report.temporal ? report.temporal.actions - report.temporal.workflows : 0),
     change,
   },
+  deploy: deployable,
   driver: async (run) => (await import('./test/driver.ts')).temporalDriver(run),
 };

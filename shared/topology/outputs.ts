@@ -26,3 +26,10 @@ export const OUTPUTS = {
   secretName: 'TemporalSecretName',
   workerLogGroup: 'WorkerLogGroup',
 } as const;
+
+/** The JSON keys inside the Temporal secret (name or ARN: infra/cdk/config.ts), and the env vars the worker receives them as (what @temporalio/envconfig reads). */
+export const TEMPORAL_SECRET_FIELDS = {
+  address: 'TEMPORAL_ADDRESS',
+  namespace: 'TEMPORAL_NAMESPACE',
+  apiKey: 'TEMPORAL_API_KEY',
+} as const;

@@ -1,34 +1,16 @@
 /**
- * The deployable variants and the CloudFormation stacks each one needs. The
- * CDK app names its stacks from here and `sagabench deploy/destroy` selects
- * them from here, so the two cannot disagree on a name.
+ * Stack and resource names derived from a deployment prefix. The CDK app names
+ * its stacks from here (a variant's own stack is `<prefix>-<its registry entry's
+ * deploy.stack>`) and `sagabench deploy/destroy` selects them from here, so the
+ * two cannot disagree on a name.
  */
-export const DEPLOY_VARIANTS = ['choreography', 'stepfunctions', 'temporal'] as const;
-export type DeployVariant = (typeof DEPLOY_VARIANTS)[number];
-
 export const DEFAULT_PREFIX = 'sagabench';
 
-export interface StackNames {
-  data: string;
-  choreography: string;
-  stepfunctions: string;
-  temporalWorker: string;
-}
+/** The stack every variant shares: the services' tables, the event store, the claim checks. */
+export const dataStackName = (prefix: string): string => `${prefix}-data`;
 
-export function stackNames(prefix: string): StackNames {
-  return {
-    data: `${prefix}-data`,
-    choreography: `${prefix}-choreography`,
-    stepfunctions: `${prefix}-stepfunctions`,
-    temporalWorker: `${prefix}-temporal-worker`,
-  };
-}
-
-/** The variant's own stack; the data stack is shared by all three. */
-export function variantStack(prefix: string, variant: DeployVariant): string {
-  const s = stackNames(prefix);
-  return variant === 'choreography' ? s.choreography : variant === 'stepfunctions' ? s.stepfunctions : s.temporalWorker;
-}
+/** A variant's own stack, beside the data stack. */
+export const variantStackName = (prefix: string, stack: string): string => `${prefix}-${stack}`;
 
 /** The Temporal task queue the worker polls and the harness starts workflows on. */
 export const temporalTaskQueue = (prefix: string): string => `${prefix}-saga`;

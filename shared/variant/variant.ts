@@ -4,6 +4,7 @@ import type { TracePoint } from '../messaging/trace.ts';
 import type { TemporalTarget } from '../temporal/connection.ts';
 import type { ChangeScript } from './change.ts';
 import type { Rule } from './components.ts';
+import type { Deployable } from './deploy.ts';
 import type { VariantDriver } from './driver.ts';
 import type { FloorTarget } from './floor.ts';
 import type { VariantReport, VariantTarget } from './target.ts';
@@ -28,7 +29,7 @@ export interface Billing {
   /** An always-on container besides the per-order work (the Temporal worker on Fargate), priced as a fixed monthly cost. */
   alwaysOnWorker?: { vcpu: number; memoryGb: number; tasks?: number };
   /** The same executions priced as another workflow type (EXPRESS for Step Functions), labelled as a what-if. */
-  whatIf?: { label: string; note: string; stepFunctionsType: 'EXPRESS' };
+  whatIf?: { label: string; displayName: string; color: string; note: string; stepFunctionsType: 'EXPRESS' };
 }
 
 /**
@@ -36,10 +37,14 @@ export interface Billing {
  * folder exports one object of this shape; the registry (infra/variants.ts)
  * lists them, and everything else follows from that list.
  */
-export interface Variant<N extends string = string> {
+export interface Variant<N extends string = string, R extends { variant: N } = { variant: N }> {
   name: N;
-  /** Under one line, for help texts and the report. */
+  /** Its name for people, in the report. */
+  label: string;
+  /** Under one line: how it coordinates. */
   title: string;
+  /** Its colour in every chart of the report. */
+  color: string;
   /** How the fault matrix makes a duplicate: client middleware on the variant's calls, or every start sent twice (when the engine owns delivery). */
   duplicateFault: 'client-middleware' | 'start-twice';
   /** Its load target: resources created under `run.prefix`, processes started, orders accepted, completions watched. */
@@ -57,6 +62,8 @@ export interface Variant<N extends string = string> {
     /** The scripted "add a fraud check" change, re-applied to a scratch copy of the code. */
     change: ChangeScript;
   };
+  /** Its stack, its recorded resources and its local lifecycle, for `sagabench deploy|destroy|synth`. */
+  deploy: Deployable<N, R>;
   /** Its scenario driver for the tests; test support, loaded only when a test asks for it. */
   driver(run: LocalRun): Promise<VariantDriver>;
 }

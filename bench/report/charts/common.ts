@@ -1,3 +1,4 @@
+import { REGISTRY } from '../../../infra/variants.ts';
 import type { TopLevelSpec } from 'vega-lite';
 import { variantLabel } from '../format.ts';
 
@@ -14,12 +15,9 @@ export interface Chart {
 }
 
 /** One colour per variant, the same in every chart. */
-const VARIANT_COLORS: Record<string, string> = {
-  choreography: '#4c78a8',
-  stepfunctions: '#f58518',
-  temporal: '#54a24b',
-  'stepfunctions-express': '#ffbf79',
-};
+const VARIANT_COLORS: Record<string, string> = Object.fromEntries(
+  REGISTRY.flatMap((v) => [[v.name, v.color], ...(v.billing.whatIf ? [[v.billing.whatIf.label, v.billing.whatIf.color]] : [])]),
+);
 const SPARE = ['#b279a2', '#9d755d', '#72b7b2', '#eeca3b', '#bab0ac'];
 
 /** A colour scale over variant labels (what the data carries), in the order given. */

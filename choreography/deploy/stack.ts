@@ -8,14 +8,14 @@ import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { SERVICES } from '../../../shared/domain/contracts.ts';
-import { accessOf, CHOREOGRAPHY_ACCESS } from '../../../shared/topology/access.ts';
-import { choreographyTopology, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS, type QueueSpec } from '../../../shared/topology/choreography.ts';
-import { tableNames, type TableRole } from '../../../shared/topology/tables.ts';
-import { LAMBDA_ENV } from '../../../choreography/lambda.ts';
-import { OUTPUTS, pascal } from '../config.ts';
-import { bundledFunction, grantTableAccess } from '../lambda.ts';
-import { acknowledge, REASONS } from '../nag.ts';
+import { SERVICES } from '../../shared/domain/contracts.ts';
+import { accessOf, CHOREOGRAPHY_ACCESS } from '../../shared/topology/access.ts';
+import { choreographyTopology, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS, type QueueSpec } from '../../shared/topology/choreography.ts';
+import { tableNames, type TableRole } from '../../shared/topology/tables.ts';
+import { LAMBDA_ENV } from '../lambda.ts';
+import { OUTPUTS, pascal } from '../../shared/topology/outputs.ts';
+import { bundledFunction, grantTableAccess } from '../../shared/cdk/lambda.ts';
+import { acknowledge, REASONS } from '../../shared/cdk/nag.ts';
 
 export interface ChoreographyStackProps extends StackProps {
   prefix: string;

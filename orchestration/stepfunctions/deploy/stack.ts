@@ -9,11 +9,11 @@ import { SERVICES, type ServiceName } from '../../../shared/domain/contracts.ts'
 import { accessOf, STEPFUNCTIONS_TASK_ACCESS } from '../../../shared/topology/access.ts';
 import { stateMachineName } from '../../../shared/topology/stacks.ts';
 import { tableNames, type TableRole } from '../../../shared/topology/tables.ts';
-import { buildSagaDefinition } from '../../../orchestration/stepfunctions/definition.ts';
-import { TASK_SERVICE, type TaskName } from '../../../orchestration/tasks.ts';
-import { OUTPUTS, pascal, type StateMachineType } from '../config.ts';
-import { bundledFunction, grantTableAccess } from '../lambda.ts';
-import { acknowledge, REASONS } from '../nag.ts';
+import { buildSagaDefinition } from '../definition.ts';
+import { TASK_SERVICE, type TaskName } from '../../tasks.ts';
+import { OUTPUTS, pascal, type StateMachineType } from '../../../shared/topology/outputs.ts';
+import { bundledFunction, grantTableAccess } from '../../../shared/cdk/lambda.ts';
+import { acknowledge, REASONS } from '../../../shared/cdk/nag.ts';
 
 export interface StepFunctionsStackProps extends StackProps {
   prefix: string;

@@ -4,10 +4,10 @@
 // namespace and API key from the environment ECS fills from Secrets Manager
 // (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, read by
 // @temporalio/envconfig exactly as the temporal CLI reads them).
-import { createAwsClients } from '../../../shared/aws/clients.ts';
-import { resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
-import { tableNamesSchema } from '../../../shared/topology/tables.ts';
-import { startWorker } from '../../../orchestration/temporal/worker.ts';
+import { createAwsClients } from '../../../../shared/aws/clients.ts';
+import { resolveTemporalTarget } from '../../../../shared/temporal/connection.ts';
+import { tableNamesSchema } from '../../../../shared/topology/tables.ts';
+import { startWorker } from '../../worker.ts';
 import { WORKER_ENV } from './env.ts';
 
 const need = (name: string): string => {

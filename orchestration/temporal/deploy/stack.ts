@@ -21,10 +21,10 @@ import { TEMPORAL_WORKER_SERVICE } from '../../../shared/topology/functions.ts';
 import { temporalTaskQueue } from '../../../shared/topology/stacks.ts';
 import { tableNames, type TableRole } from '../../../shared/topology/tables.ts';
 import { PROJECT_ROOT } from '../../../shared/paths.ts';
-import { OUTPUTS, TEMPORAL_SECRET_FIELDS } from '../config.ts';
-import { grantTableAccess } from '../lambda.ts';
-import { acknowledge, REASONS } from '../nag.ts';
-import { WORKER_ENV } from '../temporal-worker/env.ts';
+import { OUTPUTS, TEMPORAL_SECRET_FIELDS } from '../../../shared/topology/outputs.ts';
+import { grantTableAccess } from '../../../shared/cdk/lambda.ts';
+import { acknowledge, REASONS } from '../../../shared/cdk/nag.ts';
+import { WORKER_ENV } from './worker/env.ts';
 
 export interface TemporalWorkerStackProps extends StackProps {
   prefix: string;
@@ -46,7 +46,6 @@ export const WORKER_CONTEXT_EXCLUDE = [
   '!tsconfig.json',
   '!shared',
   '!orchestration',
-  '!infra/cdk/temporal-worker',
   '**/test',
 ];
 
@@ -94,7 +93,7 @@ export class TemporalWorkerStack extends Stack {
     const taskQueue = temporalTaskQueue(props.prefix);
     taskDefinition.addContainer('Worker', {
       image: ContainerImage.fromAsset(PROJECT_ROOT, {
-        file: 'infra/cdk/temporal-worker/Dockerfile',
+        file: 'orchestration/temporal/deploy/worker/Dockerfile',
         platform: Platform.LINUX_AMD64,
         ignoreMode: IgnoreMode.DOCKER,
         exclude: WORKER_CONTEXT_EXCLUDE,

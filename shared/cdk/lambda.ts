@@ -6,10 +6,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { FUNCTION_DEFAULTS } from '../../shared/topology/functions.ts';
-import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS, type TableAccess } from '../../shared/topology/access.ts';
-import type { TableRole } from '../../shared/topology/tables.ts';
-import { PROJECT_ROOT } from '../../shared/paths.ts';
+import { FUNCTION_DEFAULTS } from '../topology/functions.ts';
+import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS, type TableAccess } from '../topology/access.ts';
+import type { TableRole } from '../topology/tables.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 /**
  * The newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1
