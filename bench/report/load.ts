@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/errors.ts';
 import { resultsSchema, SCHEMA_VERSION, type Results } from '../results/schema.ts';
-import { jsonErrorOffset } from './json-position.ts';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
 /**
  * Reads and validates a results file for the report. Every problem is the reader's to
@@ -12,6 +12,25 @@ import { jsonErrorOffset } from './json-position.ts';
  */
 
 const MAX_ISSUES = 8;
+
+/**
+ * Where a JSON text stops being JSON: the offset of the first error jsonc-parser's
+ * scanner reports, with comments and trailing commas refused as JSON refuses them;
+ * -1 when it finds none, or when the text nests too deep for its recursive parser.
+ */
+export function jsonErrorOffset(textIn: string): number {
+  const errors: ParseError[] = [];
+  try {
+    parseJsonc(textIn, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    return -1;
+  }
+  const first = errors.sort((a, b) => a.offset - b.offset)[0];
+  if (!first) return -1;
+  // A string or number the text ends inside is reported at its start; the break is where the text ends.
+  const code = printParseErrorCode(first.error);
+  return code === 'UnexpectedEndOfString' || code === 'UnexpectedEndOfNumber' ? first.offset + first.length : first.offset;
+}
 
 /** Line and column (1-based) of a character offset. */
 function lineColumn(textIn: string, offset: number): { line: number; column: number } {

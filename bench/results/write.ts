@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { resultsSchema, type Results } from './schema.ts';
+import { writeFileAtomic } from '../../shared/runtime/atomic-write.ts';
 
 /**
  * Validates against the contract, then replaces results.json in one rename: a
@@ -9,8 +9,6 @@ import { resultsSchema, type Results } from './schema.ts';
 export function writeResults(dir: string, results: Results): string {
   const valid = resultsSchema.parse(results);
   const file = path.join(dir, 'results.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`);
   return file;
 }

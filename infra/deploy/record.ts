@@ -7,6 +7,7 @@ import { REGISTRY, VARIANTS, variantNameSchema, variantOf, variantStack, type Re
 import { TABLE_ROLES, tableNames, tableNamesSchema, type TableNames } from '../../shared/topology/tables.ts';
 import { OUTPUTS } from '../../shared/topology/outputs.ts';
 import { toolsDir } from '../../shared/paths.ts';
+import { writeFileAtomic } from '../../shared/runtime/atomic-write.ts';
 
 /**
  * What `sagabench deploy` leaves for everything that uses a deployment (the
@@ -106,9 +107,7 @@ export function writeDeployment(d: Deployment): string {
   const where: Where = valid.placement.target === 'aws' ? { target: 'aws' } : { target: 'local', instance: valid.placement.instance };
   const file = deploymentFile(valid.variant, where);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`);
   return file;
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { journalFile, runDir, stateFile } from '../paths.ts';
+import { writeFileAtomic } from '../runtime/atomic-write.ts';
 
 const processSchema = z.object({
   pid: z.number().int().positive(),
@@ -49,9 +50,7 @@ export function readJournal(instance: string): JournalEntry[] {
 export function appendJournal(instance: string, entry: JournalEntry): void {
   fs.mkdirSync(runDir(), { recursive: true });
   const file = journalFile(instance);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify([...readJournal(instance), entry], null, 2));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify([...readJournal(instance), entry], null, 2));
 }
 
 export function removeJournal(instance: string): void {
@@ -73,9 +72,7 @@ export function readState(instance: string): SubstrateState | undefined {
 export function writeState(state: SubstrateState): void {
   fs.mkdirSync(runDir(), { recursive: true });
   const file = stateFile(state.instance);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(state, null, 2));
 }
 
 export function removeState(instance: string): void {

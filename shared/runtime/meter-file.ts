@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import type { Meter } from '../aws/metering.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 
 /**
  * Keeps a process's meter on disk: every second and at a clean exit. A process
@@ -7,11 +7,7 @@ import type { Meter } from '../aws/metering.ts';
  * instead of everything it did. Written by rename, so a reader never sees half a file.
  */
 export function flushMeterEvery(file: string, meter: Meter, intervalMs = 1000): { close(): void } {
-  const write = () => {
-    const tmp = `${file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(meter.snapshot()));
-    fs.renameSync(tmp, file);
-  };
+  const write = () => writeFileAtomic(file, JSON.stringify(meter.snapshot()));
   const timer = setInterval(write, intervalMs);
   timer.unref();
   return {
