@@ -6,6 +6,9 @@ import { connectWorker, installWorkerRuntime, type TemporalTarget } from '../../
 import { createActivities } from './activities.ts';
 import type { TraceSink } from '../../shared/messaging/trace.ts';
 
+/** The worker's concurrency unless a benchmark turns it; the floor's worker uses the same, so both poll alike. */
+export const WORKER_CONCURRENCY = { maxConcurrentActivityTaskExecutions: 50, maxConcurrentWorkflowTaskExecutions: 50 } as const;
+
 export interface WorkerOptions {
   taskQueue: string;
   /** Concurrency knobs a benchmark may turn. */
@@ -28,8 +31,8 @@ export async function startWorker(target: TemporalTarget, clients: AwsClients, t
     taskQueue: opts.taskQueue,
     workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
     activities: createActivities(clients, tables, opts.trace),
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
-    maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 50,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? WORKER_CONCURRENCY.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? WORKER_CONCURRENCY.maxConcurrentWorkflowTaskExecutions,
   });
   const running = worker.run();
   return {

@@ -1,3 +1,4 @@
+import type { TopLevelSpec } from 'vega-lite';
 import type { Results } from '../../results/schema.ts';
 import { levelsOf, measured } from '../derive.ts';
 import { levelAxisTitle, variantLabel } from '../format.ts';
@@ -26,19 +27,10 @@ export function latencyLoadChart(r: Results): Chart | null {
     title: 'Latency vs load (p50 solid, p99 dashed)',
     caption: 'p50 (solid) and p99 (dashed) latency at each load level. A steep line means the variant queues as load grows.',
     latency: true,
-    spec: {
-      width: 380,
-      height: 240,
-      data: { values },
-      mark: { type: 'line', point: { size: 40 }, strokeWidth: 2 },
-      encoding: {
-        x: xAxis(r),
-        y: { field: 'ms', type: 'quantitative', title: 'latency (ms)' },
-        color: { field: 'variant', type: 'nominal', scale: variantScale(r.variants.map((v) => v.name)), title: 'variant' },
-        strokeDash: { field: 'percentile', type: 'nominal', scale: { domain: ['p50', 'p99'], range: [[1, 0], [6, 4]] }, title: null, legend: null },
-        detail: { field: 'percentile', type: 'nominal' },
-      },
-    },
+    spec: lineVsLoad(r, values, { field: 'ms', type: 'quantitative', title: 'latency (ms)' }, {
+      strokeDash: { field: 'percentile', type: 'nominal', scale: { domain: ['p50', 'p99'], range: [[1, 0], [6, 4]] }, title: null, legend: null },
+      detail: { field: 'percentile', type: 'nominal' },
+    }),
   };
 }
 
@@ -51,16 +43,22 @@ export function throughputLoadChart(r: Results): Chart | null {
     title: 'Throughput vs load',
     caption: 'Measured orders per second at each load level. A line that flattens has reached the most this substrate lets the variant do.',
     latency: true,
-    spec: {
-      width: 380,
-      height: 240,
-      data: { values },
-      mark: { type: 'line', point: { size: 40 }, strokeWidth: 2 },
-      encoding: {
-        x: xAxis(r),
-        y: { field: 'throughput', type: 'quantitative', title: 'orders per second' },
-        color: { field: 'variant', type: 'nominal', scale: variantScale(r.variants.map((v) => v.name)), title: 'variant' },
-      },
-    },
+    spec: lineVsLoad(r, values, { field: 'throughput', type: 'quantitative', title: 'orders per second' }),
   };
+}
+
+/** One line per variant over the load levels: the shape both charts here share. */
+function lineVsLoad(r: Results, values: object[], y: object, extra: object = {}): TopLevelSpec {
+  return {
+    width: 380,
+    height: 240,
+    data: { values },
+    mark: { type: 'line', point: { size: 40 }, strokeWidth: 2 },
+    encoding: {
+      x: xAxis(r),
+      y,
+      color: { field: 'variant', type: 'nominal', scale: variantScale(r.variants.map((v) => v.name)), title: 'variant' },
+      ...extra,
+    },
+  } as TopLevelSpec;
 }

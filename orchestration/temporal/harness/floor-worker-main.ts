@@ -7,6 +7,7 @@ import { connectWorker, installWorkerRuntime, type TemporalTarget } from '../../
 import { onParentGone } from '../../../shared/runtime/children.ts';
 import { reportMeter } from '../../../shared/variant/floor.ts';
 import type { FloorActivities } from './floor-workflow.ts';
+import { WORKER_CONCURRENCY } from '../worker.ts';
 
 const { target, taskQueue } = JSON.parse(process.argv[2] ?? 'null') as { target: TemporalTarget; taskQueue: string };
 installWorkerRuntime();
@@ -18,8 +19,7 @@ const worker = await Worker.create({
   taskQueue,
   workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
   activities,
-  maxConcurrentActivityTaskExecutions: 50,
-  maxConcurrentWorkflowTaskExecutions: 50,
+  ...WORKER_CONCURRENCY,
 });
 const running = worker.run();
 onParentGone(async () => {
