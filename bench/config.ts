@@ -36,7 +36,12 @@ export const benchConfigSchema = z
       .default([...VARIANTS]),
     orders: z.number().int('must be a whole number').min(1).max(100_000).default(60),
     warmup: z.number().int('must be a whole number').min(0).max(10_000).default(5),
-    seed: z.number().int('must be a whole number').min(0).max(2 ** 31 - 1).default(42),
+    seed: z
+      .number()
+      .int('must be a whole number')
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
     /** closed: N clients each waiting for their order; open: a fixed arrival rate, latency from each order's scheduled start. */
     loop: z.enum(['closed', 'open']).default('closed'),
     /** Concurrency (closed loop) or orders per second (open loop), one run per level. */
@@ -58,7 +63,10 @@ export const benchConfigSchema = z
     changeImpact: z.boolean().default(true),
     out: z.string().min(1).optional(),
     /** Faults to inject, each in a run of its own per variant after the normal levels. */
-    faults: z.array(faultSchema).refine((f) => new Set(f).size === f.length, 'a fault is named twice').default([]),
+    faults: z
+      .array(faultSchema)
+      .refine((f) => new Set(f).size === f.length, 'a fault is named twice')
+      .default([]),
     /** The load level the fault runs use (default: the second level, or the only one). */
     faultLevel: z.number().positive().max(1000).optional(),
   })
@@ -66,7 +74,8 @@ export const benchConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.loop === 'closed')
       c.levels.forEach((l, i) => {
-        if (!Number.isInteger(l)) ctx.addIssue({ code: 'custom', path: ['levels', i], message: 'a closed-loop level is a number of clients: a whole number' });
+        if (!Number.isInteger(l))
+          ctx.addIssue({ code: 'custom', path: ['levels', i], message: 'a closed-loop level is a number of clients: a whole number' });
       });
   });
 
@@ -96,12 +105,17 @@ export function readConfigFile(file: string): Record<string, unknown> {
     if (err instanceof UserError) throw err;
     throw new UserError(`config file ${file}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`, 2);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UserError(`config file ${file}: expected a mapping of settings at the top level`, 2);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UserError(`config file ${file}: expected a mapping of settings at the top level`, 2);
   return raw as Record<string, unknown>;
 }
 
 /** Defaults, then the file, then the flags; the result is validated as a whole. */
-export function resolveConfig(fromFile: Record<string, unknown> | undefined, fromFlags: Record<string, unknown>, source = 'config'): BenchConfig {
+export function resolveConfig(
+  fromFile: Record<string, unknown> | undefined,
+  fromFlags: Record<string, unknown>,
+  source = 'config',
+): BenchConfig {
   const merged: Record<string, unknown> = { ...(fromFile ?? {}) };
   for (const [k, v] of Object.entries(fromFlags)) {
     if (v === undefined) continue;
@@ -127,7 +141,10 @@ const FAILURE_KEYS: Record<string, keyof z.input<typeof failuresSchema>> = {
 /** `out-of-stock=5,decline=5,shipping=5,transient=10,duplicate=2` (percent each; unnamed ones keep their value). */
 export function parseFailureSpec(spec: string): Partial<z.input<typeof failuresSchema>> {
   const out: Record<string, number> = {};
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([a-z-]+)=(\d+(?:\.\d+)?)%?$/.exec(part);
     if (!m) throw new UserError(`--failures: '${part}' is not name=percent (names: ${Object.keys(FAILURE_KEYS).join(', ')})`, 2);
     const key = FAILURE_KEYS[m[1]!];
@@ -144,9 +161,16 @@ export function configJsonSchema(): unknown {
 
 /** `all` or a comma-separated list of fault names. */
 export function parseFaultList(spec: string): Fault[] {
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 1 && names[0] === 'all') return [...FAULTS];
   const unknown = names.filter((n) => !(FAULTS as readonly string[]).includes(n));
-  if (unknown.length || !names.length) throw new UserError(`--faults: ${unknown.length ? `unknown fault ${unknown.join(', ')}` : 'name at least one fault'} (choose from ${FAULTS.join(', ')}, or all)`, 2);
+  if (unknown.length || !names.length)
+    throw new UserError(
+      `--faults: ${unknown.length ? `unknown fault ${unknown.join(', ')}` : 'name at least one fault'} (choose from ${FAULTS.join(', ')}, or all)`,
+      2,
+    );
   return names as Fault[];
 }

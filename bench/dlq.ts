@@ -5,8 +5,14 @@ import type { AwsClients } from '../shared/aws/clients.ts';
 export async function listDlqs(clients: AwsClients, urls: string[]) {
   const out: { queue: string; messages: number; sample: string[] }[] = [];
   for (const url of urls) {
-    const attrs = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    const messages = Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const attrs = await clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const messages =
+      Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     let sample: string[] = [];
     if (messages > 0) {
       // Visibility 0: the messages stay where they are for whoever inspects the DLQ next.

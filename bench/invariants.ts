@@ -16,13 +16,24 @@ export interface InvariantReport {
 export async function checkInvariants(
   plan: PlannedOrder[],
   stockBefore: Record<string, number>,
-  repos: { inventory: InventoryRepo; payments: PaymentsRepo; shipments: ShipmentsRepo; statusOf: (orderId: string) => Promise<OrderStatus | undefined> },
+  repos: {
+    inventory: InventoryRepo;
+    payments: PaymentsRepo;
+    shipments: ShipmentsRepo;
+    statusOf: (orderId: string) => Promise<OrderStatus | undefined>;
+  },
 ): Promise<InvariantReport> {
   const outcomes: Record<string, OrderStatus | 'MISSING'> = {};
   const committed: Record<string, number> = {};
   let charged = 0;
   let completedTotal = 0;
-  const problems = { notTerminal: [] as string[], wrongOutcome: [] as string[], money: [] as string[], shipping: [] as string[], stock: [] as string[] };
+  const problems = {
+    notTerminal: [] as string[],
+    wrongOutcome: [] as string[],
+    money: [] as string[],
+    shipping: [] as string[],
+    stock: [] as string[],
+  };
 
   for (const { input, expected } of plan) {
     const id = input.orderId;
@@ -36,7 +47,8 @@ export async function checkInvariants(
     const res = await repos.inventory.reservation(id);
     if (status === 'COMPLETED') {
       completedTotal += total;
-      if (pay?.status !== 'CHARGED' || pay.amountCents !== total) problems.money.push(`${id}: completed but payment ${JSON.stringify(pay)}`);
+      if (pay?.status !== 'CHARGED' || pay.amountCents !== total)
+        problems.money.push(`${id}: completed but payment ${JSON.stringify(pay)}`);
       if (ship?.status !== 'CREATED') problems.shipping.push(`${id}: completed but shipment ${JSON.stringify(ship)}`);
       if (res?.status !== 'COMMITTED') problems.stock.push(`${id}: completed but reservation ${res?.status}`);
     } else {

@@ -36,7 +36,13 @@ export interface LevelRun {
 export const shapeOf = (config: BenchConfig, level: number): LoadShape =>
   config.loop === 'closed' ? { kind: 'closed', concurrency: level } : { kind: 'open', ratePerSec: level };
 
-export function startVariant(variant: VariantName, substrate: SubstrateState, variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
+export function startVariant(
+  variant: VariantName,
+  substrate: SubstrateState,
+  variantClients: AwsClients,
+  harness: AwsClients,
+  prefix: string,
+): Promise<VariantTarget> {
   const temporal = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
   return variantOf(variant).target({ clients: variantClients, harness, temporal, prefix });
 }
@@ -100,7 +106,14 @@ export async function runLevel(opts: {
     let warmupRecords: UnitRecord[] = [];
     if (config.warmup > 0) {
       opts.progress.start(`${label} warmup`, config.warmup);
-      warmupRecords = await runLoad(loadTarget, { units: units.slice(0, config.warmup), shape, deadlineMs, signal: opts.signal, abandon: opts.abandon, onProgress: (p) => opts.progress.update(p.done, p.errors) });
+      warmupRecords = await runLoad(loadTarget, {
+        units: units.slice(0, config.warmup),
+        shape,
+        deadlineMs,
+        signal: opts.signal,
+        abandon: opts.abandon,
+        onProgress: (p) => opts.progress.update(p.done, p.errors),
+      });
       opts.progress.stop();
     }
     opts.progress.start(opts.fault ? `${label} fault ${opts.fault}` : label, config.orders);
@@ -128,15 +141,40 @@ export async function runLevel(opts: {
     target = undefined;
     // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep.
     const accepted = new Set([...warmupRecords, ...records].filter((r) => r.acceptedAt !== undefined).map((r) => r.id));
-    const checked = await checkInvariants(plan.filter((p) => accepted.has(p.input.orderId)), stock, { ...read.repos, statusOf: read.statusOf });
+    const checked = await checkInvariants(
+      plan.filter((p) => accepted.has(p.input.orderId)),
+      stock,
+      { ...read.repos, statusOf: read.statusOf },
+    );
     const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');
     const invariants = [
       ...checked.checks,
-      { name: 'no accepted order lost or stuck past the deadline', ok: lost.length === 0, detail: lost.slice(0, 5).map((r) => `${r.id}: ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ') || 'ok' },
+      {
+        name: 'no accepted order lost or stuck past the deadline',
+        ok: lost.length === 0,
+        detail:
+          lost
+            .slice(0, 5)
+            .map((r) => `${r.id}: ${r.status}${r.error ? ` (${r.error})` : ''}`)
+            .join('; ') || 'ok',
+      },
     ];
     const dlq = await listDlqs(harness, report.dlqs);
     if (fault) invariants.push(...(await faultChecks(fault, dlq, read.statusOf)));
-    return { variant, level, shape, plan, warmupRecords, records, wallMs, harnessCpuMs: (cpu.user + cpu.system) / 1000, report, invariants, dlq, ...(fault ? { fault } : {}) };
+    return {
+      variant,
+      level,
+      shape,
+      plan,
+      warmupRecords,
+      records,
+      wallMs,
+      harnessCpuMs: (cpu.user + cpu.system) / 1000,
+      report,
+      invariants,
+      dlq,
+      ...(fault ? { fault } : {}),
+    };
   } finally {
     opts.progress.stop();
     if (target) await target.stop().catch(() => undefined);

@@ -91,10 +91,12 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   const fixedMonthly = Object.fromEntries(VARIANTS.flatMap((v) => (fixedMonthlyUsd(v) === undefined ? [] : [[v, fixedMonthlyUsd(v)!]])));
   const snapshot = (partial: boolean): Results => {
     const costs = [
-      ...variants.filter((v) => v.cost).map((v) => {
-        const fixed = fixedMonthlyUsd(v.name);
-        return { variant: v.name, perOrderUsd: v.cost!.perOrderUsd, ...(fixed !== undefined ? { fixedMonthlyUsd: fixed } : {}) };
-      }),
+      ...variants
+        .filter((v) => v.cost)
+        .map((v) => {
+          const fixed = fixedMonthlyUsd(v.name);
+          return { variant: v.name, perOrderUsd: v.cost!.perOrderUsd, ...(fixed !== undefined ? { fixedMonthlyUsd: fixed } : {}) };
+        }),
       ...variants.flatMap((v) => (v.alternatives ?? []).map((a) => ({ variant: a.label, perOrderUsd: a.cost.perOrderUsd }))),
     ];
     return {
@@ -141,9 +143,32 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       for (const [index, level] of config.levels.entries()) {
         if (ctx.signal.aborted) break;
         await reset();
-        const run = await runLevel({ variant, level, index, config, substrate, runTag, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress });
+        const run = await runLevel({
+          variant,
+          level,
+          index,
+          config,
+          substrate,
+          runTag,
+          signal: ctx.signal,
+          abandon: ctx.abandon,
+          progress: ctx.progress,
+        });
         runs.push(run);
-        const floor = ctx.signal.aborted || config.floorOrders === 0 ? null : await measureFloor({ run, config, substrate, runTag, index, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress, reset });
+        const floor =
+          ctx.signal.aborted || config.floorOrders === 0
+            ? null
+            : await measureFloor({
+                run,
+                config,
+                substrate,
+                runTag,
+                index,
+                signal: ctx.signal,
+                abandon: ctx.abandon,
+                progress: ctx.progress,
+                reset,
+              });
         const lr = levelResult(run, floor);
         result.levels.push(lr);
         result.binding = run.report.binding;
@@ -168,7 +193,18 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       for (const [i, fault] of config.faults.entries()) {
         if (ctx.signal.aborted) break;
         await reset();
-        const run = await runLevel({ variant, level: faultLevel, index: 100 + i, config, substrate, runTag, signal: ctx.signal, abandon: ctx.abandon, progress: ctx.progress, fault });
+        const run = await runLevel({
+          variant,
+          level: faultLevel,
+          index: 100 + i,
+          config,
+          substrate,
+          runTag,
+          signal: ctx.signal,
+          abandon: ctx.abandon,
+          progress: ctx.progress,
+          fault,
+        });
         const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;
         const fr = faultResult(run, baseline);
         result.faults = [...(result.faults ?? []), fr];

@@ -42,10 +42,14 @@ export function throughput(records: UnitRecord[]): number {
 export function stepTimings(traces: TracePoint[], orderIds: Set<string>): LevelResult['stepsMs'] {
   const by = new Map<string, number[]>();
   for (const t of traces) if (orderIds.has(t.orderId)) by.set(t.step, [...(by.get(t.step) ?? []), t.end - t.start]);
-  return Object.fromEntries([...by].sort(([a], [b]) => a.localeCompare(b)).map(([step, d]) => {
-    const s = summarize(d.map((x) => Math.max(1, x)));
-    return [step, { count: d.length, p50: s.p50, p99: s.p99 }];
-  }));
+  return Object.fromEntries(
+    [...by]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([step, d]) => {
+        const s = summarize(d.map((x) => Math.max(1, x)));
+        return [step, { count: d.length, p50: s.p50, p99: s.p99 }];
+      }),
+  );
 }
 
 /** A few whole orders, one of each outcome first, with every step relative to the order's start. */
@@ -53,7 +57,8 @@ export function sampleTraces(records: UnitRecord[], traces: TracePoint[], perSta
   const byOrder = new Map<string, TracePoint[]>();
   for (const t of traces) byOrder.set(t.orderId, [...(byOrder.get(t.orderId) ?? []), t]);
   const picked: UnitRecord[] = [];
-  for (const status of ['COMPLETED', 'CANCELLED', 'REJECTED', 'LOST']) picked.push(...records.filter((r) => r.status === status && byOrder.has(r.id)).slice(0, perStatus));
+  for (const status of ['COMPLETED', 'CANCELLED', 'REJECTED', 'LOST'])
+    picked.push(...records.filter((r) => r.status === status && byOrder.has(r.id)).slice(0, perStatus));
   return picked.map((r) => ({
     orderId: r.id,
     status: r.status,
@@ -61,6 +66,12 @@ export function sampleTraces(records: UnitRecord[], traces: TracePoint[], perSta
     ...(latencyOf(r) !== undefined ? { latencyMs: latencyOf(r)! } : {}),
     steps: (byOrder.get(r.id) ?? [])
       .sort((a, b) => a.start - b.start)
-      .map((t) => ({ step: t.step, service: t.service, startMs: t.start - r.intendedAt, endMs: t.end - r.intendedAt, ...(t.attempt ? { attempt: t.attempt } : {}) })),
+      .map((t) => ({
+        step: t.step,
+        service: t.service,
+        startMs: t.start - r.intendedAt,
+        endMs: t.end - r.intendedAt,
+        ...(t.attempt ? { attempt: t.attempt } : {}),
+      })),
   }));
 }

@@ -38,7 +38,13 @@ export interface PlannedOrder {
  * Outcomes depend only on the order itself (its SKUs, card and address), never on
  * which order was processed first, so they can be compared order by order.
  */
-export function generateWorkload(opts: { seed: number; orders: number; mix?: FailureMix; runId?: string; payloadBytes?: number }): PlannedOrder[] {
+export function generateWorkload(opts: {
+  seed: number;
+  orders: number;
+  mix?: FailureMix;
+  runId?: string;
+  payloadBytes?: number;
+}): PlannedOrder[] {
   const mix = opts.mix ?? DEFAULT_MIX;
   const rng = mersenne(opts.seed);
   const pct = () => uniformInt(rng, 0, 9999) / 100;

@@ -25,7 +25,10 @@ function required(name: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** Built once per container, on the first event, from the function's environment. */
-export function depsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: AwsClients = createAwsClients({ kind: 'aws' })): ChoreographyDeps {
+export function depsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  clients: AwsClients = createAwsClients({ kind: 'aws' }),
+): ChoreographyDeps {
   const tables = tableNamesSchema.parse(JSON.parse(required(LAMBDA_ENV.tables, env)));
   return choreographyDeps(clients, tables, required(LAMBDA_ENV.topicArn, env));
 }
@@ -35,7 +38,8 @@ const sharedDeps = () => (deps ??= depsFromEnv());
 
 function serviceFromEnv(env: NodeJS.ProcessEnv): ServiceName {
   const service = required(LAMBDA_ENV.service, env);
-  if (!(SERVICES as readonly string[]).includes(service)) throw new Error(`${LAMBDA_ENV.service}='${service}' is not one of ${SERVICES.join(', ')}`);
+  if (!(SERVICES as readonly string[]).includes(service))
+    throw new Error(`${LAMBDA_ENV.service}='${service}' is not one of ${SERVICES.join(', ')}`);
   return service as ServiceName;
 }
 

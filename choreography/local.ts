@@ -45,11 +45,16 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
     pids: group.pids(),
     group,
     async nextCompletions(waitSeconds = 1) {
-      const r = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: completions, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }));
+      const r = await clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: completions, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
+      );
       const msgs = r.Messages ?? [];
       if (msgs.length) {
         await clients.sqs.send(
-          new DeleteMessageBatchCommand({ QueueUrl: completions, Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+          new DeleteMessageBatchCommand({
+            QueueUrl: completions,
+            Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
         );
       }
       return msgs.map((m) => parseEvent(m.Body!));

@@ -44,7 +44,12 @@ export async function react(service: ServiceName, event: DomainEvent, attempt: n
       break;
     case 'payments:InventoryReserved': {
       const order = await deps.claims.load(event.order);
-      const r = await chargePayment(deps.payments, { orderId: event.orderId, amountCents: order.totalCents, paymentToken: order.paymentToken, attempt });
+      const r = await chargePayment(deps.payments, {
+        orderId: event.orderId,
+        amountCents: order.totalCents,
+        paymentToken: order.paymentToken,
+        attempt,
+      });
       emit(
         r.status === 'CHARGED'
           ? eventFrom('PaymentCharged', { paymentId: r.paymentId, amountCents: r.amountCents }, ctx)
@@ -58,7 +63,11 @@ export async function react(service: ServiceName, event: DomainEvent, attempt: n
     case 'shipping:PaymentCharged': {
       const order = await deps.claims.load(event.order);
       const r = await createShipment(deps.shipments, { orderId: event.orderId, address: order.shippingAddress, attempt });
-      emit(r.status === 'CREATED' ? eventFrom('ShipmentCreated', { shipmentId: r.shipmentId }, ctx) : eventFrom('ShipmentFailed', { reason: r.reason }, ctx));
+      emit(
+        r.status === 'CREATED'
+          ? eventFrom('ShipmentCreated', { shipmentId: r.shipmentId }, ctx)
+          : eventFrom('ShipmentFailed', { reason: r.reason }, ctx),
+      );
       break;
     }
     case 'shipping:OrderCancelRequested':
@@ -67,7 +76,11 @@ export async function react(service: ServiceName, event: DomainEvent, attempt: n
       break;
     case 'notifications:ShipmentCreated': {
       const order = await deps.claims.load(event.order);
-      const r = await notifyCustomer(deps.notifications, { orderId: event.orderId, customerId: order.customerId, template: 'order-shipped' });
+      const r = await notifyCustomer(deps.notifications, {
+        orderId: event.orderId,
+        customerId: order.customerId,
+        template: 'order-shipped',
+      });
       emit(eventFrom('CustomerNotified', { notificationId: r.notificationId, template: 'order-shipped' }, ctx));
       break;
     }

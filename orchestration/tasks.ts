@@ -32,12 +32,19 @@ export function taskTable(repos: ServiceRepositories) {
     release: (c: TaskCall) => releaseInventory(repos.inventory, c.order.orderId),
     commit: (c: TaskCall) => commitInventory(repos.inventory, c.order.orderId),
     charge: (c: TaskCall) =>
-      chargePayment(repos.payments, { orderId: c.order.orderId, amountCents: c.order.totalCents, paymentToken: c.order.paymentToken, attempt: c.attempt }),
+      chargePayment(repos.payments, {
+        orderId: c.order.orderId,
+        amountCents: c.order.totalCents,
+        paymentToken: c.order.paymentToken,
+        attempt: c.attempt,
+      }),
     refund: (c: TaskCall) => refundPayment(repos.payments, c.order.orderId),
     cancelGate: (c: TaskCall) => readCancelGate(repos.orders, c.order.orderId),
     block: (c: TaskCall) => blockShipment(repos.shipments, c.order.orderId),
-    ship: (c: TaskCall) => createShipment(repos.shipments, { orderId: c.order.orderId, address: c.order.shippingAddress, attempt: c.attempt }),
-    notify: (c: TaskCall) => notifyCustomer(repos.notifications, { orderId: c.order.orderId, customerId: c.order.customerId, template: 'order-shipped' }),
+    ship: (c: TaskCall) =>
+      createShipment(repos.shipments, { orderId: c.order.orderId, address: c.order.shippingAddress, attempt: c.attempt }),
+    notify: (c: TaskCall) =>
+      notifyCustomer(repos.notifications, { orderId: c.order.orderId, customerId: c.order.customerId, template: 'order-shipped' }),
   };
 }
 export type TaskTable = ReturnType<typeof taskTable>;

@@ -26,8 +26,12 @@ const worker =
     : await startWorker(resolveTemporalTarget(config.temporal), clients, config.tables, {
         taskQueue: config.taskQueue,
         ...(trace ? { trace } : {}),
-        ...(config.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions } : {}),
-        ...(config.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions } : {}),
+        ...(config.maxConcurrentActivityTaskExecutions
+          ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions }
+          : {}),
+        ...(config.maxConcurrentWorkflowTaskExecutions
+          ? { maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions }
+          : {}),
       });
 const meterFile = config.meterFile ? flushMeterEvery(config.meterFile.replace('{pid}', String(process.pid)), clients.meter) : undefined;
 onParentGone(async () => {

@@ -14,5 +14,4 @@ export const runDir = (): string => path.join(toolsDir(), 'run');
 export const stateFile = (instance: string): string => path.join(runDir(), `${instance}.json`);
 /** Every process `up` starts, recorded the moment it starts, so even a killed `up` can be cleaned up. */
 export const journalFile = (instance: string): string => path.join(runDir(), `${instance}.pids.json`);
-export const logFile = (instance: string, component: string): string =>
-  path.join(runDir(), `${instance}-${component}.log`);
+export const logFile = (instance: string, component: string): string => path.join(runDir(), `${instance}-${component}.log`);

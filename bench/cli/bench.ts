@@ -41,18 +41,30 @@ interface BenchFlags extends UpFlags {
   quiet: boolean;
 }
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Flags as config keys; only the ones given, so the file and the defaults fill the rest. */
 export function flagsToConfig(f: BenchFlags): Record<string, unknown> {
   if (f.levels !== undefined && (f.concurrency !== undefined || f.rate !== undefined))
     throw new UserError('--levels names every level; give it without --concurrency or --rate (or use --loop to pick the kind)', 2);
-  if (f.concurrency !== undefined && f.rate !== undefined) throw new UserError('--concurrency (closed loop) and --rate (open loop) exclude each other', 2);
-  const levels = f.levels !== undefined ? list(f.levels).map((x) => {
-    const n = Number(x);
-    if (!Number.isFinite(n) || n <= 0) throw new UserError(`--levels: '${x}' is not a positive number`, 2);
-    return n;
-  }) : f.concurrency !== undefined ? [f.concurrency] : f.rate !== undefined ? [f.rate] : undefined;
+  if (f.concurrency !== undefined && f.rate !== undefined)
+    throw new UserError('--concurrency (closed loop) and --rate (open loop) exclude each other', 2);
+  const levels =
+    f.levels !== undefined
+      ? list(f.levels).map((x) => {
+          const n = Number(x);
+          if (!Number.isFinite(n) || n <= 0) throw new UserError(`--levels: '${x}' is not a positive number`, 2);
+          return n;
+        })
+      : f.concurrency !== undefined
+        ? [f.concurrency]
+        : f.rate !== undefined
+          ? [f.rate]
+          : undefined;
   const loop = f.concurrency !== undefined ? 'closed' : f.rate !== undefined ? 'open' : f.loop;
   if (f.variants !== undefined) {
     const unknown = list(f.variants).filter((v) => !(VARIANTS as readonly string[]).includes(v));
@@ -78,7 +90,10 @@ export function flagsToConfig(f: BenchFlags): Record<string, unknown> {
 }
 
 function defaultOut(): string {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   return path.join(PROJECT_ROOT, 'results', stamp);
 }
 
@@ -92,11 +107,14 @@ export function registerBenchCommand(program: Command): void {
       .addOption(new Option('--orders <n>', 'measured orders per variant and level (default 60)').argParser(intOption(1, 100_000)))
       .addOption(new Option('--warmup <n>', 'unmeasured orders before each level (default 5)').argParser(intOption(0, 10_000)))
       .addOption(new Option('--concurrency <n>', 'closed loop with this many clients (one level)').argParser(intOption(1, 1000)))
-      .addOption(new Option('--rate <r>', 'open loop at r orders per second (one level)').argParser((v) => {
-        const n = Number(v);
-        if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new UserError(`--rate: '${v}' is not a rate in (0, 1000] orders per second`, 2);
-        return n;
-      }))
+      .addOption(
+        new Option('--rate <r>', 'open loop at r orders per second (one level)').argParser((v) => {
+          const n = Number(v);
+          if (!Number.isFinite(n) || n <= 0 || n > 1000)
+            throw new UserError(`--rate: '${v}' is not a rate in (0, 1000] orders per second`, 2);
+          return n;
+        }),
+      )
       .option('--levels <list>', 'a sweep: clients (closed loop) or orders/s (open loop), comma-separated (default 1,8,24)')
       .addOption(new Option('--loop <kind>', 'closed or open loop for --levels (default closed)').choices(['closed', 'open']))
       .addOption(new Option('--seed <s>', 'workload seed (default 42)').argParser(intOption(0, 2 ** 31 - 1)))
@@ -104,27 +122,48 @@ export function registerBenchCommand(program: Command): void {
       .addOption(new Option('--payload-bytes <n>', 'extra bytes of notes per order (default 0)').argParser(intOption(0, 200_000)))
       .addOption(new Option('--target <where>', 'local emulators or AWS (default local)').choices(['local', 'aws']))
       .option('--out <dir>', 'where results.json goes (default: results/<timestamp>)')
-      .addOption(new Option('--floor-orders <n>', 'no-op chains per level for the substrate floor; 0 skips it (default 20)').argParser(intOption(0, 10_000)))
+      .addOption(
+        new Option('--floor-orders <n>', 'no-op chains per level for the substrate floor; 0 skips it (default 20)').argParser(
+          intOption(0, 10_000),
+        ),
+      )
       .option('--no-change-impact', 'skip the scripted "add a fraud check" change (about a minute per variant)')
-      .addOption(new Option('--deadline <seconds>', 'an order not terminal this long after its start counts as lost (default 120)').argParser(intOption(5, 3600)))
+      .addOption(
+        new Option('--deadline <seconds>', 'an order not terminal this long after its start counts as lost (default 120)').argParser(
+          intOption(5, 3600),
+        ),
+      )
       .option('--faults <list>', `inject faults, each in a run of its own per variant: ${FAULTS.join(',')} or all`)
-      .addOption(new Option('--fault-level <n>', 'load level of the fault runs (default: the second level)').argParser((v) => {
-        const n = Number(v);
-        if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new UserError(`--fault-level: '${v}' is not a positive level`, 2);
-        return n;
-      }))
+      .addOption(
+        new Option('--fault-level <n>', 'load level of the fault runs (default: the second level)').argParser((v) => {
+          const n = Number(v);
+          if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new UserError(`--fault-level: '${v}' is not a positive level`, 2);
+          return n;
+        }),
+      )
       .option('--keep', 'leave a substrate this command started running', false)
       .option('--quiet', 'no progress output', false)
       .addOption(instanceOption()),
   ).action(async (flags: BenchFlags) => {
     // Everything the user gave is checked before anything starts.
-    const config: BenchConfig = resolveConfig(flags.config ? readConfigFile(flags.config) : undefined, flagsToConfig(flags), flags.config ? `config (${flags.config} + flags)` : 'flags');
+    const config: BenchConfig = resolveConfig(
+      flags.config ? readConfigFile(flags.config) : undefined,
+      flagsToConfig(flags),
+      flags.config ? `config (${flags.config} + flags)` : 'flags',
+    );
     if (config.target === 'aws') {
       const missing = config.variants.filter((v) => !readDeployment(v, { target: 'aws' }));
-      if (missing.length) throw new UserError(`--target aws needs each variant deployed first: run ${missing.map((v) => `\`sagabench deploy ${v} --target aws\``).join(', ')}`, 2);
+      if (missing.length)
+        throw new UserError(
+          `--target aws needs each variant deployed first: run ${missing.map((v) => `\`sagabench deploy ${v} --target aws\``).join(', ')}`,
+          2,
+        );
       // The stacks' outputs are found, but driving them is not built: on AWS the variants' own calls
       // happen inside Lambda and ECS, where this harness's meters cannot count them.
-      throw new UserError('--target aws: the deployed stacks were found, but benchmarking them is not implemented yet (their AWS calls run inside Lambda and ECS, out of reach of the harness meters); run --target local', 2);
+      throw new UserError(
+        '--target aws: the deployed stacks were found, but benchmarking them is not implemented yet (their AWS calls run inside Lambda and ECS, out of reach of the harness meters); run --target local',
+        2,
+      );
     }
     const out = path.resolve(config.out ?? defaultOut());
     if (fs.existsSync(path.join(out, 'results.json'))) throw new UserError(`${out} already holds a results.json; choose another --out`, 2);
@@ -140,7 +179,9 @@ export function registerBenchCommand(program: Command): void {
         abandon.abort();
         return;
       }
-      console.error('\nStopping: no new orders; the ones in flight finish, then workers stop and partial results are written (Ctrl-C again to stop waiting)...');
+      console.error(
+        '\nStopping: no new orders; the ones in flight finish, then workers stop and partial results are written (Ctrl-C again to stop waiting)...',
+      );
       controller.abort();
     };
     process.on('SIGINT', onSignal);
@@ -153,9 +194,14 @@ export function registerBenchCommand(program: Command): void {
     const r = await up({ ...upOptions(flags), log });
     try {
       fs.mkdirSync(out, { recursive: true });
-      const results = await runBenchmark({ config, substrate: r.state, signal: controller.signal, abandon: abandon.signal, progress, checkpoint: (res) => writeResults(out, res) }).finally(() =>
-        progress.close(),
-      );
+      const results = await runBenchmark({
+        config,
+        substrate: r.state,
+        signal: controller.signal,
+        abandon: abandon.signal,
+        progress,
+        checkpoint: (res) => writeResults(out, res),
+      }).finally(() => progress.close());
       console.log(summaryText(results));
       console.log(`\nResults: ${path.join(out, 'results.json')}`);
       try {
@@ -163,7 +209,9 @@ export function registerBenchCommand(program: Command): void {
         console.log(`Report:  ${report.html}\nSummary: ${report.markdown}`);
       } catch (err) {
         // The results are complete and on disk; only their rendering failed.
-        console.error(`sagabench: the report could not be written (${(err as Error).message}); the results are complete: run sagabench report ${out}`);
+        console.error(
+          `sagabench: the report could not be written (${(err as Error).message}); the results are complete: run sagabench report ${out}`,
+        );
         process.exitCode = 1;
       }
       if (results.partial) process.exitCode = 130;

@@ -9,53 +9,66 @@ import { PRICE_TABLE, validatePriceTable, type PriceTable } from './prices.ts';
  * left out and named in `notes`, so a gap shows instead of being guessed.
  */
 
-
 const n = z.number().finite().nonnegative();
 const whole = n.int();
 
-const operationCountSchema = z.object({
-  service: z.string().min(1),
-  operation: z.string().min(1),
-  calls: whole,
-  errors: whole,
-  throttles: whole,
-  requestBytes: whole,
-  responseBytes: whole,
-  billingChunks: whole,
-  readCapacityUnits: n,
-  writeCapacityUnits: n,
-}).strict()
+const operationCountSchema = z
+  .object({
+    service: z.string().min(1),
+    operation: z.string().min(1),
+    calls: whole,
+    errors: whole,
+    throttles: whole,
+    requestBytes: whole,
+    responseBytes: whole,
+    billingChunks: whole,
+    readCapacityUnits: n,
+    writeCapacityUnits: n,
+  })
+  .strict()
   .refine((c) => c.errors <= c.calls && c.throttles <= c.calls, 'errors and throttles cannot exceed calls')
   // The meter counts at least one chunk per call; fewer means a hand-built entry forgot them.
   .refine((c) => c.billingChunks >= c.calls, 'billingChunks must be at least calls (one chunk per call minimum)');
 
-export const usageSampleSchema = z.object({
-  variant: variantNameSchema,
-  orders: z.number().int().positive(),
-  /**
-   * The variant's own client calls. Calls a service makes for it (the Step Functions
-   * sqs:sendMessage integration) are not metered: add them as entries here to bill them.
-   */
-  metered: z.array(operationCountSchema),
-  stepFunctions: z.object({
-    type: z.enum(['STANDARD', 'EXPRESS']),
-    executions: whole,
-    transitions: whole,
-    durationMsTotal: n.optional(),
-  }).strict().optional(),
-  lambda: z.object({
-    invocations: whole,
-    durationMsTotal: n,
-    memoryMb: z.number().int().min(128).max(10_240),
-    arch: z.enum(['x86_64', 'arm64']),
-  }).strict().optional(),
-  temporal: z.object({ actions: whole }).strict().optional(),
-}).strict()
+export const usageSampleSchema = z
+  .object({
+    variant: variantNameSchema,
+    orders: z.number().int().positive(),
+    /**
+     * The variant's own client calls. Calls a service makes for it (the Step Functions
+     * sqs:sendMessage integration) are not metered: add them as entries here to bill them.
+     */
+    metered: z.array(operationCountSchema),
+    stepFunctions: z
+      .object({
+        type: z.enum(['STANDARD', 'EXPRESS']),
+        executions: whole,
+        transitions: whole,
+        durationMsTotal: n.optional(),
+      })
+      .strict()
+      .optional(),
+    lambda: z
+      .object({
+        invocations: whole,
+        durationMsTotal: n,
+        memoryMb: z.number().int().min(128).max(10_240),
+        arch: z.enum(['x86_64', 'arm64']),
+      })
+      .strict()
+      .optional(),
+    temporal: z.object({ actions: whole }).strict().optional(),
+  })
+  .strict()
   // Without these the variant's dominant charge would silently be $0.
   .superRefine((s, ctx) => {
     const needed = variantOf(s.variant).billing.engineCount;
     if (needed && !s[needed])
-      ctx.addIssue({ code: 'custom', path: [needed], message: needed === 'stepFunctions' ? `${s.variant} needs stepFunctions usage` : `${s.variant} needs temporal.actions` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [needed],
+        message: needed === 'stepFunctions' ? `${s.variant} needs stepFunctions usage` : `${s.variant} needs temporal.actions`,
+      });
   })
   .refine((s) => s.stepFunctions?.type !== 'EXPRESS' || s.stepFunctions.durationMsTotal !== undefined, {
     message: 'EXPRESS is billed by duration: durationMsTotal is required',
@@ -69,15 +82,64 @@ export type UsageSample = z.infer<typeof usageSampleSchema>;
  * one by one rather than by prefix because DeleteMessage and DeleteItem are per-order work.
  */
 export const EXCLUDED_MANAGEMENT_CALLS: Readonly<Record<string, readonly string[]>> = {
-  sqs: ['CreateQueue', 'DeleteQueue', 'GetQueueUrl', 'GetQueueAttributes', 'SetQueueAttributes', 'ListQueues', 'PurgeQueue',
-    'ListQueueTags', 'TagQueue', 'UntagQueue', 'AddPermission', 'RemovePermission', 'ListDeadLetterSourceQueues'],
-  sns: ['CreateTopic', 'DeleteTopic', 'Subscribe', 'Unsubscribe', 'ConfirmSubscription', 'GetTopicAttributes', 'SetTopicAttributes',
-    'GetSubscriptionAttributes', 'SetSubscriptionAttributes', 'ListTopics', 'ListSubscriptions', 'ListSubscriptionsByTopic',
-    'TagResource', 'UntagResource', 'ListTagsForResource'],
-  dynamodb: ['CreateTable', 'DeleteTable', 'DescribeTable', 'UpdateTable', 'ListTables', 'UpdateTimeToLive', 'DescribeTimeToLive',
-    'TagResource', 'UntagResource', 'ListTagsOfResource'],
-  sfn: ['CreateStateMachine', 'DeleteStateMachine', 'UpdateStateMachine', 'DescribeStateMachine', 'ListStateMachines',
-    'CreateActivity', 'DeleteActivity', 'DescribeActivity', 'ListActivities', 'TagResource', 'UntagResource', 'ListTagsForResource'],
+  sqs: [
+    'CreateQueue',
+    'DeleteQueue',
+    'GetQueueUrl',
+    'GetQueueAttributes',
+    'SetQueueAttributes',
+    'ListQueues',
+    'PurgeQueue',
+    'ListQueueTags',
+    'TagQueue',
+    'UntagQueue',
+    'AddPermission',
+    'RemovePermission',
+    'ListDeadLetterSourceQueues',
+  ],
+  sns: [
+    'CreateTopic',
+    'DeleteTopic',
+    'Subscribe',
+    'Unsubscribe',
+    'ConfirmSubscription',
+    'GetTopicAttributes',
+    'SetTopicAttributes',
+    'GetSubscriptionAttributes',
+    'SetSubscriptionAttributes',
+    'ListTopics',
+    'ListSubscriptions',
+    'ListSubscriptionsByTopic',
+    'TagResource',
+    'UntagResource',
+    'ListTagsForResource',
+  ],
+  dynamodb: [
+    'CreateTable',
+    'DeleteTable',
+    'DescribeTable',
+    'UpdateTable',
+    'ListTables',
+    'UpdateTimeToLive',
+    'DescribeTimeToLive',
+    'TagResource',
+    'UntagResource',
+    'ListTagsOfResource',
+  ],
+  sfn: [
+    'CreateStateMachine',
+    'DeleteStateMachine',
+    'UpdateStateMachine',
+    'DescribeStateMachine',
+    'ListStateMachines',
+    'CreateActivity',
+    'DeleteActivity',
+    'DescribeActivity',
+    'ListActivities',
+    'TagResource',
+    'UntagResource',
+    'ListTagsForResource',
+  ],
 };
 
 const SNS_BILLED = new Set(['Publish', 'PublishBatch']);
@@ -157,12 +219,18 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
       // The emulator (moto) under-reports capacity (UpdateItem as 0.5 unit, none for
       // failed calls); AWS never bills below the per-call minimum.
       const units = Math.max(reported, billedCalls * min);
-      if (units > reported) notes.push(`dynamodb.${c.operation}: ${reported} ${write ? 'write' : 'read'} units reported for ${billedCalls} billed calls; billed at the minimum ${min}/call (${units}).`);
+      if (units > reported)
+        notes.push(
+          `dynamodb.${c.operation}: ${reported} ${write ? 'write' : 'read'} units reported for ${billedCalls} billed calls; billed at the minimum ${min}/call (${units}).`,
+        );
       add('dynamodb', c.operation, units, write ? 'dynamodb-ondemand-write' : 'dynamodb-ondemand-read');
     } else if (c.service === 'sfn') sfnApi.push([key, c.calls]);
     else unpriced.push([key, c.calls]);
   }
-  if (failedMessaging) notes.push(`${failedMessaging} failed SQS/SNS requests are included: AWS bills failed requests except those refused for authentication.`);
+  if (failedMessaging)
+    notes.push(
+      `${failedMessaging} failed SQS/SNS requests are included: AWS bills failed requests except those refused for authentication.`,
+    );
   if (dynamoThrottled) notes.push(`${dynamoThrottled} throttled DynamoDB requests are not billed.`);
   if (excluded.length) notes.push(`Management calls excluded (provisioning, not per-order work): ${tally(excluded)}.`);
   if (sfnApi.length) notes.push(`Step Functions API calls are not billed separately by AWS, excluded: ${tally(sfnApi)}.`);
@@ -177,8 +245,10 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
     // Duration is billed per execution in 100 ms increments; only the total is known, so
     // each execution is taken at the average rounded up.
     const billedMs = Math.ceil((sfn.durationMsTotal ?? 0) / sfn.executions / 100) * 100;
-    add('sfn', 'express duration (64 MB)', (sfn.executions * billedMs / 1000) * EXPRESS_MEMORY_GB, 'sfn-express-gb-second');
-    notes.push('Step Functions Express: memory at the 64 MB minimum (large definitions or payloads bill more); duration rounded per execution from the average.');
+    add('sfn', 'express duration (64 MB)', ((sfn.executions * billedMs) / 1000) * EXPRESS_MEMORY_GB, 'sfn-express-gb-second');
+    notes.push(
+      'Step Functions Express: memory at the 64 MB minimum (large definitions or payloads bill more); duration rounded per execution from the average.',
+    );
   }
 
   const lam = sample.lambda;
@@ -194,9 +264,13 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
     add('temporal-cloud', 'actions', sample.temporal.actions, 'temporal-cloud-action');
     notes.push('Temporal Cloud: flat first-tier action price; volume tiers, plan minimum and storage are not modelled.');
   }
-  notes.push('Not modelled: storage, data transfer, CloudWatch logs and metrics, always-on workers (pass those as fixedMonthlyUsd to projectMonthly).');
+  notes.push(
+    'Not modelled: storage, data transfer, CloudWatch logs and metrics, always-on workers (pass those as fixedMonthlyUsd to projectMonthly).',
+  );
 
-  breakdown.sort((a, b) => b.usdPerMillionOrders - a.usdPerMillionOrders || a.service.localeCompare(b.service) || a.item.localeCompare(b.item));
+  breakdown.sort(
+    (a, b) => b.usdPerMillionOrders - a.usdPerMillionOrders || a.service.localeCompare(b.service) || a.item.localeCompare(b.item),
+  );
   const perMillionOrdersUsd = breakdown.reduce((s, l) => s + l.usdPerMillionOrders, 0);
   return {
     variant: sample.variant,
@@ -223,7 +297,8 @@ export function projectMonthly(estimates: CostSeries[], volumes: number[] = [1e3
   for (const e of estimates) {
     if (names.has(e.variant)) throw new Error(`variant ${e.variant} given twice`);
     names.add(e.variant);
-    if (!(Number.isFinite(e.perOrderUsd) && e.perOrderUsd >= 0)) throw new Error(`${e.variant}: perOrderUsd must be a finite non-negative number`);
+    if (!(Number.isFinite(e.perOrderUsd) && e.perOrderUsd >= 0))
+      throw new Error(`${e.variant}: perOrderUsd must be a finite non-negative number`);
     const f = e.fixedMonthlyUsd ?? 0;
     if (!(Number.isFinite(f) && f >= 0)) throw new Error(`${e.variant}: fixedMonthlyUsd must be a finite non-negative number`);
   }
@@ -245,7 +320,10 @@ export function projectMonthly(estimates: CostSeries[], volumes: number[] = [1e3
 }
 
 /** An always-on worker's month on Fargate (730 h, AWS's own month), for fixedMonthlyUsd. */
-export function fargateMonthlyUsd(w: { vcpu: number; memoryGb: number; tasks?: number; hoursPerMonth?: number }, table: PriceTable = PRICE_TABLE): number {
+export function fargateMonthlyUsd(
+  w: { vcpu: number; memoryGb: number; tasks?: number; hoursPerMonth?: number },
+  table: PriceTable = PRICE_TABLE,
+): number {
   const price = (id: string) => {
     const p = table.prices.find((x) => x.id === id);
     if (!p) throw new Error(`price table ${table.version} has no price ${id}`);

@@ -5,11 +5,21 @@ import type { UnitRecord } from '../load/loop.ts';
 import { estimateCost, fargateMonthlyUsd, type UsageSample } from './model.ts';
 
 /** What the variant's calls would cost on AWS, for the binding it has there (as its registry entry says). */
-export function usageOf(run: { variant: VariantName; report: VariantReport; records: UnitRecord[]; warmupRecords: UnitRecord[] }): UsageSample {
+export function usageOf(run: {
+  variant: VariantName;
+  report: VariantReport;
+  records: UnitRecord[];
+  warmupRecords: UnitRecord[];
+}): UsageSample {
   const billing = variantOf(run.variant).billing;
   const orders = [...run.warmupRecords, ...run.records].filter((r) => r.acceptedAt !== undefined).length;
   const handlerMs = run.report.traces.map((t) => Math.max(1, t.end - t.start));
-  const lambda = { invocations: handlerMs.length, durationMsTotal: handlerMs.reduce((a, b) => a + b, 0), memoryMb: FUNCTION_DEFAULTS.memoryMb, arch: FUNCTION_DEFAULTS.architecture };
+  const lambda = {
+    invocations: handlerMs.length,
+    durationMsTotal: handlerMs.reduce((a, b) => a + b, 0),
+    memoryMb: FUNCTION_DEFAULTS.memoryMb,
+    arch: FUNCTION_DEFAULTS.architecture,
+  };
   return {
     variant: run.variant,
     orders: Math.max(1, orders),
@@ -38,7 +48,15 @@ export function mergeUsage(list: UsageSample[]): UsageSample {
             },
           }
         : {}),
-      ...(acc.lambda && u.lambda ? { lambda: { ...acc.lambda, invocations: acc.lambda.invocations + u.lambda.invocations, durationMsTotal: acc.lambda.durationMsTotal + u.lambda.durationMsTotal } } : {}),
+      ...(acc.lambda && u.lambda
+        ? {
+            lambda: {
+              ...acc.lambda,
+              invocations: acc.lambda.invocations + u.lambda.invocations,
+              durationMsTotal: acc.lambda.durationMsTotal + u.lambda.durationMsTotal,
+            },
+          }
+        : {}),
       ...(acc.temporal && u.temporal ? { temporal: { actions: acc.temporal.actions + u.temporal.actions } } : {}),
     }),
     first!,
@@ -56,7 +74,12 @@ export function whatIfs(usage: UsageSample) {
   if (!whatIf || !sfn) return [];
   const { variant: _v, ...cost } = estimateCost({
     ...usage,
-    stepFunctions: { type: whatIf.stepFunctionsType, executions: sfn.executions, transitions: sfn.transitions, durationMsTotal: sfn.durationMsTotal ?? 0 },
+    stepFunctions: {
+      type: whatIf.stepFunctionsType,
+      executions: sfn.executions,
+      transitions: sfn.transitions,
+      durationMsTotal: sfn.durationMsTotal ?? 0,
+    },
   });
   return [{ label: whatIf.label, note: whatIf.note, cost }];
 }

@@ -15,7 +15,10 @@ import { REGISTRY, variantNameSchema } from '../../infra/variants.ts';
  * what had to change. The scripts are anchored edits that throw when the code
  * they expect is gone (see shared/variant/change.ts).
  */
-export const CHANGES: Record<Variant, ChangeScript> = Object.fromEntries(REGISTRY.map((v) => [v.name, v.coupling.change])) as Record<Variant, ChangeScript>;
+export const CHANGES: Record<Variant, ChangeScript> = Object.fromEntries(REGISTRY.map((v) => [v.name, v.coupling.change])) as Record<
+  Variant,
+  ChangeScript
+>;
 
 export const changeImpactSchema = z.object({
   variant: variantNameSchema,
@@ -64,10 +67,14 @@ function copyFiles(root: string, files: readonly string[], into: string): void {
 /** "file: error TSxxxx: message" with the (line,col) dropped, so an edit that shifts lines does not look like a new error. */
 async function tscErrors(root: string, dir: string): Promise<string[]> {
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-  const stdout = await promisify(execFile)(process.execPath, [tsc, '--noEmit', '--incremental', 'false', '--pretty', 'false', '-p', path.join(dir, 'tsconfig.json')], {
-    cwd: dir,
-    maxBuffer: 64 * 1024 * 1024,
-  }).then(
+  const stdout = await promisify(execFile)(
+    process.execPath,
+    [tsc, '--noEmit', '--incremental', 'false', '--pretty', 'false', '-p', path.join(dir, 'tsconfig.json')],
+    {
+      cwd: dir,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  ).then(
     (r) => r.stdout,
     (err: { stdout?: string; code?: number; message: string }) => {
       if (typeof err.stdout !== 'string' || !err.stdout.trim()) throw new Error(`change-impact: tsc did not run in ${dir}: ${err.message}`);
@@ -84,7 +91,11 @@ async function tscErrors(root: string, dir: string): Promise<string[]> {
 function numstat(tmp: string): { path: string; added: number; removed: number }[] {
   let out: string;
   try {
-    out = execFileSync('git', ['diff', '--no-index', '--no-ext-diff', '--numstat', '-z', 'base', 'work'], { cwd: tmp, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    out = execFileSync('git', ['diff', '--no-index', '--no-ext-diff', '--numstat', '-z', 'base', 'work'], {
+      cwd: tmp,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (err) {
     const e = err as { status?: number; stdout?: string };
     if (e.status !== 1 || typeof e.stdout !== 'string') throw err; // 1 = "there are differences"
@@ -111,7 +122,8 @@ export async function runChangeImpact(variant: Variant, opts: { root?: string } 
     copyFiles(root, files, base);
     copyFiles(root, files, work);
     // One level up from both copies: module and @types lookup walk up and find it, and the diff never sees it.
-    if (fs.existsSync(path.join(root, 'node_modules'))) fs.symlinkSync(path.join(root, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
+    if (fs.existsSync(path.join(root, 'node_modules')))
+      fs.symlinkSync(path.join(root, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
 
     applyChange(variant, work);
 

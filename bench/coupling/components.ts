@@ -27,7 +27,9 @@ export function isExcluded(rel: string): boolean {
   );
 }
 
-export const COMPONENT_MAP: Record<Variant, readonly Rule[]> = Object.fromEntries(REGISTRY.map((v) => [v.name, v.coupling.components])) as Record<Variant, readonly Rule[]>;
+export const COMPONENT_MAP: Record<Variant, readonly Rule[]> = Object.fromEntries(
+  REGISTRY.map((v) => [v.name, v.coupling.components]),
+) as Record<Variant, readonly Rule[]>;
 
 /** The component a root-relative path belongs to in `variant`, or undefined when it is outside the variant. */
 export function componentOf(variant: Variant, rel: string): string | undefined {

@@ -10,7 +10,14 @@ export const dynamicInputSchema = z.object({
   /** The variant's metered AWS calls (Meter.snapshot(), extra fields ignored). */
   metered: z.array(z.object({ service: z.string(), operation: z.string(), calls: z.number().nonnegative() })),
   traces: z.array(
-    z.object({ orderId: z.string(), step: z.string(), service: z.string(), start: z.number(), end: z.number(), attempt: z.number().int().optional() }),
+    z.object({
+      orderId: z.string(),
+      step: z.string(),
+      service: z.string(),
+      start: z.number(),
+      end: z.number(),
+      attempt: z.number().int().optional(),
+    }),
   ),
   /** Queue, topic, state machine and task queue names the variant used. */
   channels: z.array(z.string()),

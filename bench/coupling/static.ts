@@ -72,10 +72,23 @@ function moduleRefs(sf: ts.SourceFile): ModuleRef[] {
       refs.push({ specifier: node.moduleSpecifier.text, typeOnly, names });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : [];
-      refs.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly, names: named.map((e) => (e.propertyName ?? e.name).text) });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+      refs.push({
+        specifier: node.moduleSpecifier.text,
+        typeOnly: node.isTypeOnly,
+        names: named.map((e) => (e.propertyName ?? e.name).text),
+      });
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       refs.push({ specifier: node.moduleReference.expression.text, typeOnly: node.isTypeOnly, names: [] });
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       refs.push({ specifier: node.arguments[0].text, typeOnly: false, names: [] });
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       refs.push({ specifier: node.argument.literal.text, typeOnly: true, names: [] });
@@ -121,7 +134,8 @@ export function contractVocabulary(sf: ts.SourceFile): { names: Set<string>; mes
         names.add(d.name.text);
         const init = d.initializer && unwrap(d.initializer);
         if (d.name.text.endsWith('Schemas') && init && ts.isObjectLiteralExpression(init)) {
-          for (const p of init.properties) if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) messageTypes.add(p.name.text);
+          for (const p of init.properties)
+            if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) messageTypes.add(p.name.text);
         }
       }
     }
@@ -147,7 +161,11 @@ function listFiles(root: string): string[] {
   return out.sort();
 }
 
-const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /**
  * The component graph of `variant` under `root`. Ca and Ce count components,
@@ -160,9 +178,17 @@ export function componentGraph(variant: Variant, root: string = PROJECT_ROOT): S
   const parse = (rel: string) => ts.createSourceFile(rel, fs.readFileSync(path.join(root, rel), 'utf8'), ts.ScriptTarget.ES2022, true);
 
   const contractsAbs = path.join(root, CONTRACTS_FILE);
-  const vocabulary = fs.existsSync(contractsAbs) ? contractVocabulary(parse(CONTRACTS_FILE)) : { names: new Set<string>(), messageTypes: new Set<string>() };
+  const vocabulary = fs.existsSync(contractsAbs)
+    ? contractVocabulary(parse(CONTRACTS_FILE))
+    : { names: new Set<string>(), messageTypes: new Set<string>() };
 
-  interface Acc { files: string[]; out: Set<string>; in: Set<string>; contracts: Set<string>; external: Set<string> }
+  interface Acc {
+    files: string[];
+    out: Set<string>;
+    in: Set<string>;
+    contracts: Set<string>;
+    external: Set<string>;
+  }
   const comps = new Map<string, Acc>();
   const acc = (name: string) => {
     let a = comps.get(name);
@@ -182,7 +208,15 @@ export function componentGraph(variant: Variant, root: string = PROJECT_ROOT): S
       continue;
     }
     for (const ref of moduleRefs(sf)) {
-      const resolved = ts.resolveModuleName(ref.specifier, path.join(root, rel), COMPILER_OPTIONS, ts.sys, undefined, undefined, ts.ModuleKind.ESNext).resolvedModule;
+      const resolved = ts.resolveModuleName(
+        ref.specifier,
+        path.join(root, rel),
+        COMPILER_OPTIONS,
+        ts.sys,
+        undefined,
+        undefined,
+        ts.ModuleKind.ESNext,
+      ).resolvedModule;
       const bare = !ref.specifier.startsWith('.') && !ref.specifier.startsWith('/');
       if (!resolved || resolved.isExternalLibraryImport || resolved.resolvedFileName.includes('/node_modules/')) {
         if (bare) {

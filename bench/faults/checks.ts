@@ -30,10 +30,20 @@ export async function faultChecks(
   dlq: { queue: string; messages: number }[],
   statusOf: (orderId: string) => Promise<OrderStatus | undefined>,
 ): Promise<{ name: string; ok: boolean; detail: string }[]> {
-  const checks = [{ name: `fault ${fault.fault} was injected`, ok: fault.fired, detail: fault.fired ? 'yes' : 'the run ended before the fault was due; use more orders' }];
+  const checks = [
+    {
+      name: `fault ${fault.fault} was injected`,
+      ok: fault.fired,
+      detail: fault.fired ? 'yes' : 'the run ended before the fault was due; use more orders',
+    },
+  ];
   if (fault.fault === 'poison') {
     const inDlq = dlq.reduce((s, d) => s + d.messages, 0);
-    checks.push({ name: 'poison isolated in dead-letter queues', ok: inDlq === fault.poisonInjected, detail: `${fault.poisonInjected} injected, ${inDlq} in DLQs` });
+    checks.push({
+      name: 'poison isolated in dead-letter queues',
+      ok: inDlq === fault.poisonInjected,
+      detail: `${fault.poisonInjected} injected, ${inDlq} in DLQs`,
+    });
     const written: string[] = [];
     for (const id of fault.edge.refusedIds) if ((await statusOf(id)) !== undefined) written.push(id);
     checks.push({

@@ -21,7 +21,14 @@ export interface FaultWindow {
  * `settled` resolves when the fault is over (the process restarted, resumed).
  */
 export function armFault(fault: Fault, target: VariantTarget, harness: AwsClients, sample: OrderDocument, runStartedAt: number) {
-  const window: FaultWindow = { fault, fired: fault === 'throttle' || fault === 'duplicate', startedAt: runStartedAt, endedAt: runStartedAt, poisonInjected: 0, edge: { tried: 0, refused: 0, refusedIds: [] } };
+  const window: FaultWindow = {
+    fault,
+    fired: fault === 'throttle' || fault === 'duplicate',
+    startedAt: runStartedAt,
+    endedAt: runStartedAt,
+    poisonInjected: 0,
+    edge: { tried: 0, refused: 0, refusedIds: [] },
+  };
   let fired: Promise<void> | undefined;
   const fire = async () => {
     window.fired = true;
@@ -52,7 +59,8 @@ export function armFault(fault: Fault, target: VariantTarget, harness: AwsClient
   return {
     window,
     onProgress(done: number, total: number) {
-      if (!fired && (fault === 'crash' || fault === 'pause' || fault === 'poison') && done >= Math.ceil(total * FAULT_SETTINGS.atProgress)) fired = fire();
+      if (!fired && (fault === 'crash' || fault === 'pause' || fault === 'poison') && done >= Math.ceil(total * FAULT_SETTINGS.atProgress))
+        fired = fire();
     },
     /** Waits for the fault to be over; call after the load ended. */
     async settled(runEndedAt: number): Promise<FaultWindow> {

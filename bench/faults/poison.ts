@@ -9,7 +9,13 @@ export function poisonBodies(): { kind: string; body: string }[] {
     { kind: 'malformed JSON', body: '{"type": "OrderPlaced", "orderId": ' },
     {
       kind: 'schema-invalid event',
-      body: JSON.stringify({ messageId: randomUUID(), version: 1, type: 'PaymentCharged', orderId: 'poison-order', payload: { amountCents: -5 } }),
+      body: JSON.stringify({
+        messageId: randomUUID(),
+        version: 1,
+        type: 'PaymentCharged',
+        orderId: 'poison-order',
+        payload: { amountCents: -5 },
+      }),
     },
     { kind: 'oversized non-event (200 KB)', body: JSON.stringify({ junk: 'x'.repeat(200 * 1024) }) },
   ];

@@ -54,7 +54,14 @@ export async function measureFloor(opts: {
     target = await variantOf(run.variant).floor({ clients, temporal, prefix }, hops);
     const units = Array.from({ length: config.floorOrders }, (_, i) => ({ id: `${prefix}-${String(i).padStart(5, '0')}`, payload: {} }));
     opts.progress.start(`${run.variant} floor (${hops} hops)`, units.length);
-    const records = await runLoad(target, { units, shape: run.shape, deadlineMs: config.deadlineSeconds * 1000, signal: opts.signal, abandon: opts.abandon, onProgress: (p) => opts.progress.update(p.done, p.errors) });
+    const records = await runLoad(target, {
+      units,
+      shape: run.shape,
+      deadlineMs: config.deadlineSeconds * 1000,
+      signal: opts.signal,
+      abandon: opts.abandon,
+      onProgress: (p) => opts.progress.update(p.done, p.errors),
+    });
     opts.progress.stop();
     const t = target;
     target = undefined;

@@ -95,7 +95,8 @@ export async function runLoad<P>(target: LoadTarget<P>, opts: LoopOptions<P>): P
 }
 
 /** Latency of a finished unit: from its intended start to the moment the system reached its terminal state. */
-export const latencyOf = (r: UnitRecord): number | undefined => (r.terminalAt === undefined ? undefined : Math.max(0, r.terminalAt - r.intendedAt));
+export const latencyOf = (r: UnitRecord): number | undefined =>
+  r.terminalAt === undefined ? undefined : Math.max(0, r.terminalAt - r.intendedAt);
 
 async function withDeadline(p: Promise<Completion>, ms: number, signal?: AbortSignal): Promise<Completion | 'timeout' | 'aborted'> {
   let timer: NodeJS.Timeout | undefined;

@@ -26,7 +26,13 @@ export interface Metric {
 export const METRICS: Metric[] = [
   { id: 'p50', title: 'p50 latency (ms)', better: 'lower', value: (l) => (measured(l) ? l.latencyMs.p50 : null), fmt: fmtMs },
   { id: 'p99', title: 'p99 latency (ms)', better: 'lower', value: (l) => (measured(l) ? l.latencyMs.p99 : null), fmt: fmtMs },
-  { id: 'throughput', title: 'Throughput (orders/s)', better: 'higher', value: (l) => (measured(l) ? l.throughputPerSec : null), fmt: fmtRate },
+  {
+    id: 'throughput',
+    title: 'Throughput (orders/s)',
+    better: 'higher',
+    value: (l) => (measured(l) ? l.throughputPerSec : null),
+    fmt: fmtRate,
+  },
   { id: 'cost', title: 'Cost per 1M orders (USD)', better: 'lower', value: (l) => l.cost.perMillionOrdersUsd, fmt: fmtUsd },
 ];
 
@@ -45,7 +51,9 @@ export interface Delta {
 function pairs(a: Results, b: Results): Array<{ variant: string; level: number }> {
   const variants = [...new Set([...a.variants.map((v) => v.name), ...b.variants.map((v) => v.name)])];
   return variants.flatMap((name) => {
-    const levels = [...new Set([a, b].flatMap((r) => r.variants.find((v) => v.name === name)?.levels.map((l) => l.level) ?? []))].sort((x, y) => x - y);
+    const levels = [...new Set([a, b].flatMap((r) => r.variants.find((v) => v.name === name)?.levels.map((l) => l.level) ?? []))].sort(
+      (x, y) => x - y,
+    );
     return levels.map((level) => ({ variant: name, level }));
   });
 }
@@ -78,29 +86,52 @@ export function differences(a: Results, b: Results): string[] {
   diff('warmup', wa.warmup, wb.warmup);
   diff('loop', wa.loop, wb.loop);
   diff('levels', wa.levels, wb.levels, (v: number[]) => v.join(', '));
-  diff('failure mix', wa.failures, wb.failures, (v: Record<string, number>) => Object.entries(v).map(([k, n]) => `${k} ${n}`).join(', ') || 'none');
+  diff(
+    'failure mix',
+    wa.failures,
+    wb.failures,
+    (v: Record<string, number>) =>
+      Object.entries(v)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none',
+  );
   diff('payload bytes', wa.payloadBytes, wb.payloadBytes);
   diff('deadline s', wa.deadlineSeconds, wb.deadlineSeconds);
-  if (work.length) notes.push(`The runs differ in workload: ${work.join('; ')}. Figures at a level only one run has are shown against a dash.`);
+  if (work.length)
+    notes.push(`The runs differ in workload: ${work.join('; ')}. Figures at a level only one run has are shown against a dash.`);
   const ea = a.environment;
   const eb = b.environment;
   if (ea.target !== eb.target || ea.emulatorNumbers !== eb.emulatorNumbers)
-    notes.push(`The runs differ in target: A ran on ${ea.target}${ea.emulatorNumbers ? ' (emulator numbers)' : ''}, B on ${eb.target}${eb.emulatorNumbers ? ' (emulator numbers)' : ''}: latencies compare the substrates as much as the code.`);
+    notes.push(
+      `The runs differ in target: A ran on ${ea.target}${ea.emulatorNumbers ? ' (emulator numbers)' : ''}, B on ${eb.target}${eb.emulatorNumbers ? ' (emulator numbers)' : ''}: latencies compare the substrates as much as the code.`,
+    );
   else if (JSON.stringify(ea.emulators) !== JSON.stringify(eb.emulators))
-    notes.push(`The emulators differ: A ${ea.emulators ? fmtEmulators(ea.emulators) : 'none'}, B ${eb.emulators ? fmtEmulators(eb.emulators) : 'none'}.`);
+    notes.push(
+      `The emulators differ: A ${ea.emulators ? fmtEmulators(ea.emulators) : 'none'}, B ${eb.emulators ? fmtEmulators(eb.emulators) : 'none'}.`,
+    );
   if (ea.machine.cpus !== eb.machine.cpus || ea.machine.cpuModel !== eb.machine.cpuModel)
-    notes.push(`The machines differ: A ${ea.machine.cpus} CPUs (${ea.machine.cpuModel}), B ${eb.machine.cpus} CPUs (${eb.machine.cpuModel}).`);
+    notes.push(
+      `The machines differ: A ${ea.machine.cpus} CPUs (${ea.machine.cpuModel}), B ${eb.machine.cpus} CPUs (${eb.machine.cpuModel}).`,
+    );
   if (a.prices.version !== b.prices.version || a.prices.region !== b.prices.region)
-    notes.push(`The price tables differ: A ${a.prices.version} (${a.prices.region}), B ${b.prices.version} (${b.prices.region}); a cost change may be a price change.`);
-  if (a.partial || b.partial) notes.push(`${[a.partial ? 'A' : '', b.partial ? 'B' : ''].filter(Boolean).join(' and ')} ${a.partial && b.partial ? 'are' : 'is'} PARTIAL: missing levels are missing, not zero.`);
-  if (!notes.length) notes.push(`Like for like: the same workload (seed ${wa.seed}, ${wa.orders} orders per level, ${wa.loop} loop at ${wa.levels.join(', ')}) on the same target (${ea.target}).`);
+    notes.push(
+      `The price tables differ: A ${a.prices.version} (${a.prices.region}), B ${b.prices.version} (${b.prices.region}); a cost change may be a price change.`,
+    );
+  if (a.partial || b.partial)
+    notes.push(
+      `${[a.partial ? 'A' : '', b.partial ? 'B' : ''].filter(Boolean).join(' and ')} ${a.partial && b.partial ? 'are' : 'is'} PARTIAL: missing levels are missing, not zero.`,
+    );
+  if (!notes.length)
+    notes.push(
+      `Like for like: the same workload (seed ${wa.seed}, ${wa.orders} orders per level, ${wa.loop} loop at ${wa.levels.join(', ')}) on the same target (${ea.target}).`,
+    );
   return notes;
 }
 
 function deltaTable(a: Results, b: Results, m: Metric): Table {
   const loop = a.workload.loop === b.workload.loop ? a.workload.loop : 'closed';
   const rows: Cell[][] = deltas(a, b, m).map((d) => {
-    const improved = d.abs === null || d.abs === 0 ? null : (d.abs < 0) === (m.better === 'lower');
+    const improved = d.abs === null || d.abs === 0 ? null : d.abs < 0 === (m.better === 'lower');
     const tone = improved === null ? {} : { tone: improved ? ('ok' as const) : ('bad' as const) };
     return [
       text(variantLabel(d.variant)),
@@ -125,22 +156,35 @@ function headline(a: Results, b: Results, m: Metric): string | null {
   const ds = deltas(a, b, m).filter((d) => d.pct !== null && d.pct !== 0);
   if (!ds.length) return null;
   const loop = a.workload.loop;
-  const better = ds.filter((d) => (d.pct! < 0) === (m.better === 'lower')).sort((x, y) => Math.abs(y.pct!) - Math.abs(x.pct!))[0];
-  const worse = ds.filter((d) => (d.pct! < 0) !== (m.better === 'lower')).sort((x, y) => Math.abs(y.pct!) - Math.abs(x.pct!))[0];
-  const say = (d: Delta) => `${variantLabel(d.variant)} at ${fmtLevel(d.level, loop)} (${m.fmt(d.a!)} → ${m.fmt(d.b!)}, ${fmtPctChange(d.a!, d.b!)})`;
+  const better = ds.filter((d) => d.pct! < 0 === (m.better === 'lower')).sort((x, y) => Math.abs(y.pct!) - Math.abs(x.pct!))[0];
+  const worse = ds.filter((d) => d.pct! < 0 !== (m.better === 'lower')).sort((x, y) => Math.abs(y.pct!) - Math.abs(x.pct!))[0];
+  const say = (d: Delta) =>
+    `${variantLabel(d.variant)} at ${fmtLevel(d.level, loop)} (${m.fmt(d.a!)} → ${m.fmt(d.b!)}, ${fmtPctChange(d.a!, d.b!)})`;
   const parts = [better ? `most improved: ${say(better)}` : null, worse ? `most regressed: ${say(worse)}` : null].filter(Boolean);
   return `${m.title}: ${parts.join('; ')}.`;
 }
 
 function compareChart(a: Results, b: Results, m: Metric, labels: { a: string; b: string }): Chart | null {
   const values = deltas(a, b, m).flatMap((d) => [
-    ...(d.a !== null ? [{ variant: variantLabel(d.variant), load: fmtLevel(d.level, a.workload.loop), run: `A: ${labels.a}`, value: d.a }] : []),
-    ...(d.b !== null ? [{ variant: variantLabel(d.variant), load: fmtLevel(d.level, a.workload.loop), run: `B: ${labels.b}`, value: d.b }] : []),
+    ...(d.a !== null
+      ? [{ variant: variantLabel(d.variant), load: fmtLevel(d.level, a.workload.loop), run: `A: ${labels.a}`, value: d.a }]
+      : []),
+    ...(d.b !== null
+      ? [{ variant: variantLabel(d.variant), load: fmtLevel(d.level, a.workload.loop), run: `B: ${labels.b}`, value: d.b }]
+      : []),
   ]);
   if (!values.length) return null;
   const spec: TopLevelSpec = {
     data: { values },
-    facet: { column: { field: 'variant', type: 'nominal', title: null, sort: [...new Set(values.map((v) => v.variant))], header: { labelFontWeight: 'bold', labelFontSize: 12 } } },
+    facet: {
+      column: {
+        field: 'variant',
+        type: 'nominal',
+        title: null,
+        sort: [...new Set(values.map((v) => v.variant))],
+        header: { labelFontWeight: 'bold', labelFontSize: 12 },
+      },
+    },
     spec: {
       width: 200,
       height: 180,
@@ -149,11 +193,23 @@ function compareChart(a: Results, b: Results, m: Metric, labels: { a: string; b:
         x: { field: 'load', type: 'nominal', title: null, sort: null, axis: { labelAngle: 0 } },
         xOffset: { field: 'run', type: 'nominal' },
         y: { field: 'value', type: 'quantitative', title: m.title },
-        color: { field: 'run', type: 'nominal', scale: { range: ['#9ecae9', '#2f5fa7'] }, title: null, legend: { orient: 'bottom', labelLimit: 600 } },
+        color: {
+          field: 'run',
+          type: 'nominal',
+          scale: { range: ['#9ecae9', '#2f5fa7'] },
+          title: null,
+          legend: { orient: 'bottom', labelLimit: 600 },
+        },
       },
     },
   };
-  return { id: `compare-${m.id}`, title: m.title, caption: `${m.title} in A (light) and B (dark), per variant and load level.`, latency: m.id !== 'cost', spec };
+  return {
+    id: `compare-${m.id}`,
+    title: m.title,
+    caption: `${m.title} in A (light) and B (dark), per variant and load level.`,
+    latency: m.id !== 'cost',
+    spec,
+  };
 }
 
 export interface CompareModel {

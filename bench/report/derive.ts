@@ -70,17 +70,41 @@ export function timelineOf(t: Trace): Timeline {
   steps.forEach((s, i) => {
     const attempt = s.attempt ?? 1;
     const row = `${i + 1}. ${s.step}${attempt > 1 ? ` (attempt ${attempt})` : ''}`;
-    const causeEnd = Math.max(0, ...steps.slice(0, i).map((p) => p.endMs).filter((e) => e <= s.startMs));
+    const causeEnd = Math.max(
+      0,
+      ...steps
+        .slice(0, i)
+        .map((p) => p.endMs)
+        .filter((e) => e <= s.startMs),
+    );
     if (s.startMs > causeEnd) {
       bars.push({ index: i, row, kind: 'hop', step: s.step, service: s.service, startMs: causeEnd, endMs: s.startMs, attempt });
       hopMs += s.startMs - causeEnd;
     }
-    bars.push({ index: i, row, kind: 'step', step: s.step, service: s.service, startMs: s.startMs, endMs: Math.max(s.endMs, s.startMs), attempt });
+    bars.push({
+      index: i,
+      row,
+      kind: 'step',
+      step: s.step,
+      service: s.service,
+      startMs: s.startMs,
+      endMs: Math.max(s.endMs, s.startMs),
+      attempt,
+    });
     stepMs += Math.max(0, s.endMs - s.startMs);
   });
   const lastEnd = Math.max(0, ...steps.map((s) => s.endMs));
   if (t.latencyMs !== undefined && t.latencyMs > lastEnd) {
-    bars.push({ index: steps.length, row: `${steps.length + 1}. terminal (${t.status})`, kind: 'hop', step: 'terminal', service: 'engine', startMs: lastEnd, endMs: t.latencyMs, attempt: 1 });
+    bars.push({
+      index: steps.length,
+      row: `${steps.length + 1}. terminal (${t.status})`,
+      kind: 'hop',
+      step: 'terminal',
+      service: 'engine',
+      startMs: lastEnd,
+      endMs: t.latencyMs,
+      attempt: 1,
+    });
     hopMs += t.latencyMs - lastEnd;
   }
   return { orderId: t.orderId, status: t.status, latencyMs: t.latencyMs ?? null, bars, steps: steps.length, stepMs, hopMs };
@@ -92,7 +116,9 @@ export function timelineOf(t: Trace): Timeline {
 export function costByService(c: Cost): Array<{ service: string; usdPerMillionOrders: number }> {
   const by = new Map<string, number>();
   for (const b of c.breakdown) by.set(b.service, (by.get(b.service) ?? 0) + b.usdPerMillionOrders);
-  return [...by].map(([service, usdPerMillionOrders]) => ({ service, usdPerMillionOrders })).sort((a, b) => b.usdPerMillionOrders - a.usdPerMillionOrders);
+  return [...by]
+    .map(([service, usdPerMillionOrders]) => ({ service, usdPerMillionOrders }))
+    .sort((a, b) => b.usdPerMillionOrders - a.usdPerMillionOrders);
 }
 
 /** Each cost series (variants and what-ifs such as stepfunctions-express) with its cost over every level. */
@@ -151,7 +177,10 @@ export function cheapestRanges(lines: CostLine[]): CheapestRange[] {
   const cheapestAt = (v: number) => {
     const min = Math.min(...lines.map((l) => lineAt(l, v)));
     // Relative tolerance: two lines within a billionth of each other are one price.
-    return lines.filter((l) => lineAt(l, v) - min <= Math.abs(min) * 1e-9).map((l) => l.series).sort();
+    return lines
+      .filter((l) => lineAt(l, v) - min <= Math.abs(min) * 1e-9)
+      .map((l) => l.series)
+      .sort();
   };
   const ranges: CheapestRange[] = [];
   bounds.forEach((from, i) => {

@@ -9,7 +9,20 @@ import {
   timelineOf,
   cheapestRanges,
 } from './derive.ts';
-import { fmtCount, fmtEmulators, fmtLevel, fmtMs, fmtPerOrder, fmtPrice, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
+import {
+  fmtCount,
+  fmtEmulators,
+  fmtLevel,
+  fmtMs,
+  fmtPerOrder,
+  fmtPrice,
+  fmtRate,
+  fmtRatio,
+  fmtUsd,
+  fmtVolume,
+  listing,
+  variantLabel,
+} from './format.ts';
 import { col, num, text, type Cell, type Table } from './table.ts';
 
 /**
@@ -26,13 +39,35 @@ export function percentilesTable(r: Results): Table {
   for (const v of r.variants)
     for (const l of v.levels) {
       const m = l.latencyMs;
-      rows.push([variantCell(v.name), levelCell(r, l.level), num(fmtCount(m.count)), num(fmtMs(m.p50)), num(fmtMs(m.p90)), num(fmtMs(m.p99)), num(fmtMs(m.p999)), num(fmtMs(m.max)), num(fmtMs(m.mean)), num(fmtMs(l.acceptMs.p50))]);
+      rows.push([
+        variantCell(v.name),
+        levelCell(r, l.level),
+        num(fmtCount(m.count)),
+        num(fmtMs(m.p50)),
+        num(fmtMs(m.p90)),
+        num(fmtMs(m.p99)),
+        num(fmtMs(m.p999)),
+        num(fmtMs(m.max)),
+        num(fmtMs(m.mean)),
+        num(fmtMs(l.acceptMs.p50)),
+      ]);
     }
   return {
     id: 'percentiles',
     title: 'Latency percentiles (accepted → terminal, ms)',
     caption: 'Measured orders only (warmup left out). "accept p50" is the submit call alone, before any processing.',
-    columns: [col('variant'), col('load'), col('orders', true), col('p50', true), col('p90', true), col('p99', true), col('p99.9', true), col('max', true), col('mean', true), col('accept p50', true)],
+    columns: [
+      col('variant'),
+      col('load'),
+      col('orders', true),
+      col('p50', true),
+      col('p90', true),
+      col('p99', true),
+      col('p99.9', true),
+      col('max', true),
+      col('mean', true),
+      col('accept p50', true),
+    ],
     rows,
   };
 }
@@ -59,7 +94,19 @@ export function loadTable(r: Results): Table {
   return {
     id: 'load',
     title: 'Throughput and latency by load level',
-    columns: [col('variant'), col('load'), col('orders/s', true), col('p50 ms', true), col('p99 ms', true), col('completed', true), col('cancelled', true), col('rejected', true), col('lost', true), col('errors', true), col('harness CPU ms/order', true)],
+    columns: [
+      col('variant'),
+      col('load'),
+      col('orders/s', true),
+      col('p50 ms', true),
+      col('p99 ms', true),
+      col('completed', true),
+      col('cancelled', true),
+      col('rejected', true),
+      col('lost', true),
+      col('errors', true),
+      col('harness CPU ms/order', true),
+    ],
     rows,
   };
 }
@@ -79,8 +126,16 @@ export function floorTable(r: Results): Table {
   return {
     id: 'floor',
     title: 'Variant ÷ substrate floor',
-    caption: 'The floor is the same number of hops on the same engine with no domain logic; the ratio is the variant p50 over the floor p50.',
-    columns: [col('variant'), col('load'), col('floor hops', true), col('floor p50 ms', true), col('variant p50 ms', true), col('p50 ÷ floor', true)],
+    caption:
+      'The floor is the same number of hops on the same engine with no domain logic; the ratio is the variant p50 over the floor p50.',
+    columns: [
+      col('variant'),
+      col('load'),
+      col('floor hops', true),
+      col('floor p50 ms', true),
+      col('variant p50 ms', true),
+      col('p50 ÷ floor', true),
+    ],
     rows,
   };
 }
@@ -91,13 +146,30 @@ export function timelineTable(r: Results): Table {
     const t = sampleTrace(v);
     if (!t) continue;
     const tl = timelineOf(t);
-    rows.push([variantCell(v.name), text(tl.orderId), text(tl.status), num(tl.latencyMs === null ? dash : fmtMs(tl.latencyMs)), num(fmtCount(tl.steps)), num(fmtMs(tl.stepMs)), num(fmtMs(tl.hopMs))]);
+    rows.push([
+      variantCell(v.name),
+      text(tl.orderId),
+      text(tl.status),
+      num(tl.latencyMs === null ? dash : fmtMs(tl.latencyMs)),
+      num(fmtCount(tl.steps)),
+      num(fmtMs(tl.stepMs)),
+      num(fmtMs(tl.hopMs)),
+    ]);
   }
   return {
     id: 'timeline',
     title: 'Sample orders',
-    caption: 'Time in steps is the services\' own work; time in hops is everything between (broker or engine delivery, polling, the orchestrator\'s bookkeeping).',
-    columns: [col('variant'), col('order'), col('status'), col('latency ms', true), col('steps', true), col('in steps ms', true), col('in hops ms', true)],
+    caption:
+      "Time in steps is the services' own work; time in hops is everything between (broker or engine delivery, polling, the orchestrator's bookkeeping).",
+    columns: [
+      col('variant'),
+      col('order'),
+      col('status'),
+      col('latency ms', true),
+      col('steps', true),
+      col('in steps ms', true),
+      col('in hops ms', true),
+    ],
     rows,
   };
 }
@@ -107,12 +179,18 @@ export function costTable(r: Results): Table {
   const services = [...new Set(series.flatMap((s) => costByService(s.cost).map((c) => c.service)))].sort();
   const rows = series.map((s) => {
     const by = new Map(costByService(s.cost).map((c) => [c.service, c.usdPerMillionOrders]));
-    return [variantCell(s.series), num(fmtUsd(s.cost.perMillionOrdersUsd)), num(fmtUsd(s.cost.perOrderUsd)), ...services.map((svc) => num(by.has(svc) ? fmtUsd(by.get(svc)!) : dash))];
+    return [
+      variantCell(s.series),
+      num(fmtUsd(s.cost.perMillionOrdersUsd)),
+      num(fmtUsd(s.cost.perOrderUsd)),
+      ...services.map((svc) => num(by.has(svc) ? fmtUsd(by.get(svc)!) : dash)),
+    ];
   });
   return {
     id: 'cost',
     title: 'Cost per 1M orders by service (USD)',
-    caption: 'Over every order each variant ran, measured and warmup. What-if rows price the same run another way the variant can be deployed.',
+    caption:
+      'Over every order each variant ran, measured and warmup. What-if rows price the same run another way the variant can be deployed.',
     columns: [col('variant'), col('per 1M orders', true), col('per order', true), ...services.map((s) => col(s, true))],
     rows,
   };
@@ -122,12 +200,31 @@ export function costItemsTable(r: Results): Table {
   const rows: Cell[][] = [];
   for (const s of costSeries(r))
     for (const b of s.cost.breakdown)
-      rows.push([variantCell(s.series), text(b.service), text(b.item), num(fmtPerOrder(b.count / 1e6)), text(b.unit), num(fmtPrice(b.unitPriceUsd * 1e6)), num(fmtUsd(b.usdPerMillionOrders)), text(b.priceId)]);
+      rows.push([
+        variantCell(s.series),
+        text(b.service),
+        text(b.item),
+        num(fmtPerOrder(b.count / 1e6)),
+        text(b.unit),
+        num(fmtPrice(b.unitPriceUsd * 1e6)),
+        num(fmtUsd(b.usdPerMillionOrders)),
+        text(b.priceId),
+      ]);
   return {
     id: 'cost-items',
     title: 'What each cost is made of',
-    caption: 'Counted per order (calls through each variant\'s metered clients, transitions and actions from execution histories) × the unit price with the given id.',
-    columns: [col('variant', false, true), col('service'), col('item'), col('per order', true), col('unit'), col('price per 1M units', true), col('per 1M orders', true), col('price id', false, true)],
+    caption:
+      "Counted per order (calls through each variant's metered clients, transitions and actions from execution histories) × the unit price with the given id.",
+    columns: [
+      col('variant', false, true),
+      col('service'),
+      col('item'),
+      col('per order', true),
+      col('unit'),
+      col('price per 1M units', true),
+      col('per 1M orders', true),
+      col('price id', false, true),
+    ],
     rows,
   };
 }
@@ -171,7 +268,11 @@ export function cheapestTable(r: Results): Table | null {
       ? `Crossovers (where two lines meet): ${r.projection.crossovers.map((c) => `${variantLabel(c.a)} / ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)} orders/month`).join('; ')}.`
       : 'No two lines cross at a positive volume.',
     columns: [col('from orders/month', true), col('to orders/month', true), col('cheapest')],
-    rows: ranges.map((g) => [num(fmtVolume(g.fromOrders)), num(g.toOrders === null ? 'and above' : fmtVolume(g.toOrders)), text(listing(g.series.map(variantLabel)))]),
+    rows: ranges.map((g) => [
+      num(fmtVolume(g.fromOrders)),
+      num(g.toOrders === null ? 'and above' : fmtVolume(g.toOrders)),
+      text(listing(g.series.map(variantLabel))),
+    ]),
   };
 }
 
@@ -185,7 +286,18 @@ export function couplingTable(r: Results): Table | null {
     title: 'Coupling metrics',
     caption:
       'Static: components and the imports between them, read from the code with the TypeScript compiler. Dynamic: messages per order (publishes, sends, task callbacks, workflow tasks) and the channels they used, from the run.',
-    columns: [col('variant'), col('components', true), col('edges', true), col('imports', true), col('type-only', true), col('mean instability', true), col('messages/order', true), col('channels', true), col('critical path hops', true), col('services/order', true)],
+    columns: [
+      col('variant'),
+      col('components', true),
+      col('edges', true),
+      col('imports', true),
+      col('type-only', true),
+      col('mean instability', true),
+      col('messages/order', true),
+      col('channels', true),
+      col('critical path hops', true),
+      col('services/order', true),
+    ],
     rows: vs.map((v) => {
       const s = staticOf(v)!;
       const d = v.coupling!.dynamic;
@@ -213,8 +325,24 @@ export function componentsTable(v: VariantResult): Table | null {
     id: `components-${v.name}`,
     title: `${variantLabel(v.name)}: components`,
     caption: 'Ca: components importing this one; Ce: components it imports; instability Ce / (Ca + Ce).',
-    columns: [col('component'), col('files', true), col('Ca', true), col('Ce', true), col('instability', true), col('contracts', true), col('npm packages', true)],
-    rows: s.components.map((c) => [text(c.name), num(fmtCount(c.files.length)), num(fmtCount(c.afferent)), num(fmtCount(c.efferent)), num(fmtRatio(c.instability)), num(fmtCount(c.contracts)), num(fmtCount(c.externalPackages.length))]),
+    columns: [
+      col('component'),
+      col('files', true),
+      col('Ca', true),
+      col('Ce', true),
+      col('instability', true),
+      col('contracts', true),
+      col('npm packages', true),
+    ],
+    rows: s.components.map((c) => [
+      text(c.name),
+      num(fmtCount(c.files.length)),
+      num(fmtCount(c.afferent)),
+      num(fmtCount(c.efferent)),
+      num(fmtRatio(c.instability)),
+      num(fmtCount(c.contracts)),
+      num(fmtCount(c.externalPackages.length)),
+    ]),
   };
 }
 
@@ -225,7 +353,15 @@ export function changeImpactTable(r: Results): Table | null {
     id: 'change-impact',
     title: 'Change impact: add a fraud check between reservation and payment',
     caption: 'The same feature scripted into each variant and measured as a diff; "compiles" means no new TypeScript error.',
-    columns: [col('variant'), col('change'), col('files', true), col('lines added', true), col('lines removed', true), col('components changed'), col('compiles')],
+    columns: [
+      col('variant'),
+      col('change'),
+      col('files', true),
+      col('lines added', true),
+      col('lines removed', true),
+      col('components changed'),
+      col('compiles'),
+    ],
     rows: vs.map((v) => {
       const c = v.coupling!.changeImpact!;
       return [
@@ -268,10 +404,26 @@ export function outcomesTable(r: Results): Table {
   return {
     id: 'outcomes',
     title: 'Outcomes (every level, warmup included)',
-    columns: [col('variant'), col('accepted', true), col('completed', true), col('cancelled', true), col('rejected', true), col('lost', true), col('errors', true)],
+    columns: [
+      col('variant'),
+      col('accepted', true),
+      col('completed', true),
+      col('cancelled', true),
+      col('rejected', true),
+      col('lost', true),
+      col('errors', true),
+    ],
     rows: r.variants.map((v) => {
       const o = v.outcomes;
-      return [variantCell(v.name), num(fmtCount(o.accepted)), num(fmtCount(o.completed)), num(fmtCount(o.cancelled)), num(fmtCount(o.rejected)), num(fmtCount(o.lost), o.lost ? { tone: 'bad' } : { tone: 'ok' }), num(fmtCount(o.errors), o.errors ? { tone: 'bad' } : {})];
+      return [
+        variantCell(v.name),
+        num(fmtCount(o.accepted)),
+        num(fmtCount(o.completed)),
+        num(fmtCount(o.cancelled)),
+        num(fmtCount(o.rejected)),
+        num(fmtCount(o.lost), o.lost ? { tone: 'bad' } : { tone: 'ok' }),
+        num(fmtCount(o.errors), o.errors ? { tone: 'bad' } : {}),
+      ];
     }),
   };
 }
@@ -285,13 +437,19 @@ export function dlqTable(r: Results): Table | null {
       for (const d of l.dlq)
         if (d.messages > 0) {
           const sample = d.sample[0] ?? '';
-          rows.push([variantCell(v.name), levelCell(r, l.level), text(d.queue), num(fmtCount(d.messages), { tone: 'bad' }), text(sample.length > SAMPLE_CHARS ? `${sample.slice(0, SAMPLE_CHARS)}…` : sample)]);
+          rows.push([
+            variantCell(v.name),
+            levelCell(r, l.level),
+            text(d.queue),
+            num(fmtCount(d.messages), { tone: 'bad' }),
+            text(sample.length > SAMPLE_CHARS ? `${sample.slice(0, SAMPLE_CHARS)}…` : sample),
+          ]);
         }
   if (!rows.length) return null;
   return {
     id: 'dlq',
     title: 'Dead-letter queues',
-    caption: 'Messages left in a DLQ after a level, with the first one\'s body.',
+    caption: "Messages left in a DLQ after a level, with the first one's body.",
     columns: [col('variant'), col('load'), col('queue'), col('messages', true), col('first message')],
     rows,
   };
@@ -322,7 +480,20 @@ export function faultsTable(r: Results): Table | null {
     id: 'faults',
     title: 'Injected faults',
     caption: 'Each fault in a run of its own; extra p99 is over the same variant at the same level without the fault.',
-    columns: [col('variant'), col('fault'), col('load'), col('fired'), col('orders affected', true), col('p99 ms', true), col('extra p99 ms', true), col('recovery ms', true), col('retries', true), col('lost', true), col('in DLQ', true), col('invariants')],
+    columns: [
+      col('variant'),
+      col('fault'),
+      col('load'),
+      col('fired'),
+      col('orders affected', true),
+      col('p99 ms', true),
+      col('extra p99 ms', true),
+      col('recovery ms', true),
+      col('retries', true),
+      col('lost', true),
+      col('in DLQ', true),
+      col('invariants'),
+    ],
     rows,
   };
 }
@@ -332,14 +503,27 @@ export function environmentTable(r: Results): Table {
   const m = e.machine;
   const rows: Array<[string, string]> = [
     ['target', e.target === 'local' ? 'local emulators' : 'AWS'],
-    ['latencies', e.emulatorNumbers ? 'LOCAL EMULATOR numbers: they compare the variants on this substrate, not what AWS would give' : `measured on ${e.target}`],
+    [
+      'latencies',
+      e.emulatorNumbers
+        ? 'LOCAL EMULATOR numbers: they compare the variants on this substrate, not what AWS would give'
+        : `measured on ${e.target}`,
+    ],
     ...(e.emulators ? ([['emulators', fmtEmulators(e.emulators)]] as Array<[string, string]>) : []),
     ['machine', `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform} ${m.arch}`],
     ['Node.js', e.node],
-    ['SDKs', Object.entries(e.sdk).map(([k, v]) => `${k} ${v}`).join(', ')],
+    [
+      'SDKs',
+      Object.entries(e.sdk)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['code', e.git ? `commit ${e.git.commit.slice(0, 12)}${e.git.dirty ? ' with uncommitted changes' : ''}` : 'not a git checkout'],
     ['tool', `${r.tool.name} ${r.tool.version}, results schema ${r.schemaVersion}`],
-    ['run', `${e.startedAt} to ${e.endedAt} (${fmtCount(Math.round(durationMs(r) / 1000))} s)${r.partial ? `, PARTIAL${r.partialReason ? `: ${r.partialReason}` : ''}` : ''}`],
+    [
+      'run',
+      `${e.startedAt} to ${e.endedAt} (${fmtCount(Math.round(durationMs(r) / 1000))} s)${r.partial ? `, PARTIAL${r.partialReason ? `: ${r.partialReason}` : ''}` : ''}`,
+    ],
   ];
   return { id: 'environment', title: 'Environment', columns: [col('what'), col('value')], rows: rows.map(([k, v]) => [text(k), text(v)]) };
 }
@@ -350,7 +534,12 @@ export function workloadTable(r: Results): Table {
     ['seed', String(w.seed)],
     ['orders per level', `${fmtCount(w.orders)} measured + ${fmtCount(w.warmup)} warmup`],
     ['load', `${w.loop} loop at ${w.levels.map((l) => fmtLevel(l, w.loop)).join(', ')}`],
-    ['failure mix', Object.entries(w.failures).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
+    [
+      'failure mix',
+      Object.entries(w.failures)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none',
+    ],
     ['payload padding', `${fmtCount(w.payloadBytes)} bytes`],
     ['deadline', `${fmtCount(w.deadlineSeconds)} s`],
     ['variant order', w.variantOrder.map(variantLabel).join(', ')],
@@ -364,8 +553,18 @@ export function pricesTable(r: Results): Table {
   return {
     id: 'prices',
     title: `Price table ${p.version} (${p.region}, ${p.currency})`,
-    caption: 'Every cost above is a count × one of these list prices (first tier; free tiers and volume discounts not modelled). Each links to the page it was taken from, on the date given.',
-    columns: [col('id', false, true), col('service', false, true), col('what'), col('USD', true), col('per'), col('source'), col('as of', false, true), col('note')],
+    caption:
+      'Every cost above is a count × one of these list prices (first tier; free tiers and volume discounts not modelled). Each links to the page it was taken from, on the date given.',
+    columns: [
+      col('id', false, true),
+      col('service', false, true),
+      col('what'),
+      col('USD', true),
+      col('per'),
+      col('source'),
+      col('as of', false, true),
+      col('note'),
+    ],
     rows: p.prices.map((x) => [
       text(x.id),
       text(x.service),

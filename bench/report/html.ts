@@ -63,7 +63,10 @@ ${body}
 export async function reportHtml(m: ReportModel, emulatorNumbers: boolean, generatedBy: string): Promise<string> {
   const banners = m.banners.map((b) => `<div class="banner ${b.tone}">${escapeHtml(b.text)}</div>`).join('\n');
   const verdicts = m.verdicts
-    .map((v) => `<li data-dimension="${v.dimension}"><span class="dim">${escapeHtml(DIMENSION_LABELS[v.dimension])}</span><span class="text">${escapeHtml(v.text)}</span></li>`)
+    .map(
+      (v) =>
+        `<li data-dimension="${v.dimension}"><span class="dim">${escapeHtml(DIMENSION_LABELS[v.dimension])}</span><span class="text">${escapeHtml(v.text)}</span></li>`,
+    )
     .join('\n');
   const toc = m.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
   const sections: string[] = [];

@@ -44,7 +44,9 @@ export function jsonErrorAt(textIn: string): string {
   const offset = jsonErrorOffset(textIn);
   if (offset < 0) return 'an unknown position';
   const { line, column } = lineColumn(textIn, offset);
-  return offset >= textIn.length ? `line ${line}, column ${column} (the end: the file is cut short or empty)` : `line ${line}, column ${column}`;
+  return offset >= textIn.length
+    ? `line ${line}, column ${column} (the end: the file is cut short or empty)`
+    : `line ${line}, column ${column}`;
 }
 
 export function parseResults(textIn: string, name: string): Results {
@@ -56,12 +58,21 @@ export function parseResults(textIn: string, name: string): Results {
     throw new UserError(`${name}: not valid JSON at ${jsonErrorAt(textIn)}: ${msg.split('\n')[0]}`, 2);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data))
-    throw new UserError(`${name}: not a sagabench results file (expected a JSON object, found ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data})`, 2);
+    throw new UserError(
+      `${name}: not a sagabench results file (expected a JSON object, found ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data})`,
+      2,
+    );
   const version = (data as Record<string, unknown>).schemaVersion;
   if (version === undefined)
-    throw new UserError(`${name}: not a sagabench results file (no schemaVersion; this sagabench reads schemaVersion ${SCHEMA_VERSION})`, 2);
+    throw new UserError(
+      `${name}: not a sagabench results file (no schemaVersion; this sagabench reads schemaVersion ${SCHEMA_VERSION})`,
+      2,
+    );
   if (version !== SCHEMA_VERSION)
-    throw new UserError(`${name}: schemaVersion ${JSON.stringify(version)} is not supported by this sagabench (reads ${SCHEMA_VERSION})`, 2);
+    throw new UserError(
+      `${name}: schemaVersion ${JSON.stringify(version)} is not supported by this sagabench (reads ${SCHEMA_VERSION})`,
+      2,
+    );
   const parsed = resultsSchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues;

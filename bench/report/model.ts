@@ -73,8 +73,16 @@ export function buildReport(r: Results): ReportModel {
   const banners: Banner[] = [];
   const em = emulatorNote(r);
   if (em) banners.push({ tone: 'warn', text: em });
-  if (r.partial) banners.push({ tone: 'bad', text: `PARTIAL results: the run was stopped before it finished${r.partialReason ? ` (${r.partialReason})` : ''}; missing levels are missing, not zero.` });
-  if (!r.invariantsOk) banners.push({ tone: 'bad', text: 'An invariant was broken: see Correctness. Figures from a run that lost or misprocessed orders are not comparable.' });
+  if (r.partial)
+    banners.push({
+      tone: 'bad',
+      text: `PARTIAL results: the run was stopped before it finished${r.partialReason ? ` (${r.partialReason})` : ''}; missing levels are missing, not zero.`,
+    });
+  if (!r.invariantsOk)
+    banners.push({
+      tone: 'bad',
+      text: 'An invariant was broken: see Correctness. Figures from a run that lost or misprocessed orders are not comparable.',
+    });
 
   const variants = listing(r.variants.map((v) => variantLabel(v.name)));
   const meta =
@@ -82,7 +90,7 @@ export function buildReport(r: Results): ReportModel {
     `Run ${e.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${e.target === 'local' ? 'local emulators' : 'AWS'}${e.git ? `, commit ${e.git.commit.slice(0, 7)}${e.git.dirty ? ' (with uncommitted changes)' : ''}` : ''}.`;
 
   const latencyIntro = [
-    'Latency runs from the moment the system accepted an order to its terminal state as the engine recorded it (the orders service\'s decision, the execution\'s stop, the workflow\'s close).',
+    "Latency runs from the moment the system accepted an order to its terminal state as the engine recorded it (the orders service's decision, the execution's stop, the workflow's close).",
     ...(em ? [em] : []),
   ];
 
@@ -97,21 +105,25 @@ export function buildReport(r: Results): ReportModel {
     {
       id: 'load',
       title: 'Latency and throughput under load',
-      intro: [`Each level ran the same seeded orders: ${w.loop === 'closed' ? 'N clients, each submitting an order and waiting for it to end' : 'orders due at fixed times, latency counted from the due time'}.`],
+      intro: [
+        `Each level ran the same seeded orders: ${w.loop === 'closed' ? 'N clients, each submitting an order and waiting for it to end' : 'orders due at fixed times, latency counted from the due time'}.`,
+      ],
       charts: present([latencyLoadChart(r), throughputLoadChart(r)]),
       tables: [loadTable(r)],
     },
     {
       id: 'floor',
       title: 'Overhead over the substrate floor',
-      intro: ['The floor runs the same number of hops on the same engines with no domain logic. The ratio separates what the coordination style costs from what the substrate costs anyway.'],
+      intro: [
+        'The floor runs the same number of hops on the same engines with no domain logic. The ratio separates what the coordination style costs from what the substrate costs anyway.',
+      ],
       charts: present([floorRatioChart(r)]),
       tables: [floorTable(r)],
     },
     {
       id: 'timeline',
       title: 'One order, step by step',
-      intro: ['Where an order\'s time goes: in the services\' steps or in the hops between them.'],
+      intro: ["Where an order's time goes: in the services' steps or in the hops between them."],
       charts: present([timelineChart(r)]),
       tables: [timelineTable(r)],
     },
@@ -127,14 +139,18 @@ export function buildReport(r: Results): ReportModel {
     {
       id: 'coupling',
       title: 'Coupling',
-      intro: ['Who depends on whom in the code, how many messages an order takes at run time, and how far one scripted feature change spreads.'],
+      intro: [
+        'Who depends on whom in the code, how many messages an order takes at run time, and how far one scripted feature change spreads.',
+      ],
       charts: present(r.variants.map((v) => couplingGraphChart(v))),
       tables: present([couplingTable(r), changeImpactTable(r), ...r.variants.map((v) => componentsTable(v))]),
     },
     {
       id: 'correctness',
       title: 'Correctness',
-      intro: ['Every level ends with checks against every table: each order terminal and as planned, stock and money conserved, nothing shipped or charged that should not be, dead-letter queues listed.'],
+      intro: [
+        'Every level ends with checks against every table: each order terminal and as planned, stock and money conserved, nothing shipped or charged that should not be, dead-letter queues listed.',
+      ],
       charts: [],
       tables: present([invariantsTable(r), outcomesTable(r), dlqTable(r)]),
     },
@@ -144,7 +160,7 @@ export function buildReport(r: Results): ReportModel {
             id: 'faults',
             title: 'Reliability under faults',
             intro: [
-              'Each fault ran on its own per variant, at one load level, fired once 30 % of the orders were done. Orders affected were in flight during the fault and slower than the same level\'s p99 without it; recovery runs from the fault to the last affected order\'s end.',
+              "Each fault ran on its own per variant, at one load level, fired once 30 % of the orders were done. Orders affected were in flight during the fault and slower than the same level's p99 without it; recovery runs from the fault to the last affected order's end.",
               ...[...new Set(r.variants.flatMap((v) => (v.faults ?? []).map((f) => `${f.fault}: ${f.description}.`)))],
             ],
             charts: [],
@@ -158,11 +174,19 @@ export function buildReport(r: Results): ReportModel {
       intro: present([
         em ?? `Latencies were measured on ${e.target}.`,
         `Prices: table ${r.prices.version}, ${r.prices.region}, list prices of the first tier, each from the provider's page on the date given.`,
-        e.git ? `Coupling was read from the code at commit ${e.git.commit.slice(0, 12)}${e.git.dirty ? ' with uncommitted changes' : ''}.` : null,
+        e.git
+          ? `Coupling was read from the code at commit ${e.git.commit.slice(0, 12)}${e.git.dirty ? ' with uncommitted changes' : ''}.`
+          : null,
       ]),
       charts: [],
       tables: [environmentTable(r), workloadTable(r), pricesTable(r)],
     },
   ];
-  return { title: `sagabench report: ${r.variants.map((v) => variantLabel(v.name)).join(' vs ') || 'no variant ran'}`, meta, banners, verdicts: verdicts(r), sections };
+  return {
+    title: `sagabench report: ${r.variants.map((v) => variantLabel(v.name)).join(' vs ') || 'no variant ran'}`,
+    meta,
+    banners,
+    verdicts: verdicts(r),
+    sections,
+  };
 }

@@ -35,5 +35,8 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
 
 export function prefixIds(svg: string, prefix: string): string {
   const p = prefix.replace(/[^A-Za-z0-9_-]/g, '-');
-  return svg.replace(/\bid="([^"]+)"/g, `id="${p}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#${p}-$1)`).replace(/href="#([^"]+)"/g, `href="#${p}-$1"`);
+  return svg
+    .replace(/\bid="([^"]+)"/g, `id="${p}-$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${p}-$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${p}-$1"`);
 }

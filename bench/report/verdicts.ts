@@ -54,9 +54,7 @@ function latencyVerdict(r: Results): Verdict | null {
     else groups.push({ who, tied: best.length > 1, clauses: [clause] });
   }
   if (!groups.length) return null;
-  const text = groups
-    .map((g) => `${g.who} ${g.tied ? 'tied for' : 'had'} the lowest p99 at ${listing(g.clauses)}`)
-    .join('; ');
+  const text = groups.map((g) => `${g.who} ${g.tied ? 'tied for' : 'had'} the lowest p99 at ${listing(g.clauses)}`).join('; ');
   return { dimension: 'latency', text: `${text}.` };
 }
 
@@ -114,9 +112,13 @@ function costVerdict(r: Results): Verdict | null {
     const lines = projectionLines(r.projection);
     const ranges = cheapestRanges(lines);
     const fixed = lines.filter((l) => l.fixedMonthlyUsd > 0);
-    const fixedNote = fixed.length ? ` with ${listing(fixed.map((l) => `${variantLabel(l.series)}'s ${fmtUsd(l.fixedMonthlyUsd)}/month fixed`))}` : '';
+    const fixedNote = fixed.length
+      ? ` with ${listing(fixed.map((l) => `${variantLabel(l.series)}'s ${fmtUsd(l.fixedMonthlyUsd)}/month fixed`))}`
+      : '';
     if (ranges.length === 1) {
-      parts.push(`counting monthly volume${fixedNote}, ${names(ranges[0]!.series.map((s) => ({ name: s, value: 0 })))} stayed cheapest at every volume`);
+      parts.push(
+        `counting monthly volume${fixedNote}, ${names(ranges[0]!.series.map((s) => ({ name: s, value: 0 })))} stayed cheapest at every volume`,
+      );
     } else if (ranges.length > 1) {
       const clauses = ranges.map((g, i) => {
         const who = names(g.series.map((s) => ({ name: s, value: 0 })));
@@ -143,7 +145,9 @@ function couplingVerdict(r: Results): Verdict | null {
   const dyn = r.variants.flatMap((v) => (v.coupling?.dynamic ? [{ name: v.name, value: v.coupling.dynamic.messagesPerOrder }] : []));
   if (dyn.length >= 2) {
     const m = rank(dyn);
-    parts.push(`${names(m.best)} sent the fewest messages per order (${fmtRatio(m.best[0]!.value)}${m.rest.length ? `; ${others(m.rest, fmtRatio)}` : ''})`);
+    parts.push(
+      `${names(m.best)} sent the fewest messages per order (${fmtRatio(m.best[0]!.value)}${m.rest.length ? `; ${others(m.rest, fmtRatio)}` : ''})`,
+    );
   }
   return { dimension: 'coupling', text: `${parts.join('; ')}.` };
 }
@@ -176,7 +180,10 @@ function correctnessVerdict(r: Results): Verdict {
   const checks = r.variants.reduce((s, v) => s + v.invariants.length, 0);
   const lost = r.variants.reduce((s, v) => s + v.outcomes.lost, 0);
   if (broken.length)
-    return { dimension: 'correctness', text: `${broken.length} of ${checks} invariant checks broke (${broken.slice(0, 3).join('; ')}${broken.length > 3 ? '; ...' : ''}); ${lost} orders lost.` };
+    return {
+      dimension: 'correctness',
+      text: `${broken.length} of ${checks} invariant checks broke (${broken.slice(0, 3).join('; ')}${broken.length > 3 ? '; ...' : ''}); ${lost} orders lost.`,
+    };
   return {
     dimension: 'correctness',
     text: `All ${checks} invariant checks held in ${r.variants.length === 1 ? 'the one variant' : `all ${r.variants.length} variants`}; ${lost === 0 ? 'no order was lost' : `${lost} orders were lost`}.`,
@@ -195,7 +202,9 @@ function faultsVerdict(r: Results): Verdict | null {
     const key = (x: (typeof of)[number]) => [x.f.ordersAffected, x.f.recoveryMs] as const;
     const [bestN, bestMs] = of.map(key).sort((a, b) => a[0] - b[0] || a[1] - b[1])[0]!;
     const winners = of.filter((x) => x.f.ordersAffected === bestN && x.f.recoveryMs === bestMs).map((x) => variantLabel(x.v));
-    parts.push(`${fault}: ${listing(winners)} least hit (${bestN} orders affected${bestN ? `, all done ${fmtMs(bestMs)} ms after the fault` : ''})`);
+    parts.push(
+      `${fault}: ${listing(winners)} least hit (${bestN} orders affected${bestN ? `, all done ${fmtMs(bestMs)} ms after the fault` : ''})`,
+    );
   }
   const broken = runs.filter((x) => x.f.invariants.some((i) => !i.ok)).map((x) => `${variantLabel(x.v)} under ${x.f.fault}`);
   const lost = runs.reduce((s, x) => s + x.f.outcomes.lost, 0);
@@ -206,9 +215,16 @@ function faultsVerdict(r: Results): Verdict | null {
 }
 
 export function verdicts(r: Results): Verdict[] {
-  return [latencyVerdict(r), throughputVerdict(r), floorVerdict(r), costVerdict(r), couplingVerdict(r), changeVerdict(r), correctnessVerdict(r), faultsVerdict(r)].filter(
-    (v): v is Verdict => v !== null,
-  );
+  return [
+    latencyVerdict(r),
+    throughputVerdict(r),
+    floorVerdict(r),
+    costVerdict(r),
+    couplingVerdict(r),
+    changeVerdict(r),
+    correctnessVerdict(r),
+    faultsVerdict(r),
+  ].filter((v): v is Verdict => v !== null);
 }
 
 export const DIMENSION_LABELS: Record<Dimension, string> = {

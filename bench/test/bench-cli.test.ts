@@ -23,7 +23,25 @@ describe('sagabench bench', () => {
     const dir = out();
     const before = new Set(ours());
     const r = await runCli(
-      ['bench', '--instance', substrate.instance, '--orders', '6', '--warmup', '1', '--levels', '3', '--floor-orders', '3', '--seed', '4', '--no-change-impact', '--quiet', '--out', dir],
+      [
+        'bench',
+        '--instance',
+        substrate.instance,
+        '--orders',
+        '6',
+        '--warmup',
+        '1',
+        '--levels',
+        '3',
+        '--floor-orders',
+        '3',
+        '--seed',
+        '4',
+        '--no-change-impact',
+        '--quiet',
+        '--out',
+        dir,
+      ],
       // Secrets in the environment must not reach the output, the results or the logs.
       { AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: SECRET, TEMPORAL_API_KEY: SECRET, SAGABENCH_CANARY: SECRET },
       280_000,
@@ -66,7 +84,26 @@ describe('sagabench bench', () => {
   it('shows a live bar on a terminal and exits when done (the bars keep a timer alive until closed)', { timeout: 120_000 }, async () => {
     const dir = out();
     // util-linux `script` gives the command a pseudo-terminal, as a user's shell would.
-    const command = [process.execPath, CLI, 'bench', '--instance', substrate.instance, '--variants', 'temporal', '--orders', '4', '--warmup', '0', '--levels', '2', '--floor-orders', '0', '--no-change-impact', '--out', dir].join(' ');
+    const command = [
+      process.execPath,
+      CLI,
+      'bench',
+      '--instance',
+      substrate.instance,
+      '--variants',
+      'temporal',
+      '--orders',
+      '4',
+      '--warmup',
+      '0',
+      '--levels',
+      '2',
+      '--floor-orders',
+      '0',
+      '--no-change-impact',
+      '--out',
+      dir,
+    ].join(' ');
     const r = await collect(spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] }), 100_000);
     expect(r.code, r.stdout.slice(-1500)).toBe(0);
     expect(r.stdout).toMatch(/\[█+\] 4\/4 \| [\d.]+\/s \| errors 0/);
@@ -84,7 +121,24 @@ describe('sagabench bench', () => {
   it('keeps partial results on Ctrl-C, stops its workers and exits 130', { timeout: 120_000 }, async () => {
     const dir = out();
     const before = new Set(ours());
-    const child = startCli(['bench', '--instance', substrate.instance, '--variants', 'temporal,choreography', '--orders', '400', '--warmup', '0', '--levels', '2', '--floor-orders', '0', '--no-change-impact', '--out', dir]);
+    const child = startCli([
+      'bench',
+      '--instance',
+      substrate.instance,
+      '--variants',
+      'temporal,choreography',
+      '--orders',
+      '400',
+      '--warmup',
+      '0',
+      '--levels',
+      '2',
+      '--floor-orders',
+      '0',
+      '--no-change-impact',
+      '--out',
+      dir,
+    ]);
     const done = collect(child, 110_000);
     await waitForOutput(child, /temporal @2: 400 orders/, 60_000);
     // Let some orders finish before the interrupt.

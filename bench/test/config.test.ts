@@ -83,7 +83,13 @@ describe('bench config', () => {
   });
 
   it('parses a failure spec with aliases and percent signs', () => {
-    expect(parseFailureSpec('oos=1, decline=2%,shipping=3,transient=4,dup=5')).toEqual({ outOfStockPct: 1, declinePct: 2, shippingFailurePct: 3, transientPct: 4, duplicatePct: 5 });
+    expect(parseFailureSpec('oos=1, decline=2%,shipping=3,transient=4,dup=5')).toEqual({
+      outOfStockPct: 1,
+      declinePct: 2,
+      shippingFailurePct: 3,
+      transientPct: 4,
+      duplicatePct: 5,
+    });
   });
 
   it('publishes schemas that match the code (run `npm run schemas` after changing either)', () => {

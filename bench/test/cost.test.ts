@@ -9,8 +9,17 @@ import { PRICE_TABLE, validatePriceTable, type PriceTable } from '../cost/prices
 const op = (service: string, operation: string, c: Partial<OperationCount> = {}): OperationCount => {
   const calls = c.calls ?? 0;
   return {
-    service, operation, calls, errors: 0, throttles: 0, requestBytes: 0, responseBytes: 0,
-    billingChunks: calls, readCapacityUnits: 0, writeCapacityUnits: 0, ...c,
+    service,
+    operation,
+    calls,
+    errors: 0,
+    throttles: 0,
+    requestBytes: 0,
+    responseBytes: 0,
+    billingChunks: calls,
+    readCapacityUnits: 0,
+    writeCapacityUnits: 0,
+    ...c,
   };
 };
 const sample = (s: Partial<UsageSample> & Pick<UsageSample, 'orders' | 'metered'>): UsageSample => ({ variant: 'choreography', ...s });
@@ -22,17 +31,19 @@ const line = (e: CostEstimate, service: string, item: string) => {
 
 describe('estimateCost', () => {
   it('bills every SQS call by 64 KB chunk, empty receives and failed calls included', () => {
-    const e = estimateCost(sample({
-      orders: 10,
-      metered: [
-        // 40 sends, 2 of them 100 KB (2 chunks each): 38 + 2×2 = 42 chunks
-        op('sqs', 'SendMessage', { calls: 40, billingChunks: 42 }),
-        // 30 receives, 10 of them empty: still 30 requests
-        op('sqs', 'ReceiveMessage', { calls: 30 }),
-        op('sqs', 'DeleteMessageBatch', { calls: 5 }),
-        op('sqs', 'ChangeMessageVisibility', { calls: 3, errors: 1 }),
-      ],
-    }));
+    const e = estimateCost(
+      sample({
+        orders: 10,
+        metered: [
+          // 40 sends, 2 of them 100 KB (2 chunks each): 38 + 2×2 = 42 chunks
+          op('sqs', 'SendMessage', { calls: 40, billingChunks: 42 }),
+          // 30 receives, 10 of them empty: still 30 requests
+          op('sqs', 'ReceiveMessage', { calls: 30 }),
+          op('sqs', 'DeleteMessageBatch', { calls: 5 }),
+          op('sqs', 'ChangeMessageVisibility', { calls: 3, errors: 1 }),
+        ],
+      }),
+    );
     // SendMessage: 42 / 10 orders × 1e6 = 4.2M requests × $0.40/M = $1.68
     expect(line(e, 'sqs', 'SendMessage').count).toBeCloseTo(4_200_000, 6);
     expect(line(e, 'sqs', 'SendMessage').usdPerMillionOrders).toBeCloseTo(1.68, 9);
@@ -48,18 +59,20 @@ describe('estimateCost', () => {
   });
 
   it('bills SNS publishes by chunk and nothing for subscriptions or delivery', () => {
-    const e = estimateCost(sample({
-      orders: 100,
-      metered: [
-        // 100 publishes, one of 200 KB = ceil(200/64) = 4 chunks: 99 + 4 = 103
-        op('sns', 'Publish', { calls: 100, billingChunks: 103 }),
-        op('sns', 'PublishBatch', { calls: 10 }),
-        op('sns', 'Subscribe', { calls: 3 }),
-        op('sns', 'CreateTopic', { calls: 2 }),
-        // neither a publish nor a listed management call: named, not billed
-        op('sns', 'CheckIfPhoneNumberIsOptedOut', { calls: 1 }),
-      ],
-    }));
+    const e = estimateCost(
+      sample({
+        orders: 100,
+        metered: [
+          // 100 publishes, one of 200 KB = ceil(200/64) = 4 chunks: 99 + 4 = 103
+          op('sns', 'Publish', { calls: 100, billingChunks: 103 }),
+          op('sns', 'PublishBatch', { calls: 10 }),
+          op('sns', 'Subscribe', { calls: 3 }),
+          op('sns', 'CreateTopic', { calls: 2 }),
+          // neither a publish nor a listed management call: named, not billed
+          op('sns', 'CheckIfPhoneNumberIsOptedOut', { calls: 1 }),
+        ],
+      }),
+    );
     // (103 + 10) / 100 orders × 1e6 = 1.13M × $0.50/M = $0.565
     expect(e.perMillionOrdersUsd).toBeCloseTo(0.565, 9);
     expect(line(e, 'sns', 'Publish').count).toBeCloseTo(1_030_000, 6);
@@ -68,21 +81,23 @@ describe('estimateCost', () => {
   });
 
   it('bills DynamoDB at least the per-call minimum when the emulator reports less, and reported units when more', () => {
-    const e = estimateCost(sample({
-      orders: 10,
-      metered: [
-        // moto reports UpdateItem as 0.5 unit: 20 calls → 10 reported; minimum 20 × 1 = 20 WRU
-        op('dynamodb', 'UpdateItem', { calls: 20, writeCapacityUnits: 10 }),
-        // 3 KB items really cost 3 units each: 30 reported > 10 × 1, so 30 WRU
-        op('dynamodb', 'PutItem', { calls: 10, writeCapacityUnits: 30 }),
-        // 12 deletes, 2 throttled (not billed): max(0, 10 × 1) = 10 WRU
-        op('dynamodb', 'DeleteItem', { calls: 12, errors: 2, throttles: 2 }),
-        // 40 reads, none reported: 40 × 0.5 = 20 RRU
-        op('dynamodb', 'GetItem', { calls: 40 }),
-        // 10 queries reporting 15 > 10 × 0.5, so 15 RRU
-        op('dynamodb', 'Query', { calls: 10, readCapacityUnits: 15 }),
-      ],
-    }));
+    const e = estimateCost(
+      sample({
+        orders: 10,
+        metered: [
+          // moto reports UpdateItem as 0.5 unit: 20 calls → 10 reported; minimum 20 × 1 = 20 WRU
+          op('dynamodb', 'UpdateItem', { calls: 20, writeCapacityUnits: 10 }),
+          // 3 KB items really cost 3 units each: 30 reported > 10 × 1, so 30 WRU
+          op('dynamodb', 'PutItem', { calls: 10, writeCapacityUnits: 30 }),
+          // 12 deletes, 2 throttled (not billed): max(0, 10 × 1) = 10 WRU
+          op('dynamodb', 'DeleteItem', { calls: 12, errors: 2, throttles: 2 }),
+          // 40 reads, none reported: 40 × 0.5 = 20 RRU
+          op('dynamodb', 'GetItem', { calls: 40 }),
+          // 10 queries reporting 15 > 10 × 0.5, so 15 RRU
+          op('dynamodb', 'Query', { calls: 10, readCapacityUnits: 15 }),
+        ],
+      }),
+    );
     // UpdateItem 20 / 10 × 1e6 = 2M WRU × $0.625/M = $1.25
     expect(line(e, 'dynamodb', 'UpdateItem').usdPerMillionOrders).toBeCloseTo(1.25, 9);
     // PutItem 30 / 10 × 1e6 = 3M × $0.625/M = $1.875
@@ -99,15 +114,17 @@ describe('estimateCost', () => {
   });
 
   it('bills a DynamoDB transaction double', () => {
-    const e = estimateCost(sample({
-      orders: 10,
-      metered: [
-        // 10 transactions, moto reports 5 units: minimum 10 × 2 = 20 WRU
-        op('dynamodb', 'TransactWriteItems', { calls: 10, writeCapacityUnits: 5 }),
-        // 5 transactional reads, none reported: 5 × 2 = 10 RRU
-        op('dynamodb', 'TransactGetItems', { calls: 5 }),
-      ],
-    }));
+    const e = estimateCost(
+      sample({
+        orders: 10,
+        metered: [
+          // 10 transactions, moto reports 5 units: minimum 10 × 2 = 20 WRU
+          op('dynamodb', 'TransactWriteItems', { calls: 10, writeCapacityUnits: 5 }),
+          // 5 transactional reads, none reported: 5 × 2 = 10 RRU
+          op('dynamodb', 'TransactGetItems', { calls: 5 }),
+        ],
+      }),
+    );
     // 20 / 10 × 1e6 = 2M WRU × $0.625/M = $1.25
     expect(line(e, 'dynamodb', 'TransactWriteItems').usdPerMillionOrders).toBeCloseTo(1.25, 9);
     // 10 / 10 × 1e6 = 1M RRU × $0.125/M = $0.125
@@ -119,7 +136,11 @@ describe('estimateCost', () => {
       variant: 'stepfunctions',
       orders: 1000,
       stepFunctions: { type: 'STANDARD', executions: 1000, transitions: 11_500 },
-      metered: [op('sfn', 'StartExecution', { calls: 1000 }), op('sfn', 'SendTaskSuccess', { calls: 5000 }), op('sfn', 'CreateStateMachine', { calls: 1 })],
+      metered: [
+        op('sfn', 'StartExecution', { calls: 1000 }),
+        op('sfn', 'SendTaskSuccess', { calls: 5000 }),
+        op('sfn', 'CreateStateMachine', { calls: 1 }),
+      ],
     });
     // 11,500 / 1000 orders × 1e6 = 11.5M transitions × $0.025/1000 = $287.50
     expect(e.breakdown).toHaveLength(1);
@@ -129,12 +150,13 @@ describe('estimateCost', () => {
   });
 
   it('bills Step Functions EXPRESS per request plus 64 MB GB-seconds in 100 ms increments', () => {
-    const express = (durationMsTotal: number) => estimateCost({
-      variant: 'stepfunctions',
-      orders: 200,
-      stepFunctions: { type: 'EXPRESS', executions: 200, transitions: 0, durationMsTotal },
-      metered: [],
-    });
+    const express = (durationMsTotal: number) =>
+      estimateCost({
+        variant: 'stepfunctions',
+        orders: 200,
+        stepFunctions: { type: 'EXPRESS', executions: 200, transitions: 0, durationMsTotal },
+        metered: [],
+      });
     // average 46,000 / 200 = 230 ms → billed 300 ms; 200 × 0.3 s × 0.0625 GB = 3.75 GB-s
     // per 1M: 3.75 × (1e6 / 200) = 18,750 GB-s × $0.00001667 = $0.3125625
     const e = express(200 * 230);
@@ -147,12 +169,15 @@ describe('estimateCost', () => {
   });
 
   it('bills Lambda requests plus GB-seconds at the architecture price', () => {
-    const lambda = (arch: 'x86_64' | 'arm64') => estimateCost(sample({
-      orders: 100,
-      metered: [],
-      // average 20,600 / 500 = 41.2 ms → 42 ms; 500 × 0.042 s × 512/1024 GB = 10.5 GB-s per 100 orders
-      lambda: { invocations: 500, durationMsTotal: 500 * 41.2, memoryMb: 512, arch },
-    }));
+    const lambda = (arch: 'x86_64' | 'arm64') =>
+      estimateCost(
+        sample({
+          orders: 100,
+          metered: [],
+          // average 20,600 / 500 = 41.2 ms → 42 ms; 500 × 0.042 s × 512/1024 GB = 10.5 GB-s per 100 orders
+          lambda: { invocations: 500, durationMsTotal: 500 * 41.2, memoryMb: 512, arch },
+        }),
+      );
     const x86 = lambda('x86_64');
     const arm = lambda('arm64');
     // requests: 500 / 100 × 1e6 = 5M × $0.20/M = $1.00
@@ -173,18 +198,24 @@ describe('estimateCost', () => {
   });
 
   it('excludes management calls in every service, by name and not by prefix', () => {
-    const e = estimateCost(sample({
-      orders: 10,
-      metered: [
-        op('sqs', 'CreateQueue', { calls: 5 }), op('sqs', 'GetQueueAttributes', { calls: 3 }), op('sqs', 'SetQueueAttributes', { calls: 2 }),
-        op('sns', 'CreateTopic', { calls: 2 }), op('sns', 'Subscribe', { calls: 4 }),
-        op('dynamodb', 'CreateTable', { calls: 6 }), op('dynamodb', 'DescribeTable', { calls: 2 }),
-        op('sfn', 'CreateStateMachine', { calls: 1 }),
-        // starts with Delete but is per-order work: 10 / 10 × 1e6 = 1M × $0.40/M = $0.40
-        op('sqs', 'DeleteMessage', { calls: 10 }),
-        op('s3', 'PutObject', { calls: 7 }),
-      ],
-    }));
+    const e = estimateCost(
+      sample({
+        orders: 10,
+        metered: [
+          op('sqs', 'CreateQueue', { calls: 5 }),
+          op('sqs', 'GetQueueAttributes', { calls: 3 }),
+          op('sqs', 'SetQueueAttributes', { calls: 2 }),
+          op('sns', 'CreateTopic', { calls: 2 }),
+          op('sns', 'Subscribe', { calls: 4 }),
+          op('dynamodb', 'CreateTable', { calls: 6 }),
+          op('dynamodb', 'DescribeTable', { calls: 2 }),
+          op('sfn', 'CreateStateMachine', { calls: 1 }),
+          // starts with Delete but is per-order work: 10 / 10 × 1e6 = 1M × $0.40/M = $0.40
+          op('sqs', 'DeleteMessage', { calls: 10 }),
+          op('s3', 'PutObject', { calls: 7 }),
+        ],
+      }),
+    );
     expect(e.breakdown.map((b) => b.item)).toEqual(['DeleteMessage']);
     expect(e.perMillionOrdersUsd).toBeCloseTo(0.4, 9);
     const notes = e.notes.join('\n');
@@ -194,7 +225,9 @@ describe('estimateCost', () => {
 
   it('adds up repeated entries of one operation (merged meters)', () => {
     // (4 + 6) / 10 × 1e6 = 1M × $0.40/M = $0.40
-    const e = estimateCost(sample({ orders: 10, metered: [op('sqs', 'SendMessage', { calls: 4 }), op('sqs', 'SendMessage', { calls: 6 })] }));
+    const e = estimateCost(
+      sample({ orders: 10, metered: [op('sqs', 'SendMessage', { calls: 4 }), op('sqs', 'SendMessage', { calls: 6 })] }),
+    );
     expect(e.breakdown).toHaveLength(1);
     expect(e.perMillionOrdersUsd).toBeCloseTo(0.4, 9);
   });
@@ -229,7 +262,12 @@ describe('projectMonthly', () => {
     expect(p.crossovers[1]).toMatchObject({ a: 'temporal', b: 'stepfunctions' });
     expect(p.crossovers[1]!.ordersPerMonth).toBeCloseTo(133_333.333333, 4);
     // cheaper per order AND cheaper fixed: the lines meet only at a negative volume
-    expect(projectMonthly([{ variant: 'a', perOrderUsd: 1 }, { variant: 'b', perOrderUsd: 2, fixedMonthlyUsd: 5 }]).crossovers).toEqual([]);
+    expect(
+      projectMonthly([
+        { variant: 'a', perOrderUsd: 1 },
+        { variant: 'b', perOrderUsd: 2, fixedMonthlyUsd: 5 },
+      ]).crossovers,
+    ).toEqual([]);
     expect(() => projectMonthly([series[0]!, series[0]!])).toThrow(/given twice/);
   });
 
@@ -270,7 +308,9 @@ describe('price table', () => {
 
   it('refuses to estimate with a price it does not have', () => {
     const noSqs: PriceTable = { ...PRICE_TABLE, prices: PRICE_TABLE.prices.filter((p) => p.id !== 'sqs-standard-request') };
-    expect(() => estimateCost(sample({ orders: 1, metered: [op('sqs', 'SendMessage', { calls: 1 })] }), noSqs)).toThrow(/has no price sqs-standard-request/);
+    expect(() => estimateCost(sample({ orders: 1, metered: [op('sqs', 'SendMessage', { calls: 1 })] }), noSqs)).toThrow(
+      /has no price sqs-standard-request/,
+    );
   });
 });
 
@@ -288,7 +328,11 @@ describe('usageSampleSchema', () => {
     ['fewer chunks than calls', { ...good, metered: [op('sqs', 'SendMessage', { calls: 3, billingChunks: 0 })] }, /billingChunks/],
     ['unknown variant', { ...good, variant: 'kafka' }, /variant/],
     ['stepfunctions without usage', { ...good, variant: 'stepfunctions' }, /stepFunctions/],
-    ['EXPRESS without duration', { ...good, variant: 'stepfunctions', stepFunctions: { type: 'EXPRESS', executions: 1, transitions: 0 } }, /durationMsTotal/],
+    [
+      'EXPRESS without duration',
+      { ...good, variant: 'stepfunctions', stepFunctions: { type: 'EXPRESS', executions: 1, transitions: 0 } },
+      /durationMsTotal/,
+    ],
   ])('rejects %s', (_name, bad, field) => {
     const r = usageSampleSchema.safeParse(bad);
     expect(r.success).toBe(false);

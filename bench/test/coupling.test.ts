@@ -27,7 +27,15 @@ describe('static coupling on the fixture (hand-computed)', () => {
 
   it('puts each file in its component and leaves tests, infra and other variants out', () => {
     expect(staticCouplingSchema.parse(g)).toEqual(g);
-    expect(g.components.map((c) => c.name)).toEqual(['contracts', 'coordination', 'domain', 'inventory', 'notifications', 'orders', 'payments']);
+    expect(g.components.map((c) => c.name)).toEqual([
+      'contracts',
+      'coordination',
+      'domain',
+      'inventory',
+      'notifications',
+      'orders',
+      'payments',
+    ]);
     expect(comp(g, 'coordination').files).toEqual(['choreography/bus.ts', 'choreography/reactions.ts']);
     const all = g.components.flatMap((c) => c.files);
     expect(all).not.toContain('choreography/test/helper.ts');
@@ -74,14 +82,20 @@ describe('static coupling on the fixture (hand-computed)', () => {
 });
 
 describe('static coupling on the real repo', () => {
-  const graphs = Object.fromEntries(COUPLING_VARIANTS.map((v) => [v, componentGraph(v)])) as Record<(typeof COUPLING_VARIANTS)[number], StaticCoupling>;
+  const graphs = Object.fromEntries(COUPLING_VARIANTS.map((v) => [v, componentGraph(v)])) as Record<
+    (typeof COUPLING_VARIANTS)[number],
+    StaticCoupling
+  >;
   const dependsOn = (g: StaticCoupling, from: string, to: string) => g.edges.some((e) => e.from === from && e.to === to);
 
   it.each(COUPLING_VARIANTS)('%s has the expected components and resolves every import', (v) => {
     const g = graphs[v];
     staticCouplingSchema.parse(g);
     const names = g.components.map((c) => c.name);
-    const expected = v === 'choreography' ? [...SERVICES, 'orders', 'coordination', 'contracts', 'domain'] : [...SERVICES, 'orchestrator', 'contracts', 'domain'];
+    const expected =
+      v === 'choreography'
+        ? [...SERVICES, 'orders', 'coordination', 'contracts', 'domain']
+        : [...SERVICES, 'orchestrator', 'contracts', 'domain'];
     expect(names).toEqual(expect.arrayContaining(expected));
     expect(g.unresolved).toEqual([]);
     expect(comp(g, 'contracts').efferent).toBe(0);
@@ -103,7 +117,14 @@ describe('static coupling on the real repo', () => {
 });
 
 describe('dynamic coupling', () => {
-  const step = (orderId: string, service: string, start: number, end: number, attempt = 1) => ({ orderId, step: `${service}:x`, service, start, end, attempt });
+  const step = (orderId: string, service: string, start: number, end: number, attempt = 1) => ({
+    orderId,
+    step: `${service}:x`,
+    service,
+    start,
+    end,
+    attempt,
+  });
   const input: DynamicInput = {
     orders: 2,
     metered: [
@@ -156,12 +177,29 @@ describe('dynamic coupling', () => {
     expect(d.messagesPerOrder).toBe(10);
     expect(d.criticalPathOrderId).toBe('C');
     expect(d.criticalPathHops).toBe(3);
-    expect(dynamicCoupling({ orders: 0, metered: [], traces: [], channels: [] })).toMatchObject({ messagesPerOrder: 0, criticalPathHops: 0, criticalPathOrderId: null, servicesTouchedPerOrder: 0 });
+    expect(dynamicCoupling({ orders: 0, metered: [], traces: [], channels: [] })).toMatchObject({
+      messagesPerOrder: 0,
+      criticalPathHops: 0,
+      criticalPathOrderId: null,
+      servicesTouchedPerOrder: 0,
+    });
   });
 
   it('counts no hop for steps that run in parallel', () => {
-    expect(sequentialHops([{ start: 0, end: 10 }, { start: 1, end: 5 }, { start: 2, end: 8 }])).toBe(1);
-    expect(sequentialHops([{ start: 0, end: 1 }, { start: 1, end: 2 }, { start: 2, end: 3 }])).toBe(3);
+    expect(
+      sequentialHops([
+        { start: 0, end: 10 },
+        { start: 1, end: 5 },
+        { start: 2, end: 8 },
+      ]),
+    ).toBe(1);
+    expect(
+      sequentialHops([
+        { start: 0, end: 1 },
+        { start: 1, end: 2 },
+        { start: 2, end: 3 },
+      ]),
+    ).toBe(3);
   });
 });
 
@@ -181,7 +219,13 @@ describe('change impact', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coupling-anchor-'));
     try {
       const root = PROJECT_ROOT;
-      for (const f of ['shared/domain/contracts.ts', 'shared/domain/saga.ts', 'orchestration/tasks.ts', 'orchestration/temporal/activities.ts', 'orchestration/temporal/workflow.ts']) {
+      for (const f of [
+        'shared/domain/contracts.ts',
+        'shared/domain/saga.ts',
+        'orchestration/tasks.ts',
+        'orchestration/temporal/activities.ts',
+        'orchestration/temporal/workflow.ts',
+      ]) {
         fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
         fs.copyFileSync(path.join(root, f), path.join(dir, f));
       }
@@ -195,7 +239,9 @@ describe('change impact', () => {
         error = err;
       }
       expect(error).toBeInstanceOf(AnchorError);
-      expect((error as Error).message).toMatch(/anchor not found in orchestration\/temporal\/workflow\.ts: .*INVENTORY_RESERVED.*update the variant.s harness\/change\.ts/);
+      expect((error as Error).message).toMatch(
+        /anchor not found in orchestration\/temporal\/workflow\.ts: .*INVENTORY_RESERVED.*update the variant.s harness\/change\.ts/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

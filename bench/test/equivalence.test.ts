@@ -40,7 +40,12 @@ const SCENARIOS: {
     expected: { order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED', notified: false },
     stockDelta: 0,
   },
-  { name: 'transient errors retried', order: { paymentToken: paymentToken('ok', 1), shippingAddress: address('ok', 1) }, expected: COMPLETED, stockDelta: 2 },
+  {
+    name: 'transient errors retried',
+    order: { paymentToken: paymentToken('ok', 1), shippingAddress: address('ok', 1) },
+    expected: COMPLETED,
+    stockDelta: 2,
+  },
   {
     name: 'transient errors beyond the retry budget',
     order: { paymentToken: paymentToken('ok', 5) },
@@ -88,7 +93,15 @@ describe.each(VARIANTS)('equivalence: %s', (variant: VariantName) => {
 
   const order = (o: Partial<OrderDocument>): OrderDocument => {
     const lines = o.lines ?? [{ sku: 'WIDGET', qty: 2, unitPriceCents: 1500 }];
-    return { orderId: `${prefix}-${n++}`, customerId: 'cust-1', paymentToken: paymentToken('ok'), shippingAddress: address('ok'), ...o, lines, totalCents: orderTotal(lines) };
+    return {
+      orderId: `${prefix}-${n++}`,
+      customerId: 'cust-1',
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+      ...o,
+      lines,
+      totalCents: orderTotal(lines),
+    };
   };
 
   it.each(SCENARIOS)('$name', async ({ order: shape, run, expected, stockDelta }) => {
@@ -104,7 +117,13 @@ describe.each(VARIANTS)('equivalence: %s', (variant: VariantName) => {
   it('refuses a malformed order at the edge and writes nothing', async () => {
     const bad = { ...order({}), lines: [{ sku: 'WIDGET', qty: 0, unitPriceCents: 1 }], totalCents: 0 };
     await expect(driver.place(bad)).rejects.toBeInstanceOf(ContractError);
-    expect(await read.snapshot(bad.orderId)).toEqual({ order: undefined, reservation: undefined, payment: undefined, shipment: undefined, notified: false });
+    expect(await read.snapshot(bad.orderId)).toEqual({
+      order: undefined,
+      reservation: undefined,
+      payment: undefined,
+      shipment: undefined,
+      notified: false,
+    });
   });
 
   it('isolates a poison message on its work queue in a DLQ and keeps going', async ({ skip }) => {

@@ -24,7 +24,25 @@ describe('fault matrix', () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-faults-')), 'run');
     const before = new Set(ours());
     const r = await runCli(
-      ['bench', '--instance', substrate.instance, '--orders', '8', '--warmup', '0', '--levels', '4', '--floor-orders', '0', '--no-change-impact', '--faults', 'all', '--quiet', '--out', dir],
+      [
+        'bench',
+        '--instance',
+        substrate.instance,
+        '--orders',
+        '8',
+        '--warmup',
+        '0',
+        '--levels',
+        '4',
+        '--floor-orders',
+        '0',
+        '--no-change-impact',
+        '--faults',
+        'all',
+        '--quiet',
+        '--out',
+        dir,
+      ],
       {},
       880_000,
     );
@@ -33,7 +51,10 @@ describe('fault matrix', () => {
     expect(broken).toEqual([]);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     for (const v of results.variants) {
-      expect(v.faults?.map((f) => f.fault), v.name).toEqual([...FAULTS]);
+      expect(
+        v.faults?.map((f) => f.fault),
+        v.name,
+      ).toEqual([...FAULTS]);
       for (const f of v.faults!) {
         const where = `${v.name}/${f.fault}`;
         expect(f.fired, where).toBe(true);

@@ -50,61 +50,68 @@ describe('substrate floors', () => {
     if (p50.size) console.log(`floor p50 ms (${CHAINS} chains, 5 at a time): ${[...p50].map(([k, v]) => `${k}=${v}`).join(' ')}`);
   });
 
-  const start = (floor: Floor, clients: AwsClients, prefix: string, hops: number): Promise<FloorTarget> => variantOf(floor).floor({ clients, temporal, prefix }, hops);
+  const start = (floor: Floor, clients: AwsClients, prefix: string, hops: number): Promise<FloorTarget> =>
+    variantOf(floor).floor({ clients, temporal, prefix }, hops);
 
   const cases = FLOORS.flatMap((f) => [3, 6].map((hops) => [f, hops] as const));
-  it.each(cases)('%s floor, %i hops: every chain ends, every hop is counted, no process is left', { timeout: 180_000 }, async (floor, hops) => {
-    const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
-    const prefix = `fl${Date.now().toString(36)}-${floor.slice(0, 4)}-${hops}`;
-    const target = await start(floor, clients, prefix, hops);
-    try {
-      const units = Array.from({ length: CHAINS }, (_, i) => ({ id: `${prefix}-${i}`, payload: {} }));
-      const records = await runLoad(target, { units, shape: { kind: 'closed', concurrency: 5 }, deadlineMs: 60_000 });
-      const report = await target.stop();
+  it.each(cases)(
+    '%s floor, %i hops: every chain ends, every hop is counted, no process is left',
+    { timeout: 180_000 },
+    async (floor, hops) => {
+      const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+      const prefix = `fl${Date.now().toString(36)}-${floor.slice(0, 4)}-${hops}`;
+      const target = await start(floor, clients, prefix, hops);
+      try {
+        const units = Array.from({ length: CHAINS }, (_, i) => ({ id: `${prefix}-${i}`, payload: {} }));
+        const records = await runLoad(target, { units, shape: { kind: 'closed', concurrency: 5 }, deadlineMs: 60_000 });
+        const report = await target.stop();
 
-      expect(records.filter((r) => r.status !== 'DONE')).toEqual([]);
-      for (const r of records) {
-        expect(r.terminalAt!).toBeGreaterThanOrEqual(r.submittedAt);
-        expect(r.terminalAt! - r.submittedAt).toBeLessThan(30_000);
-      }
-      p50.set(`${floor}@${hops}`, summarize(records.map(latencyOf).filter((v) => v !== undefined)).p50);
-
-      const m = report.metered;
-      if (floor === 'choreography') {
-        // One publish per chain from submit, then one per relay: the last relay's lands in the done queue.
-        expect(calls(m, 'sns', 'Publish')).toBe(CHAINS * (hops + 1));
-        expect(calls(m, 'sns', 'Subscribe')).toBe(hops + 1);
-        // The harness's reads of the done queue are not the floor's calls.
-        expect(calls(m, 'sqs', 'ReceiveMessage')).toBeGreaterThanOrEqual(1);
-      } else if (floor === 'stepfunctions') {
-        expect(calls(m, 'sfn', 'StartExecution')).toBe(CHAINS);
-        expect(calls(m, 'sfn', 'SendTaskSuccess')).toBe(CHAINS * hops);
-        expect(calls(m, 'sfn', 'ListExecutions')).toBe(0);
-      } else {
-        // No AWS at all; the hops are in the workflow histories.
-        expect(m).toEqual([]);
-        const { client, connection } = await connectClient(temporal);
-        try {
-          for (const id of [units[0]!.id, units.at(-1)!.id]) {
-            const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
-            expect(events.filter((e) => e.activityTaskCompletedEventAttributes).length).toBe(hops);
-          }
-        } finally {
-          await connection.close();
+        expect(records.filter((r) => r.status !== 'DONE')).toEqual([]);
+        for (const r of records) {
+          expect(r.terminalAt!).toBeGreaterThanOrEqual(r.submittedAt);
+          expect(r.terminalAt! - r.submittedAt).toBeLessThan(30_000);
         }
+        p50.set(`${floor}@${hops}`, summarize(records.map(latencyOf).filter((v) => v !== undefined)).p50);
+
+        const m = report.metered;
+        if (floor === 'choreography') {
+          // One publish per chain from submit, then one per relay: the last relay's lands in the done queue.
+          expect(calls(m, 'sns', 'Publish')).toBe(CHAINS * (hops + 1));
+          expect(calls(m, 'sns', 'Subscribe')).toBe(hops + 1);
+          // The harness's reads of the done queue are not the floor's calls.
+          expect(calls(m, 'sqs', 'ReceiveMessage')).toBeGreaterThanOrEqual(1);
+        } else if (floor === 'stepfunctions') {
+          expect(calls(m, 'sfn', 'StartExecution')).toBe(CHAINS);
+          expect(calls(m, 'sfn', 'SendTaskSuccess')).toBe(CHAINS * hops);
+          expect(calls(m, 'sfn', 'ListExecutions')).toBe(0);
+        } else {
+          // No AWS at all; the hops are in the workflow histories.
+          expect(m).toEqual([]);
+          const { client, connection } = await connectClient(temporal);
+          try {
+            for (const id of [units[0]!.id, units.at(-1)!.id]) {
+              const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+              expect(events.filter((e) => e.activityTaskCompletedEventAttributes).length).toBe(hops);
+            }
+          } finally {
+            await connection.close();
+          }
+        }
+        for (const pid of target.pids) expect(alive(pid)).toBe(false);
+        expect(children()).toEqual([]);
+      } finally {
+        await target.stop();
+        clients.destroy();
       }
-      for (const pid of target.pids) expect(alive(pid)).toBe(false);
-      expect(children()).toEqual([]);
-    } finally {
-      await target.stop();
-      clients.destroy();
-    }
-  });
+    },
+  );
 
   it('a floor that cannot start leaves no process behind', async () => {
     const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     try {
-      await expect(temporalFloor(clients, { address: '127.0.0.1:1', namespace: 'default' }, `flbad${Date.now().toString(36)}`, 3)).rejects.toThrow();
+      await expect(
+        temporalFloor(clients, { address: '127.0.0.1:1', namespace: 'default' }, `flbad${Date.now().toString(36)}`, 3),
+      ).rejects.toThrow();
       expect(children()).toEqual([]);
     } finally {
       clients.destroy();

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { criticalPathHops } from '../floor/run.ts';
 import type { TracePoint } from '../../shared/messaging/trace.ts';
 
-const at = (orderId: string, step: string, start: number): TracePoint => ({ orderId, step, service: step.split(':')[0]!, start, end: start + 5 });
+const at = (orderId: string, step: string, start: number): TracePoint => ({
+  orderId,
+  step,
+  service: step.split(':')[0]!,
+  start,
+  end: start + 5,
+});
 
 describe('critical path hops (what the floor copies)', () => {
   it('counts one hop per event in a choreography, however many subscribers took it side by side', () => {
@@ -21,7 +27,8 @@ describe('critical path hops (what the floor copies)', () => {
   });
 
   it('counts every task run of an orchestration, a repeated task each time, and takes the median over orders', () => {
-    const seq = (id: string, n: number) => Array.from({ length: n }, (_, i) => at(id, i === 0 || i === n - 1 ? 'orders:recordStatus' : `x:task${i}`, i * 10));
+    const seq = (id: string, n: number) =>
+      Array.from({ length: n }, (_, i) => at(id, i === 0 || i === n - 1 ? 'orders:recordStatus' : `x:task${i}`, i * 10));
     const traces = [...seq('a', 7), ...seq('b', 8), ...seq('c', 9), ...seq('cancelled', 3)];
     expect(criticalPathHops('temporal', traces, new Set(['a', 'b', 'c']))).toBe(8);
     expect(criticalPathHops('stepfunctions', traces, new Set())).toBe(0);

@@ -38,7 +38,8 @@ describe('invariant checker', () => {
     const { inventory, payments, shipments } = read.repos;
     const stock = { WIDGET: 100 };
     await inventory.seedStock(stock);
-    const setStatus = (id: string, status: string) => doc.send(new PutCommand({ TableName: tables.orders, Item: { pk: id, orderId: id, status } }));
+    const setStatus = (id: string, status: string) =>
+      doc.send(new PutCommand({ TableName: tables.orders, Item: { pk: id, orderId: id, status } }));
 
     // a: completed properly.
     await reserveInventory(inventory, 'a', LINES);
@@ -51,7 +52,8 @@ describe('invariant checker', () => {
     // b: cancelled properly (stock released, nothing charged or shipped)... unless this is the breach.
     await reserveInventory(inventory, 'b', LINES);
     if (breach !== 'stock-leak') await releaseInventory(inventory, 'b');
-    if (breach === 'charged-on-cancel') await chargePayment(payments, { orderId: 'b', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
+    if (breach === 'charged-on-cancel')
+      await chargePayment(payments, { orderId: 'b', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
     if (breach === 'shipped-on-cancel') await createShipment(shipments, { orderId: 'b', address: address('ok'), attempt: 1 });
     await setStatus('b', 'CANCELLED');
 
@@ -70,7 +72,10 @@ describe('invariant checker', () => {
   it.each<[Breach, string[]]>([
     // Not terminal, yet charged, shipped and its stock taken: every guarantee after the first fails too.
     ['stuck', ['every order terminal', 'outcome as planned', 'money conserved', 'shipped exactly the completed orders', 'stock conserved']],
-    ['missing', ['every order terminal', 'outcome as planned', 'money conserved', 'shipped exactly the completed orders', 'stock conserved']],
+    [
+      'missing',
+      ['every order terminal', 'outcome as planned', 'money conserved', 'shipped exactly the completed orders', 'stock conserved'],
+    ],
     ['wrong-outcome', ['outcome as planned']],
     ['charged-on-cancel', ['money conserved']],
     ['shipped-on-cancel', ['shipped exactly the completed orders']],

@@ -17,7 +17,8 @@ function singleServer(opts: { serviceMs: number; stallFrom?: number; stallUntil?
   const target: LoadTarget<null> = {
     async submit(id) {
       const since = Date.now() - t0;
-      if (opts.stallFrom !== undefined && since >= opts.stallFrom && since < opts.stallUntil!) await new Promise((r) => setTimeout(r, opts.stallUntil! - since));
+      if (opts.stallFrom !== undefined && since >= opts.stallFrom && since < opts.stallUntil!)
+        await new Promise((r) => setTimeout(r, opts.stallUntil! - since));
       const now = Date.now();
       let start = Math.max(now, free);
       if (opts.stallFrom !== undefined && start >= t0 + opts.stallFrom && start < t0 + opts.stallUntil!) start = t0 + opts.stallUntil!;
@@ -98,7 +99,12 @@ describe('load loop', () => {
       stop: async () => ({ metered: [], traces: [] }),
     };
     const progress: number[] = [];
-    const records = await runLoad(target, { units: units(3), shape: { kind: 'closed', concurrency: 3 }, deadlineMs: 300, onProgress: (p) => progress.push(p.errors) });
+    const records = await runLoad(target, {
+      units: units(3),
+      shape: { kind: 'closed', concurrency: 3 },
+      deadlineMs: 300,
+      onProgress: (p) => progress.push(p.errors),
+    });
     const by = Object.fromEntries(records.map((r) => [r.id, r]));
     expect(by.u0!.status).toBe('LOST');
     expect(by.u1).toMatchObject({ status: 'ERROR', error: 'refused' });
@@ -114,7 +120,12 @@ describe('load loop', () => {
       stop: async () => ({ metered: [], traces: [] }),
     };
     setTimeout(() => controller.abort(), 200);
-    const records = await runLoad(target, { units: units(100), shape: { kind: 'open', ratePerSec: 20 }, deadlineMs: 60_000, signal: controller.signal });
+    const records = await runLoad(target, {
+      units: units(100),
+      shape: { kind: 'open', ratePerSec: 20 },
+      deadlineMs: 60_000,
+      signal: controller.signal,
+    });
     expect(records.length).toBeGreaterThan(0);
     expect(records.length).toBeLessThan(20);
     expect(records.every((r) => r.status === 'DONE')).toBe(true);
@@ -128,7 +139,13 @@ describe('load loop', () => {
       stop: async () => ({ metered: [], traces: [] }),
     };
     setTimeout(() => controller.abort(), 200);
-    const records = await runLoad(target, { units: units(100), shape: { kind: 'open', ratePerSec: 20 }, deadlineMs: 60_000, signal: controller.signal, abandon: controller.signal });
+    const records = await runLoad(target, {
+      units: units(100),
+      shape: { kind: 'open', ratePerSec: 20 },
+      deadlineMs: 60_000,
+      signal: controller.signal,
+      abandon: controller.signal,
+    });
     expect(records.length).toBeGreaterThan(0);
     expect(records.length).toBeLessThan(20);
     expect(records.every((r) => r.status === 'ABORTED')).toBe(true);

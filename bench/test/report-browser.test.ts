@@ -11,7 +11,6 @@ import { FIXTURE_CHARTS } from './fixtures/report/minimal.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
 
-
 interface ChartBox {
   id: string;
   svgs: number;

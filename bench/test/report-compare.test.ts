@@ -6,14 +6,32 @@ const metric = (id: string) => METRICS.find((m) => m.id === id)!;
 
 const before: ResultsSpec = {
   variants: [
-    { name: 'choreography', levels: [{ level: 1, p50: 100, p99: 200, throughput: 5, costPerMillion: 20 }, { level: 8, p50: 400, p99: 1000, throughput: 10, costPerMillion: 20 }] },
+    {
+      name: 'choreography',
+      levels: [
+        { level: 1, p50: 100, p99: 200, throughput: 5, costPerMillion: 20 },
+        { level: 8, p50: 400, p99: 1000, throughput: 10, costPerMillion: 20 },
+      ],
+    },
     { name: 'temporal', levels: [{ level: 1, p50: 300, p99: 400, throughput: 3, costPerMillion: 400 }] },
   ],
 };
 const after: ResultsSpec = {
   variants: [
-    { name: 'choreography', levels: [{ level: 1, p50: 100, p99: 150, throughput: 6, costPerMillion: 25 }, { level: 8, p50: 500, p99: 1200, throughput: 8, costPerMillion: 25 }] },
-    { name: 'temporal', levels: [{ level: 1, p50: 250, p99: 300, throughput: 4, costPerMillion: 400 }, { level: 8, p50: 350, p99: 500, throughput: 12, costPerMillion: 400 }] },
+    {
+      name: 'choreography',
+      levels: [
+        { level: 1, p50: 100, p99: 150, throughput: 6, costPerMillion: 25 },
+        { level: 8, p50: 500, p99: 1200, throughput: 8, costPerMillion: 25 },
+      ],
+    },
+    {
+      name: 'temporal',
+      levels: [
+        { level: 1, p50: 250, p99: 300, throughput: 4, costPerMillion: 400 },
+        { level: 8, p50: 350, p99: 500, throughput: 12, costPerMillion: 400 },
+      ],
+    },
   ],
 };
 
@@ -48,14 +66,26 @@ describe('report --compare', () => {
     const cost = m.tables.find((t) => t.id === 'compare-cost')!;
     expect(cost.rows[0]!.map((c) => c.text).slice(2)).toEqual(['$20.00', '$25.00', '+$5.00', '+25.0%']);
     expect(cost.rows[2]!.map((c) => c.text).slice(4)).toEqual(['$0', '0.0%']);
-    expect(m.headlines[1]).toBe('p99 latency (ms): most improved: Choreography at 1 client (200 → 150, −25.0%); most regressed: Choreography at 8 clients (1,000 → 1,200, +20.0%).');
+    expect(m.headlines[1]).toBe(
+      'p99 latency (ms): most improved: Choreography at 1 client (200 → 150, −25.0%); most regressed: Choreography at 8 clients (1,000 → 1,200, +20.0%).',
+    );
   });
 
   it('notes when the runs differ in workload or target, and says so when they are like for like', () => {
-    expect(differences(a, a)).toEqual(['Like for like: the same workload (seed 1, 10 orders per level, closed loop at 1, 8) on the same target (local).']);
-    const c = minimalResults({ ...after, seed: 42, orders: 60, target: 'aws', variants: [{ ...after.variants[0]!, levels: [{ level: 1 }, { level: 24 }] }] });
+    expect(differences(a, a)).toEqual([
+      'Like for like: the same workload (seed 1, 10 orders per level, closed loop at 1, 8) on the same target (local).',
+    ]);
+    const c = minimalResults({
+      ...after,
+      seed: 42,
+      orders: 60,
+      target: 'aws',
+      variants: [{ ...after.variants[0]!, levels: [{ level: 1 }, { level: 24 }] }],
+    });
     const notes = differences(a, c);
-    expect(notes[0]).toBe('The runs differ in workload: seed 1 vs 42; orders per level 10 vs 60; levels 1, 8 vs 1, 24. Figures at a level only one run has are shown against a dash.');
+    expect(notes[0]).toBe(
+      'The runs differ in workload: seed 1 vs 42; orders per level 10 vs 60; levels 1, 8 vs 1, 24. Figures at a level only one run has are shown against a dash.',
+    );
     expect(notes[1]).toMatch(/^The runs differ in target: A ran on local \(emulator numbers\), B on aws: /);
   });
 

@@ -135,13 +135,19 @@ describe('sagabench report (the command)', () => {
     expect(await run(['/nonexistent/results.json'])).toMatchObject({ code: 2, err: '/nonexistent/results.json: no such file' });
     const dir = tmp();
     const bad = write(dir, 'results.json', '{"schemaVersion": 2}');
-    expect(await run([bad, '--out', dir])).toMatchObject({ code: 2, err: `${bad}: schemaVersion 2 is not supported by this sagabench (reads 1)` });
+    expect(await run([bad, '--out', dir])).toMatchObject({
+      code: 2,
+      err: `${bad}: schemaVersion 2 is not supported by this sagabench (reads 1)`,
+    });
     expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(false);
   });
 
   it('usage mistakes exit 2: no file, --compare with one file, a file and --compare', async () => {
     expect(await run([])).toMatchObject({ code: 2, err: expect.stringMatching(/give a results\.json/) });
-    expect(await run(['--compare', FIXTURE])).toMatchObject({ code: 2, err: '--compare takes exactly two results files (A, then B); got 1' });
+    expect(await run(['--compare', FIXTURE])).toMatchObject({
+      code: 2,
+      err: '--compare takes exactly two results files (A, then B); got 1',
+    });
     expect(await run([FIXTURE, '--compare', FIXTURE, FIXTURE])).toMatchObject({ code: 2, err: expect.stringMatching(/not both/) });
   });
 

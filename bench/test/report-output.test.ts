@@ -11,14 +11,22 @@ const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.jso
 const fixture = (): Results => resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-report-out-'));
 
-const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 const stripTags = (s: string) => s.replace(/<[^>]*>/g, '');
 
 /** Tables of the HTML page by data-table id: header row, then body rows, each cell's text as a browser shows it (white space collapsed). */
 function htmlTables(html: string): Map<string, string[][]> {
   const out = new Map<string, string[][]>();
   for (const m of html.matchAll(/<table data-table="([^"]+)">([\s\S]*?)<\/table>/g)) {
-    const rows = [...m[2]!.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) => decode(stripTags(c[1]!)).replace(/\s+/g, ' ').trim()));
+    const rows = [...m[2]!.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) =>
+      [...r[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) => decode(stripTags(c[1]!)).replace(/\s+/g, ' ').trim()),
+    );
     out.set(m[1]!, rows);
   }
   return out;
@@ -42,7 +50,14 @@ function mdTables(md: string): Map<string, string[][]> {
       const cells = l
         .slice(2, -2)
         .split(/(?<!\\) \| /)
-        .map((c) => decode(c.replace(/(?<!\\)\[([^\]]*)\]\(https:[^)]*\)/g, '$1').replace(/^\*\*(.*)\*\*$/, '$1').replace(/\\(.)/g, '$1')).trim());
+        .map((c) =>
+          decode(
+            c
+              .replace(/(?<!\\)\[([^\]]*)\]\(https:[^)]*\)/g, '$1')
+              .replace(/^\*\*(.*)\*\*$/, '$1')
+              .replace(/\\(.)/g, '$1'),
+          ).trim(),
+        );
       rows.push(cells);
     }
     out.set(m[1]!, rows);
@@ -50,7 +65,11 @@ function mdTables(md: string): Map<string, string[][]> {
   return out;
 }
 
-const numbers = (rows: string[][]) => rows.flat().flatMap((c) => (c.match(/\d[\d,]*(?:\.\d+)?(?:e-?\d+)?/g) ?? []).map((n) => Number(n.replace(/,/g, '')))).sort((a, b) => a - b);
+const numbers = (rows: string[][]) =>
+  rows
+    .flat()
+    .flatMap((c) => (c.match(/\d[\d,]*(?:\.\d+)?(?:e-?\d+)?/g) ?? []).map((n) => Number(n.replace(/,/g, ''))))
+    .sort((a, b) => a - b);
 
 describe('report output (HTML and Markdown from one fixture)', () => {
   let html = '';
@@ -72,18 +91,34 @@ describe('report output (HTML and Markdown from one fixture)', () => {
       // Stronger than the numbers alone: every cell reads the same.
       expect(m.get(id), id).toEqual(rows);
     }
-    const htmlVerdicts = [...html.matchAll(/<li data-dimension="[^"]+"><span class="dim">[^<]*<\/span><span class="text">([^<]*)<\/span><\/li>/g)].map((x) => decode(x[1]!));
+    const htmlVerdicts = [
+      ...html.matchAll(/<li data-dimension="[^"]+"><span class="dim">[^<]*<\/span><span class="text">([^<]*)<\/span><\/li>/g),
+    ].map((x) => decode(x[1]!));
     const mdVerdicts = [...md.matchAll(/^- \*\*[A-Za-z]+:\*\* (.*)$/gm)].map((x) => decode(x[1]!.replace(/\\(.)/g, '$1')));
     expect(htmlVerdicts).toHaveLength(7);
     expect(mdVerdicts).toEqual(htmlVerdicts);
   });
 
-  it('the numbers are the fixture\'s own (spot checks)', () => {
+  it("the numbers are the fixture's own (spot checks)", () => {
     const h = htmlTables(html);
     // Temporal at 8 clients: p50 484, p99 572, 11.37 orders/s; Choreography's cost $26.17 per 1M orders.
     expect(h.get('load')).toContainEqual(['Temporal', '8 clients', '11.37', '484', '572', '10', '1', '1', '0', '0', '3.39']);
-    expect(h.get('cost')!.find((r) => r[0] === 'Choreography')!.slice(0, 2)).toEqual(['Choreography', '$26.17']);
-    expect(h.get('change-impact')!.slice(1).map((r) => r.slice(2, 5))).toEqual([['5', '+28', '−4'], ['6', '+26', '−1'], ['5', '+40', '−5']]);
+    expect(
+      h
+        .get('cost')!
+        .find((r) => r[0] === 'Choreography')!
+        .slice(0, 2),
+    ).toEqual(['Choreography', '$26.17']);
+    expect(
+      h
+        .get('change-impact')!
+        .slice(1)
+        .map((r) => r.slice(2, 5)),
+    ).toEqual([
+      ['5', '+28', '−4'],
+      ['6', '+26', '−1'],
+      ['5', '+40', '−5'],
+    ]);
   });
 
   it('every chart is in the page as an inline SVG, and nothing is loaded from anywhere', () => {
@@ -120,7 +155,15 @@ describe('report escaping (the results file is untrusted input)', () => {
           levels: [{ level: 1 }],
           change: { files: 1, added: 1, removed: 0 },
           dlq: [{ queue: `q|${IMG}`, messages: 1, sample: [`{"body": "${EVIL}"} | *bold* [x](javascript:alert(3))`] }],
-          traces: [{ orderId: EVIL, status: 'COMPLETED', startAt: 0, latencyMs: 50, steps: [{ step: `${IMG}:step`, service: 'orders', startMs: 5, endMs: 10 }] }],
+          traces: [
+            {
+              orderId: EVIL,
+              status: 'COMPLETED',
+              startAt: 0,
+              latencyMs: 50,
+              steps: [{ step: `${IMG}:step`, service: 'orders', startMs: 5, endMs: 10 }],
+            },
+          ],
         },
         { name: 'temporal', levels: [{ level: 1 }], edges: 2 },
       ],
@@ -207,7 +250,9 @@ describe('report on sparse results', () => {
     r.variants[1]!.cost = null;
     const parsed = resultsSchema.parse(r);
     const model = buildReport(parsed);
-    expect(model.banners.map((b) => b.text)).toEqual([expect.stringMatching(/^PARTIAL results: the run was stopped before it finished \(interrupted\)/)]);
+    expect(model.banners.map((b) => b.text)).toEqual([
+      expect.stringMatching(/^PARTIAL results: the run was stopped before it finished \(interrupted\)/),
+    ]);
     // Nothing to compare at any level: no latency verdict rather than a made-up one.
     expect(model.verdicts.map((v) => v.dimension)).toEqual(['cost', 'correctness']);
     const w = await writeReport(tmp(), parsed);
@@ -222,12 +267,23 @@ describe('report with a what-if deployment', () => {
   it('prices Step Functions EXPRESS beside STANDARD in the cost table, the bars and the projection', async () => {
     const r = fixture();
     const sfn = r.variants.find((v) => v.name === 'stepfunctions')!;
-    sfn.alternatives = [{ label: 'stepfunctions-express', note: 'the same executions priced as EXPRESS', cost: { ...sfn.cost!, perOrderUsd: 0.00002, perMillionOrdersUsd: 20 } }];
+    sfn.alternatives = [
+      {
+        label: 'stepfunctions-express',
+        note: 'the same executions priced as EXPRESS',
+        cost: { ...sfn.cost!, perOrderUsd: 0.00002, perMillionOrdersUsd: 20 },
+      },
+    ];
     for (const row of r.projection!.rows) row.usdByVariant['stepfunctions-express'] = 0.00002 * row.ordersPerMonth;
     const model = buildReport(resultsSchema.parse(r));
     const cost = model.sections.find((s) => s.id === 'cost')!;
-    expect(cost.tables.find((t) => t.id === 'cost')!.rows.map((row) => [row[0]!.text, row[1]!.text])).toContainEqual(['Step Functions EXPRESS (what-if)', '$20.00']);
-    expect(model.verdicts.find((v) => v.dimension === 'cost')!.text).toMatch(/^Choreography was the cheapest per 1M orders \(\$26\.17; Step Functions \$321\.30, Temporal \$397\.98; what-if: Step Functions EXPRESS \(what-if\) \$20\.00\); counting monthly volume/);
+    expect(cost.tables.find((t) => t.id === 'cost')!.rows.map((row) => [row[0]!.text, row[1]!.text])).toContainEqual([
+      'Step Functions EXPRESS (what-if)',
+      '$20.00',
+    ]);
+    expect(model.verdicts.find((v) => v.dimension === 'cost')!.text).toMatch(
+      /^Choreography was the cheapest per 1M orders \(\$26\.17; Step Functions \$321\.30, Temporal \$397\.98; what-if: Step Functions EXPRESS \(what-if\) \$20\.00\); counting monthly volume/,
+    );
     const html = fs.readFileSync((await writeReport(tmp(), r)).html, 'utf8');
     const bars = /data-chart="cost-by-service">([\s\S]*?)<\/figure>/.exec(html)![1]!;
     expect(bars).toContain('Step Functions EXPRESS (what-if)');

@@ -13,9 +13,30 @@ describe('report verdicts (computed from the data)', () => {
   it('names the variant with the lowest p99 at each level, grouping levels it wins', () => {
     const r = minimalResults({
       variants: [
-        { name: 'choreography', levels: [{ level: 1, p99: 200 }, { level: 8, p99: 900 }, { level: 24, p99: 3000 }] },
-        { name: 'stepfunctions', levels: [{ level: 1, p99: 300 }, { level: 8, p99: 1200 }, { level: 24, p99: 4000 }] },
-        { name: 'temporal', levels: [{ level: 1, p99: 400 }, { level: 8, p99: 600 }, { level: 24, p99: 1500 }] },
+        {
+          name: 'choreography',
+          levels: [
+            { level: 1, p99: 200 },
+            { level: 8, p99: 900 },
+            { level: 24, p99: 3000 },
+          ],
+        },
+        {
+          name: 'stepfunctions',
+          levels: [
+            { level: 1, p99: 300 },
+            { level: 8, p99: 1200 },
+            { level: 24, p99: 4000 },
+          ],
+        },
+        {
+          name: 'temporal',
+          levels: [
+            { level: 1, p99: 400 },
+            { level: 8, p99: 600 },
+            { level: 24, p99: 1500 },
+          ],
+        },
       ],
     });
     expect(verdict(r, 'latency')).toBe(
@@ -27,23 +48,49 @@ describe('report verdicts (computed from the data)', () => {
   it('says "tied" when two variants share the lowest p99, and skips levels only one variant reached', () => {
     const r = minimalResults({
       variants: [
-        { name: 'choreography', levels: [{ level: 4, p99: 500 }, { level: 8, p99: 700 }] },
+        {
+          name: 'choreography',
+          levels: [
+            { level: 4, p99: 500 },
+            { level: 8, p99: 700 },
+          ],
+        },
         { name: 'temporal', levels: [{ level: 4, p99: 500 }] },
       ],
     });
     expect(verdict(r, 'latency')).toBe('Choreography and Temporal tied for the lowest p99 at 4 clients (500 ms).');
-    expect(rank([{ name: 'a', value: 2 }, { name: 'b', value: 1 }, { name: 'c', value: 1 }]).best.map((b) => b.name)).toEqual(['b', 'c']);
+    expect(
+      rank([
+        { name: 'a', value: 2 },
+        { name: 'b', value: 1 },
+        { name: 'c', value: 1 },
+      ]).best.map((b) => b.name),
+    ).toEqual(['b', 'c']);
   });
 
   it('throughput and floor at the highest level every compared variant reached', () => {
     const r = minimalResults({
       variants: [
-        { name: 'choreography', levels: [{ level: 1, throughput: 9, floorRatio: 1.5 }, { level: 8, throughput: 10, floorRatio: 5 }] },
-        { name: 'temporal', levels: [{ level: 1, throughput: 3, floorRatio: 3 }, { level: 8, throughput: 11.5, floorRatio: 1.25 }] },
+        {
+          name: 'choreography',
+          levels: [
+            { level: 1, throughput: 9, floorRatio: 1.5 },
+            { level: 8, throughput: 10, floorRatio: 5 },
+          ],
+        },
+        {
+          name: 'temporal',
+          levels: [
+            { level: 1, throughput: 3, floorRatio: 3 },
+            { level: 8, throughput: 11.5, floorRatio: 1.25 },
+          ],
+        },
       ],
     });
     expect(verdict(r, 'throughput')).toBe('Temporal had the highest throughput at 8 clients: 11.50 orders/s (Choreography 10.00).');
-    expect(verdict(r, 'floor')).toBe('At 8 clients Temporal was closest to its substrate floor (p50 1.25× the floor); Choreography furthest (5.00×).');
+    expect(verdict(r, 'floor')).toBe(
+      'At 8 clients Temporal was closest to its substrate floor (p50 1.25× the floor); Choreography furthest (5.00×).',
+    );
   });
 
   it('cost: cheapest per 1M, and cheapest below / above the crossover volume', () => {
@@ -70,7 +117,9 @@ describe('report verdicts (computed from the data)', () => {
       ],
       fixedMonthly: {},
     });
-    expect(verdict(every, 'cost')).toBe('Choreography was the cheapest per 1M orders ($5.00; Step Functions $50.00); counting monthly volume, Choreography stayed cheapest at every volume.');
+    expect(verdict(every, 'cost')).toBe(
+      'Choreography was the cheapest per 1M orders ($5.00; Step Functions $50.00); counting monthly volume, Choreography stayed cheapest at every volume.',
+    );
     const tie = minimalResults({
       variants: [
         { name: 'choreography', levels: [{ level: 1 }], costPerMillion: 7 },
@@ -78,7 +127,9 @@ describe('report verdicts (computed from the data)', () => {
       ],
       fixedMonthly: {},
     });
-    expect(verdict(tie, 'cost')).toBe('Choreography and Temporal tied as the cheapest per 1M orders ($7.00); counting monthly volume, Choreography and Temporal stayed cheapest at every volume.');
+    expect(verdict(tie, 'cost')).toBe(
+      'Choreography and Temporal tied as the cheapest per 1M orders ($7.00); counting monthly volume, Choreography and Temporal stayed cheapest at every volume.',
+    );
   });
 
   it('the cheapest ranges follow the lower envelope through several crossovers', () => {
@@ -100,19 +151,32 @@ describe('report verdicts (computed from the data)', () => {
     const r = minimalResults({
       variants: [
         { name: 'choreography', levels: [{ level: 1 }], edges: 6, messagesPerOrder: 5.5, change: { files: 5, added: 40, removed: 5 } },
-        { name: 'temporal', levels: [{ level: 1 }], edges: 4, messagesPerOrder: 7, change: { files: 6, added: 20, removed: 1 }, brokenInvariant: 'charged 2 cents too much' },
+        {
+          name: 'temporal',
+          levels: [{ level: 1 }],
+          edges: 4,
+          messagesPerOrder: 7,
+          change: { files: 6, added: 20, removed: 1 },
+          brokenInvariant: 'charged 2 cents too much',
+        },
       ],
     });
-    expect(verdict(r, 'coupling')).toBe('Temporal had the fewest dependencies between components (4 edges; Choreography 6); Choreography sent the fewest messages per order (5.50; Temporal 7.00).');
-    expect(verdict(r, 'change')).toBe('The scripted change (add a fraud check) was smallest in Temporal (Temporal 6 files +20 −1; Choreography 5 files +40 −5).');
+    expect(verdict(r, 'coupling')).toBe(
+      'Temporal had the fewest dependencies between components (4 edges; Choreography 6); Choreography sent the fewest messages per order (5.50; Temporal 7.00).',
+    );
+    expect(verdict(r, 'change')).toBe(
+      'The scripted change (add a fraud check) was smallest in Temporal (Temporal 6 files +20 −1; Choreography 5 files +40 −5).',
+    );
     expect(verdict(r, 'correctness')).toBe('1 of 4 invariant checks broke (Temporal: money conserved (level 1)); 0 orders lost.');
   });
 
-  it('states the real fixture\'s verdicts from its numbers', () => {
+  it("states the real fixture's verdicts from its numbers", () => {
     const r = resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
     const v = verdicts(r);
     expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
-    expect(v[0]!.text).toMatch(/^Choreography had the lowest p99 at 1 client \(206 ms; next Step Functions 352 ms\); Temporal had the lowest p99 at 4 clients \(433 ms/);
+    expect(v[0]!.text).toMatch(
+      /^Choreography had the lowest p99 at 1 client \(206 ms; next Step Functions 352 ms\); Temporal had the lowest p99 at 4 clients \(433 ms/,
+    );
     expect(v[3]!.text).toMatch(/^Choreography was the cheapest per 1M orders \(\$26\.17; /);
     expect(v[6]!.text).toBe('All 54 invariant checks held in all 3 variants; no order was lost.');
   });
@@ -132,7 +196,13 @@ describe('report verdicts (computed from the data)', () => {
     });
     const hops = tl.bars.filter((b) => b.kind === 'hop').map((b) => [b.step, b.startMs, b.endMs]);
     // c:fanout started while b:fanout ran: its cause is a:first (ended at 20), not b.
-    expect(hops).toEqual([['a:first', 0, 10], ['b:fanout', 20, 25], ['c:fanout', 20, 30], ['d:last', 50, 60], ['terminal', 70, 100]]);
+    expect(hops).toEqual([
+      ['a:first', 0, 10],
+      ['b:fanout', 20, 25],
+      ['c:fanout', 20, 30],
+      ['d:last', 50, 60],
+      ['terminal', 70, 100],
+    ]);
     expect(tl.stepMs).toBe(10 + 15 + 20 + 10);
     expect(tl.hopMs).toBe(10 + 5 + 10 + 10 + 30);
   });
@@ -159,13 +229,21 @@ describe('faults verdict', () => {
     invariants: [{ name: 'stock conserved', ok, detail: ok ? 'ok' : 'WIDGET off by 2' }],
   });
   const withFaults = (faults: Record<string, ReturnType<typeof fault>[]>) => {
-    const r = minimalResults({ variants: [{ name: 'choreography', levels: [{ level: 8, p99: 1 }] }, { name: 'temporal', levels: [{ level: 8, p99: 1 }] }] });
+    const r = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 8, p99: 1 }] },
+        { name: 'temporal', levels: [{ level: 8, p99: 1 }] },
+      ],
+    });
     for (const v of r.variants) v.faults = faults[v.name] as never;
     return resultsSchema.parse(r);
   };
 
   it('names, per fault, the variant that fewest orders felt, then the quickest to finish them', () => {
-    const r = withFaults({ choreography: [fault('crash', 3, 30_000), fault('pause', 5, 36_000)], temporal: [fault('crash', 3, 10_000), fault('pause', 6, 35_000)] });
+    const r = withFaults({
+      choreography: [fault('crash', 3, 30_000), fault('pause', 5, 36_000)],
+      temporal: [fault('crash', 3, 10_000), fault('pause', 6, 35_000)],
+    });
     expect(verdict(r, 'faults')).toBe(
       'Every guarantee held under every injected fault (4 fault runs, no order lost); crash: Temporal least hit (3 orders affected, all done 10,000 ms after the fault); pause: Choreography least hit (5 orders affected, all done 36,000 ms after the fault).',
     );

@@ -4,10 +4,28 @@ import type { LevelRun } from '../run-level.ts';
 import type { OperationCount } from '../../shared/aws/metering.ts';
 
 const op = (service: string, operation: string, calls: number): OperationCount => ({
-  service, operation, calls, errors: 0, throttles: 0, requestBytes: 100 * calls, responseBytes: 100 * calls, billingChunks: calls, readCapacityUnits: 0, writeCapacityUnits: calls,
+  service,
+  operation,
+  calls,
+  errors: 0,
+  throttles: 0,
+  requestBytes: 100 * calls,
+  responseBytes: 100 * calls,
+  billingChunks: calls,
+  readCapacityUnits: 0,
+  writeCapacityUnits: calls,
 });
-const rec = (id: string, accepted = true) => ({ id, intendedAt: 0, submittedAt: 0, status: 'COMPLETED', ...(accepted ? { acceptedAt: 1 } : {}) });
-const run = (variant: LevelRun['variant'], extra: Partial<LevelRun['report']> = {}): Pick<LevelRun, 'variant' | 'report' | 'records' | 'warmupRecords'> => ({
+const rec = (id: string, accepted = true) => ({
+  id,
+  intendedAt: 0,
+  submittedAt: 0,
+  status: 'COMPLETED',
+  ...(accepted ? { acceptedAt: 1 } : {}),
+});
+const run = (
+  variant: LevelRun['variant'],
+  extra: Partial<LevelRun['report']> = {},
+): Pick<LevelRun, 'variant' | 'report' | 'records' | 'warmupRecords'> => ({
   variant,
   warmupRecords: [rec('w1')],
   records: [rec('a'), rec('b'), rec('refused', false)],

@@ -56,7 +56,10 @@ describe('seeded mixed workload, all variants', () => {
       expect([...pending]).toEqual([]);
       const report = await checkInvariants(plan, stock, { ...read.repos, statusOf: read.statusOf });
       expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-      outcomes.set(variant, plan.map((p) => report.outcomes[p.input.orderId] as OrderStatus));
+      outcomes.set(
+        variant,
+        plan.map((p) => report.outcomes[p.input.orderId] as OrderStatus),
+      );
     } finally {
       await driver.stop();
     }

@@ -29,7 +29,12 @@ export const deployable: Deployable<'choreography', Resources> = {
   async cdkStack() {
     const { ChoreographyStack } = await import('./stack.ts');
     return (scope, id, p) =>
-      new ChoreographyStack(scope, id, { prefix: p.prefix, stackName: p.stackName, tables: p.tables, description: p.describe('choreography: SNS bus, SQS queues and DLQs, service functions') });
+      new ChoreographyStack(scope, id, {
+        prefix: p.prefix,
+        stackName: p.stackName,
+        tables: p.tables,
+        description: p.describe('choreography: SNS bus, SQS queues and DLQs, service functions'),
+      });
   },
   needsDocker: false,
   resources: resourcesSchema,
@@ -37,7 +42,12 @@ export const deployable: Deployable<'choreography', Resources> = {
     const queues = Object.fromEntries(
       choreographyTopology(prefix).queues.map((q) => [
         q.consumer,
-        { consumer: q.consumer, url: out(OUTPUTS.queueUrl(q.consumer)), arn: out(OUTPUTS.queueArn(q.consumer)), dlqUrl: out(OUTPUTS.dlqUrl(q.consumer)) },
+        {
+          consumer: q.consumer,
+          url: out(OUTPUTS.queueUrl(q.consumer)),
+          arn: out(OUTPUTS.queueArn(q.consumer)),
+          dlqUrl: out(OUTPUTS.dlqUrl(q.consumer)),
+        },
       ]),
     );
     const functions = Object.fromEntries([...SERVICES, 'publisher'].map((u) => [u, out(OUTPUTS.functionName(u))]));
@@ -47,13 +57,20 @@ export const deployable: Deployable<'choreography', Resources> = {
     async provision({ clients, prefix }) {
       // The same provisioning the benchmark's choreography target runs, from shared/topology.
       const config = await provisionLocal(clients, prefix);
-      return { tables: config.tables, resources: { variant: 'choreography', topicArn: config.topicArn, queues: config.queues }, traceDir: config.traceDir };
+      return {
+        tables: config.tables,
+        resources: { variant: 'choreography', topicArn: config.topicArn, queues: config.queues },
+        traceDir: config.traceDir,
+      };
     },
     start: ({ clients, prefix, tables, resources, endpoints, traceDir }) =>
       startLocal(clients, { prefix, endpoints, topicArn: resources.topicArn, queues: resources.queues, tables, traceDir }),
     async deprovision(clients, r) {
-      const subs = await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: r.topicArn })).catch((e: unknown) => (ignoreMissing(e), { Subscriptions: [] }));
-      for (const s of subs.Subscriptions ?? []) if (s.SubscriptionArn) await clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: s.SubscriptionArn })).catch(ignoreMissing);
+      const subs = await clients.sns
+        .send(new ListSubscriptionsByTopicCommand({ TopicArn: r.topicArn }))
+        .catch((e: unknown) => (ignoreMissing(e), { Subscriptions: [] }));
+      for (const s of subs.Subscriptions ?? [])
+        if (s.SubscriptionArn) await clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: s.SubscriptionArn })).catch(ignoreMissing);
       await clients.sns.send(new DeleteTopicCommand({ TopicArn: r.topicArn })).catch(ignoreMissing);
       for (const q of Object.values(r.queues)) {
         for (const url of [q.url, q.dlqUrl]) await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(ignoreMissing);

@@ -94,7 +94,12 @@ export class ChoreographyStack extends Stack {
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(publisherFailures),
         // Only new outbox items; the event streams themselves are not the publisher's business.
-        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: FilterRule.isEqual('#outbox') } } } })],
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { pk: { S: FilterRule.isEqual('#outbox') } } },
+          }),
+        ],
       }),
     );
     acknowledge(publisher.role!, 'AwsSolutions-IAM5[Resource::*]', REASONS.streamList);
@@ -126,7 +131,11 @@ export class ChoreographyStack extends Stack {
     if (access.publishes) {
       this.topic.grantPublish(fn);
       acknowledge(fn.role!, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', REASONS.snsManagedKey);
-      acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]', REASONS.snsManagedKey);
+      acknowledge(
+        fn.role!,
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+        REASONS.snsManagedKey,
+      );
     }
     new CfnOutput(this, OUTPUTS.functionName(unit), { value: fn.functionName });
   }

@@ -27,7 +27,11 @@ export const change: ChangeScript = {
       "  inventory: ['OrderPlaced', 'PaymentDeclined', 'ShipmentFailed', 'ShipmentCreated'],\n",
       "  inventory: ['OrderPlaced', 'FraudSuspected', 'PaymentDeclined', 'ShipmentFailed', 'ShipmentCreated'],\n",
     );
-    tree.replace(saga, "  payments: ['InventoryReserved', 'ShipmentFailed'],\n", "  fraud: ['InventoryReserved'],\n  payments: ['FraudCleared', 'ShipmentFailed'],\n");
+    tree.replace(
+      saga,
+      "  payments: ['InventoryReserved', 'ShipmentFailed'],\n",
+      "  fraud: ['InventoryReserved'],\n  payments: ['FraudCleared', 'ShipmentFailed'],\n",
+    );
     tree.insertAfter(saga, "    'InventoryReleased',\n    'PaymentCharged',\n", "    'FraudSuspected',\n");
     tree.insertAfter(
       saga,
@@ -42,8 +46,16 @@ export const change: ChangeScript = {
     );
 
     const reactions = 'choreography/reactions.ts';
-    tree.insertAfter(reactions, "import { notifyCustomer } from '../shared/services/notifications.ts';\n", "import { checkFraud } from '../shared/services/fraud.ts';\n");
-    tree.replace(reactions, "    case 'inventory:PaymentDeclined':\n", "    case 'inventory:FraudSuspected':\n    case 'inventory:PaymentDeclined':\n");
+    tree.insertAfter(
+      reactions,
+      "import { notifyCustomer } from '../shared/services/notifications.ts';\n",
+      "import { checkFraud } from '../shared/services/fraud.ts';\n",
+    );
+    tree.replace(
+      reactions,
+      "    case 'inventory:PaymentDeclined':\n",
+      "    case 'inventory:FraudSuspected':\n    case 'inventory:PaymentDeclined':\n",
+    );
     tree.replace(
       reactions,
       "    case 'payments:InventoryReserved': {\n",
@@ -61,7 +73,11 @@ export const change: ChangeScript = {
 
     // Needed to compile: the test helper keeps a sample payload and producer per event type.
     const events = 'shared/domain/test/events.ts';
-    tree.insertAfter(events, "  InventoryCommitted: { reservationId: 'res-1' },\n", "  FraudCleared: { score: 10 },\n  FraudSuspected: { reason: 'risk score 90' },\n");
+    tree.insertAfter(
+      events,
+      "  InventoryCommitted: { reservationId: 'res-1' },\n",
+      "  FraudCleared: { score: 10 },\n  FraudSuspected: { reason: 'risk score 90' },\n",
+    );
     tree.insertAfter(events, "  InventoryCommitted: 'inventory',\n", "  FraudCleared: 'fraud',\n  FraudSuspected: 'fraud',\n");
   },
 };

@@ -20,8 +20,13 @@ export type RelayConfig = z.infer<typeof relayConfigSchema>;
 
 /** A queue on the topic that takes only `hop` = `value`, raw, as the variant's subscriptions are made (provision.ts). */
 async function hopQueue(clients: AwsClients, topicArn: string, name: string, value: string): Promise<string> {
-  const url = (await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) } }))).QueueUrl!;
-  const arn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const url = (
+    await clients.sqs.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) } }),
+    )
+  ).QueueUrl!;
+  const arn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
   await subscribeQueue(clients, topicArn, url, arn, { hop: [value] });
   return url;
 }
@@ -43,7 +48,9 @@ export async function choreographyFloor(clients: AwsClients, prefix: string, hop
   const doneUrl = await hopQueue(clients, topicArn, `${prefix}-floor-done`, String(hops + 1));
 
   const config: RelayConfig = { endpoints: clients.target.endpoints, topicArn, queueUrls };
-  const child: FloorChild = await startFloorChild(path.join(path.dirname(fileURLToPath(import.meta.url)), 'relay-main.ts'), [JSON.stringify(config)]);
+  const child: FloorChild = await startFloorChild(path.join(path.dirname(fileURLToPath(import.meta.url)), 'relay-main.ts'), [
+    JSON.stringify(config),
+  ]);
 
   // The harness reads the done queue with a client of its own: reading results is not the floor's traffic.
   const reader = createAwsClients(clients.target);
@@ -65,7 +72,12 @@ export async function choreographyFloor(clients: AwsClients, prefix: string, hop
         }
       }
       await reader.sqs
-        .send(new DeleteMessageBatchCommand({ QueueUrl: doneUrl, Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }))
+        .send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: doneUrl,
+            Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        )
         .catch(() => undefined);
     }
   })();
@@ -75,7 +87,11 @@ export async function choreographyFloor(clients: AwsClients, prefix: string, hop
     pids: [child.pid],
     async submit(id) {
       await clients.sns.send(
-        new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ id }), MessageAttributes: { hop: { DataType: 'String', StringValue: '1' } } }),
+        new PublishCommand({
+          TopicArn: topicArn,
+          Message: JSON.stringify({ id }),
+          MessageAttributes: { hop: { DataType: 'String', StringValue: '1' } },
+        }),
       );
     },
     awaitTerminal: (id) => pending.wait(id),

@@ -31,10 +31,16 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       if (!msgs.length) continue;
       for (const m of msgs) {
         const e = parseEvent(m.Body!);
-        if (e.type in TERMINAL) pending.resolve({ id: e.orderId, status: TERMINAL[e.type as keyof typeof TERMINAL], terminalAt: Date.parse(e.occurredAt) });
+        if (e.type in TERMINAL)
+          pending.resolve({ id: e.orderId, status: TERMINAL[e.type as keyof typeof TERMINAL], terminalAt: Date.parse(e.occurredAt) });
       }
       await harness.sqs
-        .send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }))
+        .send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        )
         .catch(() => undefined);
     }
   })();

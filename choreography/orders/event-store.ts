@@ -5,7 +5,10 @@ import { isConditionFailure } from '../../shared/services/dynamo/document.ts';
 
 /** Optimistic concurrency lost: someone appended at the same sequence number first. */
 export class ConcurrencyConflict extends Error {
-  constructor(readonly orderId: string, readonly seq: number) {
+  constructor(
+    readonly orderId: string,
+    readonly seq: number,
+  ) {
     super(`order ${orderId}: sequence ${seq} was taken by a concurrent writer`);
     this.name = 'ConcurrencyConflict';
   }
@@ -64,7 +67,13 @@ export class EventStore {
               {
                 Put: {
                   TableName: this.table,
-                  Item: { pk: orderId, seq: expectedSeq + 1 + i, type: event.type, messageId: event.messageId, event: JSON.stringify(event) },
+                  Item: {
+                    pk: orderId,
+                    seq: expectedSeq + 1 + i,
+                    type: event.type,
+                    messageId: event.messageId,
+                    event: JSON.stringify(event),
+                  },
                   ConditionExpression: 'attribute_not_exists(seq)',
                 },
               },

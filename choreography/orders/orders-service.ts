@@ -54,11 +54,15 @@ export class OrdersService {
       shippingAddress: cmd.shippingAddress,
       ...(cmd.notes !== undefined ? { notes: cmd.notes } : {}),
     };
-    const event = eventFrom('OrderPlaced', { totalCents: document.totalCents, lineCount: document.lines.length }, {
-      orderId,
-      producer: 'orders',
-      order: await this.claims.attach(document),
-    });
+    const event = eventFrom(
+      'OrderPlaced',
+      { totalCents: document.totalCents, lineCount: document.lines.length },
+      {
+        orderId,
+        producer: 'orders',
+        order: await this.claims.attach(document),
+      },
+    );
     try {
       await this.store.append(orderId, 0, [event]);
     } catch (err) {
@@ -78,7 +82,9 @@ export class OrdersService {
     switch (cmd.type) {
       case 'PlaceOrder': {
         if (cmd.payload.order.orderId !== undefined && cmd.payload.order.orderId !== cmd.orderId) {
-          throw new ContractError('command', [`payload.order.orderId: '${cmd.payload.order.orderId}' differs from the envelope's '${cmd.orderId}'`]);
+          throw new ContractError('command', [
+            `payload.order.orderId: '${cmd.payload.order.orderId}' differs from the envelope's '${cmd.orderId}'`,
+          ]);
         }
         const { orderId } = await this.placeOrder({ ...cmd.payload.order, orderId: cmd.orderId });
         return { orderId, accepted: true };

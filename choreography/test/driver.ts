@@ -9,7 +9,13 @@ export async function choreographyDriver(clients: AwsClients, prefix: string): P
   const variant = await startLocal(clients, await provisionLocal(clients, prefix));
   const place = async (order: Parameters<VariantDriver['place']>[0]) => {
     const o = parseOrderDocument(order);
-    await variant.deps.orders.placeOrder({ orderId: o.orderId, customerId: o.customerId, lines: o.lines, paymentToken: o.paymentToken, shippingAddress: o.shippingAddress });
+    await variant.deps.orders.placeOrder({
+      orderId: o.orderId,
+      customerId: o.customerId,
+      lines: o.lines,
+      paymentToken: o.paymentToken,
+      shippingAddress: o.shippingAddress,
+    });
   };
   return {
     name: 'choreography',

@@ -45,7 +45,10 @@ describe('choreography scenarios', () => {
   async function outcome(orderId: string, timeoutMs = 30_000): Promise<DomainEvent> {
     const deadline = Date.now() + timeoutMs;
     while (!done.has(orderId)) {
-      if (Date.now() > deadline) throw new Error(`order ${orderId} not terminal after ${timeoutMs} ms: ${JSON.stringify(await variant.deps.orders.getOrder(orderId))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `order ${orderId} not terminal after ${timeoutMs} ms: ${JSON.stringify(await variant.deps.orders.getOrder(orderId))}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
     return done.get(orderId)!;
@@ -85,12 +88,24 @@ describe('choreography scenarios', () => {
     const before = await variant.deps.inventory.stockOf('WIDGET');
     const { orderId } = await place();
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
-    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    expect(await tablesFor(orderId)).toEqual({
+      order: 'COMPLETED',
+      reservation: 'COMMITTED',
+      payment: 'CHARGED',
+      shipment: 'CREATED',
+      notified: true,
+    });
     expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(before - 2);
     expect(await variant.deps.payments.get(orderId)).toMatchObject({ amountCents: 3000 });
     // Each service recorded a trace point per step, for the harness's timelines.
     const points = tracePoints(orderId);
-    for (const step of ['inventory:OrderPlaced', 'payments:InventoryReserved', 'shipping:PaymentCharged', 'notifications:ShipmentCreated', 'orders:CustomerNotified']) {
+    for (const step of [
+      'inventory:OrderPlaced',
+      'payments:InventoryReserved',
+      'shipping:PaymentCharged',
+      'notifications:ShipmentCreated',
+      'orders:CustomerNotified',
+    ]) {
       const p = points.find((x) => x.step === step);
       expect(p, step).toBeDefined();
       expect(p!.end).toBeGreaterThanOrEqual(p!.start);
@@ -107,7 +122,13 @@ describe('choreography scenarios', () => {
   it('rejects an order that is out of stock and touches nothing else', async () => {
     const { orderId } = await place({ lines: [{ sku: 'RARE', qty: 5, unitPriceCents: 100 }] });
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderRejected' });
-    expect(await tablesFor(orderId)).toEqual({ order: 'REJECTED', reservation: 'REJECTED', payment: undefined, shipment: undefined, notified: false });
+    expect(await tablesFor(orderId)).toEqual({
+      order: 'REJECTED',
+      reservation: 'REJECTED',
+      payment: undefined,
+      shipment: undefined,
+      notified: false,
+    });
     expect(await variant.deps.inventory.stockOf('RARE')).toBe(1);
   });
 
@@ -115,7 +136,13 @@ describe('choreography scenarios', () => {
     const before = await variant.deps.inventory.stockOf('GADGET');
     const { orderId } = await place({ lines: [{ sku: 'GADGET', qty: 3, unitPriceCents: 100 }], paymentToken: paymentToken('declined') });
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
-    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'DECLINED', shipment: undefined, notified: false });
+    expect(await tablesFor(orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'DECLINED',
+      shipment: undefined,
+      notified: false,
+    });
     expect(await variant.deps.inventory.stockOf('GADGET')).toBe(before);
   });
 
@@ -123,14 +150,26 @@ describe('choreography scenarios', () => {
     const before = await variant.deps.inventory.stockOf('GADGET');
     const { orderId } = await place({ lines: [{ sku: 'GADGET', qty: 1, unitPriceCents: 100 }], shippingAddress: address('invalid') });
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
-    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED', notified: false });
+    expect(await tablesFor(orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'REFUNDED',
+      shipment: 'FAILED',
+      notified: false,
+    });
     expect(await variant.deps.inventory.stockOf('GADGET')).toBe(before);
   });
 
   it('retries a transient bank error and charges once', async () => {
     const { orderId } = await place({ paymentToken: paymentToken('ok', 1) });
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
-    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    expect(await tablesFor(orderId)).toEqual({
+      order: 'COMPLETED',
+      reservation: 'COMMITTED',
+      payment: 'CHARGED',
+      shipment: 'CREATED',
+      notified: true,
+    });
   });
 
   it('honours a customer cancel that arrives before shipping', async () => {
@@ -138,7 +177,13 @@ describe('choreography scenarios', () => {
     const { orderId } = await place({ paymentToken: paymentToken('ok', 1) });
     expect(await variant.deps.orders.cancelOrder(orderId)).toMatchObject({ accepted: true });
     expect(await outcome(orderId)).toMatchObject({ type: 'OrderCancelled' });
-    expect(await tablesFor(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED', notified: false });
+    expect(await tablesFor(orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'REFUNDED',
+      shipment: 'BLOCKED',
+      notified: false,
+    });
     expect(await variant.deps.orders.cancelOrder(orderId)).toMatchObject({ accepted: false, status: 'CANCELLED' });
   });
 
@@ -175,13 +220,28 @@ describe('choreography scenarios', () => {
       causationId: orderId,
       occurredAt: new Date().toISOString(),
       producer: 'client',
-      payload: { order: { customerId: 'cust-2', lines: [{ sku: 'GADGET', qty: 1, unitPriceCents: 700 }], paymentToken: paymentToken('ok'), shippingAddress: address('ok') } },
+      payload: {
+        order: {
+          customerId: 'cust-2',
+          lines: [{ sku: 'GADGET', qty: 1, unitPriceCents: 700 }],
+          paymentToken: paymentToken('ok'),
+          shippingAddress: address('ok'),
+        },
+      },
     };
     expect(await variant.deps.orders.handleCommand(envelope)).toEqual({ orderId, accepted: true });
     await expect(variant.deps.orders.handleCommand({ ...envelope, messageId: randomUUID() })).rejects.toBeInstanceOf(DuplicateOrderError);
-    await expect(variant.deps.orders.handleCommand({ ...envelope, type: 'ChargePayment', payload: { attempt: 1 } })).rejects.toThrow(/does not handle ChargePayment/);
+    await expect(variant.deps.orders.handleCommand({ ...envelope, type: 'ChargePayment', payload: { attempt: 1 } })).rejects.toThrow(
+      /does not handle ChargePayment/,
+    );
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
-    expect(await tablesFor(orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    expect(await tablesFor(orderId)).toEqual({
+      order: 'COMPLETED',
+      reservation: 'COMMITTED',
+      payment: 'CHARGED',
+      shipment: 'CREATED',
+      notified: true,
+    });
     expect((await variant.deps.store.load(orderId)).filter((s) => s.event.type === 'OrderPlaced')).toHaveLength(1);
   });
 

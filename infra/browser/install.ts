@@ -49,7 +49,9 @@ export function ensureChromium(log: (line: string) => void = () => {}): string {
   const found = installed();
   if (found) return found;
   if (typeof process.getuid === 'function' && process.getuid() !== 0)
-    throw new Error('Chromium is not installed (looked for /usr/bin/chromium) and this user is not root, so it cannot be installed here: run `sudo apt-get install -y --no-install-recommends chromium` once.');
+    throw new Error(
+      'Chromium is not installed (looked for /usr/bin/chromium) and this user is not root, so it cannot be installed here: run `sudo apt-get install -y --no-install-recommends chromium` once.',
+    );
   // Another test run may hold dpkg's lock: wait for it rather than fail.
   const install = ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', 'chromium'];
   const started = Date.now();
@@ -59,7 +61,8 @@ export function ensureChromium(log: (line: string) => void = () => {}): string {
     // Fresh machines often have no (or stale) package lists: "Unable to locate package", 404s.
     log('apt-get install failed; running apt-get update and trying again');
     const u = apt(['-o', 'DPkg::Lock::Timeout=600', 'update']);
-    if (!u.ok) throw new Error(`apt-get update failed, so Chromium could not be installed:\n${u.output.trim().split('\n').slice(-10).join('\n')}`);
+    if (!u.ok)
+      throw new Error(`apt-get update failed, so Chromium could not be installed:\n${u.output.trim().split('\n').slice(-10).join('\n')}`);
     r = apt(install);
   }
   const path = installed();

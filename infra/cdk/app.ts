@@ -39,7 +39,11 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<SagabenchApp
   const config = appConfig((k) => app.node.tryGetContext(k));
   const describe = (what: string) => `sagabench (${config.prefix}): ${what}`;
   const dataName = dataStackName(config.prefix);
-  const data = new DataStack(app, dataName, { prefix: config.prefix, stackName: dataName, description: describe('tables, event store, claim checks') });
+  const data = new DataStack(app, dataName, {
+    prefix: config.prefix,
+    stackName: dataName,
+    description: describe('tables, event store, claim checks'),
+  });
   const stacks = {} as Record<VariantName, Stack>;
   for (const variant of REGISTRY) {
     const name = variantStack(config.prefix, variant.name);

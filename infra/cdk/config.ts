@@ -30,7 +30,8 @@ const PREFIX_RE = /^[a-z][a-z0-9-]{0,19}$/;
 
 export function validatePrefix(prefix: string): string {
   // Names derived from it must fit the tightest AWS limits (SQS 80, Lambda 64, state machine 80 characters).
-  if (!PREFIX_RE.test(prefix)) throw new UserError(`prefix '${prefix}': use 1-20 lowercase letters, digits or dashes, starting with a letter`, 2);
+  if (!PREFIX_RE.test(prefix))
+    throw new UserError(`prefix '${prefix}': use 1-20 lowercase letters, digits or dashes, starting with a letter`, 2);
   return prefix;
 }
 
@@ -50,4 +51,3 @@ export function appConfig(get: (key: string) => unknown): AppConfig {
     containerInsights: str(CONTEXT_KEYS.containerInsights, 'false') === 'true',
   };
 }
-

@@ -7,7 +7,15 @@ import { dataStackName } from '../../shared/topology/stacks.ts';
 import { variantOf, variantStack, type VariantName as DeployVariant } from '../variants.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { checkAwsEnvironment, type CheckOptions } from './credentials.ts';
-import { awsDeploymentFromOutputs, otherDeployments, readDeployment, removeDeployment, writeDeployment, type Deployment, type StackOutputs } from './record.ts';
+import {
+  awsDeploymentFromOutputs,
+  otherDeployments,
+  readDeployment,
+  removeDeployment,
+  writeDeployment,
+  type Deployment,
+  type StackOutputs,
+} from './record.ts';
 import { synthesize } from './synth.ts';
 
 export interface AwsOptions {
@@ -64,7 +72,17 @@ export async function deployAws(variant: DeployVariant, opts: AwsOptions): Promi
   const outputsFile = path.join(assemblyDir, `${variant}.outputs.json`);
   fs.rmSync(outputsFile, { force: true });
   await runCdk(
-    ['deploy', ...stacks, '--app', assemblyDir, '--outputs-file', outputsFile, '--require-approval', opts.yes ? 'never' : 'broadening', '--no-notices'],
+    [
+      'deploy',
+      ...stacks,
+      '--app',
+      assemblyDir,
+      '--outputs-file',
+      outputsFile,
+      '--require-approval',
+      opts.yes ? 'never' : 'broadening',
+      '--no-notices',
+    ],
     opts.log,
   );
   const outputs = JSON.parse(fs.readFileSync(outputsFile, 'utf8')) as StackOutputs;

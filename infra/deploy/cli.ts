@@ -43,8 +43,16 @@ function prefixOption(): Option {
 function addCdkOptions(cmd: Command): Command {
   return cmd
     .addOption(prefixOption())
-    .addOption(new Option('--state-machine-type <type>', 'Step Functions workflow type (EXPRESS on AWS only)').choices(STATE_MACHINE_TYPES).default('STANDARD'))
-    .addOption(new Option('--temporal-secret <name-or-arn>', 'Secrets Manager secret with the Temporal address, namespace and API key').default(DEFAULT_TEMPORAL_SECRET_NAME))
+    .addOption(
+      new Option('--state-machine-type <type>', 'Step Functions workflow type (EXPRESS on AWS only)')
+        .choices(STATE_MACHINE_TYPES)
+        .default('STANDARD'),
+    )
+    .addOption(
+      new Option('--temporal-secret <name-or-arn>', 'Secrets Manager secret with the Temporal address, namespace and API key').default(
+        DEFAULT_TEMPORAL_SECRET_NAME,
+      ),
+    )
     .option('--container-insights', "turn on ECS Container Insights for the Temporal worker's cluster (extra CloudWatch cost)", false)
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out');
 }
@@ -59,7 +67,9 @@ const context = (f: CdkFlags): Record<string, string | boolean> => ({
 const outdir = (f: CdkFlags) => path.resolve(PROJECT_ROOT, f.out);
 
 const targetOption = () =>
-  new Option('--target <where>', 'aws: CloudFormation stacks via the CDK; local: the local substrate and local processes').choices(['aws', 'local']).default('local');
+  new Option('--target <where>', 'aws: CloudFormation stacks via the CDK; local: the local substrate and local processes')
+    .choices(['aws', 'local'])
+    .default('local');
 
 /**
  * `deploy`, `destroy` and `synth`. Exit codes as everywhere: 0 done, 1 the
@@ -71,7 +81,9 @@ export function registerDeployCommands(program: Command): void {
     addCdkOptions(
       program
         .command('deploy')
-        .description('deploy a variant: to AWS with the CDK (--target aws), or onto the local substrate with its processes running detached (--target local)')
+        .description(
+          'deploy a variant: to AWS with the CDK (--target aws), or onto the local substrate with its processes running detached (--target local)',
+        )
         .addArgument(new Argument('<variant>', 'which variant').choices(DEPLOY_VARIANTS))
         .addOption(targetOption())
         .addOption(instanceOption()),
@@ -82,9 +94,16 @@ export function registerDeployCommands(program: Command): void {
     .action(async (variant: DeployVariant, flags: DeployFlags) => {
       if (flags.target === 'aws') {
         const { deployAws } = await import('./aws.ts');
-        const { deployment, file } = await deployAws(variant, { prefix: flags.prefix, outdir: outdir(flags), context: context(flags), yes: flags.yes, log });
+        const { deployment, file } = await deployAws(variant, {
+          prefix: flags.prefix,
+          outdir: outdir(flags),
+          context: context(flags),
+          yes: flags.yes,
+          log,
+        });
         if (flags.json) console.log(JSON.stringify(deployment, null, 2));
-        else console.log(`Deployed ${variant} to AWS (${deployment.placement.target === 'aws' ? deployment.placement.region : ''}): ${file}`);
+        else
+          console.log(`Deployed ${variant} to AWS (${deployment.placement.target === 'aws' ? deployment.placement.region : ''}): ${file}`);
         return;
       }
       const { deployLocal } = await import('./local.ts');
@@ -109,7 +128,14 @@ export function registerDeployCommands(program: Command): void {
         const { readDeployment } = await import('./record.ts');
         for (const v of variants) {
           if (which === 'all' && !readDeployment(v, { target: 'aws' })) continue;
-          const r = await destroyAws(v, { prefix: flags.prefix, outdir: outdir(flags), context: context(flags), yes: true, keepData: flags.keepData, log });
+          const r = await destroyAws(v, {
+            prefix: flags.prefix,
+            outdir: outdir(flags),
+            context: context(flags),
+            yes: true,
+            keepData: flags.keepData,
+            log,
+          });
           console.log(`Destroyed ${r.destroyed.join(', ')}.`);
         }
         return;
@@ -117,18 +143,27 @@ export function registerDeployCommands(program: Command): void {
       const { destroyLocal } = await import('./local.ts');
       for (const v of variants) {
         const r = await destroyLocal(v, { instance: flags.instance, log });
-        if (r.wasDeployed) console.log(`Destroyed the local ${v} deployment on '${flags.instance}' (stopped pids ${r.stopped.join(', ') || 'none left'}).`);
+        if (r.wasDeployed)
+          console.log(`Destroyed the local ${v} deployment on '${flags.instance}' (stopped pids ${r.stopped.join(', ') || 'none left'}).`);
         else if (which !== 'all') console.log(`Nothing of ${v} is deployed locally on '${flags.instance}'; nothing to destroy.`);
       }
     });
 
-  addCdkOptions(program.command('synth').description('synthesize the CloudFormation templates offline (cdk-nag checks included) into --out'))
+  addCdkOptions(
+    program.command('synth').description('synthesize the CloudFormation templates offline (cdk-nag checks included) into --out'),
+  )
     .option('--json', 'print the stacks and template paths as JSON', false)
     .action(async (flags: CdkFlags & { json: boolean }) => {
       const { synthesize } = await import('./synth.ts');
       const r = await synthesize({ outdir: outdir(flags), context: context(flags) });
       if (flags.json) console.log(JSON.stringify(r, null, 2));
-      else console.log([`Synthesized ${r.stacks.length} stacks into ${r.assemblyDir} (cdk-nag AwsSolutions: no unacknowledged findings):`, ...r.stacks.map((s) => `  ${s.name}  ${path.relative(process.cwd(), s.template)}`)].join('\n'));
+      else
+        console.log(
+          [
+            `Synthesized ${r.stacks.length} stacks into ${r.assemblyDir} (cdk-nag AwsSolutions: no unacknowledged findings):`,
+            ...r.stacks.map((s) => `  ${s.name}  ${path.relative(process.cwd(), s.template)}`),
+          ].join('\n'),
+        );
     });
 }
 
@@ -138,7 +173,9 @@ function describeLocal(d: import('./record.ts').Deployment, file: string, alread
   const r = d.resources;
   const what = variantOf(d.variant).deploy.local.describe(r as never);
   return [
-    already ? `${d.variant} is already deployed locally on '${p.instance}'; nothing changed.` : `Deployed ${d.variant} locally on '${p.instance}'.`,
+    already
+      ? `${d.variant} is already deployed locally on '${p.instance}'; nothing changed.`
+      : `Deployed ${d.variant} locally on '${p.instance}'.`,
     `  resources  ${what}; tables ${d.prefix}-*`,
     `  processes  host pid ${p.host?.pid ?? '?'} running pids ${p.childPids.join(', ')} (log ${p.host?.log ?? '-'})`,
     `  record     ${file}`,

@@ -22,7 +22,7 @@ export interface CheckOptions {
 
 const HOW_TO =
   'Configure credentials the way the AWS CLI reads them (for example `aws configure sso` and `export AWS_PROFILE=<profile>`, ' +
-  'or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and a region (AWS_REGION or the profile\'s region), then run again.';
+  "or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and a region (AWS_REGION or the profile's region), then run again.";
 
 /**
  * Fails fast, before anything is synthesized or deployed, unless the standard
@@ -45,12 +45,19 @@ export async function checkAwsEnvironment(opts: CheckOptions = {}): Promise<AwsE
   ]);
   abort.abort();
   if ('timedOut' in result) {
-    throw new UserError(`No AWS credentials: the AWS credential chain found none within ${timeoutMs / 1000}s. ${HOW_TO} Nothing was synthesized or deployed.`, NO_AWS_EXIT_CODE);
+    throw new UserError(
+      `No AWS credentials: the AWS credential chain found none within ${timeoutMs / 1000}s. ${HOW_TO} Nothing was synthesized or deployed.`,
+      NO_AWS_EXIT_CODE,
+    );
   }
   if (!result.ok) {
-    throw new UserError(`No AWS credentials: the AWS credential chain found none (${firstLine(result.reason)}). ${HOW_TO} Nothing was synthesized or deployed.`, NO_AWS_EXIT_CODE);
+    throw new UserError(
+      `No AWS credentials: the AWS credential chain found none (${firstLine(result.reason)}). ${HOW_TO} Nothing was synthesized or deployed.`,
+      NO_AWS_EXIT_CODE,
+    );
   }
-  if (result.expired) throw new UserError(`The AWS credentials found have expired. ${HOW_TO} Nothing was synthesized or deployed.`, NO_AWS_EXIT_CODE);
+  if (result.expired)
+    throw new UserError(`The AWS credentials found have expired. ${HOW_TO} Nothing was synthesized or deployed.`, NO_AWS_EXIT_CODE);
   const region = await (opts.region ?? defaultRegion)().catch(() => undefined);
   if (!region) throw new UserError(`No AWS region configured. ${HOW_TO} Nothing was synthesized or deployed.`, NO_AWS_EXIT_CODE);
   return { region };

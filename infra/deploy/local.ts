@@ -43,7 +43,8 @@ export interface LocalDeployResult {
 
 type LocalDeployment = Deployment & { placement: LocalPlacement };
 
-const hostLog = (variant: DeployVariant, instance: string) => deploymentFile(variant, { target: 'local', instance }).replace(/\.json$/, '.host.log');
+const hostLog = (variant: DeployVariant, instance: string) =>
+  deploymentFile(variant, { target: 'local', instance }).replace(/\.json$/, '.host.log');
 
 /** A live pid that still runs our host script for this record (never another process that got the pid). */
 function hostAlive(host: LocalPlacement['host']): boolean {
@@ -79,7 +80,8 @@ export async function deployLocal(variant: DeployVariant, opts: LocalDeployOptio
   const existing = readDeployment(variant, where);
   if (existing && existing.placement.target === 'local') {
     const live = hostAlive(existing.placement.host) && existing.placement.childPids.every(isRunning) && (await substrateHealthy(instance));
-    if (live && existing.prefix === opts.prefix) return { deployment: existing, file: deploymentFile(variant, where), alreadyDeployed: true };
+    if (live && existing.prefix === opts.prefix)
+      return { deployment: existing, file: deploymentFile(variant, where), alreadyDeployed: true };
     if (live) throw new UserError(`${variant} is already deployed on '${instance}' with prefix '${existing.prefix}'; destroy it first.`, 2);
     opts.log(`The previous local deployment of ${variant} on '${instance}' is no longer running; removing what is left of it first.`);
     await destroyLocal(variant, { instance, log: opts.log, keepSubstrate: true });
@@ -120,7 +122,9 @@ export async function deployLocal(variant: DeployVariant, opts: LocalDeployOptio
         substrateStartedByDeploy: startedSubstrate || inherited,
       },
     };
-    if (inherited) for (const d of otherLocal(variant, instance)) writeDeployment({ ...d, placement: { ...d.placement, substrateStartedByDeploy: false } });
+    if (inherited)
+      for (const d of otherLocal(variant, instance))
+        writeDeployment({ ...d, placement: { ...d.placement, substrateStartedByDeploy: false } });
     const file = writeDeployment(deployment);
     const host = startDetached(command, log, { cwd: PROJECT_ROOT });
     deployment = { ...deployment, placement: { ...deployment.placement, host } };
@@ -197,7 +201,10 @@ export interface LocalDestroyOptions {
  * still uses them), and stops the substrate if a deploy started it and this
  * was the last local deployment on it. Returns false if nothing was recorded.
  */
-export async function destroyLocal(variant: DeployVariant, opts: LocalDestroyOptions): Promise<{ wasDeployed: boolean; stopped: number[] }> {
+export async function destroyLocal(
+  variant: DeployVariant,
+  opts: LocalDestroyOptions,
+): Promise<{ wasDeployed: boolean; stopped: number[] }> {
   const where = { target: 'local' as const, instance: opts.instance };
   const d = readDeployment(variant, where);
   if (!d || d.placement.target !== 'local') return { wasDeployed: false, stopped: [] };
@@ -255,7 +262,8 @@ async function stopHost(placement: LocalPlacement): Promise<number[]> {
   const deadline = Date.now() + 5000;
   while (placement.childPids.some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const left = placement.childPids.filter(isRunning);
-  if (left.length && host && hostAlive(host)) throw new Error(`processes survived destroy: ${left.join(', ')}; see ${host.log}:\n${tail(host.log)}`);
+  if (left.length && host && hostAlive(host))
+    throw new Error(`processes survived destroy: ${left.join(', ')}; see ${host.log}:\n${tail(host.log)}`);
   return stopped;
 }
 
@@ -265,6 +273,7 @@ const ourScripts = [...new Set(VARIANTS.flatMap((v) => variantOf(v).deploy.local
 async function deprovision(clients: AwsClients, d: Deployment, opts: { tables: boolean }): Promise<void> {
   await variantOf(d.variant).deploy.local.deprovision(clients, d.resources as never);
   if (opts.tables) {
-    for (const name of Object.values(d.tables)) await clients.dynamodb.send(new DeleteTableCommand({ TableName: name })).catch(ignoreMissing);
+    for (const name of Object.values(d.tables))
+      await clients.dynamodb.send(new DeleteTableCommand({ TableName: name })).catch(ignoreMissing);
   }
 }

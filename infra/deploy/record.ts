@@ -3,7 +3,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { endpointsSchema } from '../../shared/aws/clients.ts';
 import { dataStackName } from '../../shared/topology/stacks.ts';
-import { REGISTRY, VARIANTS, variantNameSchema, variantOf, variantStack, type RegisteredVariant, type VariantName as DeployVariant } from '../variants.ts';
+import {
+  REGISTRY,
+  VARIANTS,
+  variantNameSchema,
+  variantOf,
+  variantStack,
+  type RegisteredVariant,
+  type VariantName as DeployVariant,
+} from '../variants.ts';
 import { TABLE_ROLES, tableNames, tableNamesSchema, type TableNames } from '../../shared/topology/tables.ts';
 import { OUTPUTS } from '../../shared/topology/outputs.ts';
 import { toolsDir } from '../../shared/paths.ts';
@@ -22,7 +30,10 @@ export const DEPLOYMENT_SCHEMA_VERSION = 1;
 /** Each variant's recorded resources, as its registry entry describes them. */
 export const resourcesSchema = z.discriminatedUnion(
   'variant',
-  REGISTRY.map((v) => v.deploy.resources) as unknown as [RegisteredVariant['deploy']['resources'], ...RegisteredVariant['deploy']['resources'][]],
+  REGISTRY.map((v) => v.deploy.resources) as unknown as [
+    RegisteredVariant['deploy']['resources'],
+    ...RegisteredVariant['deploy']['resources'][],
+  ],
 );
 export type DeploymentResources = ReturnType<RegisteredVariant['deploy']['fromOutputs']>;
 
@@ -139,7 +150,12 @@ function need(outputs: StackOutputs, stack: string, key: string): string {
  * Builds the AWS record from `cdk deploy --outputs-file`: the stacks emit the
  * keys in OUTPUTS, this reads the same keys back.
  */
-export function awsDeploymentFromOutputs(variant: DeployVariant, prefix: string, outputs: StackOutputs, deployedAt = new Date().toISOString()): Deployment {
+export function awsDeploymentFromOutputs(
+  variant: DeployVariant,
+  prefix: string,
+  outputs: StackOutputs,
+  deployedAt = new Date().toISOString(),
+): Deployment {
   const data = dataStackName(prefix);
   const own = variantStack(prefix, variant);
   const tables = Object.fromEntries(TABLE_ROLES.map((r) => [r, need(outputs, data, OUTPUTS.table(r))])) as TableNames;

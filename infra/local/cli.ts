@@ -30,9 +30,19 @@ export const instanceOption = () =>
 /** The flags that say where the engines listen; shared by every command that may start them. */
 export function addSubstrateOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--moto-port <port>', 'first moto port (split layout uses port, port+1, port+2)').default(DEFAULTS.motoPort).argParser(intOption(1, 65533)))
-    .addOption(new Option('--moto-layout <layout>', 'one moto process per service group, or one for all').choices(['split', 'single']).default(DEFAULTS.motoLayout))
-    .addOption(new Option('--temporal-port <port>', 'Temporal frontend gRPC port').default(DEFAULTS.temporalPort).argParser(intOption(1, 65535)))
+    .addOption(
+      new Option('--moto-port <port>', 'first moto port (split layout uses port, port+1, port+2)')
+        .default(DEFAULTS.motoPort)
+        .argParser(intOption(1, 65533)),
+    )
+    .addOption(
+      new Option('--moto-layout <layout>', 'one moto process per service group, or one for all')
+        .choices(['split', 'single'])
+        .default(DEFAULTS.motoLayout),
+    )
+    .addOption(
+      new Option('--temporal-port <port>', 'Temporal frontend gRPC port').default(DEFAULTS.temporalPort).argParser(intOption(1, 65535)),
+    )
     .option('--ui', 'also serve the Temporal Web UI', false)
     .addOption(new Option('--ui-port <port>', 'Temporal Web UI port (default: temporal port + 1000)').argParser(intOption(1, 65535)));
 }
@@ -154,7 +164,9 @@ export function registerLocalCommands(program: Command): void {
         for (const c of h.components) {
           const mark = c.running && c.answering ? 'ok  ' : 'FAIL';
           const bound = [...new Set(c.listening.map((l) => l.address))].join(',') || '-';
-          console.log(`  [${mark}] ${c.name.padEnd(32)} pid ${String(c.pid).padEnd(7)} ${c.endpoint.padEnd(22)} listens on ${bound}${c.running ? '' : ' (process gone)'}${c.answering ? '' : ' (not answering)'}`);
+          console.log(
+            `  [${mark}] ${c.name.padEnd(32)} pid ${String(c.pid).padEnd(7)} ${c.endpoint.padEnd(22)} listens on ${bound}${c.running ? '' : ' (process gone)'}${c.answering ? '' : ' (not answering)'}`,
+          );
         }
       }
       if (!h.healthy) process.exitCode = 1;

@@ -42,7 +42,11 @@ describe('deploy/destroy --target aws without AWS credentials', () => {
   it('deploy fails fast with exit 1 and says what to configure, before synthesizing or recording anything', async () => {
     const out = path.join(home, 'cdk.out');
     const started = Date.now();
-    const r = await runDeployCli(['deploy', 'choreography', '--target', 'aws', '--out', out], bare({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds }), 60_000);
+    const r = await runDeployCli(
+      ['deploy', 'choreography', '--target', 'aws', '--out', out],
+      bare({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds }),
+      60_000,
+    );
     const elapsed = Date.now() - started;
     expect(r.code, r.stderr).toBe(NO_AWS_EXIT_CODE);
     expect(r.stderr).toMatch(/No AWS credentials: the AWS credential chain found none/);
@@ -97,7 +101,11 @@ describe('deploy/destroy --target aws without AWS credentials', () => {
     const unknown = await runDeployCli(['deploy', 'carrier-pigeon'], env, 60_000);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/choreography, stepfunctions, temporal|Allowed choices/);
-    const express = await runDeployCli(['deploy', 'stepfunctions', '--target', 'local', '--state-machine-type', 'EXPRESS', '--instance', 'never-started'], env, 60_000);
+    const express = await runDeployCli(
+      ['deploy', 'stepfunctions', '--target', 'local', '--state-machine-type', 'EXPRESS', '--instance', 'never-started'],
+      env,
+      60_000,
+    );
     expect(express.code).toBe(2);
     expect(express.stderr).toMatch(/EXPRESS state machines run on AWS only/);
     expect(fs.existsSync(path.join(home, 'tools'))).toBe(false);
@@ -107,7 +115,11 @@ describe('deploy/destroy --target aws without AWS credentials', () => {
 describe('checkAwsEnvironment', () => {
   it('gives up after its timeout when the credential chain hangs', async () => {
     const started = Date.now();
-    const err = await checkAwsEnvironment({ provider: () => new Promise(() => undefined), timeoutMs: 300, region: async () => 'eu-west-1' }).catch((e: unknown) => e);
+    const err = await checkAwsEnvironment({
+      provider: () => new Promise(() => undefined),
+      timeoutMs: 300,
+      region: async () => 'eu-west-1',
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).exitCode).toBe(NO_AWS_EXIT_CODE);
     expect((err as Error).message).toMatch(/found none within 0.3s/);
@@ -116,8 +128,12 @@ describe('checkAwsEnvironment', () => {
 
   it('refuses expired credentials, and passes with credentials and a region', async () => {
     const creds = (expiration?: Date) => async () => ({ accessKeyId: 'a', secretAccessKey: 'b', ...(expiration ? { expiration } : {}) });
-    await expect(checkAwsEnvironment({ provider: creds(new Date(Date.now() - 1000)), region: async () => 'eu-west-1' })).rejects.toThrow(/expired/);
+    await expect(checkAwsEnvironment({ provider: creds(new Date(Date.now() - 1000)), region: async () => 'eu-west-1' })).rejects.toThrow(
+      /expired/,
+    );
     await expect(checkAwsEnvironment({ provider: creds(), region: async () => undefined })).rejects.toThrow(/No AWS region/);
-    expect(await checkAwsEnvironment({ provider: creds(new Date(Date.now() + 3600_000)), region: async () => 'eu-west-1' })).toEqual({ region: 'eu-west-1' });
+    expect(await checkAwsEnvironment({ provider: creds(new Date(Date.now() + 3600_000)), region: async () => 'eu-west-1' })).toEqual({
+      region: 'eu-west-1',
+    });
   });
 });

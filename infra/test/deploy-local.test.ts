@@ -59,7 +59,18 @@ describe('sagabench deploy/destroy --target local', () => {
   it('deploys the choreography on a fresh instance (starting the engines), completes an order through it, and destroy leaves no process behind', async () => {
     const motoPort = await freePortRun(3);
     const temporalPort = await freePort();
-    const args = ['deploy', 'choreography', '--target', 'local', '--instance', FRESH, '--moto-port', String(motoPort), '--temporal-port', String(temporalPort)];
+    const args = [
+      'deploy',
+      'choreography',
+      '--target',
+      'local',
+      '--instance',
+      FRESH,
+      '--moto-port',
+      String(motoPort),
+      '--temporal-port',
+      String(temporalPort),
+    ];
     const deployed = await runDeployCli([...args, '--json']);
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.stderr).toMatch(/is not running; starting it/);
@@ -81,7 +92,11 @@ describe('sagabench deploy/destroy --target local', () => {
     try {
       if (d.resources.variant !== 'choreography') throw new Error('wrong variant');
       const queues = (await clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: d.prefix }))).QueueUrls ?? [];
-      expect(queues.sort()).toEqual(Object.values(d.resources.queues).flatMap((q) => [q.url, q.dlqUrl]).sort());
+      expect(queues.sort()).toEqual(
+        Object.values(d.resources.queues)
+          .flatMap((q) => [q.url, q.dlqUrl])
+          .sort(),
+      );
       const deps = choreographyDeps(clients, d.tables, d.resources.topicArn);
       await deps.inventory.seedStock({ WIDGET: 10 });
       const orderId = `deploy-${Date.now()}`;
@@ -91,11 +106,16 @@ describe('sagabench deploy/destroy --target local', () => {
         return v?.status === 'COMPLETED' ? v : undefined;
       });
       expect(view).toMatchObject({ status: 'COMPLETED', totalCents: 600 });
-      expect(await tableReader(clients, d.tables).snapshot(orderId)).toMatchObject({ reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED' });
+      expect(await tableReader(clients, d.tables).snapshot(orderId)).toMatchObject({
+        reservation: 'COMMITTED',
+        payment: 'CHARGED',
+        shipment: 'CREATED',
+      });
       const completions = d.resources.queues.completions!.url;
       const completed = await until('OrderCompleted on the completions queue', async () => {
         const r = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: completions, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
-        for (const m of r.Messages ?? []) await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: completions, ReceiptHandle: m.ReceiptHandle! }));
+        for (const m of r.Messages ?? [])
+          await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: completions, ReceiptHandle: m.ReceiptHandle! }));
         return (r.Messages ?? []).map((m) => parseEvent(m.Body!)).find((e) => e.orderId === orderId && e.type === 'OrderCompleted');
       });
       expect(completed.type).toBe('OrderCompleted');
@@ -145,7 +165,11 @@ describe('sagabench deploy/destroy --target local', () => {
       if (sfn.resources.variant !== 'stepfunctions' || tmp.resources.variant !== 'temporal') throw new Error('wrong variant');
       const sfnOrder = `dsfn-${Date.now()}`;
       const { executionArn } = await clients.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: sfn.resources.stateMachineArn, name: sfnOrder, input: JSON.stringify({ order: doc(sfnOrder) }) }),
+        new StartExecutionCommand({
+          stateMachineArn: sfn.resources.stateMachineArn,
+          name: sfnOrder,
+          input: JSON.stringify({ order: doc(sfnOrder) }),
+        }),
       );
       const status = await until('the execution to end', async () => {
         const r = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -155,7 +179,11 @@ describe('sagabench deploy/destroy --target local', () => {
       const { client, connection } = await connectClient({ address: tmp.resources.address!, namespace: tmp.resources.namespace! });
       try {
         const tmpOrder = `dtmp-${Date.now()}`;
-        const handle = await client.workflow.start('orderSaga', { taskQueue: tmp.resources.taskQueue, workflowId: tmpOrder, args: [doc(tmpOrder)] });
+        const handle = await client.workflow.start('orderSaga', {
+          taskQueue: tmp.resources.taskQueue,
+          workflowId: tmpOrder,
+          args: [doc(tmpOrder)],
+        });
         expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
       } finally {
         await connection.close();
@@ -165,7 +193,8 @@ describe('sagabench deploy/destroy --target local', () => {
     }
     const destroyed = await runDeployCli(['destroy', 'all', '--target', 'local', '--instance', instance]);
     expect(destroyed.code, destroyed.stderr).toBe(0);
-    for (const d of [sfn, tmp]) for (const pid of [local(d).host!.pid, ...local(d).childPids]) expect(isRunning(pid), `pid ${pid}`).toBe(false);
+    for (const d of [sfn, tmp])
+      for (const pid of [local(d).host!.pid, ...local(d).childPids]) expect(isRunning(pid), `pid ${pid}`).toBe(false);
     expect(findProcesses(['worker-main.ts', prefix])).toEqual([]);
     // Not started by deploy: still running for the rest of the test run.
     for (const m of substrate.moto.processes) expect(isRunning(m.pid)).toBe(true);

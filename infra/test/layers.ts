@@ -7,12 +7,7 @@ import { cruise, type IForbiddenRuleType } from 'dependency-cruiser';
  * above, and a variant never imports another variant: so the top-level folders'
  * import graph has no cycle, and shared/ imports nothing outside shared/.
  */
-export const LAYERS: readonly (readonly string[])[] = [
-  ['shared'],
-  ['choreography', 'orchestration'],
-  ['infra'],
-  ['bench'],
-];
+export const LAYERS: readonly (readonly string[])[] = [['shared'], ['choreography', 'orchestration'], ['infra'], ['bench']];
 
 /** Tests may reach anywhere (a scenario test drives every layer); the rule is for the code that ships. */
 const TEST = '(^|/)test/|\\.test\\.ts$';
@@ -64,5 +59,8 @@ export async function layerViolations(baseDir: string): Promise<{ modules: numbe
     undefined,
   );
   if (typeof result.output === 'string') throw new Error('dependency-cruiser returned text, not a result');
-  return { modules: result.output.modules.length, violations: result.output.summary.violations.map((v) => `${v.from} -> ${v.to} (${v.rule.name})`) };
+  return {
+    modules: result.output.modules.length,
+    violations: result.output.summary.violations.map((v) => `${v.from} -> ${v.to} (${v.rule.name})`),
+  };
 }

@@ -31,7 +31,10 @@ describe('package-lock.json', () => {
     expect(ci.code, ci.output).toBe(0);
     const install = npmIn(dir, ['install', '--package-lock-only']);
     expect(install.code, install.output).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8') === committed, 'npm install rewrote the lockfile: commit what it writes').toBe(true);
+    expect(
+      fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8') === committed,
+      'npm install rewrote the lockfile: commit what it writes',
+    ).toBe(true);
   }, 150_000);
 
   // The failure this guards against: a lock made on one platform that lacks another's optional packages.

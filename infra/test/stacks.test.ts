@@ -21,7 +21,13 @@ import { awsDeploymentFromOutputs, parseDeployment } from '../deploy/record.ts';
 import { buildSagaDefinition } from '../../orchestration/stepfunctions/definition.ts';
 import { TASK_SERVICE, type TaskName } from '../../orchestration/tasks.ts';
 import { SERVICES } from '../../shared/domain/contracts.ts';
-import { accessOf, CHOREOGRAPHY_ACCESS, DYNAMODB_WRITE_ACTIONS, STEPFUNCTIONS_TASK_ACCESS, TEMPORAL_WORKER_ACCESS } from '../../shared/topology/access.ts';
+import {
+  accessOf,
+  CHOREOGRAPHY_ACCESS,
+  DYNAMODB_WRITE_ACTIONS,
+  STEPFUNCTIONS_TASK_ACCESS,
+  TEMPORAL_WORKER_ACCESS,
+} from '../../shared/topology/access.ts';
 import { choreographyTopology, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
 import { FUNCTION_DEFAULTS, TEMPORAL_WORKER_SERVICE } from '../../shared/topology/functions.ts';
 import { dataStackName } from '../../shared/topology/stacks.ts';
@@ -39,8 +45,7 @@ const t: Record<'data' | 'choreography' | 'stepfunctions' | 'temporalWorker', Cf
 const tpl: Record<keyof typeof t, Template> = {} as never;
 
 /** The test's names for the stacks: the data stack and each variant's own. */
-const stackOf = (app: SagabenchApp, k: keyof typeof t) =>
-  k === 'data' ? app.data : app.stacks[k === 'temporalWorker' ? 'temporal' : k];
+const stackOf = (app: SagabenchApp, k: keyof typeof t) => (k === 'data' ? app.data : app.stacks[k === 'temporalWorker' ? 'temporal' : k]);
 
 beforeAll(async () => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-cdk-'));
@@ -57,7 +62,9 @@ afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 /** The choreography function of a service (by the SAGABENCH_SERVICE it runs as) or the publisher (by its handler). */
 const fnByHandler = (tmpl: CfnTemplate, unit: string): string => {
   const hit = resourcesOf(tmpl, 'AWS::Lambda::Function').find(([, p]) =>
-    unit === 'publisher' ? p.Handler === 'index.publisher' : p.Handler === 'index.handler' && (p.Environment as { Variables: Json }).Variables.SAGABENCH_SERVICE === unit,
+    unit === 'publisher'
+      ? p.Handler === 'index.publisher'
+      : p.Handler === 'index.handler' && (p.Environment as { Variables: Json }).Variables.SAGABENCH_SERVICE === unit,
   );
   if (!hit) throw new Error(`no function for ${unit}`);
   return hit[0];
@@ -95,7 +102,12 @@ const namesOf = (roles: readonly TableRole[]) => [...new Set(roles.map((r) => ta
 
 describe('the CDK app', () => {
   it('has the four stacks, and cdk-nag AwsSolutions reports nothing unacknowledged', () => {
-    expect(built.app.node.children.filter((c) => Stack.isStack(c)).map((c) => c.node.id).sort()).toEqual([names.data, ...DEPLOY_VARIANTS.map((v) => variantStack(PREFIX, v))].sort());
+    expect(
+      built.app.node.children
+        .filter((c) => Stack.isStack(c))
+        .map((c) => c.node.id)
+        .sort(),
+    ).toEqual([names.data, ...DEPLOY_VARIANTS.map((v) => variantStack(PREFIX, v))].sort());
     // The synth in beforeAll already ran the pack as a validation plugin; this lists findings by name if any appear.
     const report = new AwsSolutionsChecks(built.app).validateScope(built.app);
     expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
@@ -147,12 +159,21 @@ describe('the CDK app', () => {
     expect(exports).toContainEqual(expect.arrayContaining(['handler', 'publisher']));
     expect(exports).toContainEqual(expect.arrayContaining(['handler', 'makeLambdaTaskHandler']));
     // The worker image is only staged at synth (Docker builds it at deploy time): its context holds what the worker runs, no tests.
-    const image = assets.map((a) => path.join(outdir, a)).find((d) => fs.existsSync(path.join(d, 'orchestration/temporal/deploy/worker/Dockerfile')));
+    const image = assets
+      .map((a) => path.join(outdir, a))
+      .find((d) => fs.existsSync(path.join(d, 'orchestration/temporal/deploy/worker/Dockerfile')));
     expect(image).toBeDefined();
-    for (const f of ['package.json', 'package-lock.json', 'orchestration/temporal/worker.ts', 'orchestration/temporal/deploy/worker/main.ts', 'shared/topology/tables.ts']) {
+    for (const f of [
+      'package.json',
+      'package-lock.json',
+      'orchestration/temporal/worker.ts',
+      'orchestration/temporal/deploy/worker/main.ts',
+      'shared/topology/tables.ts',
+    ]) {
       expect(fs.existsSync(path.join(image!, f)), f).toBe(true);
     }
-    for (const f of ['node_modules', 'bench', 'choreography', '.tools', 'orchestration/temporal/test']) expect(fs.existsSync(path.join(image!, f)), f).toBe(false);
+    for (const f of ['node_modules', 'bench', 'choreography', '.tools', 'orchestration/temporal/test'])
+      expect(fs.existsSync(path.join(image!, f)), f).toBe(false);
   });
 });
 
@@ -165,7 +186,10 @@ describe('data stack', () => {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         KeySchema: spec.sortKey
-          ? [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }]
+          ? [
+              { AttributeName: 'pk', KeyType: 'HASH' },
+              { AttributeName: 'seq', KeyType: 'RANGE' },
+            ]
           : [{ AttributeName: 'pk', KeyType: 'HASH' }],
         ...(spec.role === 'orderEvents' ? { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } } : {}),
       });
@@ -196,7 +220,13 @@ describe('choreography stack', () => {
     }));
     expect(subs.map((s) => s.queue).sort()).toEqual(topology.queues.map((q) => q.name).sort());
     for (const q of topology.queues) {
-      expect(subs.find((s) => s.queue === q.name)).toEqual({ topic: topicId, queue: q.name, filter: q.filterPolicy, raw: true, protocol: 'sqs' });
+      expect(subs.find((s) => s.queue === q.name)).toEqual({
+        topic: topicId,
+        queue: q.name,
+        filter: q.filterPolicy,
+        raw: true,
+        protocol: 'sqs',
+      });
     }
   });
 
@@ -214,7 +244,9 @@ describe('choreography stack', () => {
     const queues = resourcesOf(t.choreography, 'AWS::SQS::Queue');
     for (const [id, p] of queues) {
       expect(p.SqsManagedSseEnabled, id).toBe(true);
-      const policy = resourcesOf(t.choreography, 'AWS::SQS::QueuePolicy').find(([, qp]) => (qp.Queues as unknown[]).some((r) => refId(r) === id));
+      const policy = resourcesOf(t.choreography, 'AWS::SQS::QueuePolicy').find(([, qp]) =>
+        (qp.Queues as unknown[]).some((r) => refId(r) === id),
+      );
       expect(policy, `${id} has a queue policy`).toBeDefined();
       expect((policy![1].PolicyDocument as { Statement: Json[] }).Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -222,7 +254,11 @@ describe('choreography stack', () => {
     }
     tpl.choreography.hasResourceProperties('AWS::SNS::Topic', { TopicName: topology.topicName, KmsMasterKeyId: Match.anyValue() });
     tpl.choreography.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -230,16 +266,29 @@ describe('choreography stack', () => {
     for (const service of SERVICES) {
       const fnId = fnByHandler(t.choreography, service);
       const fn = t.choreography.Resources[fnId]!.Properties!;
-      expect(fn).toMatchObject({ MemorySize: FUNCTION_DEFAULTS.memoryMb, Architectures: [FUNCTION_DEFAULTS.architecture], Timeout: FUNCTION_DEFAULTS.timeoutSeconds });
+      expect(fn).toMatchObject({
+        MemorySize: FUNCTION_DEFAULTS.memoryMb,
+        Architectures: [FUNCTION_DEFAULTS.architecture],
+        Timeout: FUNCTION_DEFAULTS.timeoutSeconds,
+      });
       const mappings = resourcesOf(t.choreography, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => refId(m.FunctionName) === fnId);
       expect(mappings).toHaveLength(1);
       expect(mappings[0]![1]).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
       expect(queueName(t.choreography, refId(mappings[0]![1].EventSourceArn))).toBe(`${PREFIX}-${service}`);
     }
     // The outbox publisher reads only new outbox items from the event store's stream.
-    const publisher = resourcesOf(t.choreography, 'AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.FunctionName) === fnByHandler(t.choreography, 'publisher'))![1];
-    expect(publisher).toMatchObject({ StartingPosition: 'TRIM_HORIZON', FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true });
-    expect(JSON.parse((publisher.FilterCriteria as { Filters: { Pattern: string }[] }).Filters[0]!.Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: ['#outbox'] } } } });
+    const publisher = resourcesOf(t.choreography, 'AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => refId(m.FunctionName) === fnByHandler(t.choreography, 'publisher'),
+    )![1];
+    expect(publisher).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+    });
+    expect(JSON.parse((publisher.FilterCriteria as { Filters: { Pattern: string }[] }).Filters[0]!.Pattern)).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { Keys: { pk: { S: ['#outbox'] } } },
+    });
   });
 
   it("scopes each function's role to its own queue, its own tables and the bus: the payments function cannot write the inventory table", () => {
@@ -257,18 +306,33 @@ describe('choreography stack', () => {
         new Set([unit === 'publisher' ? `${PREFIX}-outbox-publisher-failures` : `${PREFIX}-${unit}`]),
       );
       const publishes = statements.filter((s) => s.Action.includes('sns:Publish'));
-      expect(publishes.flatMap((s) => s.Resource.map(refId)), unit).toEqual(declared.publishes ? [topicId] : []);
-      for (const s of statements) expect(s.Action.filter((a) => a.endsWith(':*')), unit).toEqual([]);
+      expect(
+        publishes.flatMap((s) => s.Resource.map(refId)),
+        unit,
+      ).toEqual(declared.publishes ? [topicId] : []);
+      for (const s of statements)
+        expect(
+          s.Action.filter((a) => a.endsWith(':*')),
+          unit,
+        ).toEqual([]);
     }
     const payments = tableAccess(t.choreography, functionRole(t.choreography, fnByHandler(t.choreography, 'payments')));
     expect(writes(payments)).toEqual([tables.payments]);
     expect(payments[tables.inventory]).toBeUndefined();
     // Stream reads: the publisher alone, on the event store's stream (ListStreams has no resource to name).
     for (const unit of [...SERVICES, 'publisher'] as const) {
-      const streams = roleStatements(t.choreography, functionRole(t.choreography, fnByHandler(t.choreography, unit))).filter((st) => st.Action.some((a) => STREAM_ACTIONS.test(a)));
+      const streams = roleStatements(t.choreography, functionRole(t.choreography, fnByHandler(t.choreography, unit))).filter((st) =>
+        st.Action.some((a) => STREAM_ACTIONS.test(a)),
+      );
       const scoped = streams.filter((st) => !st.Action.includes('dynamodb:ListStreams'));
-      expect(scoped.flatMap((st) => st.Resource.map((r) => tableNameOf(t.data, r))), unit).toEqual(unit === 'publisher' ? [tables.orderEvents] : []);
-      expect(streams.filter((st) => st.Action.includes('dynamodb:ListStreams')).flatMap((st) => st.Action), unit).toEqual(unit === 'publisher' ? ['dynamodb:ListStreams'] : []);
+      expect(
+        scoped.flatMap((st) => st.Resource.map((r) => tableNameOf(t.data, r))),
+        unit,
+      ).toEqual(unit === 'publisher' ? [tables.orderEvents] : []);
+      expect(
+        streams.filter((st) => st.Action.includes('dynamodb:ListStreams')).flatMap((st) => st.Action),
+        unit,
+      ).toEqual(unit === 'publisher' ? ['dynamodb:ListStreams'] : []);
     }
   });
 });
@@ -280,7 +344,11 @@ describe('stepfunctions stack', () => {
   it('has one state machine (STANDARD by default) with ALL-event logging and X-Ray tracing, and five task functions', () => {
     tpl.stepfunctions.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     tpl.stepfunctions.resourceCountIs('AWS::Lambda::Function', SERVICES.length);
-    expect(sm()).toMatchObject({ StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
+    expect(sm()).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
   });
 
   it('deploys the definition the local variant runs: same states and transitions, only the task binding differs', () => {
@@ -288,7 +356,12 @@ describe('stepfunctions stack', () => {
     const aws = deployed();
     const unbound = (d: typeof local) => ({
       ...d,
-      States: Object.fromEntries(Object.entries(d.States).map(([n, s]) => [n, Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'Resource' && k !== 'Parameters'))])),
+      States: Object.fromEntries(
+        Object.entries(d.States).map(([n, s]) => [
+          n,
+          Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'Resource' && k !== 'Parameters')),
+        ]),
+      ),
     });
     expect(unbound(aws)).toEqual(unbound(local));
     expect(aws).toEqual(lambdaSagaDefinition());
@@ -317,19 +390,31 @@ describe('stepfunctions stack', () => {
 
   it('scopes each task function to its own tables: the payments tasks cannot write the inventory table', () => {
     for (const s of SERVICES) {
-      const access = tableAccess(t.stepfunctions, functionRole(t.stepfunctions, fnByDescription(t.stepfunctions, `the ${s} service's saga tasks`)));
+      const access = tableAccess(
+        t.stepfunctions,
+        functionRole(t.stepfunctions, fnByDescription(t.stepfunctions, `the ${s} service's saga tasks`)),
+      );
       const declared = accessOf(STEPFUNCTIONS_TASK_ACCESS, s, 'task function');
       expect(writes(access), s).toEqual(namesOf(declared.write));
       expect(reads(access), s).toEqual(namesOf([...declared.read, ...declared.write]));
     }
-    const payments = tableAccess(t.stepfunctions, functionRole(t.stepfunctions, fnByDescription(t.stepfunctions, "the payments service's saga tasks")));
+    const payments = tableAccess(
+      t.stepfunctions,
+      functionRole(t.stepfunctions, fnByDescription(t.stepfunctions, "the payments service's saga tasks")),
+    );
     expect(payments[tables.inventory]).toBeUndefined();
   });
 
   it('is EXPRESS when the context says so', async () => {
-    const express = await buildApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-cdk-express-')), context: { stateMachineType: 'EXPRESS' } });
+    const express = await buildApp({
+      outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-cdk-express-')),
+      context: { stateMachineType: 'EXPRESS' },
+    });
     try {
-      Template.fromStack(express.stacks.stepfunctions).hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS', LoggingConfiguration: { Level: 'ALL' } });
+      Template.fromStack(express.stacks.stepfunctions).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: 'EXPRESS',
+        LoggingConfiguration: { Level: 'ALL' },
+      });
     } finally {
       fs.rmSync(express.app.outdir, { recursive: true, force: true });
     }
@@ -386,7 +471,11 @@ describe('the deployment record', () => {
       expect(d.tables).toEqual(tables);
     }
     const chor = awsDeploymentFromOutputs('choreography', PREFIX, outputs).resources;
-    expect(chor.variant === 'choreography' && Object.keys(chor.queues).sort()).toEqual(choreographyTopology(PREFIX).queues.map((q) => q.consumer).sort());
+    expect(chor.variant === 'choreography' && Object.keys(chor.queues).sort()).toEqual(
+      choreographyTopology(PREFIX)
+        .queues.map((q) => q.consumer)
+        .sort(),
+    );
   });
 });
 
@@ -403,7 +492,8 @@ interface SubscriptionShape {
 }
 const arnName = (arn: string) => arn.split(':').pop()!;
 const unprefixed = (prefix: string, name: string) => (name.startsWith(`${prefix}-`) ? name.slice(prefix.length + 1) : `!${name}`);
-const byName = <T extends { name?: string; queue?: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.name ?? a.queue).localeCompare(String(b.name ?? b.queue)));
+const byName = <T extends { name?: string; queue?: string }>(xs: T[]) =>
+  [...xs].sort((a, b) => String(a.name ?? a.queue).localeCompare(String(b.name ?? b.queue)));
 
 describe('one topology source', () => {
   let clients: AwsClients;
@@ -421,18 +511,26 @@ describe('one topology source', () => {
     const local: QueueShape[] = [];
     for (const url of urls) {
       const a = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ?? {};
-      const redrive = a.RedrivePolicy ? (JSON.parse(a.RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number | string }) : undefined;
+      const redrive = a.RedrivePolicy
+        ? (JSON.parse(a.RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number | string })
+        : undefined;
       local.push({
         name: unprefixed(prefix, url.split('/').pop()!),
         visibilityTimeout: Number(a.VisibilityTimeout),
-        dlq: redrive ? { name: unprefixed(prefix, arnName(redrive.deadLetterTargetArn)), maxReceiveCount: Number(redrive.maxReceiveCount) } : null,
+        dlq: redrive
+          ? { name: unprefixed(prefix, arnName(redrive.deadLetterTargetArn)), maxReceiveCount: Number(redrive.maxReceiveCount) }
+          : null,
       });
     }
     const localSubs: SubscriptionShape[] = [];
     const subs = (await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: provisioned.topicArn }))).Subscriptions ?? [];
     for (const sub of subs) {
       const a = (await clients.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn! }))).Attributes ?? {};
-      localSubs.push({ queue: unprefixed(prefix, arnName(sub.Endpoint!)), filterPolicy: JSON.parse(a.FilterPolicy ?? 'null'), raw: a.RawMessageDelivery === 'true' });
+      localSubs.push({
+        queue: unprefixed(prefix, arnName(sub.Endpoint!)),
+        filterPolicy: JSON.parse(a.FilterPolicy ?? 'null'),
+        raw: a.RawMessageDelivery === 'true',
+      });
     }
 
     // The same, from the synthesized template (AWS's default visibility timeout where the template sets none).
@@ -443,7 +541,9 @@ describe('one topology source', () => {
         return {
           name: unprefixed(PREFIX, p.QueueName as string),
           visibilityTimeout: (p.VisibilityTimeout as number | undefined) ?? 30,
-          dlq: r ? { name: unprefixed(PREFIX, queueName(t.choreography, refId(r.deadLetterTargetArn))!), maxReceiveCount: r.maxReceiveCount } : null,
+          dlq: r
+            ? { name: unprefixed(PREFIX, queueName(t.choreography, refId(r.deadLetterTargetArn))!), maxReceiveCount: r.maxReceiveCount }
+            : null,
         };
       });
     const cdkSubs: SubscriptionShape[] = resourcesOf(t.choreography, 'AWS::SNS::Subscription').map(([, p]) => ({
@@ -452,7 +552,9 @@ describe('one topology source', () => {
       raw: p.RawMessageDelivery === true,
     }));
 
-    expect(arnName(provisioned.topicArn).slice(prefix.length)).toBe((resourcesOf(t.choreography, 'AWS::SNS::Topic')[0]![1].TopicName as string).slice(PREFIX.length));
+    expect(arnName(provisioned.topicArn).slice(prefix.length)).toBe(
+      (resourcesOf(t.choreography, 'AWS::SNS::Topic')[0]![1].TopicName as string).slice(PREFIX.length),
+    );
     expect(local).toHaveLength(choreographyTopology(prefix).queues.length * 2);
     expect(byName(local)).toEqual(byName(cdkQueues));
     expect(byName(localSubs)).toEqual(byName(cdkSubs));
@@ -484,8 +586,13 @@ describe('the Lambda bundles run the shared code', () => {
       AWS_ACCESS_KEY_ID: 'sagabench-local',
       AWS_SECRET_ACCESS_KEY: 'sagabench-local',
     });
-    const assets = fs.readdirSync(outdir).map((a) => path.join(outdir, a, 'index.mjs')).filter((f) => fs.existsSync(f));
-    bundles = Object.fromEntries(assets.map((f) => [fs.readFileSync(f, 'utf8').includes('outbox item') ? 'choreography' : 'stepfunctions', f]));
+    const assets = fs
+      .readdirSync(outdir)
+      .map((a) => path.join(outdir, a, 'index.mjs'))
+      .filter((f) => fs.existsSync(f));
+    bundles = Object.fromEntries(
+      assets.map((f) => [fs.readFileSync(f, 'utf8').includes('outbox item') ? 'choreography' : 'stepfunctions', f]),
+    );
   });
   afterAll(() => {
     clients.destroy();
@@ -513,18 +620,41 @@ describe('the Lambda bundles run the shared code', () => {
     expect(item?.event.messageId).toBe(event.messageId);
     const stream = {
       Records: [
-        { eventName: 'INSERT', dynamodb: { SequenceNumber: '100', Keys: { pk: { S: '#outbox' } }, NewImage: { pk: { S: '#outbox' }, seq: { N: String(item!.seq) }, event: { S: JSON.stringify(item!.event) } } } },
+        {
+          eventName: 'INSERT',
+          dynamodb: {
+            SequenceNumber: '100',
+            Keys: { pk: { S: '#outbox' } },
+            NewImage: { pk: { S: '#outbox' }, seq: { N: String(item!.seq) }, event: { S: JSON.stringify(item!.event) } },
+          },
+        },
       ],
     };
     expect(await lambda.publisher!(stream)).toEqual({ batchItemFailures: [] });
     expect(await deps.store.pendingOutbox()).toEqual([]);
 
     const inventoryQueue = topology.queues.inventory!;
-    const received = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: inventoryQueue.url, WaitTimeSeconds: 5, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    const received = await clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: inventoryQueue.url,
+        WaitTimeSeconds: 5,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
     const m = received.Messages?.[0];
     expect(JSON.parse(m!.Body!)).toMatchObject({ type: 'OrderPlaced', orderId: 'bundle-1' });
     const sqsEvent = (body: string, id: string) => ({
-      Records: [{ messageId: id, receiptHandle: m!.ReceiptHandle!, body, attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {}, eventSource: 'aws:sqs', eventSourceARN: inventoryQueue.arn }],
+      Records: [
+        {
+          messageId: id,
+          receiptHandle: m!.ReceiptHandle!,
+          body,
+          attributes: { ApproximateReceiveCount: '1' },
+          messageAttributes: {},
+          eventSource: 'aws:sqs',
+          eventSourceARN: inventoryQueue.arn,
+        },
+      ],
     });
     expect(await lambda.handler!(sqsEvent(m!.Body!, m!.MessageId!))).toEqual({ batchItemFailures: [] });
     expect(await tableReader(clients, tables).snapshot('bundle-1')).toMatchObject({ reservation: 'RESERVED' });

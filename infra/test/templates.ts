@@ -32,7 +32,8 @@ export function tableNameOf(data: CfnTemplate, ref: unknown): string | undefined
   const o = ref as { 'Fn::GetStackOutput'?: { OutputName: string }; 'Fn::ImportValue'?: string };
   let value: unknown;
   if (o?.['Fn::GetStackOutput']) value = data.Outputs?.[o['Fn::GetStackOutput'].OutputName]?.Value;
-  else if (o?.['Fn::ImportValue']) value = Object.values(data.Outputs ?? {}).find((out) => out.Export?.Name === o['Fn::ImportValue'])?.Value;
+  else if (o?.['Fn::ImportValue'])
+    value = Object.values(data.Outputs ?? {}).find((out) => out.Export?.Name === o['Fn::ImportValue'])?.Value;
   const id = refId(value);
   return id ? (data.Resources[id]?.Properties?.TableName as string | undefined) : undefined;
 }
@@ -51,7 +52,12 @@ export function roleStatements(t: CfnTemplate, roleId: string): Statement[] {
   return resourcesOf(t, 'AWS::IAM::Policy')
     .filter(([, p]) => arr(p.Roles as unknown[]).some((r) => refId(r) === roleId))
     .flatMap(([, p]) => (p.PolicyDocument as { Statement: Json[] }).Statement)
-    .map((s) => ({ Effect: s.Effect as string, Action: arr(s.Action as string | string[]), Resource: arr(s.Resource), ...(s.Condition ? { Condition: s.Condition as Json } : {}) }));
+    .map((s) => ({
+      Effect: s.Effect as string,
+      Action: arr(s.Action as string | string[]),
+      Resource: arr(s.Resource),
+      ...(s.Condition ? { Condition: s.Condition as Json } : {}),
+    }));
 }
 
 /** The role of the Lambda function whose Handler ends in `.handlerName` (choreography) or whose description names it. */

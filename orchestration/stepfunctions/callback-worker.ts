@@ -30,16 +30,32 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     // A message that cannot be handled comes back at once, and after maxReceiveCount goes to the DLQ.
     terminateVisibilityTimeout: true,
     handleMessage: async (message) => {
-      const body = JSON.parse(message.Body ?? '{}') as { taskToken: string; task: TaskName; order: unknown; retryCount?: number; status?: never; failure?: never };
+      const body = JSON.parse(message.Body ?? '{}') as {
+        taskToken: string;
+        task: TaskName;
+        order: unknown;
+        retryCount?: number;
+        status?: never;
+        failure?: never;
+      };
       if (!TASKS.includes(body.task)) throw new Error(`unknown task ${String(body.task)}`);
       const order = parseWith(orderDocumentSchema, 'task order', body.order);
       let answer: () => Promise<unknown>;
       try {
-        const output = await runTask({ task: body.task, order, attempt: (body.retryCount ?? 0) + 1, ...(body.status ? { status: body.status } : {}), ...(body.failure ? { failure: body.failure } : {}) });
+        const output = await runTask({
+          task: body.task,
+          order,
+          attempt: (body.retryCount ?? 0) + 1,
+          ...(body.status ? { status: body.status } : {}),
+          ...(body.failure ? { failure: body.failure } : {}),
+        });
         answer = () => clients.sfn.send(new SendTaskSuccessCommand({ taskToken: body.taskToken, output: JSON.stringify(output ?? {}) }));
       } catch (err) {
         const name = err instanceof TransientError ? 'TransientError' : 'TaskError';
-        answer = () => clients.sfn.send(new SendTaskFailureCommand({ taskToken: body.taskToken, error: name, cause: (err as Error).message.slice(0, 256) }));
+        answer = () =>
+          clients.sfn.send(
+            new SendTaskFailureCommand({ taskToken: body.taskToken, error: name, cause: (err as Error).message.slice(0, 256) }),
+          );
       }
       try {
         await answer();

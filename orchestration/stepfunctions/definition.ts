@@ -30,7 +30,11 @@ export function buildSagaDefinition(opts: SagaDefinitionOptions): { Comment: str
   // Anything unexpected still compensates: refund, release, record CANCELLED.
   const catchAll = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Refund' }];
 
-  const task = (name: TaskName, next: string, extra: { status?: OrderStatus; failure?: string; retry?: boolean; catch?: boolean } = {}): State => {
+  const task = (
+    name: TaskName,
+    next: string,
+    extra: { status?: OrderStatus; failure?: string; retry?: boolean; catch?: boolean } = {},
+  ): State => {
     const payload: Record<string, unknown> = {
       task: name,
       'order.$': '$.order',

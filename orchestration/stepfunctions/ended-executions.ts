@@ -23,10 +23,13 @@ export function watchEndedExecutions(
       let nextToken: string | undefined;
       do {
         const page = await sfn
-          .send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }), { abortSignal: halt.signal })
+          .send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }), {
+            abortSignal: halt.signal,
+          })
           .catch(() => ({ executions: [], nextToken: undefined }));
         for (const e of page.executions ?? [])
-          if (e.status !== 'RUNNING' && e.stopDate && e.name && awaited.has(e.name)) await opts.onEnded(e as ExecutionListItem & { name: string; stopDate: Date });
+          if (e.status !== 'RUNNING' && e.stopDate && e.name && awaited.has(e.name))
+            await opts.onEnded(e as ExecutionListItem & { name: string; stopDate: Date });
         nextToken = page.nextToken;
       } while (nextToken && !halt.signal.aborted);
     }

@@ -36,7 +36,9 @@ export function makeLambdaTaskHandler(runTask: ReturnType<typeof createTaskRunne
 export const handler = (() => {
   let built: ReturnType<typeof makeLambdaTaskHandler> | undefined;
   return async (event: LambdaTaskEvent) => {
-    built ??= makeLambdaTaskHandler(createTaskRunner(createAwsClients({ kind: 'aws' }), JSON.parse(process.env.SAGABENCH_TABLES ?? '{}') as TableNames));
+    built ??= makeLambdaTaskHandler(
+      createTaskRunner(createAwsClients({ kind: 'aws' }), JSON.parse(process.env.SAGABENCH_TABLES ?? '{}') as TableNames),
+    );
     return built(event);
   };
 })();

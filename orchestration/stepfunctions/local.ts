@@ -29,7 +29,10 @@ const LOCAL_ROLE = 'arn:aws:iam::123456789012:role/sagabench-stepfunctions';
 export async function startLocalStepFunctions(
   clients: AwsClients,
   prefix: string,
-  opts: { type?: 'STANDARD' | 'EXPRESS'; /** false: the caller runs worker processes (startWorkerProcesses). */ inProcessWorker?: boolean } = {},
+  opts: {
+    type?: 'STANDARD' | 'EXPRESS';
+    /** false: the caller runs worker processes (startWorkerProcesses). */ inProcessWorker?: boolean;
+  } = {},
 ): Promise<LocalStepFunctions> {
   if (opts.type === 'EXPRESS') {
     // Refused before anything is created: moto ignores the type and runs EXPRESS as STANDARD,
@@ -42,13 +45,17 @@ export async function startLocalStepFunctions(
   }
   const tables = await provisionTables(clients, prefix);
   const dlqUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-sfn-tasks-dlq` }))).QueueUrl!;
-  const dlqArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const dlqArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
   // Poison (a task message that is not a task) leaves for the DLQ after the same number of receives as in the choreography.
   const queueUrl = (
     await clients.sqs.send(
       new CreateQueueCommand({
         QueueName: `${prefix}-sfn-tasks`,
-        Attributes: { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }) },
+        Attributes: {
+          VisibilityTimeout: '30',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+        },
       }),
     )
   ).QueueUrl!;
@@ -69,7 +76,9 @@ export async function startLocalStepFunctions(
     dlqUrl,
     worker,
     async start(order) {
-      const r = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name: order.orderId, input: JSON.stringify({ order }) }));
+      const r = await clients.sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name: order.orderId, input: JSON.stringify({ order }) }),
+      );
       return r.executionArn!;
     },
     history,

@@ -27,7 +27,9 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
       label: 'stepfunctions-express',
       displayName: 'Step Functions EXPRESS (what-if)',
       color: '#ffbf79',
-      note: 'the same executions priced as EXPRESS (requests + measured duration); run as STANDARD locally', stepFunctionsType: 'EXPRESS' },
+      note: 'the same executions priced as EXPRESS (requests + measured duration); run as STANDARD locally',
+      stepFunctionsType: 'EXPRESS',
+    },
   },
   coupling: {
     components: [
@@ -41,7 +43,9 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
     ],
     // Step Functions' own task message per callback answer: the meter sees only the answers.
     unmeteredMessages: (report) =>
-      report.metered.filter((m) => m.service === 'sfn' && (m.operation === 'SendTaskSuccess' || m.operation === 'SendTaskFailure')).reduce((s, m) => s + m.calls, 0),
+      report.metered
+        .filter((m) => m.service === 'sfn' && (m.operation === 'SendTaskSuccess' || m.operation === 'SendTaskFailure'))
+        .reduce((s, m) => s + m.calls, 0),
     change,
   },
   deploy: deployable,

@@ -20,7 +20,13 @@ export function walkTransitions(definition: Definition, decisions: PathDecisions
   let transitions = 0;
   const seen = new Map<string, number>();
   while (name) {
-    const state = definition.States[name] as { Type: string; Next?: string; Choices?: Record<string, unknown>[]; Default?: string; ResultPath?: string };
+    const state = definition.States[name] as {
+      Type: string;
+      Next?: string;
+      Choices?: Record<string, unknown>[];
+      Default?: string;
+      ResultPath?: string;
+    };
     if (!state) throw new Error(`definition has no state ${name}`);
     seen.set(name, (seen.get(name) ?? 0) + 1);
     if ((seen.get(name) ?? 0) > 100) throw new Error(`loop at ${name}`);
@@ -29,7 +35,9 @@ export function walkTransitions(definition: Definition, decisions: PathDecisions
     if (state.Type === 'Succeed' || state.Type === 'Fail') break;
     if (state.Type === 'Choice') {
       const match = state.Choices?.find((c) => {
-        const path = String(c.Variable).replace(/^\$\.r\./, '').split('.');
+        const path = String(c.Variable)
+          .replace(/^\$\.r\./, '')
+          .split('.');
         const value = decisions.results[path[0]!]?.[path[1]!];
         return 'StringEquals' in c ? value === c.StringEquals : value === c.BooleanEquals;
       });

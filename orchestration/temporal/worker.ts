@@ -22,7 +22,12 @@ export interface RunningWorker {
 }
 
 /** A Worker that runs the order saga and its activities until stopped. */
-export async function startWorker(target: TemporalTarget, clients: AwsClients, tables: TableNames, opts: WorkerOptions): Promise<RunningWorker> {
+export async function startWorker(
+  target: TemporalTarget,
+  clients: AwsClients,
+  tables: TableNames,
+  opts: WorkerOptions,
+): Promise<RunningWorker> {
   installWorkerRuntime();
   const connection = await connectWorker(target);
   const worker = await Worker.create({

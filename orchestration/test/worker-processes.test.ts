@@ -15,7 +15,14 @@ import { tableReader } from '../../shared/services/snapshot.ts';
 
 const order = (id: string): OrderDocument => {
   const lines = [{ sku: 'WIDGET', qty: 1, unitPriceCents: 900 }];
-  return { orderId: id, customerId: 'c', lines, totalCents: orderTotal(lines), paymentToken: paymentToken('ok', 1), shippingAddress: address('ok') };
+  return {
+    orderId: id,
+    customerId: 'c',
+    lines,
+    totalCents: orderTotal(lines),
+    paymentToken: paymentToken('ok', 1),
+    shippingAddress: address('ok'),
+  };
 };
 
 // The orchestrators' workers as processes of their own, started and stopped by
@@ -32,7 +39,10 @@ describe('orchestration worker processes', () => {
     const sfn = await startLocalStepFunctions(aws, `wp-sfn-${Date.now()}`, { inProcessWorker: false });
     const read = tableReader(aws, sfn.tables);
     await read.repos.inventory.seedStock({ WIDGET: 10 });
-    const workers = await startWorkerProcesses({ kind: 'stepfunctions', endpoints: substrate.moto.endpoints, tables: sfn.tables, queueUrl: sfn.queueUrl }, 2);
+    const workers = await startWorkerProcesses(
+      { kind: 'stepfunctions', endpoints: substrate.moto.endpoints, tables: sfn.tables, queueUrl: sfn.queueUrl },
+      2,
+    );
     try {
       const o = order(`wp-sfn-${Date.now()}`);
       const arn = await sfn.start(o);
@@ -43,7 +53,13 @@ describe('orchestration worker processes', () => {
         await sleep(100);
       }
       expect(status).toBe('SUCCEEDED');
-      expect(await read.snapshot(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+      expect(await read.snapshot(o.orderId)).toEqual({
+        order: 'COMPLETED',
+        reservation: 'COMMITTED',
+        payment: 'CHARGED',
+        shipment: 'CREATED',
+        notified: true,
+      });
     } finally {
       await workers.stop();
     }
@@ -59,7 +75,13 @@ describe('orchestration worker processes', () => {
     // No address in the config: the worker reads Temporal's own environment, as it would for Temporal Cloud.
     const saved = process.env.TEMPORAL_ADDRESS;
     process.env.TEMPORAL_ADDRESS = temporal.address;
-    const workers = await startWorkerProcesses({ kind: 'temporal', endpoints: substrate.moto.endpoints, tables, taskQueue, maxConcurrentActivityTaskExecutions: 8 }).finally(() => {
+    const workers = await startWorkerProcesses({
+      kind: 'temporal',
+      endpoints: substrate.moto.endpoints,
+      tables,
+      taskQueue,
+      maxConcurrentActivityTaskExecutions: 8,
+    }).finally(() => {
       if (saved === undefined) delete process.env.TEMPORAL_ADDRESS;
       else process.env.TEMPORAL_ADDRESS = saved;
     });

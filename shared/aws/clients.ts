@@ -18,9 +18,7 @@ export const endpointsSchema = z.object({ sqs: z.string(), sns: z.string(), sfn:
  * `aws`: nothing set here, so the SDK's own chain decides credentials, region and
  * endpoint (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS, ...).
  */
-export type AwsTarget =
-  | { kind: 'local'; endpoints: Record<ServiceName, string>; region?: string }
-  | { kind: 'aws'; region?: string };
+export type AwsTarget = { kind: 'local'; endpoints: Record<ServiceName, string>; region?: string } | { kind: 'aws'; region?: string };
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '123456789012';
@@ -57,7 +55,12 @@ export function createAwsClients(target: AwsTarget, meter: Meter = new Meter(), 
   const sns = new SNSClient(config('sns'));
   const sfn = new SFNClient(config('sfn'));
   const dynamodb = new DynamoDBClient(config('dynamodb'));
-  const clients = [['sqs', sqs], ['sns', sns], ['sfn', sfn], ['dynamodb', dynamodb]] as const;
+  const clients = [
+    ['sqs', sqs],
+    ['sns', sns],
+    ['sfn', sfn],
+    ['dynamodb', dynamodb],
+  ] as const;
   for (const [name, client] of clients) {
     client.middlewareStack.use(meteringPlugin(meter, name));
     if (faults) client.middlewareStack.use(faultPlugin(faults, name));

@@ -124,13 +124,26 @@ function capacityOf(operation: string, output: unknown): { read: number; write: 
 }
 
 const DYNAMO_CAPACITY_OPS = new Set([
-  'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan',
-  'BatchGetItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems',
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactGetItems',
+  'TransactWriteItems',
 ]);
 
 const THROTTLE_NAMES = new Set([
-  'ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException',
-  'ProvisionedThroughputExceededException', 'RequestThrottled', 'RequestThrottledException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
 ]);
 
 /**

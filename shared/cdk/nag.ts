@@ -15,8 +15,7 @@ export function addNagChecks(app: App): AwsSolutionsChecks {
 }
 
 export const REASONS = {
-  xray:
-    'AWS X-Ray has no resource-level permissions: PutTraceSegments, PutTelemetryRecords and the sampling calls only accept Resource "*" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).',
+  xray: 'AWS X-Ray has no resource-level permissions: PutTraceSegments, PutTelemetryRecords and the sampling calls only accept Resource "*" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).',
   sfnLogDelivery:
     'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups, ...) only accepts Resource "*"; this is the policy the Step Functions documentation prescribes for logging to CloudWatch Logs.',
   streamList:
@@ -26,7 +25,7 @@ export const REASONS = {
   ecrAuth:
     'ecr:GetAuthorizationToken has no resource-level permission; pulling the worker image is scoped to its repository by the other ECR actions.',
   snsManagedKey:
-    'Publishing to a topic encrypted with the AWS-managed key aws/sns: that key\'s id is not known at synth, so CDK\'s grantPublish names key/* and narrows it with the condition kms:ResourceAliases = alias/aws/sns (that one key); GenerateDataKey* is the pair of data-key actions SNS server-side encryption uses.',
+    "Publishing to a topic encrypted with the AWS-managed key aws/sns: that key's id is not known at synth, so CDK's grantPublish names key/* and narrows it with the condition kms:ResourceAliases = alias/aws/sns (that one key); GenerateDataKey* is the pair of data-key actions SNS server-side encryption uses.",
   workerEnv:
     'Only non-secret settings are plain environment variables (table names, the task queue, the region); the Temporal address, namespace and API key come from Secrets Manager.',
   containerInsights:

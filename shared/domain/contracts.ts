@@ -20,32 +20,46 @@ export const LIMITS = {
   maxIdLength: 64,
 } as const;
 
-const id = z.string().min(1).max(LIMITS.maxIdLength).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
-const sku = z.string().min(1).max(32).regex(/^[A-Z0-9-]+$/, 'upper-case letters, digits and dashes only');
+const id = z
+  .string()
+  .min(1)
+  .max(LIMITS.maxIdLength)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+const sku = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Z0-9-]+$/, 'upper-case letters, digits and dashes only');
 const cents = z.number().int('must be whole cents').nonnegative();
 
-export const orderLineSchema = z.object({
-  sku,
-  qty: z.number().int('must be a whole number').positive('must be at least 1').max(LIMITS.maxQty),
-  unitPriceCents: cents.max(LIMITS.maxUnitPriceCents),
-}).strict();
+export const orderLineSchema = z
+  .object({
+    sku,
+    qty: z.number().int('must be a whole number').positive('must be at least 1').max(LIMITS.maxQty),
+    unitPriceCents: cents.max(LIMITS.maxUnitPriceCents),
+  })
+  .strict();
 
-export const orderDocumentSchema = z.object({
-  orderId: id,
-  customerId: id,
-  lines: z.array(orderLineSchema).min(1, 'an order needs at least one line').max(LIMITS.maxLines),
-  totalCents: cents,
-  paymentToken: z.string().refine(isValidPaymentToken, 'expected card:<ok|declined>:<n>'),
-  shippingAddress: z.string().refine(isValidAddress, 'expected addr:<ok|invalid>:<n>'),
-  /** Free-form payload bytes the workload uses to vary message size. */
-  notes: z.string().max(350_000).optional(),
-}).strict().refine((o) => o.totalCents === o.lines.reduce((s, l) => s + l.qty * l.unitPriceCents, 0), {
-  message: 'totalCents must equal the sum of qty x unitPriceCents',
-  path: ['totalCents'],
-}).refine((o) => new Set(o.lines.map((l) => l.sku)).size === o.lines.length, {
-  message: 'each SKU may appear on one line only',
-  path: ['lines'],
-});
+export const orderDocumentSchema = z
+  .object({
+    orderId: id,
+    customerId: id,
+    lines: z.array(orderLineSchema).min(1, 'an order needs at least one line').max(LIMITS.maxLines),
+    totalCents: cents,
+    paymentToken: z.string().refine(isValidPaymentToken, 'expected card:<ok|declined>:<n>'),
+    shippingAddress: z.string().refine(isValidAddress, 'expected addr:<ok|invalid>:<n>'),
+    /** Free-form payload bytes the workload uses to vary message size. */
+    notes: z.string().max(350_000).optional(),
+  })
+  .strict()
+  .refine((o) => o.totalCents === o.lines.reduce((s, l) => s + l.qty * l.unitPriceCents, 0), {
+    message: 'totalCents must equal the sum of qty x unitPriceCents',
+    path: ['totalCents'],
+  })
+  .refine((o) => new Set(o.lines.map((l) => l.sku)).size === o.lines.length, {
+    message: 'each SKU may appear on one line only',
+    path: ['lines'],
+  });
 export type OrderDocument = z.infer<typeof orderDocumentSchema>;
 
 export const attachmentSchema = z.union([
@@ -100,22 +114,25 @@ export type DomainEvent = { [K in EventType]: z.infer<(typeof eventSchemas)[K]> 
 export type EventOf<K extends EventType> = z.infer<(typeof eventSchemas)[K]>;
 export const TERMINAL_EVENTS = ['OrderCompleted', 'OrderRejected', 'OrderCancelled'] as const satisfies readonly EventType[];
 
-export const eventSchema = z.discriminatedUnion('type', Object.values(eventSchemas) as unknown as [
-  (typeof eventSchemas)[EventType],
-  ...(typeof eventSchemas)[EventType][],
-]);
+export const eventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(eventSchemas) as unknown as [(typeof eventSchemas)[EventType], ...(typeof eventSchemas)[EventType][]],
+);
 
-export const placeOrderSchema = z.object({
-  orderId: id.optional(),
-  customerId: id,
-  lines: z.array(orderLineSchema).min(1, 'an order needs at least one line').max(LIMITS.maxLines),
-  paymentToken: z.string().refine(isValidPaymentToken, 'expected card:<ok|declined>:<n>'),
-  shippingAddress: z.string().refine(isValidAddress, 'expected addr:<ok|invalid>:<n>'),
-  notes: z.string().max(350_000).optional(),
-}).strict().refine((o) => new Set(o.lines.map((l) => l.sku)).size === o.lines.length, {
-  message: 'each SKU may appear on one line only',
-  path: ['lines'],
-});
+export const placeOrderSchema = z
+  .object({
+    orderId: id.optional(),
+    customerId: id,
+    lines: z.array(orderLineSchema).min(1, 'an order needs at least one line').max(LIMITS.maxLines),
+    paymentToken: z.string().refine(isValidPaymentToken, 'expected card:<ok|declined>:<n>'),
+    shippingAddress: z.string().refine(isValidAddress, 'expected addr:<ok|invalid>:<n>'),
+    notes: z.string().max(350_000).optional(),
+  })
+  .strict()
+  .refine((o) => new Set(o.lines.map((l) => l.sku)).size === o.lines.length, {
+    message: 'each SKU may appear on one line only',
+    path: ['lines'],
+  });
 export type PlaceOrder = z.infer<typeof placeOrderSchema>;
 
 /**
@@ -145,10 +162,10 @@ export const COMMAND_TYPES = Object.keys(commandSchemas) as CommandType[];
 export type DomainCommand = { [K in CommandType]: z.infer<(typeof commandSchemas)[K]> }[CommandType];
 export type CommandOf<K extends CommandType> = z.infer<(typeof commandSchemas)[K]>;
 
-export const commandSchema = z.discriminatedUnion('type', Object.values(commandSchemas) as unknown as [
-  (typeof commandSchemas)[CommandType],
-  ...(typeof commandSchemas)[CommandType][],
-]);
+export const commandSchema = z.discriminatedUnion(
+  'type',
+  Object.values(commandSchemas) as unknown as [(typeof commandSchemas)[CommandType], ...(typeof commandSchemas)[CommandType][]],
+);
 
 /** A message that failed validation: the text names every offending field. */
 export class ContractError extends Error {

@@ -84,9 +84,13 @@ export function evolve(state: OrderSagaState, event: DomainEvent): OrderSagaStat
       return state.status === 'INVENTORY_RESERVED' ? { ...state, status: 'PAYMENT_CHARGED' } : state;
     // The first failure decides the compensations; a later or repeated one adds none.
     case 'PaymentDeclined':
-      return state.failure ? state : { ...state, failure: `payment declined: ${event.payload.reason}`, awaiting: owing(state, ['release']) };
+      return state.failure
+        ? state
+        : { ...state, failure: `payment declined: ${event.payload.reason}`, awaiting: owing(state, ['release']) };
     case 'ShipmentFailed':
-      return state.failure ? state : { ...state, failure: `shipment failed: ${event.payload.reason}`, awaiting: owing(state, ['refund', 'release']) };
+      return state.failure
+        ? state
+        : { ...state, failure: `shipment failed: ${event.payload.reason}`, awaiting: owing(state, ['refund', 'release']) };
     case 'PaymentRefunded':
       return compensated(state, 'refund');
     case 'InventoryReleased':
@@ -105,9 +109,7 @@ export function evolve(state: OrderSagaState, event: DomainEvent): OrderSagaStat
 }
 
 export type TerminalDecision =
-  | { type: 'OrderCompleted' }
-  | { type: 'OrderRejected'; reason: string }
-  | { type: 'OrderCancelled'; reason: string };
+  { type: 'OrderCompleted' } | { type: 'OrderRejected'; reason: string } | { type: 'OrderCancelled'; reason: string };
 
 /**
  * Whether the latest event ends the saga. The orders service appends the

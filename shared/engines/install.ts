@@ -26,11 +26,7 @@ function lockDigest(lock: string): string {
 function markerMatches(digest: string): boolean {
   try {
     const marker = JSON.parse(fs.readFileSync(path.join(venvDir(), MARKER), 'utf8')) as { lockSha256?: unknown };
-    return (
-      marker.lockSha256 === digest &&
-      fs.existsSync(venvBin('moto_server')) &&
-      fs.existsSync(venvBin('temporal'))
-    );
+    return marker.lockSha256 === digest && fs.existsSync(venvBin('moto_server')) && fs.existsSync(venvBin('temporal'));
   } catch {
     return false;
   }

@@ -22,12 +22,19 @@ if (!fs.existsSync(path.join(venv, 'bin', 'uv'))) {
 const input = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-lock-')), 'engines.in');
 fs.writeFileSync(input, `${PIP_REQUIREMENTS.join('\n')}\n`);
 run(path.join(venv, 'bin', 'uv'), [
-  'pip', 'compile', input,
+  'pip',
+  'compile',
+  input,
   // One lock for every platform and supported Python, so a Mac or a newer Python installs the same pins.
-  '--universal', '--python-version', LOCK_PYTHON_MIN,
+  '--universal',
+  '--python-version',
+  LOCK_PYTHON_MIN,
   '--generate-hashes',
-  '--custom-compile-command', 'npm run engines:lock',
-  '--quiet', '--output-file', ENGINES_LOCK,
+  '--custom-compile-command',
+  'npm run engines:lock',
+  '--quiet',
+  '--output-file',
+  ENGINES_LOCK,
 ]);
 fs.rmSync(path.dirname(input), { recursive: true, force: true });
 console.log(`Wrote ${ENGINES_LOCK}`);

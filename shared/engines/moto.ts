@@ -81,11 +81,7 @@ export async function startMoto(
     // callback queue where the workers poll it.
     const env = { ...process.env, MOTO_PORT: String(messaging?.port ?? entry.port) };
     const server = motoPatched() ? [venvBin('python'), LAUNCHER, `--expect-moto=${PINNED.moto}`] : [venvBin('moto_server')];
-    const proc = startDetached(
-      [...server, '-H', '127.0.0.1', '-p', String(entry.port)],
-      log,
-      { env, ...(announce ? { announce } : {}) },
-    );
+    const proc = startDetached([...server, '-H', '127.0.0.1', '-p', String(entry.port)], log, { env, ...(announce ? { announce } : {}) });
     const p: MotoProcess = { ...proc, name: entry.name, port: entry.port, services: entry.services };
     started.push(p);
     onStarted(p);

@@ -74,20 +74,39 @@ export async function provisionChoreography(clients: AwsClients, prefix: string)
  * raw delivery and a filter policy: the one way a queue joins the bus, for the
  * variant and for the floor that copies its hops.
  */
-export async function subscribeQueue(clients: AwsClients, topicArn: string, url: string, arn: string, filterPolicy: Record<string, unknown>): Promise<void> {
+export async function subscribeQueue(
+  clients: AwsClients,
+  topicArn: string,
+  url: string,
+  arn: string,
+  filterPolicy: Record<string, unknown>,
+): Promise<void> {
   await clients.sqs.send(
     new SetQueueAttributesCommand({
       QueueUrl: url,
       Attributes: {
         Policy: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: arn,
+              Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+            },
+          ],
         }),
       },
     }),
   );
   await clients.sns.send(
-    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify(filterPolicy) } }),
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: arn,
+      Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify(filterPolicy) },
+    }),
   );
 }
 

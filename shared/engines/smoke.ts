@@ -59,8 +59,13 @@ export async function runSmoke(
       await check('SQS visibility timeout, ChangeMessageVisibility, DLQ redrive, batch delete', async () => {
         const r = await probeSqs(clients);
         const ok =
-          r.hiddenWhileInvisible && r.redeliveredAfterTimeout && r.movedToDlqAfterMaxReceives &&
-          r.visibleAgainAfterChangeVisibility && r.batchSent === 10 && r.batchDeleted === 11 && r.leftAfterBatchDelete === 0;
+          r.hiddenWhileInvisible &&
+          r.redeliveredAfterTimeout &&
+          r.movedToDlqAfterMaxReceives &&
+          r.visibleAgainAfterChangeVisibility &&
+          r.batchSent === 10 &&
+          r.batchDeleted === 11 &&
+          r.leftAfterBatchDelete === 0;
         return [ok, JSON.stringify(r)];
       }),
     );
@@ -76,9 +81,14 @@ export async function runSmoke(
       await check('Step Functions STANDARD, sqs:sendMessage.waitForTaskToken, Retry + Catch', async () => {
         const r = await probeStepFunctions(clients);
         const ok =
-          r.happy.status === 'SUCCEEDED' && r.transient.status === 'SUCCEEDED' &&
-          r.permanent.status === 'FAILED' && r.permanent.statesEntered.includes('Compensate');
-        return [ok, `happy ${r.happy.status}, transient ${r.transient.status} (${JSON.stringify(r.transient.output)}), permanent ${r.permanent.status} via ${r.permanent.statesEntered.join('>')}`];
+          r.happy.status === 'SUCCEEDED' &&
+          r.transient.status === 'SUCCEEDED' &&
+          r.permanent.status === 'FAILED' &&
+          r.permanent.statesEntered.includes('Compensate');
+        return [
+          ok,
+          `happy ${r.happy.status}, transient ${r.transient.status} (${JSON.stringify(r.transient.output)}), permanent ${r.permanent.status} via ${r.permanent.statesEntered.join('>')}`,
+        ];
       }),
     );
     log('probe: Temporal workflow with two activities');
@@ -95,8 +105,14 @@ export async function runSmoke(
       `Substrate smoke on '${state.instance}' (moto ${state.moto.version} ${state.moto.processes.length} process(es), Temporal CLI ${state.temporal.version})`,
       ...checks.map((c) => `  [${c.ok ? 'ok  ' : 'FAIL'}] ${c.primitive}\n         ${c.detail}`),
       `Emulator throughput ceilings (LOCAL EMULATOR numbers, ${opts.concurrency} concurrent clients):`,
-      ...ceilings.map((c) => `  ${c.operation.padEnd(44)} ${String(c.opsPerSecond).padStart(8)} ops/s  (${c.ops} ops, ${c.errors} errors${c.firstError ? `: ${c.firstError}` : ''})`),
-      `Metered API calls: ${meter.totalCalls()} (${meter.snapshot().map((m) => `${m.service}.${m.operation}=${m.calls}`).join(', ')})`,
+      ...ceilings.map(
+        (c) =>
+          `  ${c.operation.padEnd(44)} ${String(c.opsPerSecond).padStart(8)} ops/s  (${c.ops} ops, ${c.errors} errors${c.firstError ? `: ${c.firstError}` : ''})`,
+      ),
+      `Metered API calls: ${meter.totalCalls()} (${meter
+        .snapshot()
+        .map((m) => `${m.service}.${m.operation}=${m.calls}`)
+        .join(', ')})`,
       ok ? 'SMOKE OK' : 'SMOKE FAILED',
     ].join('\n');
     return { ok, checks, ceilings, meter: meter.snapshot(), text };

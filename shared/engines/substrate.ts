@@ -1,14 +1,15 @@
 import { ensureTools } from './install.ts';
+import { checkMotoPorts, motoEndpoints, motoHealthy, motoPatched, motoPlan, startMoto, type MotoLayout } from './moto.ts';
 import {
-  checkMotoPorts,
-  motoEndpoints,
-  motoHealthy,
-  motoPatched,
-  motoPlan,
-  startMoto,
-  type MotoLayout,
-} from './moto.ts';
-import { findByCommand, isOurs, isRunning, listeningSockets, stopProcess, tail, type ListeningSocket, type StartedProcess } from './processes.ts';
+  findByCommand,
+  isOurs,
+  isRunning,
+  listeningSockets,
+  stopProcess,
+  tail,
+  type ListeningSocket,
+  type StartedProcess,
+} from './processes.ts';
 import {
   appendJournal,
   readJournal,

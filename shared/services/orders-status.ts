@@ -2,7 +2,12 @@ import type { OrderStatus } from '../domain/order.ts';
 import type { OrdersStatusRepo } from './ports.ts';
 
 /** The orchestrators' bookkeeping of an order's status (the choreography's orders service projects it from events). */
-export async function recordOrderStatus(repo: OrdersStatusRepo, orderId: string, status: OrderStatus, failure: string | null): Promise<{ status: OrderStatus }> {
+export async function recordOrderStatus(
+  repo: OrdersStatusRepo,
+  orderId: string,
+  status: OrderStatus,
+  failure: string | null,
+): Promise<{ status: OrderStatus }> {
   await repo.record(orderId, status, failure);
   return { status };
 }

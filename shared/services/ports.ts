@@ -5,9 +5,7 @@ import type { OrderLine, OrderStatus } from '../domain/order.ts';
  * idempotent: applying the same command twice returns the first outcome and
  * changes nothing, which is what lets every coordinator deliver at least once.
  */
-export type ReserveOutcome =
-  | { status: 'RESERVED'; reservationId: string }
-  | { status: 'OUT_OF_STOCK'; missingSkus: string[] };
+export type ReserveOutcome = { status: 'RESERVED'; reservationId: string } | { status: 'OUT_OF_STOCK'; missingSkus: string[] };
 
 export interface InventoryRepo {
   seedStock(stock: Record<string, number>): Promise<void>;

@@ -14,7 +14,10 @@ function asShipOutcome(r: ShipmentRecord): ShipOutcome {
 }
 
 /** Creates at most one shipment per order, never after a customer cancel. */
-export async function createShipment(repo: ShipmentsRepo, cmd: { orderId: string; address: string; attempt: number }): Promise<ShipOutcome> {
+export async function createShipment(
+  repo: ShipmentsRepo,
+  cmd: { orderId: string; address: string; attempt: number },
+): Promise<ShipOutcome> {
   const existing = await repo.get(cmd.orderId);
   if (existing) return asShipOutcome(existing);
   const verdict = carrierVerdict(cmd.address, cmd.attempt);

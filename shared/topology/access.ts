@@ -15,7 +15,12 @@ export interface TableAccess {
 }
 
 export const DYNAMODB_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
-export const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'] as const;
+export const DYNAMODB_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
 
 /**
  * The choreography's functions: one per service (its queue is its only input),

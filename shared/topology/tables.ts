@@ -44,4 +44,6 @@ export function tableNames(prefix: string): TableNames {
 }
 
 /** Validates table names read back from a config file (a variant's or a worker's). */
-export const tableNamesSchema = z.object(Object.fromEntries(TABLE_ROLES.map((r) => [r, z.string().min(1)])) as Record<TableRole, z.ZodString>).strict();
+export const tableNamesSchema = z
+  .object(Object.fromEntries(TABLE_ROLES.map((r) => [r, z.string().min(1)])) as Record<TableRole, z.ZodString>)
+  .strict();

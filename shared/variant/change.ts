@@ -46,7 +46,10 @@ export class Tree {
     const text = this.read(rel);
     const occurrences = text.split(anchor).length - 1;
     if (occurrences !== 1) throw new AnchorError(rel, anchor, occurrences);
-    fs.writeFileSync(this.abs(rel), text.replace(anchor, () => replacement));
+    fs.writeFileSync(
+      this.abs(rel),
+      text.replace(anchor, () => replacement),
+    );
   }
 
   insertAfter(rel: string, anchor: string, text: string): void {

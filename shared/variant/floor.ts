@@ -61,7 +61,8 @@ export function callsSince(meter: Meter): () => OperationCount[] {
         const b = before.get(`${c.service}.${c.operation}`);
         if (!b) return c;
         const d = { ...c };
-        for (const k of Object.keys(c) as (keyof OperationCount)[]) if (typeof c[k] === 'number') (d[k] as number) = (c[k] as number) - (b[k] as number);
+        for (const k of Object.keys(c) as (keyof OperationCount)[])
+          if (typeof c[k] === 'number') (d[k] as number) = (c[k] as number) - (b[k] as number);
         return d;
       })
       .filter((c) => c.calls > 0);

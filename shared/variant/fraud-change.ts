@@ -53,7 +53,11 @@ export function addEmptyReaction(tree: Tree): void {
  */
 export function addFraudTask(tree: Tree): void {
   const tasks = 'orchestration/tasks.ts';
-  tree.insertAfter(tasks, "import { notifyCustomer } from '../shared/services/notifications.ts';\n", "import { checkFraud } from '../shared/services/fraud.ts';\n");
+  tree.insertAfter(
+    tasks,
+    "import { notifyCustomer } from '../shared/services/notifications.ts';\n",
+    "import { checkFraud } from '../shared/services/fraud.ts';\n",
+  );
   tree.insertBefore(
     tasks,
     '    charge: (c: TaskCall) =>\n',

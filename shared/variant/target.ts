@@ -9,7 +9,12 @@ import type { ProcessGroup } from '../runtime/process-group.ts';
 
 /** What a variant reports besides its calls: the engine-side counts its bill depends on. */
 export interface VariantReport extends TargetReport {
-  stepFunctions?: { type: 'STANDARD' | 'EXPRESS'; executions: number; transitions: number; /** Sum of start-to-stop times, what EXPRESS would bill. */ durationMsTotal: number };
+  stepFunctions?: {
+    type: 'STANDARD' | 'EXPRESS';
+    executions: number;
+    transitions: number;
+    /** Sum of start-to-stop times, what EXPRESS would bill. */ durationMsTotal: number;
+  };
   temporal?: { actions: number; workflows: number };
   /** Queues, topics, state machines and task queues the variant used. */
   channels: string[];
@@ -38,7 +43,9 @@ export interface VariantTarget extends LoadTarget<OrderDocument> {
 /** Meter files (`*.meter.json`) and trace files (`*.jsonl`) the processes wrote into `dir`. */
 export function readProcessReports(dir: string): { metered: OperationCount[]; traces: TracePoint[] } {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  const meters = files.filter((f) => f.endsWith('.meter.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OperationCount[]);
+  const meters = files
+    .filter((f) => f.endsWith('.meter.json'))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OperationCount[]);
   const traces = files
     .filter((f) => f.endsWith('.jsonl'))
     .flatMap((f) =>

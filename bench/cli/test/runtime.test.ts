@@ -37,10 +37,13 @@ describe('the Node runtime', () => {
   });
 
   const old = systemNode();
-  it.skipIf(!old || runtimeProblem(old.version) === null)(`exits 1 with the reason when started on an older Node (${old?.version ?? 'none found'})`, () => {
-    const r = spawnSync(old!.path, [BIN, '--version'], { encoding: 'utf8' });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^sagabench: Node v\d+\.\d+\.\d+ is too old/);
-    expect(r.stdout).toBe('');
-  });
+  it.skipIf(!old || runtimeProblem(old.version) === null)(
+    `exits 1 with the reason when started on an older Node (${old?.version ?? 'none found'})`,
+    () => {
+      const r = spawnSync(old!.path, [BIN, '--version'], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^sagabench: Node v\d+\.\d+\.\d+ is too old/);
+      expect(r.stdout).toBe('');
+    },
+  );
 });

@@ -20,12 +20,20 @@ export function costProjectionChart(r: Results): Chart | null {
   const hi = Math.max(...vols);
   const [a, b] = [Math.log10(lo), Math.log10(hi)];
   const xs = Array.from({ length: SAMPLES + 1 }, (_, i) => 10 ** (a + ((b - a) * i) / SAMPLES));
-  const values = lines.flatMap((l) => xs.map((v) => ({ series: variantLabel(l.series), volume: v, usd: lineAt(l, v) })).filter((x) => x.usd > 0));
+  const values = lines.flatMap((l) =>
+    xs.map((v) => ({ series: variantLabel(l.series), volume: v, usd: lineAt(l, v) })).filter((x) => x.usd > 0),
+  );
   const byName = new Map(lines.map((l) => [l.series, l]));
   const marks = p.crossovers.flatMap((c) => {
     const l = byName.get(c.a);
     if (!l) return [];
-    return [{ volume: c.ordersPerMonth, usd: lineAt(l, c.ordersPerMonth), label: `${variantLabel(c.a)} = ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)}/month` }];
+    return [
+      {
+        volume: c.ordersPerMonth,
+        usd: lineAt(l, c.ordersPerMonth),
+        label: `${variantLabel(c.a)} = ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)}/month`,
+      },
+    ];
   });
   const color = variantScale(lines.map((l) => l.series));
   return {
@@ -41,7 +49,13 @@ export function costProjectionChart(r: Results): Chart | null {
           data: { values },
           mark: { type: 'line', strokeWidth: 2 },
           encoding: {
-            x: { field: 'volume', type: 'quantitative', scale: { type: 'log' }, title: 'orders per month (log scale)', axis: { format: '~s' } },
+            x: {
+              field: 'volume',
+              type: 'quantitative',
+              scale: { type: 'log' },
+              title: 'orders per month (log scale)',
+              axis: { format: '~s' },
+            },
             y: { field: 'usd', type: 'quantitative', scale: { type: 'log' }, title: 'USD per month (log scale)', axis: { format: '$~s' } },
             color: { field: 'series', type: 'nominal', scale: color, title: 'variant' },
           },
@@ -56,7 +70,11 @@ export function costProjectionChart(r: Results): Chart | null {
               {
                 data: { values: marks },
                 mark: { type: 'text' as const, align: 'left' as const, dx: 8, dy: -8, fontSize: 11, color: '#b01f1f' },
-                encoding: { x: { field: 'volume', type: 'quantitative' as const }, y: { field: 'usd', type: 'quantitative' as const }, text: { field: 'label' } },
+                encoding: {
+                  x: { field: 'volume', type: 'quantitative' as const },
+                  y: { field: 'usd', type: 'quantitative' as const },
+                  text: { field: 'label' },
+                },
               },
             ]
           : []),

@@ -7,14 +7,21 @@ import { serviceScale, type Chart } from './common.ts';
 export function costServicesChart(r: Results): Chart | null {
   const series = costSeries(r);
   if (!series.length) return null;
-  const values = series.flatMap((s) => costByService(s.cost).map((c) => ({ variant: variantLabel(s.series), service: c.service, usd: c.usdPerMillionOrders })));
-  const totals = series.map((s) => ({ variant: variantLabel(s.series), total: s.cost.perMillionOrdersUsd, label: fmtUsd(s.cost.perMillionOrdersUsd) }));
+  const values = series.flatMap((s) =>
+    costByService(s.cost).map((c) => ({ variant: variantLabel(s.series), service: c.service, usd: c.usdPerMillionOrders })),
+  );
+  const totals = series.map((s) => ({
+    variant: variantLabel(s.series),
+    total: s.cost.perMillionOrdersUsd,
+    label: fmtUsd(s.cost.perMillionOrdersUsd),
+  }));
   const order = [...totals].sort((a, b) => a.total - b.total).map((t) => t.variant);
   const services = [...new Set(values.map((v) => v.service))].sort();
   return {
     id: 'cost-by-service',
     title: 'Cost per 1M orders, by service',
-    caption: 'USD per million orders at list prices, stacked by the service that bills it; what-if bars price the same run as another deployment option.',
+    caption:
+      'USD per million orders at list prices, stacked by the service that bills it; what-if bars price the same run as another deployment option.',
     latency: false,
     spec: {
       width: 420,
@@ -25,8 +32,20 @@ export function costServicesChart(r: Results): Chart | null {
           mark: { type: 'bar' },
           encoding: {
             y: { field: 'variant', type: 'nominal', sort: order, title: null, axis: { labelLimit: 400 } },
-            x: { field: 'usd', type: 'quantitative', stack: 'zero', title: 'USD per 1M orders', scale: { domainMax: Math.max(...totals.map((t) => t.total)) * 1.2, nice: false } },
-            color: { field: 'service', type: 'nominal', scale: serviceScale(services), title: 'service', legend: { orient: 'bottom', direction: 'horizontal' } },
+            x: {
+              field: 'usd',
+              type: 'quantitative',
+              stack: 'zero',
+              title: 'USD per 1M orders',
+              scale: { domainMax: Math.max(...totals.map((t) => t.total)) * 1.2, nice: false },
+            },
+            color: {
+              field: 'service',
+              type: 'nominal',
+              scale: serviceScale(services),
+              title: 'service',
+              legend: { orient: 'bottom', direction: 'horizontal' },
+            },
             order: { field: 'usd', type: 'quantitative', sort: 'descending' },
           },
         },

@@ -49,7 +49,15 @@ export function layoutComponents(s: NonNullable<VariantResult['coupling']>['stat
     height: Math.ceil(graph.height ?? 0),
     nodes: comps.map((c) => {
       const n = g.node(c.name) as { x: number; y: number; width: number; height: number };
-      return { name: c.name, x: n.x, y: n.y, width: n.width, height: n.height, files: info.get(c.name)?.files.length ?? 0, role: roleOf(c.name) };
+      return {
+        name: c.name,
+        x: n.x,
+        y: n.y,
+        width: n.width,
+        height: n.height,
+        files: info.get(c.name)?.files.length ?? 0,
+        role: roleOf(c.name),
+      };
     }),
     edges: edges
       .filter((e) => g.hasEdge(e.from, e.to))
@@ -68,7 +76,15 @@ export function couplingGraphChart(v: VariantResult): Chart | null {
   if (!s || !s.components.length) return null;
   const g = layoutComponents(s);
   const edgePoints = g.edges.flatMap((e, ei) =>
-    e.points.map((p, i) => ({ edge: ei, i, x: p.x, y: p.y, w: Math.min(4, 0.8 + Math.log2(1 + e.imports) * 0.6), dashed: e.typeOnly, tip: `${e.from} → ${e.to}: ${e.imports} imports` })),
+    e.points.map((p, i) => ({
+      edge: ei,
+      i,
+      x: p.x,
+      y: p.y,
+      w: Math.min(4, 0.8 + Math.log2(1 + e.imports) * 0.6),
+      dashed: e.typeOnly,
+      tip: `${e.from} → ${e.to}: ${e.imports} imports`,
+    })),
   );
   const heads = g.edges.flatMap((e) => {
     const n = e.points.length;
@@ -107,17 +123,33 @@ export function couplingGraphChart(v: VariantResult): Chart | null {
         {
           data: { values: edgePoints.filter((p) => !p.dashed) },
           mark: { type: 'line', color: '#777', interpolate: 'basis' },
-          encoding: { x: { field: 'x', type: 'quantitative', ...px }, y: { field: 'y', type: 'quantitative', ...px }, detail: { field: 'edge' }, order: { field: 'i' }, strokeWidth: { field: 'w', type: 'quantitative', scale: null } },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', ...px },
+            y: { field: 'y', type: 'quantitative', ...px },
+            detail: { field: 'edge' },
+            order: { field: 'i' },
+            strokeWidth: { field: 'w', type: 'quantitative', scale: null },
+          },
         },
         {
           data: { values: edgePoints.filter((p) => p.dashed) },
           mark: { type: 'line', color: '#999', interpolate: 'basis', strokeDash: [4, 3] },
-          encoding: { x: { field: 'x', type: 'quantitative', ...px }, y: { field: 'y', type: 'quantitative', ...px }, detail: { field: 'edge' }, order: { field: 'i' }, strokeWidth: { field: 'w', type: 'quantitative', scale: null } },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', ...px },
+            y: { field: 'y', type: 'quantitative', ...px },
+            detail: { field: 'edge' },
+            order: { field: 'i' },
+            strokeWidth: { field: 'w', type: 'quantitative', scale: null },
+          },
         },
         {
           data: { values: heads },
           mark: { type: 'point', shape: 'triangle-up', filled: true, color: '#666', size: 50, opacity: 1 },
-          encoding: { x: { field: 'x', type: 'quantitative', ...px }, y: { field: 'y', type: 'quantitative', ...px }, angle: { field: 'angle', type: 'quantitative', scale: null } },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', ...px },
+            y: { field: 'y', type: 'quantitative', ...px },
+            angle: { field: 'angle', type: 'quantitative', scale: null },
+          },
         },
         {
           data: { values: nodes },
@@ -127,13 +159,22 @@ export function couplingGraphChart(v: VariantResult): Chart | null {
             x2: { field: 'x2' },
             y: { field: 'y', type: 'quantitative', ...px },
             y2: { field: 'y2' },
-            fill: { field: 'role', type: 'nominal', scale: { domain: roles.map((r) => ROLE_LABELS[r]), range: roles.map((r) => ROLE_COLORS[r]) }, legend: { title: null, orient: 'bottom', direction: 'horizontal' } },
+            fill: {
+              field: 'role',
+              type: 'nominal',
+              scale: { domain: roles.map((r) => ROLE_LABELS[r]), range: roles.map((r) => ROLE_COLORS[r]) },
+              legend: { title: null, orient: 'bottom', direction: 'horizontal' },
+            },
           },
         },
         {
           data: { values: nodes },
           mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: 11, lineHeight: 13, dy: -6 },
-          encoding: { x: { field: 'cx', type: 'quantitative', ...px }, y: { field: 'cy', type: 'quantitative', ...px }, text: { field: 'label' } },
+          encoding: {
+            x: { field: 'cx', type: 'quantitative', ...px },
+            y: { field: 'cy', type: 'quantitative', ...px },
+            text: { field: 'label' },
+          },
         },
       ],
     },

@@ -9,13 +9,16 @@ import { variantScale, type Chart } from './common.ts';
  */
 export function floorRatioChart(r: Results): Chart | null {
   const values = r.variants.flatMap((v) =>
-    v.levels.flatMap((l) => (l.floor?.ratio != null ? [{ variant: variantLabel(v.name), load: fmtLevel(l.level, r.workload.loop), ratio: l.floor.ratio }] : [])),
+    v.levels.flatMap((l) =>
+      l.floor?.ratio != null ? [{ variant: variantLabel(v.name), load: fmtLevel(l.level, r.workload.loop), ratio: l.floor.ratio }] : [],
+    ),
   );
   if (!values.length) return null;
   return {
     id: 'floor-ratio',
     title: 'Variant ÷ substrate floor',
-    caption: 'Each variant\'s p50 divided by the p50 of its substrate floor at the same load (the rule at 1 is the floor). Near 1: the engine\'s hops are the cost; well above 1: the variant\'s own work and waiting.',
+    caption:
+      "Each variant's p50 divided by the p50 of its substrate floor at the same load (the rule at 1 is the floor). Near 1: the engine's hops are the cost; well above 1: the variant's own work and waiting.",
     latency: true,
     spec: {
       width: 380,
@@ -25,7 +28,13 @@ export function floorRatioChart(r: Results): Chart | null {
           data: { values },
           mark: { type: 'bar' },
           encoding: {
-            x: { field: 'load', type: 'nominal', sort: levelsOf(r).map((l) => fmtLevel(l, r.workload.loop)), title: null, axis: { labelAngle: 0 } },
+            x: {
+              field: 'load',
+              type: 'nominal',
+              sort: levelsOf(r).map((l) => fmtLevel(l, r.workload.loop)),
+              title: null,
+              axis: { labelAngle: 0 },
+            },
             xOffset: { field: 'variant', type: 'nominal', sort: r.variants.map((v) => variantLabel(v.name)) },
             y: { field: 'ratio', type: 'quantitative', title: 'p50 ÷ floor p50' },
             color: { field: 'variant', type: 'nominal', scale: variantScale(r.variants.map((v) => v.name)), title: 'variant' },

@@ -24,19 +24,32 @@ export function latencyCdfChart(r: Results): Chart | null {
   return {
     id: 'latency-cdf',
     title: 'Latency distribution (CDF)',
-    caption: 'Share of orders (y) that reached their terminal state within a latency (x, log scale), per variant and load level. Further left is faster; the right end is the slowest orders.',
+    caption:
+      'Share of orders (y) that reached their terminal state within a latency (x, log scale), per variant and load level. Further left is faster; the right end is the slowest orders.',
     latency: true,
     spec: {
       data: { values },
       facet: {
-        column: { field: 'load', type: 'nominal', sort: levelsOf(r).map((l) => fmtLevel(l, r.workload.loop)), title: null, header: { labelFontSize: 12, labelFontWeight: 'bold' } },
+        column: {
+          field: 'load',
+          type: 'nominal',
+          sort: levelsOf(r).map((l) => fmtLevel(l, r.workload.loop)),
+          title: null,
+          header: { labelFontSize: 12, labelFontWeight: 'bold' },
+        },
       },
       spec: {
         width: 230,
         height: 200,
         mark: { type: 'line', interpolate: 'step-after', point: { size: 18 }, strokeWidth: 2 },
         encoding: {
-          x: { field: 'ms', type: 'quantitative', scale: { type: 'log', nice: true }, title: 'latency (ms, log scale)', axis: { tickCount: 5, format: '~s' } },
+          x: {
+            field: 'ms',
+            type: 'quantitative',
+            scale: { type: 'log', nice: true },
+            title: 'latency (ms, log scale)',
+            axis: { tickCount: 5, format: '~s' },
+          },
           y: { field: 'percentile', type: 'quantitative', scale: { domain: [0, 100] }, title: 'percentile of orders' },
           color: { field: 'variant', type: 'nominal', scale: variantScale(r.variants.map((v) => v.name)), title: 'variant' },
           order: { field: 'percentile', type: 'quantitative' },

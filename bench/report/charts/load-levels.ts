@@ -27,16 +27,35 @@ export function latencyLoadChart(r: Results): Chart | null {
     title: 'Latency vs load (p50 solid, p99 dashed)',
     caption: 'p50 (solid) and p99 (dashed) latency at each load level. A steep line means the variant queues as load grows.',
     latency: true,
-    spec: lineVsLoad(r, values, { field: 'ms', type: 'quantitative', title: 'latency (ms)' }, {
-      strokeDash: { field: 'percentile', type: 'nominal', scale: { domain: ['p50', 'p99'], range: [[1, 0], [6, 4]] }, title: null, legend: null },
-      detail: { field: 'percentile', type: 'nominal' },
-    }),
+    spec: lineVsLoad(
+      r,
+      values,
+      { field: 'ms', type: 'quantitative', title: 'latency (ms)' },
+      {
+        strokeDash: {
+          field: 'percentile',
+          type: 'nominal',
+          scale: {
+            domain: ['p50', 'p99'],
+            range: [
+              [1, 0],
+              [6, 4],
+            ],
+          },
+          title: null,
+          legend: null,
+        },
+        detail: { field: 'percentile', type: 'nominal' },
+      },
+    ),
   };
 }
 
 /** Completed orders per second against the load level, per variant. */
 export function throughputLoadChart(r: Results): Chart | null {
-  const values = r.variants.flatMap((v) => v.levels.filter(measured).map((l) => ({ variant: variantLabel(v.name), level: l.level, throughput: l.throughputPerSec })));
+  const values = r.variants.flatMap((v) =>
+    v.levels.filter(measured).map((l) => ({ variant: variantLabel(v.name), level: l.level, throughput: l.throughputPerSec })),
+  );
   if (!values.length) return null;
   return {
     id: 'throughput-vs-load',

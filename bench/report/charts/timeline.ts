@@ -35,18 +35,39 @@ export function timelineChart(r: Results): Chart | null {
     id: 'timeline',
     title: 'One order, step by step',
     caption:
-      'One sample order per variant (the first completed order sampled). Coloured bars are the steps each service ran; grey bars are the hops before them, from the end of the step that caused them (or the order\'s start) to the step\'s start, and the last one to the terminal state.',
+      "One sample order per variant (the first completed order sampled). Coloured bars are the steps each service ran; grey bars are the hops before them, from the end of the step that caused them (or the order's start) to the step's start, and the last one to the terminal state.",
     latency: true,
     spec: {
       data: { values },
-      facet: { row: { field: 'order', type: 'nominal', title: null, sort: headers, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontSize: 12, labelFontWeight: 'bold' } } },
+      facet: {
+        row: {
+          field: 'order',
+          type: 'nominal',
+          title: null,
+          sort: headers,
+          header: {
+            labelAngle: 0,
+            labelAlign: 'left',
+            labelAnchor: 'start',
+            labelOrient: 'top',
+            labelFontSize: 12,
+            labelFontWeight: 'bold',
+          },
+        },
+      },
       resolve: { scale: { y: 'independent' } },
       spec: {
         width: 560,
         height: { step: 15 },
         mark: { type: 'bar', cornerRadius: 2 },
         encoding: {
-          y: { field: 'row', type: 'nominal', sort: { field: 'index', op: 'min', order: 'ascending' }, title: null, axis: { labelLimit: 400 } },
+          y: {
+            field: 'row',
+            type: 'nominal',
+            sort: { field: 'index', op: 'min', order: 'ascending' },
+            title: null,
+            axis: { labelLimit: 400 },
+          },
           x: { field: 'start', type: 'quantitative', title: 'ms since the order started' },
           x2: { field: 'end' },
           color: {

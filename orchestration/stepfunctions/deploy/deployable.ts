@@ -48,24 +48,39 @@ export const deployable: Deployable<'stepfunctions', Resources> = {
   }),
   local: {
     refusal: ({ stateMachineType }) =>
-      stateMachineType === 'EXPRESS' ? 'EXPRESS state machines run on AWS only: the local emulator (moto) ignores the workflow type. Deploy STANDARD locally.' : undefined,
+      stateMachineType === 'EXPRESS'
+        ? 'EXPRESS state machines run on AWS only: the local emulator (moto) ignores the workflow type. Deploy STANDARD locally.'
+        : undefined,
     async provision({ clients, prefix, stateMachineType, traceDir }) {
       fs.mkdirSync(traceDir, { recursive: true });
       // The state machine from the one definition builder, with the callback binding the emulator runs.
       const sfn = await startLocalStepFunctions(clients, prefix, { type: stateMachineType, inProcessWorker: false });
       return {
         tables: sfn.tables,
-        resources: { variant: 'stepfunctions', stateMachineArn: sfn.stateMachineArn, stateMachineType: 'STANDARD', callbackQueueUrl: sfn.queueUrl, callbackDlqUrl: sfn.dlqUrl },
+        resources: {
+          variant: 'stepfunctions',
+          stateMachineArn: sfn.stateMachineArn,
+          stateMachineType: 'STANDARD',
+          callbackQueueUrl: sfn.queueUrl,
+          callbackDlqUrl: sfn.dlqUrl,
+        },
         traceDir,
       };
     },
     start({ tables, resources: r, endpoints, traceDir }) {
       if (!r.callbackQueueUrl) throw new Error('a local Step Functions deployment records its callback queue');
-      return startWorkerProcesses({ kind: 'stepfunctions', endpoints, tables, queueUrl: r.callbackQueueUrl, meterFile: path.join(traceDir, 'worker-{pid}.meter.json') });
+      return startWorkerProcesses({
+        kind: 'stepfunctions',
+        endpoints,
+        tables,
+        queueUrl: r.callbackQueueUrl,
+        meterFile: path.join(traceDir, 'worker-{pid}.meter.json'),
+      });
     },
     async deprovision(clients, r) {
       await clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: r.stateMachineArn })).catch(ignoreMissing);
-      for (const url of [r.callbackQueueUrl, r.callbackDlqUrl]) if (url) await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(ignoreMissing);
+      for (const url of [r.callbackQueueUrl, r.callbackDlqUrl])
+        if (url) await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(ignoreMissing);
     },
     describe: (r) => `state machine ${r.stateMachineArn}`,
     scripts: [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'worker-main.ts')],

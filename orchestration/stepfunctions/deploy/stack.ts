@@ -86,7 +86,9 @@ export class StepFunctionsStack extends Stack {
       tracingEnabled: true,
     });
     // Exactly the five function ARNs (grantInvoke would add "<arn>:*" for every version and alias).
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: SERVICES.map((s) => functions[s].functionArn) }));
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: SERVICES.map((s) => functions[s].functionArn) }),
+    );
     acknowledge(this.stateMachine, 'AwsSolutions-IAM5[Resource::*]', `${REASONS.sfnLogDelivery} ${REASONS.xray}`);
 
     new CfnOutput(this, OUTPUTS.stateMachineArn, { value: this.stateMachine.stateMachineArn });

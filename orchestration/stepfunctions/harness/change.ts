@@ -16,7 +16,7 @@ export const change: ChangeScript = {
     addFraudTask(tree);
 
     const definition = 'orchestration/stepfunctions/definition.ts';
-    tree.replace(definition, "order saga: reserve, charge,", 'order saga: reserve, fraud check, charge,');
+    tree.replace(definition, 'order saga: reserve, charge,', 'order saga: reserve, fraud check, charge,');
     tree.replace(
       definition,
       "      'Reserved?': choice('$.r.reserve.status', 'OUT_OF_STOCK', 'RecordRejected', 'Charge'),\n",

@@ -22,7 +22,10 @@ export function floorDefinition(queueUrl: string, hops: number) {
     states[name(i)] = {
       Type: 'Task',
       Resource: CALLBACK_RESOURCE,
-      Parameters: { QueueUrl: queueUrl, MessageBody: { 'taskToken.$': '$$.Task.Token', 'executionName.$': '$$.Execution.Name', input: {} } },
+      Parameters: {
+        QueueUrl: queueUrl,
+        MessageBody: { 'taskToken.$': '$$.Task.Token', 'executionName.$': '$$.Execution.Name', input: {} },
+      },
       ResultPath: null,
       ...(i === hops ? { End: true } : { Next: name(i + 1) }),
     };
@@ -41,7 +44,9 @@ export async function stepFunctionsFloor(clients: AwsClients, prefix: string, ho
   if (!Number.isInteger(hops) || hops < 1) throw new Error(`hops must be a positive integer, not ${hops}`);
   const own = callsSince(clients.meter);
   const queueUrl = (
-    await clients.sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-floor-tasks`, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) } }))
+    await clients.sqs.send(
+      new CreateQueueCommand({ QueueName: `${prefix}-floor-tasks`, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) } }),
+    )
   ).QueueUrl!;
   const stateMachineArn = (
     await clients.sfn.send(
@@ -61,7 +66,12 @@ export async function stepFunctionsFloor(clients: AwsClients, prefix: string, ho
   const pending = new PendingCompletions();
   const watcher = watchEndedExecutions(reader.sfn, stateMachineArn, {
     awaited: () => pending.pendingIds(),
-    onEnded: (e) => pending.resolve({ id: e.name, status: e.status === 'SUCCEEDED' ? 'DONE' : `EXECUTION_${e.status}`, terminalAt: e.stopDate.getTime() }),
+    onEnded: (e) =>
+      pending.resolve({
+        id: e.name,
+        status: e.status === 'SUCCEEDED' ? 'DONE' : `EXECUTION_${e.status}`,
+        terminalAt: e.stopDate.getTime(),
+      }),
   });
 
   let stopping: ReturnType<FloorTarget['stop']> | undefined;

@@ -74,7 +74,12 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
-        stepFunctions: { type: 'STANDARD', executions: executions.size, transitions, durationMsTotal: [...durations.values()].reduce((a, b) => a + b, 0) },
+        stepFunctions: {
+          type: 'STANDARD',
+          executions: executions.size,
+          transitions,
+          durationMsTotal: [...durations.values()].reduce((a, b) => a + b, 0),
+        },
         channels: [sfn.stateMachineArn, sfn.queueUrl],
         dlqs: [sfn.dlqUrl],
         binding: 'sqs-callback (sqs:sendMessage.waitForTaskToken)',
@@ -88,7 +93,9 @@ async function fullHistory(clients: AwsClients, executionArn: string): Promise<H
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+    const page = await clients.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
+    );
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);

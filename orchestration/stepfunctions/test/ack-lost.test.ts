@@ -25,17 +25,41 @@ describe('step functions: a step whose effect landed but whose answer was lost',
     const runTask = createTaskRunner(aws, sfn.tables);
     const orderId = `acklost-sfn-${Date.now()}`;
     const lines = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 500 }];
-    const arn = await sfn.start({ orderId, customerId: 'c', lines, totalCents: 1000, paymentToken: paymentToken('ok'), shippingAddress: address('ok') });
+    const arn = await sfn.start({
+      orderId,
+      customerId: 'c',
+      lines,
+      totalCents: 1000,
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+    });
     const deadline = Date.now() + 60_000;
     let status = 'RUNNING';
     while (status === 'RUNNING' && Date.now() < deadline) {
       const r = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: sfn.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       for (const m of r.Messages ?? []) {
-        const body = JSON.parse(m.Body!) as { taskToken: string; task: TaskName; order: never; retryCount: number; status?: never; failure?: never };
-        const output = await runTask({ task: body.task, order: body.order, attempt: body.retryCount + 1, ...(body.status ? { status: body.status } : {}), ...(body.failure ? { failure: body.failure } : {}) });
+        const body = JSON.parse(m.Body!) as {
+          taskToken: string;
+          task: TaskName;
+          order: never;
+          retryCount: number;
+          status?: never;
+          failure?: never;
+        };
+        const output = await runTask({
+          task: body.task,
+          order: body.order,
+          attempt: body.retryCount + 1,
+          ...(body.status ? { status: body.status } : {}),
+          ...(body.failure ? { failure: body.failure } : {}),
+        });
         await aws.sfn.send(
           body.task === 'charge'
-            ? new SendTaskFailureCommand({ taskToken: body.taskToken, error: 'AckLost', cause: 'connection reset after the bank accepted the charge' })
+            ? new SendTaskFailureCommand({
+                taskToken: body.taskToken,
+                error: 'AckLost',
+                cause: 'connection reset after the bank accepted the charge',
+              })
             : (new SendTaskSuccessCommand({ taskToken: body.taskToken, output: JSON.stringify(output ?? {}) }) as never),
         );
         await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: sfn.queueUrl, ReceiptHandle: m.ReceiptHandle! }));
@@ -44,7 +68,13 @@ describe('step functions: a step whose effect landed but whose answer was lost',
       await sleep(50);
     }
     expect(status).toBe('SUCCEEDED');
-    expect(await read.snapshot(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: undefined, notified: false });
+    expect(await read.snapshot(orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'REFUNDED',
+      shipment: undefined,
+      notified: false,
+    });
     expect(await read.repos.inventory.stockOf('WIDGET')).toBe(5);
   });
 });

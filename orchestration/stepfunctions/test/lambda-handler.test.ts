@@ -23,7 +23,14 @@ describe('Step Functions Lambda task handler', () => {
   });
   afterAll(() => aws.destroy());
 
-  const order = { orderId: 'lam-1', customerId: 'c', lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }], totalCents: 100, paymentToken: paymentToken('ok', 1), shippingAddress: address('ok') };
+  const order = {
+    orderId: 'lam-1',
+    customerId: 'c',
+    lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }],
+    totalCents: 100,
+    paymentToken: paymentToken('ok', 1),
+    shippingAddress: address('ok'),
+  };
 
   it('runs the shared task code, and throws TransientError for the Retry to match', async () => {
     expect(await handler({ task: 'reserve', order })).toEqual({ status: 'RESERVED', reservationId: 'res-lam-1' });

@@ -23,7 +23,12 @@ describe('step functions saga scenarios', () => {
   const substrate = inject('substrate');
   let aws: AwsClients;
   let sfn: LocalStepFunctions;
-  let repos: { inventory: DynamoInventoryRepo; payments: DynamoPaymentsRepo; shipments: DynamoShipmentsRepo; notifications: DynamoNotificationsRepo };
+  let repos: {
+    inventory: DynamoInventoryRepo;
+    payments: DynamoPaymentsRepo;
+    shipments: DynamoShipmentsRepo;
+    notifications: DynamoNotificationsRepo;
+  };
 
   beforeAll(async () => {
     aws = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
@@ -45,7 +50,15 @@ describe('step functions saga scenarios', () => {
   let n = 0;
   const order = (o: Partial<OrderDocument> = {}): OrderDocument => {
     const lines = o.lines ?? [{ sku: 'WIDGET', qty: 2, unitPriceCents: 1500 }];
-    return { orderId: `sord-${Date.now()}-${n++}`, customerId: 'cust-1', paymentToken: paymentToken('ok'), shippingAddress: address('ok'), ...o, lines, totalCents: orderTotal(lines) };
+    return {
+      orderId: `sord-${Date.now()}-${n++}`,
+      customerId: 'cust-1',
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+      ...o,
+      lines,
+      totalCents: orderTotal(lines),
+    };
   };
 
   async function finished(arn: string, timeoutMs = 60_000): Promise<string> {
@@ -71,12 +84,25 @@ describe('step functions saga scenarios', () => {
     const o = order();
     const arn = await sfn.start(o);
     expect(await finished(arn)).toBe('SUCCEEDED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'COMPLETED',
+      reservation: 'COMMITTED',
+      payment: 'CHARGED',
+      shipment: 'CREATED',
+      notified: true,
+    });
     // RecordPending, Reserve, Reserved?, Charge, Charged?, CancelGate, Cancelled?, Ship, Shipped?, Commit, Notify, RecordCompleted, Completed
     expect(await sfn.transitions(arn)).toBe(13);
     // The definition walk (how EXPRESS executions are counted) agrees with the history.
-    const happy = { reserve: { status: 'RESERVED' }, charge: { status: 'CHARGED' }, cancelGate: { cancelRequested: false }, ship: { status: 'CREATED' } };
-    expect(walkTransitions(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl: sfn.queueUrl } }), { results: happy })).toBe(13);
+    const happy = {
+      reserve: { status: 'RESERVED' },
+      charge: { status: 'CHARGED' },
+      cancelGate: { cancelRequested: false },
+      ship: { status: 'CREATED' },
+    };
+    expect(walkTransitions(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl: sfn.queueUrl } }), { results: happy })).toBe(
+      13,
+    );
   });
 
   it('shows its executions and their real histories to boto3', async () => {
@@ -106,22 +132,45 @@ print(json.dumps({'status': mine[0]['status'], 'types': [e['type'] for e in even
   it('rejects an order that is out of stock', async () => {
     const o = order({ lines: [{ sku: 'RARE', qty: 5, unitPriceCents: 100 }] });
     expect(await finished(await sfn.start(o))).toBe('SUCCEEDED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'REJECTED', reservation: 'REJECTED', payment: undefined, shipment: undefined, notified: false });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'REJECTED',
+      reservation: 'REJECTED',
+      payment: undefined,
+      shipment: undefined,
+      notified: false,
+    });
   });
 
   it('releases the stock when the payment is declined', async () => {
     const o = order({ paymentToken: paymentToken('declined') });
     expect(await finished(await sfn.start(o))).toBe('SUCCEEDED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'DECLINED', shipment: undefined, notified: false });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'DECLINED',
+      shipment: undefined,
+      notified: false,
+    });
   });
 
   it('refunds and releases when shipping fails', async () => {
     const o = order({ shippingAddress: address('invalid') });
     const arn = await sfn.start(o);
     expect(await finished(arn)).toBe('SUCCEEDED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED', notified: false });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'REFUNDED',
+      shipment: 'FAILED',
+      notified: false,
+    });
     const walked = walkTransitions(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl: sfn.queueUrl } }), {
-      results: { reserve: { status: 'RESERVED' }, charge: { status: 'CHARGED' }, cancelGate: { cancelRequested: false }, ship: { status: 'FAILED' } },
+      results: {
+        reserve: { status: 'RESERVED' },
+        charge: { status: 'CHARGED' },
+        cancelGate: { cancelRequested: false },
+        ship: { status: 'FAILED' },
+      },
     });
     // Up to Shipped? as the happy path (9), then Refund, Release, RecordCancelled, Cancelled: walked and recorded alike.
     expect(walked).toBe(await sfn.transitions(arn));
@@ -132,12 +181,23 @@ print(json.dumps({'status': mine[0]['status'], 'types': [e['type'] for e in even
     const o = order({ paymentToken: paymentToken('ok', 1) });
     const arn = await sfn.start(o);
     expect(await finished(arn)).toBe('SUCCEEDED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'COMPLETED',
+      reservation: 'COMMITTED',
+      payment: 'CHARGED',
+      shipment: 'CREATED',
+      notified: true,
+    });
     const failures = (await sfn.history(arn)).filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
     expect(failures).toEqual(['TransientError']);
     expect(await sfn.transitions(arn)).toBe(14);
     const walked = walkTransitions(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl: sfn.queueUrl } }), {
-      results: { reserve: { status: 'RESERVED' }, charge: { status: 'CHARGED' }, cancelGate: { cancelRequested: false }, ship: { status: 'CREATED' } },
+      results: {
+        reserve: { status: 'RESERVED' },
+        charge: { status: 'CHARGED' },
+        cancelGate: { cancelRequested: false },
+        ship: { status: 'CREATED' },
+      },
       retries: { Charge: 1 },
     });
     expect(walked).toBe(14);
@@ -148,7 +208,13 @@ print(json.dumps({'status': mine[0]['status'], 'types': [e['type'] for e in even
     const arn = await sfn.start(o);
     await requestCancel(aws, sfn.tables, o.orderId);
     expect(await finished(arn)).toBe('SUCCEEDED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED', notified: false });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'REFUNDED',
+      shipment: 'BLOCKED',
+      notified: false,
+    });
   });
 
   it('runs one execution per order id: an identical retry of the start gets the same execution, a different one is refused', async () => {

@@ -56,7 +56,12 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
     const order = parseOrderDocument(input);
     try {
       // An order id names one saga for good: a retry after it closed must not run it again.
-      await client.workflow.start('orderSaga', { taskQueue, workflowId: order.orderId, args: [order], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+      await client.workflow.start('orderSaga', {
+        taskQueue,
+        workflowId: order.orderId,
+        args: [order],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
       started.add(order.orderId);
       watch(order.orderId);
     } catch (err) {

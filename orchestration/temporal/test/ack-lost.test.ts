@@ -56,7 +56,13 @@ describe('temporal: a step whose effect landed but whose answer was lost', () =>
         }),
       )) as SagaResult;
       expect(result.status).toBe('CANCELLED');
-      expect(await read.snapshot(orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: undefined, notified: false });
+      expect(await read.snapshot(orderId)).toEqual({
+        order: 'CANCELLED',
+        reservation: 'RELEASED',
+        payment: 'REFUNDED',
+        shipment: undefined,
+        notified: false,
+      });
       expect(await read.repos.inventory.stockOf('WIDGET')).toBe(5);
     } finally {
       await clientConnection.close();

@@ -27,7 +27,12 @@ describe('temporal saga scenarios', () => {
   let client: Client;
   let connection: Connection;
   const taskQueue = `saga-${Date.now()}`;
-  let repos: { inventory: DynamoInventoryRepo; payments: DynamoPaymentsRepo; shipments: DynamoShipmentsRepo; notifications: DynamoNotificationsRepo };
+  let repos: {
+    inventory: DynamoInventoryRepo;
+    payments: DynamoPaymentsRepo;
+    shipments: DynamoShipmentsRepo;
+    notifications: DynamoNotificationsRepo;
+  };
 
   beforeAll(async () => {
     aws = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
@@ -63,25 +68,36 @@ describe('temporal saga scenarios', () => {
       totalCents: orderTotal(lines),
     };
   };
-  const run = (o: OrderDocument) => client.workflow.execute('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] }) as Promise<SagaResult>;
+  const run = (o: OrderDocument) =>
+    client.workflow.execute('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] }) as Promise<SagaResult>;
 
   const tablesFor = (orderId: string) => tableReader(aws, tables).snapshot(orderId);
 
   it('completes the happy path', async () => {
     const o = order();
     expect(await run(o)).toEqual({ orderId: o.orderId, status: 'COMPLETED' });
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'COMPLETED',
+      reservation: 'COMMITTED',
+      payment: 'CHARGED',
+      shipment: 'CREATED',
+      notified: true,
+    });
     // start + recordStatus, reserve, charge, ship, commit, notify, recordStatus
     const history = await client.workflow.getHandle(o.orderId).fetchHistory();
     expect(countActions(history.events ?? [])).toEqual({ workflowStarts: 1, activityAttempts: 7, signals: 0, timers: 0, total: 8 });
   });
 
-  it('shows its workflows to the venv\'s own temporal CLI', async () => {
+  it("shows its workflows to the venv's own temporal CLI", async () => {
     const o = order();
     await run(o);
-    const r = spawnSync(venvBin('temporal'), ['workflow', 'list', '--address', substrate.temporal.address, '--query', `WorkflowId='${o.orderId}'`, '--output', 'json'], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      venvBin('temporal'),
+      ['workflow', 'list', '--address', substrate.temporal.address, '--query', `WorkflowId='${o.orderId}'`, '--output', 'json'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     const listed = JSON.parse(r.stdout) as { execution: { workflowId: string }; type: { name: string }; status: string }[];
     expect(listed.map((w) => [w.execution.workflowId, w.type.name])).toEqual([[o.orderId, 'orderSaga']]);
@@ -90,27 +106,47 @@ describe('temporal saga scenarios', () => {
   it('rejects an order that is out of stock', async () => {
     const o = order({ lines: [{ sku: 'RARE', qty: 5, unitPriceCents: 100 }] });
     expect((await run(o)).status).toBe('REJECTED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'REJECTED', reservation: 'REJECTED', payment: undefined, shipment: undefined, notified: false });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'REJECTED',
+      reservation: 'REJECTED',
+      payment: undefined,
+      shipment: undefined,
+      notified: false,
+    });
     expect(await repos.inventory.stockOf('RARE')).toBe(1);
   });
 
   it('releases the stock when the payment is declined', async () => {
     const o = order({ paymentToken: paymentToken('declined') });
     expect((await run(o)).status).toBe('CANCELLED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'DECLINED', shipment: undefined, notified: false });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'DECLINED',
+      shipment: undefined,
+      notified: false,
+    });
   });
 
   it('refunds and releases when shipping fails', async () => {
     const o = order({ shippingAddress: address('invalid') });
     expect((await run(o)).status).toBe('CANCELLED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'FAILED', notified: false });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'REFUNDED',
+      shipment: 'FAILED',
+      notified: false,
+    });
   });
 
   it('retries a transient carrier error with the shared backoff', async () => {
     const o = order({ shippingAddress: address('ok', 2) });
     expect((await run(o)).status).toBe('COMPLETED');
     const history = await client.workflow.getHandle(o.orderId).fetchHistory();
-    const shipStarted = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    const shipStarted = history.events
+      ?.filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt);
     expect(shipStarted).toContain(3);
     // The two failed attempts of ship are billed like the successful one.
     expect(countActions(history.events ?? []).activityAttempts).toBe(9);
@@ -122,7 +158,13 @@ describe('temporal saga scenarios', () => {
     await handle.signal(cancelSignal, 'customer request');
     expect((await handle.query(statusQuery)).cancelRequested).toBe(true);
     expect(((await handle.result()) as SagaResult).status).toBe('CANCELLED');
-    expect(await tablesFor(o.orderId)).toEqual({ order: 'CANCELLED', reservation: 'RELEASED', payment: 'REFUNDED', shipment: 'BLOCKED', notified: false });
+    expect(await tablesFor(o.orderId)).toEqual({
+      order: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'REFUNDED',
+      shipment: 'BLOCKED',
+      notified: false,
+    });
     expect((await handle.query(statusQuery)).status).toBe('CANCELLED');
     expect(countActions((await handle.fetchHistory()).events ?? []).signals).toBe(1);
   });
@@ -130,7 +172,9 @@ describe('temporal saga scenarios', () => {
   it('has the server refuse a second start of the same order id', async () => {
     const o = order();
     const first = await client.workflow.start('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] });
-    await expect(client.workflow.start('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    await expect(client.workflow.start('orderSaga', { taskQueue, workflowId: o.orderId, args: [o] })).rejects.toBeInstanceOf(
+      WorkflowExecutionAlreadyStartedError,
+    );
     expect(((await first.result()) as SagaResult).status).toBe('COMPLETED');
   });
 });

@@ -32,7 +32,8 @@ describe('client fault injection', () => {
     try {
       const { QueueUrl } = await plain.sqs.send(new CreateQueueCommand({ QueueName: `flt-share-${Date.now()}` }));
       let failed = 0;
-      for (let i = 0; i < 40; i++) await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] })).catch(() => failed++);
+      for (let i = 0; i < 40; i++)
+        await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] })).catch(() => failed++);
       const m = c.meter.get('sqs', 'GetQueueAttributes')!;
       expect(m.throttles).toBeGreaterThan(6);
       expect(m.throttles).toBeLessThan(36);
@@ -50,13 +51,25 @@ describe('client fault injection', () => {
       const { TopicArn } = await plain.sns.send(new CreateTopicCommand({ Name: `flt-${Date.now()}` }));
       const { QueueUrl } = await plain.sqs.send(new CreateQueueCommand({ QueueName: `flt-dup-${Date.now()}` }));
       const arn = (await plain.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-      await plain.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: arn }] }) } }));
+      await plain.sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl,
+          Attributes: {
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: arn }],
+            }),
+          },
+        }),
+      );
       await plain.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true' } }));
       await c.sns.send(new PublishCommand({ TopicArn, Message: 'once' }));
       expect(c.meter.get('sns', 'Publish')?.calls).toBe(2);
       const got: string[] = [];
       for (let i = 0; i < 5 && got.length < 2; i++) {
-        const r = await plain.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 30 }));
+        const r = await plain.sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 30 }),
+        );
         got.push(...(r.Messages ?? []).map((m) => m.Body!));
       }
       expect(got).toEqual(['once', 'once']);

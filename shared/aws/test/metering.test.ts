@@ -24,7 +24,18 @@ describe('mergeCounts', () => {
     b.record('sqs', 'SendMessage', { calls: 1, errors: 1, throttles: 1, billingChunks: 1, requestBytes: 5 });
     const merged = mergeCounts(a.snapshot(), b.snapshot());
     expect(merged.map((c) => `${c.service}.${c.operation}`)).toEqual(['dynamodb.PutItem', 'sqs.SendMessage']);
-    expect(merged[1]).toEqual({ service: 'sqs', operation: 'SendMessage', calls: 3, errors: 1, throttles: 1, requestBytes: 15, responseBytes: 0, billingChunks: 4, readCapacityUnits: 0, writeCapacityUnits: 0 });
+    expect(merged[1]).toEqual({
+      service: 'sqs',
+      operation: 'SendMessage',
+      calls: 3,
+      errors: 1,
+      throttles: 1,
+      requestBytes: 15,
+      responseBytes: 0,
+      billingChunks: 4,
+      readCapacityUnits: 0,
+      writeCapacityUnits: 0,
+    });
     expect(a.get('sqs', 'SendMessage')?.calls).toBe(2);
   });
 });
@@ -71,7 +82,12 @@ describe('metering middleware against the local engines', () => {
     await createPkTable(c, TableName);
     const put = await c.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, n: { N: '1' } } }));
     await c.dynamodb.send(
-      new UpdateItemCommand({ TableName, Key: { pk: { S: 'a' } }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': { N: '1' } } }),
+      new UpdateItemCommand({
+        TableName,
+        Key: { pk: { S: 'a' } },
+        UpdateExpression: 'SET n = n + :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }),
     );
     const got = await c.dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: 'a' } }, ConsistentRead: true }));
     expect(put.ConsumedCapacity?.CapacityUnits).toBeGreaterThan(0);

@@ -4,7 +4,12 @@ import { COMMAND_TYPES, CONTRACT_VERSION, ContractError, parseCommand, type Comm
 
 const SAMPLE: Record<CommandType, Record<string, unknown>> = {
   PlaceOrder: {
-    order: { customerId: 'c-1', lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }], paymentToken: 'card:ok:0', shippingAddress: 'addr:ok:0' },
+    order: {
+      customerId: 'c-1',
+      lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }],
+      paymentToken: 'card:ok:0',
+      shippingAddress: 'addr:ok:0',
+    },
   },
   CancelOrder: { reason: 'changed my mind' },
   ReserveInventory: {},
@@ -57,7 +62,11 @@ describe('command contracts', () => {
     ['a missing correlationId', { ...command('ReleaseInventory'), correlationId: undefined }, /correlationId/],
     ['a bad messageId', command('BlockShipment', { messageId: 'nope' }), /messageId/],
     ['another version', command('CommitInventory', { version: 2 }), /version/],
-    ['an order with no lines', command('PlaceOrder', { payload: { order: { ...(SAMPLE.PlaceOrder.order as object), lines: [] } } }), /payload\.order\.lines/],
+    [
+      'an order with no lines',
+      command('PlaceOrder', { payload: { order: { ...(SAMPLE.PlaceOrder.order as object), lines: [] } } }),
+      /payload\.order\.lines/,
+    ],
     ['an empty template', command('NotifyCustomer', { payload: { template: '' } }), /payload\.template/],
   ])('rejects %s with a message naming the field', (_what, input, field) => {
     const err = rejection(input);

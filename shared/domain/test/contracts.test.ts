@@ -28,7 +28,10 @@ function contractError(f: () => unknown): ContractError {
 
 /** The error must name `path` as the path of one of its issues, in the message text too. */
 function expectNamesPath(err: ContractError, path: string) {
-  expect(err.issues.some((i) => i.startsWith(`${path}: `)), `issues ${JSON.stringify(err.issues)} should name ${path}`).toBe(true);
+  expect(
+    err.issues.some((i) => i.startsWith(`${path}: `)),
+    `issues ${JSON.stringify(err.issues)} should name ${path}`,
+  ).toBe(true);
   expect(err.message).toContain(`${path}: `);
 }
 
@@ -125,7 +128,15 @@ describe('parsePlaceOrder rejects bad input, naming the field', () => {
         shippingAddress: 'nope',
       }),
     );
-    for (const p of ['customerId', 'lines.0.sku', 'lines.0.qty', 'lines.0.unitPriceCents', 'lines.1.qty', 'paymentToken', 'shippingAddress']) {
+    for (const p of [
+      'customerId',
+      'lines.0.sku',
+      'lines.0.qty',
+      'lines.0.unitPriceCents',
+      'lines.1.qty',
+      'paymentToken',
+      'shippingAddress',
+    ]) {
       expectNamesPath(err, p);
     }
   });
@@ -192,7 +203,10 @@ describe('parseEvent', () => {
     expect(parseEvent({ ...validEvent('OrderPlaced'), order: { inline: DOC } }).order).toEqual({ inline: DOC });
     const claim = { claimCheck: { key: 'orders/ord-1.json', bytes: 9000 } };
     // '/' is not allowed in a key: keys are ids.
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('OrderPlaced'), order: claim })), 'order.claimCheck.key');
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('OrderPlaced'), order: claim })),
+      'order.claimCheck.key',
+    );
     const ok = { claimCheck: { key: 'orders.ord-1', bytes: 9000 } };
     expect(parseEvent({ ...validEvent('OrderPlaced'), order: ok }).order).toEqual(ok);
   });
@@ -218,7 +232,10 @@ describe('parseEvent', () => {
   });
 
   it.each([2, 0, '1', null])('rejects version %j', (version) => {
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('OrderPlaced'), version })), 'version');
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('OrderPlaced'), version })),
+      'version',
+    );
   });
 
   it.each(['messageId', 'version', 'orderId', 'correlationId', 'causationId', 'occurredAt', 'producer', 'payload'])(
@@ -226,13 +243,19 @@ describe('parseEvent', () => {
     (field) => {
       const event: Record<string, unknown> = validEvent('PaymentCharged');
       delete event[field];
-      expectNamesPath(contractError(() => parseEvent(JSON.stringify(event))), field);
+      expectNamesPath(
+        contractError(() => parseEvent(JSON.stringify(event))),
+        field,
+      );
     },
   );
 
   it('rejects a missing type', () => {
     const { type: _t, ...event } = validEvent('PaymentCharged');
-    expectNamesPath(contractError(() => parseEvent(event)), 'type');
+    expectNamesPath(
+      contractError(() => parseEvent(event)),
+      'type',
+    );
   });
 
   it('rejects an unknown envelope key', () => {
@@ -246,30 +269,66 @@ describe('parseEvent', () => {
     expect(err.message).toContain('reason');
   });
 
-  it.each(['not-a-uuid', '', '12345678-1234-1234-1234-1234567890', 'ZZZZZZZZ-ZZZZ-4ZZZ-8ZZZ-ZZZZZZZZZZZZ'])('rejects messageId %j', (messageId) => {
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('OrderPlaced'), messageId })), 'messageId');
-  });
+  it.each(['not-a-uuid', '', '12345678-1234-1234-1234-1234567890', 'ZZZZZZZZ-ZZZZ-4ZZZ-8ZZZ-ZZZZZZZZZZZZ'])(
+    'rejects messageId %j',
+    (messageId) => {
+      expectNamesPath(
+        contractError(() => parseEvent({ ...validEvent('OrderPlaced'), messageId })),
+        'messageId',
+      );
+    },
+  );
 
-  it.each(['yesterday', '2024-01-01', '2024-13-01T00:00:00Z', '2024-01-01 10:00:00', '', 1700000000000])('rejects occurredAt %j', (occurredAt) => {
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('OrderPlaced'), occurredAt })), 'occurredAt');
-  });
+  it.each(['yesterday', '2024-01-01', '2024-13-01T00:00:00Z', '2024-01-01 10:00:00', '', 1700000000000])(
+    'rejects occurredAt %j',
+    (occurredAt) => {
+      expectNamesPath(
+        contractError(() => parseEvent({ ...validEvent('OrderPlaced'), occurredAt })),
+        'occurredAt',
+      );
+    },
+  );
 
   it('rejects an unknown producer', () => {
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('OrderPlaced'), producer: 'bank' })), 'producer');
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('OrderPlaced'), producer: 'bank' })),
+      'producer',
+    );
   });
 
   it('rejects a bad orderId', () => {
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('OrderPlaced'), orderId: 'ord 1' })), 'orderId');
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('OrderPlaced'), orderId: 'ord 1' })),
+      'orderId',
+    );
   });
 
   it('checks payloads per type', () => {
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('InventoryRejected'), payload: { missingSkus: [] } })), 'payload.missingSkus');
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('InventoryRejected'), payload: { missingSkus: ['sku-1'] } })), 'payload.missingSkus.0');
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('ShipmentFailed'), payload: { reason: 'LOST' } })), 'payload.reason');
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('PaymentCharged'), payload: { paymentId: 'p', amountCents: 1.5 } })), 'payload.amountCents');
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('OrderPlaced'), payload: { totalCents: 1 } })), 'payload.lineCount');
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('InventoryRejected'), payload: { missingSkus: [] } })),
+      'payload.missingSkus',
+    );
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('InventoryRejected'), payload: { missingSkus: ['sku-1'] } })),
+      'payload.missingSkus.0',
+    );
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('ShipmentFailed'), payload: { reason: 'LOST' } })),
+      'payload.reason',
+    );
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('PaymentCharged'), payload: { paymentId: 'p', amountCents: 1.5 } })),
+      'payload.amountCents',
+    );
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('OrderPlaced'), payload: { totalCents: 1 } })),
+      'payload.lineCount',
+    );
     // A payload that fits another type does not pass as this one.
-    expectNamesPath(contractError(() => parseEvent({ ...validEvent('PaymentDeclined'), payload: SAMPLE_PAYLOADS.PaymentCharged })), 'payload');
+    expectNamesPath(
+      contractError(() => parseEvent({ ...validEvent('PaymentDeclined'), payload: SAMPLE_PAYLOADS.PaymentCharged })),
+      'payload',
+    );
     // A refund with nothing charged has a null paymentId.
     expect(parseEvent({ ...validEvent('PaymentRefunded'), payload: { paymentId: null, amountCents: 0 } }).type).toBe('PaymentRefunded');
   });
@@ -290,12 +349,18 @@ describe('orderDocumentSchema', () => {
 
   it('rejects a duplicate SKU', () => {
     const lines = [VALID.lines[0]!, { ...VALID.lines[0]! }];
-    expectNamesPath(contractError(() => parseDoc({ ...DOC, lines, totalCents: orderTotal(lines) })), 'lines');
+    expectNamesPath(
+      contractError(() => parseDoc({ ...DOC, lines, totalCents: orderTotal(lines) })),
+      'lines',
+    );
   });
 
   it('rejects a document without an orderId', () => {
     const { orderId: _o, ...doc } = DOC;
-    expectNamesPath(contractError(() => parseDoc(doc)), 'orderId');
+    expectNamesPath(
+      contractError(() => parseDoc(doc)),
+      'orderId',
+    );
   });
 });
 

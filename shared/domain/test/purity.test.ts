@@ -61,7 +61,8 @@ describe('the domain depends on nothing but zod and itself', () => {
     const missing: string[] = [];
     for (const file of files) {
       for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
-        if (fileName.startsWith('.') && !existsSync(resolve(dirname(file), fileName))) missing.push(`${relative(REPO_ROOT, file)}: '${fileName}'`);
+        if (fileName.startsWith('.') && !existsSync(resolve(dirname(file), fileName)))
+          missing.push(`${relative(REPO_ROOT, file)}: '${fileName}'`);
       }
     }
     expect(missing, missing.join('\n')).toEqual([]);

@@ -22,7 +22,10 @@ interface Step {
  * Replays events the way the orders service observes them: fold each one, ask for
  * a decision, and append the decision (as its event) to the stream when there is one.
  */
-function replay(events: DomainEvent[], from: OrderSagaState = INITIAL_SAGA_STATE): { state: OrderSagaState; steps: Step[]; decisions: TerminalDecision[] } {
+function replay(
+  events: DomainEvent[],
+  from: OrderSagaState = INITIAL_SAGA_STATE,
+): { state: OrderSagaState; steps: Step[]; decisions: TerminalDecision[] } {
   let state = from;
   const steps: Step[] = [];
   for (const event of events) {
@@ -103,7 +106,11 @@ describe('evolve + decideTerminal', () => {
     ['refund, then release', ['PaymentRefunded', 'InventoryReleased']],
     ['release, then refund', ['InventoryReleased', 'PaymentRefunded']],
   ])('shipment failed: cancelled only after both compensations (%s)', (_name, compensations) => {
-    const { state, steps } = replay([...untilShipment(), makeEvent('ShipmentFailed', { reason: 'ADDRESS_INVALID' }), ...stream(...compensations)]);
+    const { state, steps } = replay([
+      ...untilShipment(),
+      makeEvent('ShipmentFailed', { reason: 'ADDRESS_INVALID' }),
+      ...stream(...compensations),
+    ]);
     const [failed, first, second] = steps.slice(3);
     expect(failed!.state.awaiting.sort()).toEqual(['refund', 'release']);
     expect(failed!.decision).toBeUndefined();
@@ -116,7 +123,12 @@ describe('evolve + decideTerminal', () => {
   });
 
   it('shipment failed: the same compensation twice does not stand in for the other', () => {
-    const { state, steps } = replay([...untilShipment(), makeEvent('ShipmentFailed'), makeEvent('PaymentRefunded'), makeEvent('PaymentRefunded')]);
+    const { state, steps } = replay([
+      ...untilShipment(),
+      makeEvent('ShipmentFailed'),
+      makeEvent('PaymentRefunded'),
+      makeEvent('PaymentRefunded'),
+    ]);
     expect(decisionsAt(steps)).toEqual([]);
     expect(state.awaiting).toEqual(['release']);
     expect(state.status).not.toBe('CANCELLED');
@@ -162,7 +174,8 @@ describe('evolve + decideTerminal', () => {
   });
 
   describe('no decision once terminal', () => {
-    const completed = () => replay(stream('OrderPlaced', 'InventoryReserved', 'PaymentCharged', 'ShipmentCreated', 'CustomerNotified')).state;
+    const completed = () =>
+      replay(stream('OrderPlaced', 'InventoryReserved', 'PaymentCharged', 'ShipmentCreated', 'CustomerNotified')).state;
     const rejected = () => replay(stream('OrderPlaced', 'InventoryRejected')).state;
     const cancelled = () => replay(stream('OrderPlaced', 'InventoryReserved', 'PaymentDeclined', 'InventoryReleased')).state;
 
@@ -190,7 +203,10 @@ describe('evolve + decideTerminal', () => {
       ['CANCELLED', cancelled],
     ])('%s is absorbing: no later event moves the status or yields a decision', (status, reach) => {
       for (const type of EVENT_TYPES) {
-        const { state, decisions } = replay([makeEvent(type) as DomainEvent, ...stream('CustomerNotified', 'InventoryReleased', 'PaymentRefunded')], reach());
+        const { state, decisions } = replay(
+          [makeEvent(type) as DomainEvent, ...stream('CustomerNotified', 'InventoryReleased', 'PaymentRefunded')],
+          reach(),
+        );
         expect(state.status, `${status} then ${type}`).toBe(status);
         expect(decisions, `${status} then ${type}`).toEqual([]);
       }
@@ -199,7 +215,9 @@ describe('evolve + decideTerminal', () => {
 
   describe('events observed out of order (standard SQS queues do not keep order)', () => {
     it('CustomerNotified before ShipmentCreated: completed, and the late ShipmentCreated leaves it COMPLETED', () => {
-      const { state, decisions } = replay(stream('OrderPlaced', 'InventoryReserved', 'PaymentCharged', 'CustomerNotified', 'ShipmentCreated'));
+      const { state, decisions } = replay(
+        stream('OrderPlaced', 'InventoryReserved', 'PaymentCharged', 'CustomerNotified', 'ShipmentCreated'),
+      );
       expect(decisions).toEqual([{ type: 'OrderCompleted' }]);
       expect(state.status).toBe('COMPLETED');
     });
@@ -230,10 +248,18 @@ describe('evolve + decideTerminal', () => {
   });
 
   it('is pure: never mutates the state it is given', () => {
-    const frozen = (s: OrderSagaState): OrderSagaState => Object.freeze({ ...s, awaiting: Object.freeze([...s.awaiting]) as OrderSagaState['awaiting'] });
+    const frozen = (s: OrderSagaState): OrderSagaState =>
+      Object.freeze({ ...s, awaiting: Object.freeze([...s.awaiting]) as OrderSagaState['awaiting'] });
     let state = frozen(INITIAL_SAGA_STATE);
     const before = JSON.stringify(INITIAL_SAGA_STATE);
-    for (const event of stream('OrderPlaced', 'InventoryReserved', 'PaymentCharged', 'ShipmentFailed', 'PaymentRefunded', 'InventoryReleased')) {
+    for (const event of stream(
+      'OrderPlaced',
+      'InventoryReserved',
+      'PaymentCharged',
+      'ShipmentFailed',
+      'PaymentRefunded',
+      'InventoryReleased',
+    )) {
       const copy = JSON.stringify(state);
       const next = evolve(state, event);
       expect(JSON.stringify(state)).toBe(copy);
@@ -252,12 +278,17 @@ describe('evolve + decideTerminal', () => {
 describe('REACTIONS', () => {
   /** Who publishes each event type (the orders service publishes the Order* events). */
   const producerOf = (type: EventType): string =>
-    type.startsWith('Order') ? 'orders'
-    : type.startsWith('Inventory') ? 'inventory'
-    : type.startsWith('Payment') ? 'payments'
-    : type.startsWith('Shipment') ? 'shipping'
-    : type === 'CustomerNotified' ? 'notifications'
-    : 'unknown';
+    type.startsWith('Order')
+      ? 'orders'
+      : type.startsWith('Inventory')
+        ? 'inventory'
+        : type.startsWith('Payment')
+          ? 'payments'
+          : type.startsWith('Shipment')
+            ? 'shipping'
+            : type === 'CustomerNotified'
+              ? 'notifications'
+              : 'unknown';
 
   const entries = Object.entries(REACTIONS) as [keyof typeof REACTIONS, readonly EventType[]][];
 
@@ -305,7 +336,14 @@ describe('REACTIONS', () => {
   });
 
   it('the orders service observes every event its saga decisions depend on', () => {
-    for (const t of ['InventoryRejected', 'PaymentDeclined', 'ShipmentFailed', 'InventoryReleased', 'PaymentRefunded', 'CustomerNotified'] as const) {
+    for (const t of [
+      'InventoryRejected',
+      'PaymentDeclined',
+      'ShipmentFailed',
+      'InventoryReleased',
+      'PaymentRefunded',
+      'CustomerNotified',
+    ] as const) {
       expect(REACTIONS.orders).toContain(t);
     }
   });

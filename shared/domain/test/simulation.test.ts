@@ -103,7 +103,8 @@ describe('unknown and malformed tokens', () => {
   });
 
   it('accepts the well-formed ones', () => {
-    for (const t of ['card:ok:0', 'card:declined:0', 'card:ok:9', 'card:declined:99', 'card:ok:07']) expect(isValidPaymentToken(t)).toBe(true);
+    for (const t of ['card:ok:0', 'card:declined:0', 'card:ok:9', 'card:declined:99', 'card:ok:07'])
+      expect(isValidPaymentToken(t)).toBe(true);
     for (const a of ['addr:ok:0', 'addr:invalid:0', 'addr:ok:99', 'addr:invalid:5']) expect(isValidAddress(a)).toBe(true);
   });
 });

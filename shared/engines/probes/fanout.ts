@@ -56,7 +56,15 @@ export async function probeFanout(clients: AwsClients): Promise<FanoutResult> {
         Attributes: {
           Policy: JSON.stringify({
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn(QueueUrl!), Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }],
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'sns.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: queueArn(QueueUrl!),
+                Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+              },
+            ],
           }),
         },
       }),

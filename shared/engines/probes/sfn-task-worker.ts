@@ -45,23 +45,39 @@ const consumer = Consumer.create({
     const task = JSON.parse(message.Body ?? '{}') as TaskMessage;
     const attempt = (attempts.get(task.executionName) ?? 0) + 1;
     attempts.set(task.executionName, attempt);
-    if (process.env.SAGABENCH_DEBUG) console.error(`task ${message.MessageId} ${task.executionName} token ${task.taskToken} attempt ${attempt}`);
+    if (process.env.SAGABENCH_DEBUG)
+      console.error(`task ${message.MessageId} ${task.executionName} token ${task.taskToken} attempt ${attempt}`);
     if (task.input.permanent) {
-      await answer(() => clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'PaymentDeclined', cause: 'probe' })));
+      await answer(() =>
+        clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'PaymentDeclined', cause: 'probe' })),
+      );
     } else if (attempt <= (task.input.failTimes ?? 0)) {
-      await answer(() => clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Transient', cause: `attempt ${attempt}` })));
+      await answer(() =>
+        clients.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: 'Transient', cause: `attempt ${attempt}` })),
+      );
     } else {
-      await answer(() => clients.sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ charged: true, attempt, pid: process.pid }) })));
+      await answer(() =>
+        clients.sfn.send(
+          new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ charged: true, attempt, pid: process.pid }) }),
+        ),
+      );
     }
     return message;
   },
 });
 consumer.on('error', (err) => console.error(`worker error: ${err.message}`));
-consumer.on('processing_error', (err, message) => console.error(`processing error: ${err.message} on ${message?.MessageId} ${(message as {Body?: string} | undefined)?.Body?.slice(-120)}`));
+consumer.on('processing_error', (err, message) =>
+  console.error(
+    `processing error: ${err.message} on ${message?.MessageId} ${(message as { Body?: string } | undefined)?.Body?.slice(-120)}`,
+  ),
+);
 
 const stop = () => {
   consumer.stop({ abort: true });
-  process.stdout.write(`${JSON.stringify({ meter: clients.meter.snapshot(), staleTokens, tasksHandled: [...attempts.values()].reduce((a, b) => a + b, 0) })}\n`, () => process.exit(0));
+  process.stdout.write(
+    `${JSON.stringify({ meter: clients.meter.snapshot(), staleTokens, tasksHandled: [...attempts.values()].reduce((a, b) => a + b, 0) })}\n`,
+    () => process.exit(0),
+  );
 };
 process.stdin.on('end', stop);
 process.stdin.resume();

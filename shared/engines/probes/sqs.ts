@@ -25,7 +25,12 @@ export interface SqsResult {
 
 async function receiveOne(clients: AwsClients, url: string) {
   const r = await clients.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      MaxNumberOfMessages: 1,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+    }),
   );
   return r.Messages?.[0];
 }
@@ -77,7 +82,10 @@ export async function probeSqs(clients: AwsClients): Promise<SqsResult> {
     deleted += d.Successful?.length ?? 0;
   }
   const attrs = await clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return {
     hiddenWhileInvisible,

@@ -149,7 +149,15 @@ export async function probeStepFunctions(clients: AwsClients): Promise<StepFunct
     };
     const [happy, transient, permanent] = await Promise.all([run({ failTimes: 0 }), run({ failTimes: 1 }), run({ permanent: true })]);
     const report = await worker.stop();
-    return { happy, transient, permanent, workerPid: worker.pid, workerMeter: report.meter, tasksHandled: report.tasksHandled, staleTokens: report.staleTokens };
+    return {
+      happy,
+      transient,
+      permanent,
+      workerPid: worker.pid,
+      workerMeter: report.meter,
+      tasksHandled: report.tasksHandled,
+      staleTokens: report.staleTokens,
+    };
   } catch (err) {
     await worker.stop();
     throw err;

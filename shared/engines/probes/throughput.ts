@@ -1,4 +1,10 @@
-import { CreateQueueCommand, DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -59,7 +65,9 @@ export async function probeCeilings(base: AwsClients, concurrency: number, ops: 
     const q = (await base.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('ceiling') }))).QueueUrl!;
     const sink = (await base.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('ceiling-sink') }))).QueueUrl!;
     const topic = (await base.sns.send(new CreateTopicCommand({ Name: uniqueName('ceiling') }))).TopicArn!;
-    await base.sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: queueArn(sink), Attributes: { RawMessageDelivery: 'true' } }));
+    await base.sns.send(
+      new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: queueArn(sink), Attributes: { RawMessageDelivery: 'true' } }),
+    );
     const sm = (
       await base.sfn.send(
         new CreateStateMachineCommand({
@@ -95,9 +103,7 @@ export async function probeCeilings(base: AwsClients, concurrency: number, ops: 
     await base.sqs.send(new PurgeQueueCommand({ QueueUrl: sink }));
     // All four at once is what a running variant does; it is where one emulator
     // process per service group pays off on more than one core.
-    results.push(
-      await measure('mixed: all four interleaved', pool, ops, (c, i) => primitives[i % primitives.length]![1](c, i + ops)),
-    );
+    results.push(await measure('mixed: all four interleaved', pool, ops, (c, i) => primitives[i % primitives.length]![1](c, i + ops)));
     return results;
   } finally {
     for (const c of pool) c.destroy();

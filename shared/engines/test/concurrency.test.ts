@@ -74,7 +74,11 @@ describe('concurrency smoke', () => {
     const tag = Date.now();
     const { QueueUrl } = await base.sqs.send(new CreateQueueCommand({ QueueName: `tokens-${tag}` }));
     const pass = await base.sfn.send(
-      new CreateStateMachineCommand({ name: `pass-${tag}`, roleArn: role, definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) }),
+      new CreateStateMachineCommand({
+        name: `pass-${tag}`,
+        roleArn: role,
+        definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+      }),
     );
     const token = await base.sfn.send(
       new CreateStateMachineCommand({
@@ -82,7 +86,14 @@ describe('concurrency smoke', () => {
         roleArn: role,
         definition: JSON.stringify({
           StartAt: 'T',
-          States: { T: { Type: 'Task', Resource: CALLBACK_RESOURCE, Parameters: { QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } }, End: true } },
+          States: {
+            T: {
+              Type: 'Task',
+              Resource: CALLBACK_RESOURCE,
+              Parameters: { QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } },
+              End: true,
+            },
+          },
         }),
       }),
     );
@@ -94,12 +105,15 @@ describe('concurrency smoke', () => {
     try {
       const passLoad = Promise.all(
         starters.map(async (c, k) => {
-          for (let i = 0; !stop; i++) await c.sfn.send(new StartExecutionCommand({ stateMachineArn: pass.stateMachineArn, name: `p-${k}-${i}` }));
+          for (let i = 0; !stop; i++)
+            await c.sfn.send(new StartExecutionCommand({ stateMachineArn: pass.stateMachineArn, name: `p-${k}-${i}` }));
         }),
       );
       const arns: string[] = [];
       for (let i = 0; i < n; i++) {
-        arns.push((await base.sfn.send(new StartExecutionCommand({ stateMachineArn: token.stateMachineArn, name: `t-${i}` }))).executionArn!);
+        arns.push(
+          (await base.sfn.send(new StartExecutionCommand({ stateMachineArn: token.stateMachineArn, name: `t-${i}` }))).executionArn!,
+        );
       }
       while (answered < n) {
         const r = await worker.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
@@ -130,7 +144,13 @@ describe('concurrency smoke', () => {
       // A fuller table makes moto's whole-table rollback copy slow enough for the race to show.
       for (let i = 0; i < 400; i += 25) {
         await base.dynamodb.send(
-          new BatchWriteItemCommand({ RequestItems: { [TableName]: Array.from({ length: 25 }, (_, k) => ({ PutRequest: { Item: { pk: { S: `fill-${i + k}` }, pad: { S: 'x'.repeat(200) } } } })) } }),
+          new BatchWriteItemCommand({
+            RequestItems: {
+              [TableName]: Array.from({ length: 25 }, (_, k) => ({
+                PutRequest: { Item: { pk: { S: `fill-${i + k}` }, pad: { S: 'x'.repeat(200) } } },
+              })),
+            },
+          }),
         );
       }
       await Promise.all(
@@ -139,7 +159,14 @@ describe('concurrency smoke', () => {
             await c.dynamodb.send(
               new TransactWriteItemsCommand({
                 TransactItems: [
-                  { Update: { TableName, Key: { pk: { S: 'counter' } }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+                  {
+                    Update: {
+                      TableName,
+                      Key: { pk: { S: 'counter' } },
+                      UpdateExpression: 'SET n = n + :one',
+                      ExpressionAttributeValues: { ':one': { N: '1' } },
+                    },
+                  },
                   { Put: { TableName, Item: { pk: { S: `w${w}-${i}` } }, ConditionExpression: 'attribute_not_exists(pk)' } },
                 ],
               }),

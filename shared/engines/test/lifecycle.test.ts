@@ -32,7 +32,17 @@ describe('sagabench local up / status / down', () => {
     used.push(instance);
     const motoPort = await freePortRun(3);
     const temporalPort = await freePort();
-    const first = await runCli(['local', 'up', '--instance', instance, '--moto-port', String(motoPort), '--temporal-port', String(temporalPort), '--json']);
+    const first = await runCli([
+      'local',
+      'up',
+      '--instance',
+      instance,
+      '--moto-port',
+      String(motoPort),
+      '--temporal-port',
+      String(temporalPort),
+      '--json',
+    ]);
     expect(first.stderr).not.toMatch(/Installing/);
     expect(first.code, first.stderr).toBe(0);
     const state = substrateStateSchema.parse(JSON.parse(first.stdout));
@@ -43,10 +53,22 @@ describe('sagabench local up / status / down', () => {
       expect(isRunning(pid)).toBe(true);
       const sockets = listeningSockets(pid);
       expect(sockets.length).toBeGreaterThan(0);
-      expect(sockets.every((s) => s.address === '127.0.0.1'), JSON.stringify(sockets)).toBe(true);
+      expect(
+        sockets.every((s) => s.address === '127.0.0.1'),
+        JSON.stringify(sockets),
+      ).toBe(true);
     }
 
-    const second = await runCli(['local', 'up', '--instance', instance, '--moto-port', String(motoPort), '--temporal-port', String(temporalPort)]);
+    const second = await runCli([
+      'local',
+      'up',
+      '--instance',
+      instance,
+      '--moto-port',
+      String(motoPort),
+      '--temporal-port',
+      String(temporalPort),
+    ]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/Already running; nothing started/);
     expect(second.stderr).not.toMatch(/Installing|Starting/);
@@ -58,17 +80,24 @@ describe('sagabench local up / status / down', () => {
     expect(health.components).toHaveLength(4);
 
     // Clients that share no code with sagabench see the same servers.
-    const temporal = spawnSync(venvBin('temporal'), ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', state.temporal.address], { encoding: 'utf8' });
+    const temporal = spawnSync(
+      venvBin('temporal'),
+      ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', state.temporal.address],
+      { encoding: 'utf8' },
+    );
     expect(temporal.status, temporal.stderr).toBe(0);
     expect(temporal.stdout).toMatch(/default/);
     const boto = spawnSync(
       venvBin('python'),
-      ['-c', `import boto3,sys
+      [
+        '-c',
+        `import boto3,sys
 sqs = boto3.client('sqs', endpoint_url='${state.moto.endpoints.sqs}', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
 url = sqs.create_queue(QueueName='from-boto3')['QueueUrl']
 sqs.send_message(QueueUrl=url, MessageBody='hello')
 ddb = boto3.client('dynamodb', endpoint_url='${state.moto.endpoints.dynamodb}', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
-print(url, ddb.list_tables()['TableNames'])`],
+print(url, ddb.list_tables()['TableNames'])`,
+      ],
       { encoding: 'utf8' },
     );
     expect(boto.status, boto.stderr).toBe(0);
@@ -93,7 +122,9 @@ print(url, ddb.list_tables()['TableNames'])`],
     const instance = 'porttaken';
     used.push(instance);
     const blocker = net.createServer();
-    const taken = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    const taken = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)),
+    );
     try {
       const motoPort = await freePortRun(3);
       const r = await runCli(['local', 'up', '--instance', instance, '--moto-port', String(motoPort), '--temporal-port', String(taken)]);
@@ -112,7 +143,17 @@ print(url, ddb.list_tables()['TableNames'])`],
     used.push(instance);
     const motoPort = await freePortRun(3);
     const temporalPort = await freePort();
-    const child = startCli(['local', 'up', '--foreground', '--instance', instance, '--moto-port', String(motoPort), '--temporal-port', String(temporalPort)]);
+    const child = startCli([
+      'local',
+      'up',
+      '--foreground',
+      '--instance',
+      instance,
+      '--moto-port',
+      String(motoPort),
+      '--temporal-port',
+      String(temporalPort),
+    ]);
     const done = collect(child);
     await waitForOutput(child, /Ctrl-C stops it/);
     const state = substrateStateSchema.parse(JSON.parse(fs.readFileSync(stateFile(instance), 'utf8')));
@@ -130,7 +171,16 @@ print(url, ddb.list_tables()['TableNames'])`],
     used.push(instance);
     const motoPort = await freePortRun(3);
     const temporalPort = await freePort();
-    const child = startCli(['local', 'up', '--instance', instance, '--moto-port', String(motoPort), '--temporal-port', String(temporalPort)]);
+    const child = startCli([
+      'local',
+      'up',
+      '--instance',
+      instance,
+      '--moto-port',
+      String(motoPort),
+      '--temporal-port',
+      String(temporalPort),
+    ]);
     const done = collect(child);
     await waitForOutput(child, /Starting moto/);
     child.kill('SIGINT');
@@ -145,7 +195,16 @@ print(url, ddb.list_tables()['TableNames'])`],
     used.push(instance);
     const motoPort = await freePortRun(3);
     const temporalPort = await freePort();
-    const child = startCli(['local', 'up', '--instance', instance, '--moto-port', String(motoPort), '--temporal-port', String(temporalPort)]);
+    const child = startCli([
+      'local',
+      'up',
+      '--instance',
+      instance,
+      '--moto-port',
+      String(motoPort),
+      '--temporal-port',
+      String(temporalPort),
+    ]);
     const done = collect(child);
     await waitForOutput(child, /Starting moto/);
     child.kill('SIGKILL');

@@ -72,7 +72,14 @@ describe('local substrate primitives', () => {
     expect(r.permanent.error).toBe('OrderCancelled');
     expect(r.permanent.statesEntered).toEqual(['Charge', 'Compensate', 'Cancelled']);
     expect(r.happy.eventTypes).toEqual(
-      expect.arrayContaining(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']),
+      expect.arrayContaining([
+        'ExecutionStarted',
+        'TaskStateEntered',
+        'TaskScheduled',
+        'TaskSucceeded',
+        'TaskStateExited',
+        'ExecutionSucceeded',
+      ]),
     );
     expect(r.permanent.eventTypes).toContain('TaskFailed');
     expect(clients.meter.get('sfn', 'StartExecution')?.calls).toBe(3);

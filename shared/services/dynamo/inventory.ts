@@ -67,10 +67,18 @@ export class DynamoInventoryRepo implements InventoryRepo {
     if (raced) return this.outcomeOf(orderId, raced);
     const missingSkus: string[] = [];
     for (const l of lines) if ((await this.stockOf(l.sku)) < l.qty) missingSkus.push(l.sku);
-    const rejected = { status: 'REJECTED' as const, lines: [...lines], missingSkus: missingSkus.length ? missingSkus : lines.map((l) => l.sku) };
+    const rejected = {
+      status: 'REJECTED' as const,
+      lines: [...lines],
+      missingSkus: missingSkus.length ? missingSkus : lines.map((l) => l.sku),
+    };
     try {
       await this.doc.send(
-        new PutCommand({ TableName: this.table, Item: { pk: resKey(orderId), ...rejected }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: resKey(orderId), ...rejected },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
     } catch (err) {
       if (!isConditionFailure(err)) throw err;

@@ -34,7 +34,12 @@ export class DynamoOrdersStatusRepo implements OrdersStatusRepo {
 
   async requestCancel(orderId: string): Promise<void> {
     await this.doc.send(
-      new UpdateCommand({ TableName: this.table, Key: { pk: orderId }, UpdateExpression: 'SET cancelRequested = :t', ExpressionAttributeValues: { ':t': true } }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: orderId },
+        UpdateExpression: 'SET cancelRequested = :t',
+        ExpressionAttributeValues: { ':t': true },
+      }),
     );
   }
 

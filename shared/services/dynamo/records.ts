@@ -18,7 +18,9 @@ class WriteOnceTable<R extends object> {
 
   async putOnce(key: string, record: R): Promise<{ record: R; first: boolean }> {
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: key, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: { pk: key, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
       return { record, first: true };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;

@@ -40,20 +40,36 @@ describe('service logic on DynamoDB', () => {
     it('reserves all lines or none, and a duplicate reserve changes nothing', async () => {
       await inventory.seedStock({ 'INV-A': 5, 'INV-B': 2 });
       const o1 = id();
-      expect(await reserveInventory(inventory, o1, [{ sku: 'INV-A', qty: 2, unitPriceCents: 100 }, { sku: 'INV-B', qty: 1, unitPriceCents: 50 }])).toEqual({
+      expect(
+        await reserveInventory(inventory, o1, [
+          { sku: 'INV-A', qty: 2, unitPriceCents: 100 },
+          { sku: 'INV-B', qty: 1, unitPriceCents: 50 },
+        ]),
+      ).toEqual({
         status: 'RESERVED',
         reservationId: `res-${o1}`,
       });
-      await reserveInventory(inventory, o1, [{ sku: 'INV-A', qty: 2, unitPriceCents: 100 }, { sku: 'INV-B', qty: 1, unitPriceCents: 50 }]);
+      await reserveInventory(inventory, o1, [
+        { sku: 'INV-A', qty: 2, unitPriceCents: 100 },
+        { sku: 'INV-B', qty: 1, unitPriceCents: 50 },
+      ]);
       expect([await inventory.stockOf('INV-A'), await inventory.stockOf('INV-B')]).toEqual([3, 1]);
 
       const o2 = id();
-      const short = await reserveInventory(inventory, o2, [{ sku: 'INV-A', qty: 1, unitPriceCents: 100 }, { sku: 'INV-B', qty: 5, unitPriceCents: 50 }]);
+      const short = await reserveInventory(inventory, o2, [
+        { sku: 'INV-A', qty: 1, unitPriceCents: 100 },
+        { sku: 'INV-B', qty: 5, unitPriceCents: 50 },
+      ]);
       expect(short).toEqual({ status: 'OUT_OF_STOCK', missingSkus: ['INV-B'] });
       expect([await inventory.stockOf('INV-A'), await inventory.stockOf('INV-B')]).toEqual([3, 1]);
       // The first answer stands for a duplicate, even after a restock.
       await inventory.seedStock({ 'INV-B': 50 });
-      expect(await reserveInventory(inventory, o2, [{ sku: 'INV-A', qty: 1, unitPriceCents: 100 }, { sku: 'INV-B', qty: 5, unitPriceCents: 50 }])).toEqual(short);
+      expect(
+        await reserveInventory(inventory, o2, [
+          { sku: 'INV-A', qty: 1, unitPriceCents: 100 },
+          { sku: 'INV-B', qty: 5, unitPriceCents: 50 },
+        ]),
+      ).toEqual(short);
       expect(await inventory.stockOf('INV-B')).toBe(50);
     });
 
@@ -92,7 +108,11 @@ describe('service logic on DynamoDB', () => {
       const o = id();
       const cmd = { orderId: o, amountCents: 1234, paymentToken: paymentToken('ok'), attempt: 1 };
       expect(await chargePayment(payments, cmd)).toEqual({ status: 'CHARGED', paymentId: `pay-${o}`, amountCents: 1234 });
-      expect(await chargePayment(payments, { ...cmd, amountCents: 9999 })).toEqual({ status: 'CHARGED', paymentId: `pay-${o}`, amountCents: 1234 });
+      expect(await chargePayment(payments, { ...cmd, amountCents: 9999 })).toEqual({
+        status: 'CHARGED',
+        paymentId: `pay-${o}`,
+        amountCents: 1234,
+      });
       expect(await refundPayment(payments, o)).toEqual({ paymentId: `pay-${o}`, amountCents: 1234 });
       expect(await refundPayment(payments, o)).toEqual({ paymentId: `pay-${o}`, amountCents: 1234 });
       expect(await payments.get(o)).toEqual({ status: 'REFUNDED', paymentId: `pay-${o}`, amountCents: 1234 });
@@ -101,7 +121,9 @@ describe('service logic on DynamoDB', () => {
 
     it('declines a declined card, retries a flaky one, and gives up after the last attempt', async () => {
       const declined = id();
-      expect(await chargePayment(payments, { orderId: declined, amountCents: 5, paymentToken: paymentToken('declined'), attempt: 1 })).toEqual({
+      expect(
+        await chargePayment(payments, { orderId: declined, amountCents: 5, paymentToken: paymentToken('declined'), attempt: 1 }),
+      ).toEqual({
         status: 'DECLINED',
         reason: 'card declined',
       });
@@ -119,13 +141,17 @@ describe('service logic on DynamoDB', () => {
       const o = id();
       expect(await refundPayment(payments, o)).toEqual({ paymentId: null, amountCents: 0 });
       expect(await payments.get(o)).toEqual({ status: 'VOID' });
-      expect((await chargePayment(payments, { orderId: o, amountCents: 5, paymentToken: paymentToken('ok'), attempt: 1 })).status).toBe('DECLINED');
+      expect((await chargePayment(payments, { orderId: o, amountCents: 5, paymentToken: paymentToken('ok'), attempt: 1 })).status).toBe(
+        'DECLINED',
+      );
     });
 
     it('charges once when ten identical charges race', async () => {
       const o = id();
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => chargePayment(payments, { orderId: o, amountCents: 700, paymentToken: paymentToken('ok'), attempt: 1 })),
+        Array.from({ length: 10 }, () =>
+          chargePayment(payments, { orderId: o, amountCents: 700, paymentToken: paymentToken('ok'), attempt: 1 }),
+        ),
       );
       expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
       expect(await payments.get(o)).toEqual({ status: 'CHARGED', paymentId: `pay-${o}`, amountCents: 700 });
@@ -135,15 +161,26 @@ describe('service logic on DynamoDB', () => {
   describe('shipping and notifications', () => {
     it('ships once, fails an invalid address, and never ships after a cancel', async () => {
       const o = id();
-      expect(await createShipment(shipments, { orderId: o, address: address('ok'), attempt: 1 })).toEqual({ status: 'CREATED', shipmentId: `ship-${o}` });
-      expect(await createShipment(shipments, { orderId: o, address: address('ok'), attempt: 1 })).toEqual({ status: 'CREATED', shipmentId: `ship-${o}` });
+      expect(await createShipment(shipments, { orderId: o, address: address('ok'), attempt: 1 })).toEqual({
+        status: 'CREATED',
+        shipmentId: `ship-${o}`,
+      });
+      expect(await createShipment(shipments, { orderId: o, address: address('ok'), attempt: 1 })).toEqual({
+        status: 'CREATED',
+        shipmentId: `ship-${o}`,
+      });
       expect(await blockShipment(shipments, o)).toEqual({ blocked: false });
 
       const bad = id();
-      expect(await createShipment(shipments, { orderId: bad, address: address('invalid'), attempt: 1 })).toEqual({ status: 'FAILED', reason: 'ADDRESS_INVALID' });
+      expect(await createShipment(shipments, { orderId: bad, address: address('invalid'), attempt: 1 })).toEqual({
+        status: 'FAILED',
+        reason: 'ADDRESS_INVALID',
+      });
 
       const flaky = id();
-      await expect(createShipment(shipments, { orderId: flaky, address: address('ok', 1), attempt: 1 })).rejects.toBeInstanceOf(TransientError);
+      await expect(createShipment(shipments, { orderId: flaky, address: address('ok', 1), attempt: 1 })).rejects.toBeInstanceOf(
+        TransientError,
+      );
       expect((await createShipment(shipments, { orderId: flaky, address: address('ok', 1), attempt: 2 })).status).toBe('CREATED');
 
       const cancelled = id();
@@ -157,8 +194,14 @@ describe('service logic on DynamoDB', () => {
 
     it('tells the customer once', async () => {
       const o = id();
-      expect(await notifyCustomer(notifications, { orderId: o, customerId: 'c1', template: 'shipped' })).toEqual({ first: true, notificationId: `note-${o}-shipped` });
-      expect(await notifyCustomer(notifications, { orderId: o, customerId: 'c1', template: 'shipped' })).toEqual({ first: false, notificationId: `note-${o}-shipped` });
+      expect(await notifyCustomer(notifications, { orderId: o, customerId: 'c1', template: 'shipped' })).toEqual({
+        first: true,
+        notificationId: `note-${o}-shipped`,
+      });
+      expect(await notifyCustomer(notifications, { orderId: o, customerId: 'c1', template: 'shipped' })).toEqual({
+        first: false,
+        notificationId: `note-${o}-shipped`,
+      });
     });
   });
 });

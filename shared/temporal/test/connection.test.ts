@@ -25,7 +25,10 @@ describe('Temporal connection factory', () => {
 
   it('connects through the environment to the local dev server', async () => {
     const substrate = inject('substrate');
-    const target = resolveTemporalTarget(undefined, { TEMPORAL_ADDRESS: substrate.temporal.address, TEMPORAL_CONFIG_FILE: '/nonexistent.toml' });
+    const target = resolveTemporalTarget(undefined, {
+      TEMPORAL_ADDRESS: substrate.temporal.address,
+      TEMPORAL_CONFIG_FILE: '/nonexistent.toml',
+    });
     const { client, connection } = await connectClient(target);
     try {
       const ns = await client.workflowService.describeNamespace({ namespace: 'default' });
