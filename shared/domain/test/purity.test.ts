@@ -104,7 +104,7 @@ describe('the rule bites', () => {
     ["import { z } from 'zod/mini';", 'zod/mini'],
     ["import { eventFrom } from '../messaging/envelope.ts';", '../messaging/envelope.ts'],
     ["import { x } from '../../choreography/bus.ts';", '../../choreography/bus.ts'],
-    ["import { x } from '../../shared/errors.ts';", './../../shared/domain/../errors.ts'],
+    ["import { x } from './../../shared/domain/../errors.ts';", './../../shared/domain/../errors.ts'],
     ["import { makeEvent } from './test/events.ts';", './test/events.ts'],
   ])('reports %s', (source, spec) => {
     const violations = importViolations(file, source);
