@@ -4,7 +4,7 @@ import { orderTotal } from '../shared/domain/order.ts';
 import type { OrderDocument } from '../shared/domain/contracts.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
-import { tableReader } from '../shared/services/snapshot.ts';
+import { tableReader } from '../shared/variant/snapshot.ts';
 import { variantOf, type VariantName } from '../infra/variants.ts';
 import { checkInvariants } from './invariants.ts';
 import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';

@@ -13,15 +13,16 @@ export type { Rule };
 export { CONTRACTS_FILE } from '../../shared/variant/components.ts';
 
 /**
- * Never in any graph: the harness, local infrastructure, each variant's harness
- * adapters (its load target, floor and change script), and tests.
+ * Never in any graph: the harness, the infrastructure, each variant's harness
+ * adapters (its load target, floor and change script) and deployment (its
+ * stack and local lifecycle), its registry entry, and tests.
  */
 export function isExcluded(rel: string): boolean {
   return (
     rel.startsWith('bench/') ||
     rel.startsWith('infra/') ||
     rel.startsWith('node_modules/') ||
-    /(^|\/)(test|harness)\//.test(rel) ||
+    /(^|\/)(test|harness|deploy)\//.test(rel) ||
     rel.endsWith('.test.ts') ||
     /(^|\/)variant\.ts$/.test(rel)
   );

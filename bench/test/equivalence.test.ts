@@ -4,7 +4,7 @@ import { resolveTemporalTarget } from '../../shared/temporal/connection.ts';
 import { ContractError, type OrderDocument } from '../../shared/domain/contracts.ts';
 import { orderTotal } from '../../shared/domain/order.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
-import { tableReader, type OrderSnapshot } from '../../shared/services/snapshot.ts';
+import { tableReader, type OrderSnapshot } from '../../shared/variant/snapshot.ts';
 import type { VariantDriver } from '../../shared/variant/driver.ts';
 import { VARIANTS, variantOf, type VariantName } from '../../infra/variants.ts';
 

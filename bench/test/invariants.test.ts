@@ -7,7 +7,7 @@ import { commitInventory, releaseInventory, reserveInventory } from '../../share
 import { chargePayment } from '../../shared/services/payments.ts';
 import { createShipment } from '../../shared/services/shipping.ts';
 import { paymentToken, address } from '../../shared/domain/simulation.ts';
-import { tableReader } from '../../shared/services/snapshot.ts';
+import { tableReader } from '../../shared/variant/snapshot.ts';
 import { checkInvariants } from '../invariants.ts';
 import type { PlannedOrder } from '../workload.ts';
 

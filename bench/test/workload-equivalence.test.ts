@@ -5,7 +5,7 @@ import { resolveTemporalTarget } from '../../shared/temporal/connection.ts';
 import { isTerminal, orderTotal, type OrderStatus } from '../../shared/domain/order.ts';
 import { generateWorkload, initialStock } from '../workload.ts';
 import { checkInvariants } from '../invariants.ts';
-import { tableReader } from '../../shared/services/snapshot.ts';
+import { tableReader } from '../../shared/variant/snapshot.ts';
 import type { VariantDriver } from '../../shared/variant/driver.ts';
 import { VARIANTS, variantOf, type VariantName } from '../../infra/variants.ts';
 

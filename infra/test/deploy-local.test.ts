@@ -8,7 +8,7 @@ import { parseEvent } from '../../shared/domain/contracts.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import { connectClient } from '../../shared/temporal/connection.ts';
 import { choreographyDeps } from '../../choreography/deps.ts';
-import { tableReader } from '../../shared/services/snapshot.ts';
+import { tableReader } from '../../shared/variant/snapshot.ts';
 import { findProcesses, freePort, freePortRun, isRunning } from '../../shared/engines/processes.ts';
 import { readState } from '../../shared/engines/state.ts';
 import { down } from '../../shared/engines/substrate.ts';

@@ -11,7 +11,7 @@ import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } fro
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
 import { provisionChoreography, provisionTables } from '../../shared/engines/provision.ts';
 import { choreographyDeps } from '../../choreography/deps.ts';
-import { tableReader } from '../../shared/services/snapshot.ts';
+import { tableReader } from '../../shared/variant/snapshot.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import { buildApp, type SagabenchApp } from '../cdk/app.ts';
 import { OUTPUTS } from '../cdk/config.ts';

@@ -11,7 +11,7 @@ import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import { startLocalStepFunctions } from '../stepfunctions/local.ts';
 import { startWorkerProcesses } from '../workers.ts';
 import type { SagaResult } from '../temporal/workflow.ts';
-import { tableReader } from '../../shared/services/snapshot.ts';
+import { tableReader } from '../../shared/variant/snapshot.ts';
 
 const order = (id: string): OrderDocument => {
   const lines = [{ sku: 'WIDGET', qty: 1, unitPriceCents: 900 }];

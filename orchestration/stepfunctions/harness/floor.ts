@@ -6,7 +6,7 @@ import { VISIBILITY_TIMEOUT_SECONDS } from '../../../shared/topology/choreograph
 import { PROJECT_ROOT } from '../../../shared/paths.ts';
 import { CALLBACK_RESOURCE } from '../../../shared/engines/probes/stepfunctions.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
-import { watchEndedExecutions } from '../ended-executions.ts';
+import { watchEndedExecutions } from './ended-executions.ts';
 import { mergeCounts } from '../../../shared/aws/metering.ts';
 import { callsSince, startFloorChild, type FloorChild, type FloorTarget } from '../../../shared/variant/floor.ts';
 

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { watchEndedExecutions } from '../ended-executions.ts';
+import { watchEndedExecutions } from './ended-executions.ts';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { runDir } from '../../../shared/paths.ts';
 import { startLocalStepFunctions } from '../local.ts';
 import { countStateTransitions } from '../transitions.ts';
 import { startWorkerProcesses } from '../../workers.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
-import { tableReader } from '../../../shared/services/snapshot.ts';
+import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
 import { mergeCounts } from '../../../shared/aws/metering.ts';

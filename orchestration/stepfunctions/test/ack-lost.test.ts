@@ -4,7 +4,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';
-import { tableReader } from '../../../shared/services/snapshot.ts';
+import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { createTaskRunner, type TaskName } from '../../tasks.ts';
 import { startLocalStepFunctions } from '../local.ts';
 

@@ -4,7 +4,7 @@ import { provisionTables } from '../../../shared/engines/provision.ts';
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';
 import { ContractError } from '../../../shared/domain/contracts.ts';
 import { TransientError } from '../../../shared/services/errors.ts';
-import { tableReader } from '../../../shared/services/snapshot.ts';
+import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { createTaskRunner } from '../../tasks.ts';
 import { makeLambdaTaskHandler } from '../lambda-handler.ts';
 

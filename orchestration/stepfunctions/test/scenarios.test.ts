@@ -12,7 +12,7 @@ import { documentClient } from '../../../shared/services/dynamo/document.ts';
 import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.ts';
 import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
 import { requestCancel } from '../../tasks.ts';
-import { tableReader } from '../../../shared/services/snapshot.ts';
+import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../local.ts';
 import { buildSagaDefinition } from '../definition.ts';
 import { walkTransitions } from '../walk.ts';

@@ -6,7 +6,7 @@ import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.t
 import { provisionTables } from '../../../shared/engines/provision.ts';
 import { connectClient, connectWorker, installWorkerRuntime, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';
-import { tableReader } from '../../../shared/services/snapshot.ts';
+import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { createActivities } from '../activities.ts';
 import type { SagaResult } from '../workflow.ts';
 

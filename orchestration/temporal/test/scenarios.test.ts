@@ -12,7 +12,7 @@ import type { OrderDocument } from '../../../shared/domain/contracts.ts';
 import { documentClient } from '../../../shared/services/dynamo/document.ts';
 import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.ts';
 import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
-import { tableReader } from '../../../shared/services/snapshot.ts';
+import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { startWorker, type RunningWorker } from '../worker.ts';
 import { countActions } from '../actions.ts';
 import { cancelSignal, statusQuery, type SagaResult } from '../workflow.ts';

@@ -1,7 +1,7 @@
 import type { AwsClients } from '../aws/clients.ts';
 import { isTerminal, type OrderStatus } from '../domain/order.ts';
 import type { TableNames } from '../topology/tables.ts';
-import { serviceRepositories } from './repositories.ts';
+import { serviceRepositories } from '../services/repositories.ts';
 
 /** What every table says about one order. Identical across variants for identical orders. */
 export interface OrderSnapshot {
