@@ -11,7 +11,6 @@ export const choreography: Variant<'choreography', z.infer<typeof resourcesSchem
   name: 'choreography',
   label: 'Choreography',
   color: '#4c78a8',
-  title: 'services react to events on an SNS bus fanned out to SQS queues',
   duplicateFault: 'client-middleware',
   target: (run) => choreographyTarget(run.clients, run.harness, run.prefix),
   floor: (run, hops) => choreographyFloor(run.clients, run.prefix, hops),

@@ -12,7 +12,6 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   name: 'stepfunctions',
   label: 'Step Functions',
   color: '#f58518',
-  title: 'an Amazon States Language saga drives the services as tasks',
   duplicateFault: 'client-middleware',
   target: (run) => stepFunctionsTarget(run.clients, run.harness, run.prefix),
   floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),

@@ -13,7 +13,6 @@ export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   name: 'temporal',
   label: 'Temporal',
   color: '#54a24b',
-  title: 'a Temporal workflow drives the services as activities',
   // The server owns delivery: the duplicate fault is every start sent twice.
   duplicateFault: 'start-twice',
   target: temporalTarget,

@@ -41,8 +41,6 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   name: N;
   /** Its name for people, in the report. */
   label: string;
-  /** Under one line: how it coordinates. */
-  title: string;
   /** Its colour in every chart of the report. */
   color: string;
   /** How the fault matrix makes a duplicate: client middleware on the variant's calls, or every start sent twice (when the engine owns delivery). */
