@@ -15,6 +15,7 @@ import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
+import type { Fault } from './faults/catalog.ts';
 
 export interface BenchContext {
   config: BenchConfig;
@@ -124,6 +125,21 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
     };
   };
 
+  // A normal level and a fault run differ only in their level, index and fault.
+  const levelRun = (variant: VariantName, level: number, index: number, fault?: Fault) =>
+    runLevel({
+      variant,
+      level,
+      index,
+      config,
+      substrate,
+      runTag,
+      signal: ctx.signal,
+      abandon: ctx.abandon,
+      progress: ctx.progress,
+      ...(fault ? { fault } : {}),
+    });
+
   try {
     for (const variant of order) {
       if (ctx.signal.aborted) break;
@@ -143,17 +159,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       for (const [index, level] of config.levels.entries()) {
         if (ctx.signal.aborted) break;
         await reset();
-        const run = await runLevel({
-          variant,
-          level,
-          index,
-          config,
-          substrate,
-          runTag,
-          signal: ctx.signal,
-          abandon: ctx.abandon,
-          progress: ctx.progress,
-        });
+        const run = await levelRun(variant, level, index);
         runs.push(run);
         const floor =
           ctx.signal.aborted || config.floorOrders === 0
@@ -193,18 +199,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       for (const [i, fault] of config.faults.entries()) {
         if (ctx.signal.aborted) break;
         await reset();
-        const run = await runLevel({
-          variant,
-          level: faultLevel,
-          index: 100 + i,
-          config,
-          substrate,
-          runTag,
-          signal: ctx.signal,
-          abandon: ctx.abandon,
-          progress: ctx.progress,
-          fault,
-        });
+        const run = await levelRun(variant, faultLevel, 100 + i, fault);
         const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;
         const fr = faultResult(run, baseline);
         result.faults = [...(result.faults ?? []), fr];

@@ -110,6 +110,24 @@ export function couplingGraphChart(v: VariantResult): Chart | null {
   }));
   const px = { scale: null, axis: null } as const;
   const roles = (Object.keys(ROLE_COLORS) as Role[]).filter((r) => g.nodes.some((n) => n.role === r));
+  // Value imports solid, type-only imports dashed; the same line otherwise.
+  const edgeLayer = (dashed: boolean) => ({
+    data: { values: edgePoints.filter((p) => p.dashed === dashed) },
+    mark: {
+      type: 'line' as const,
+      color: dashed ? '#999' : '#777',
+      interpolate: 'basis' as const,
+      ...(dashed ? { strokeDash: [4, 3] } : {}),
+    },
+    encoding: {
+      x: { field: 'x', type: 'quantitative' as const, ...px },
+      y: { field: 'y', type: 'quantitative' as const, ...px },
+      detail: { field: 'edge' },
+      order: { field: 'i' },
+      strokeWidth: { field: 'w', type: 'quantitative' as const, scale: null },
+    },
+  });
+
   return {
     id: `coupling-graph-${v.name}`,
     title: `${variantLabel(v.name)}: component graph`,
@@ -120,28 +138,8 @@ export function couplingGraphChart(v: VariantResult): Chart | null {
       height: g.height,
       padding: 8,
       layer: [
-        {
-          data: { values: edgePoints.filter((p) => !p.dashed) },
-          mark: { type: 'line', color: '#777', interpolate: 'basis' },
-          encoding: {
-            x: { field: 'x', type: 'quantitative', ...px },
-            y: { field: 'y', type: 'quantitative', ...px },
-            detail: { field: 'edge' },
-            order: { field: 'i' },
-            strokeWidth: { field: 'w', type: 'quantitative', scale: null },
-          },
-        },
-        {
-          data: { values: edgePoints.filter((p) => p.dashed) },
-          mark: { type: 'line', color: '#999', interpolate: 'basis', strokeDash: [4, 3] },
-          encoding: {
-            x: { field: 'x', type: 'quantitative', ...px },
-            y: { field: 'y', type: 'quantitative', ...px },
-            detail: { field: 'edge' },
-            order: { field: 'i' },
-            strokeWidth: { field: 'w', type: 'quantitative', scale: null },
-          },
-        },
+        edgeLayer(false),
+        edgeLayer(true),
         {
           data: { values: heads },
           mark: { type: 'point', shape: 'triangle-up', filled: true, color: '#666', size: 50, opacity: 1 },

@@ -1,13 +1,8 @@
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  SetQueueAttributesCommand,
-  type Message,
-} from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../../aws/clients.ts';
 import { queueArn, uniqueName } from './names.ts';
+import { subscribeQueue } from '../provision.ts';
 
 export interface FanoutResult {
   topicArn: string;
@@ -50,33 +45,8 @@ export async function probeFanout(clients: AwsClients): Promise<FanoutResult> {
   for (const role of ['inventory', 'payments'] as const) {
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: uniqueName(`probe-${role}`) }));
     queues[role] = QueueUrl!;
-    await clients.sqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl,
-        Attributes: {
-          Policy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Service: 'sns.amazonaws.com' },
-                Action: 'sqs:SendMessage',
-                Resource: queueArn(QueueUrl!),
-                Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
-              },
-            ],
-          }),
-        },
-      }),
-    );
-    await clients.sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: queueArn(QueueUrl!),
-        Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ type: filters[role] }) },
-      }),
-    );
+    // Joined to the bus the one way the variant's queues are (provision.ts).
+    await subscribeQueue(clients, topicArn, QueueUrl!, queueArn(QueueUrl!), { type: filters[role] });
   }
   for (const type of ['OrderPlaced', 'InventoryReserved', 'ShipmentCreated']) {
     await clients.sns.send(
