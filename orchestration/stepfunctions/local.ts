@@ -6,7 +6,7 @@ import { UserError } from '../../shared/errors.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import { provisionTables } from '../../infra/local/provision.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
-import { buildSagaDefinition } from './definition.ts';
+import { buildSagaDefinition, TASKS_VISIBILITY_TIMEOUT_SECONDS } from './definition.ts';
 import { startCallbackWorker, type CallbackWorker } from './callback-worker.ts';
 import { countStateTransitions } from './transitions.ts';
 
@@ -47,7 +47,7 @@ export async function startLocalStepFunctions(
     await clients.sqs.send(
       new CreateQueueCommand({
         QueueName: `${prefix}-sfn-tasks`,
-        Attributes: { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }) },
+        Attributes: { VisibilityTimeout: String(TASKS_VISIBILITY_TIMEOUT_SECONDS), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }) },
       }),
     )
   ).QueueUrl!;

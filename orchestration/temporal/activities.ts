@@ -11,6 +11,7 @@ import { chargePayment, refundPayment } from '../../shared/services/payments.ts'
 import { blockShipment, createShipment } from '../../shared/services/shipping.ts';
 import { notifyCustomer } from '../../shared/services/notifications.ts';
 import type { TraceSink } from '../../shared/messaging/trace.ts';
+import { retryTransient } from '../../shared/aws/transient.ts';
 import { TASK_SERVICE } from '../tasks.ts';
 
 /**
@@ -40,7 +41,27 @@ export function createActivities(clients: AwsClients, tables: TableNames, trace?
       await doc.send(new PutCommand({ TableName: tables.orders, Item: { pk: orderId, orderId, status, ...(failure ? { failure } : {}) } }));
     },
   };
-  return trace ? traced(activities, trace) : activities;
+  const retried = retryingInfrastructure(activities);
+  return trace ? traced(retried, trace) : retried;
+}
+
+/**
+ * A throttle or 5xx that outlasts the SDK's attempts is retried inside the
+ * activity, while its start-to-close timeout allows: failing the attempt would
+ * spend one of the shared retry policy's three attempts, and on the last one turn
+ * an infrastructure error into the order's failure.
+ */
+function retryingInfrastructure<T extends object>(activities: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(activities) as [string, (orderId: string, ...rest: unknown[]) => Promise<unknown>][]) {
+    out[name] = (orderId: string, ...rest: unknown[]) => {
+      const info = Context.current().info;
+      return retryTransient(() => fn(orderId, ...rest), Date.now() + info.startToCloseTimeoutMs - 5000, (err, n) =>
+        console.error(`temporal worker: ${orderId} ${name} attempt ${info.attempt}: ${err.name}: ${err.message}, retry ${n}`),
+      );
+    };
+  }
+  return out as T;
 }
 
 /** Every activity takes the order id first; that and the task's owning service make its trace point. */
