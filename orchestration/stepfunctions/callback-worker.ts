@@ -5,7 +5,9 @@ import type { TableNames } from '../../shared/topology/tables.ts';
 import type { TraceSink } from '../../shared/messaging/trace.ts';
 import { orderDocumentSchema, parseWith } from '../../shared/domain/contracts.ts';
 import { TransientError } from '../../shared/services/errors.ts';
+import { InfrastructureError, retryTransient } from '../../shared/aws/transient.ts';
 import { createTaskRunner, TASKS, type TaskName } from '../tasks.ts';
+import { TASK_TIMEOUT_SECONDS, TASKS_VISIBILITY_TIMEOUT_SECONDS } from './definition.ts';
 
 /** An answer for a token that is unknown or already answered: the task is settled, the message is a duplicate. */
 const SETTLED = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
@@ -18,7 +20,11 @@ export interface CallbackWorker {
  * The local task binding: polls the tasks queue, runs the shared service code,
  * and answers the waiting state. A transient failure becomes a TaskFailure with
  * error `TransientError`, which the state's Retry matches, exactly as a Lambda's
- * thrown TransientError does on AWS.
+ * thrown TransientError does on AWS. Infrastructure errors (a throttle that
+ * outlasted the SDK's attempts, a 5xx) are never answered as the step's failure:
+ * the task is run again while the message is the worker's, then reported as
+ * `InfrastructureError`, which the state retries without compensating; the answer
+ * itself is retried until the task's own timeout.
  */
 export function startCallbackWorker(clients: AwsClients, tables: TableNames, queueUrl: string, trace?: TraceSink): CallbackWorker {
   const runTask = createTaskRunner(clients, tables, trace);
@@ -29,7 +35,9 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     waitTimeSeconds: 1,
     // A message that cannot be handled comes back at once, and after maxReceiveCount goes to the DLQ.
     terminateVisibilityTimeout: true,
+    messageSystemAttributeNames: ['SentTimestamp'],
     handleMessage: async (message) => {
+      const receivedAt = Date.now();
       const body = JSON.parse(message.Body ?? '{}') as {
         taskToken: string;
         task: TaskName;
@@ -40,27 +48,47 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
       };
       if (!TASKS.includes(body.task)) throw new Error(`unknown task ${String(body.task)}`);
       const order = parseWith(orderDocumentSchema, 'task order', body.order);
+      // The engine sends the message as the attempt starts, so its timeout runs from then.
+      const taskDeadline = Number(message.Attributes?.SentTimestamp ?? receivedAt) + TASK_TIMEOUT_SECONDS * 1000;
+      // Retrying past the message's visibility would race its redelivery.
+      const runDeadline = Math.min(taskDeadline, receivedAt + (TASKS_VISIBILITY_TIMEOUT_SECONDS - 5) * 1000);
+      const logRetry = (what: string) => (err: Error, n: number) =>
+        console.error(`stepfunctions worker: ${order.orderId} ${body.task}: ${what} failed (${err.name}: ${err.message}), retry ${n}`);
       let answer: () => Promise<unknown>;
       try {
-        const output = await runTask({
-          task: body.task,
-          order,
-          attempt: (body.retryCount ?? 0) + 1,
-          ...(body.status ? { status: body.status } : {}),
-          ...(body.failure ? { failure: body.failure } : {}),
-        });
+        const output = await retryTransient(
+          () =>
+            runTask({
+              task: body.task,
+              order,
+              attempt: (body.retryCount ?? 0) + 1,
+              ...(body.status ? { status: body.status } : {}),
+              ...(body.failure ? { failure: body.failure } : {}),
+            }),
+          runDeadline,
+          logRetry('task'),
+        );
         answer = () => clients.sfn.send(new SendTaskSuccessCommand({ taskToken: body.taskToken, output: JSON.stringify(output ?? {}) }));
       } catch (err) {
-        const name = err instanceof TransientError ? 'TransientError' : 'TaskError';
+        const name =
+          err instanceof TransientError ? 'TransientError' : err instanceof InfrastructureError ? 'InfrastructureError' : 'TaskError';
         answer = () =>
           clients.sfn.send(
             new SendTaskFailureCommand({ taskToken: body.taskToken, error: name, cause: (err as Error).message.slice(0, 256) }),
           );
       }
       try {
-        await answer();
+        await retryTransient(answer, taskDeadline, logRetry('answer'));
       } catch (err) {
-        if (!SETTLED.has((err as Error).name)) throw err;
+        if (SETTLED.has((err as Error).name)) return message;
+        // Past the task's timeout the state has already retried the task with a fresh token: this message is spent.
+        if (err instanceof InfrastructureError) {
+          console.error(
+            `stepfunctions worker: ${order.orderId} ${body.task}: answer not delivered before the task's timeout (${err.message})`,
+          );
+          return message;
+        }
+        throw err;
       }
       return message;
     },

@@ -16,17 +16,61 @@ export interface SagaDefinitionOptions {
 
 type State = Record<string, unknown>;
 
+/** How long a received task message (sqs-callback binding) stays the worker's before SQS hands it out again. */
+export const TASKS_VISIBILITY_TIMEOUT_SECONDS = 30;
+
+/**
+ * How long one attempt of a task may go unanswered before the state gives up on
+ * it (States.Timeout) and tries again. Longer than the pause fault (35 s) and the
+ * tasks queue's visibility timeout (30 s), so a paused or crashed worker is waited
+ * for; only an answer lost for good times out. The callback worker retries its
+ * answer until then.
+ */
+export const TASK_TIMEOUT_SECONDS = 60;
+
+/**
+ * Errors that say the infrastructure failed, not the step: retried by every Task,
+ * never caught into compensation. `InfrastructureError`: a throttle or 5xx that
+ * outlasted the worker's or handler's own retries (shared/aws/transient.ts);
+ * `States.Timeout`: an attempt whose answer never came; the engine's own errors
+ * for each binding: the sqs:sendMessage integration, and the Lambda service
+ * errors AWS says to retry. One list for both bindings, so the definitions differ
+ * only in how a task is reached.
+ */
+export const INFRASTRUCTURE_ERRORS = [
+  'InfrastructureError',
+  'States.Timeout',
+  'SQS.SdkClientException',
+  'SQS.AmazonSQSException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/**
+ * Its own retrier, so infrastructure retries never spend the business retry
+ * budget. Finite, as ASL requires: about 23 s of backoff in all, within the
+ * order's deadline; reaching it at all takes a throttle that outlasted the
+ * worker's retries.
+ */
+export const INFRASTRUCTURE_RETRY = {
+  ErrorEquals: [...INFRASTRUCTURE_ERRORS],
+  IntervalSeconds: 1,
+  BackoffRate: 2,
+  MaxAttempts: 5,
+  MaxDelaySeconds: 8,
+} as const;
+
 /** The one definition builder: the local provisioning and the CDK stack both call it. */
 export function buildSagaDefinition(opts: SagaDefinitionOptions): { Comment: string; StartAt: string; States: Record<string, State> } {
-  const retry = [
-    {
-      ErrorEquals: ['TransientError'],
-      IntervalSeconds: RETRY_POLICY.initialIntervalSeconds,
-      BackoffRate: RETRY_POLICY.backoffRate,
-      MaxAttempts: RETRY_POLICY.maxAttempts - 1,
-      MaxDelaySeconds: RETRY_POLICY.maxIntervalSeconds,
-    },
-  ];
+  const businessRetry = {
+    ErrorEquals: ['TransientError'],
+    IntervalSeconds: RETRY_POLICY.initialIntervalSeconds,
+    BackoffRate: RETRY_POLICY.backoffRate,
+    MaxAttempts: RETRY_POLICY.maxAttempts - 1,
+    MaxDelaySeconds: RETRY_POLICY.maxIntervalSeconds,
+  };
   // Anything unexpected still compensates: refund, release, record CANCELLED.
   const catchAll = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Refund' }];
 
@@ -38,6 +82,9 @@ export function buildSagaDefinition(opts: SagaDefinitionOptions): { Comment: str
     const payload: Record<string, unknown> = {
       task: name,
       'order.$': '$.order',
+      // Counts infrastructure retries too, as Temporal's attempt does: harmless to outcomes while an
+      // order's transient failures are fewer than the business attempts (every workload order's are),
+      // since any attempt past them gets the planned verdict.
       'retryCount.$': '$$.State.RetryCount',
       ...(extra.status ? { status: extra.status } : {}),
       ...(extra.failure ? { failure: extra.failure } : {}),
@@ -53,7 +100,8 @@ export function buildSagaDefinition(opts: SagaDefinitionOptions): { Comment: str
       Type: 'Task',
       ...binding,
       ResultPath: `$.r.${name}`,
-      ...(extra.retry ? { Retry: retry } : {}),
+      TimeoutSeconds: TASK_TIMEOUT_SECONDS,
+      Retry: extra.retry ? [businessRetry, INFRASTRUCTURE_RETRY] : [INFRASTRUCTURE_RETRY],
       ...(extra.catch ? { Catch: catchAll } : {}),
       Next: next,
     };

@@ -7,7 +7,7 @@ import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import { provisionTables } from '../../shared/engines/provision.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
 import { stateMachineName } from '../../shared/topology/stacks.ts';
-import { buildSagaDefinition } from './definition.ts';
+import { buildSagaDefinition, TASKS_VISIBILITY_TIMEOUT_SECONDS } from './definition.ts';
 import { startCallbackWorker, type CallbackWorker } from './callback-worker.ts';
 import { countStateTransitions } from './transitions.ts';
 
@@ -53,7 +53,7 @@ export async function startLocalStepFunctions(
       new CreateQueueCommand({
         QueueName: `${prefix}-sfn-tasks`,
         Attributes: {
-          VisibilityTimeout: '30',
+          VisibilityTimeout: String(TASKS_VISIBILITY_TIMEOUT_SECONDS),
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
         },
       }),

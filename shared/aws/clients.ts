@@ -4,7 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { Meter, meteringPlugin } from './metering.ts';
-import { faultPlugin, type ClientFaults } from './faults.ts';
+import { faultPlugin, throttles, type ClientFaults } from './faults.ts';
 
 export type ServiceName = 'sqs' | 'sns' | 'sfn' | 'dynamodb';
 export const SERVICES: readonly ServiceName[] = ['sqs', 'sns', 'sfn', 'dynamodb'];
@@ -50,7 +50,7 @@ function configFor(target: AwsTarget, service: ServiceName) {
 /** The one place that builds AWS clients; every client is metered into `meter`. */
 export function createAwsClients(target: AwsTarget, meter: Meter = new Meter(), faults?: ClientFaults): AwsClients {
   // Injected throttles are retried by the SDK as AWS's are (3 attempts), not hidden by the local no-retry setting.
-  const config = (service: ServiceName) => ({ ...configFor(target, service), ...(faults?.throttlePct ? { maxAttempts: 3 } : {}) });
+  const config = (service: ServiceName) => ({ ...configFor(target, service), ...(throttles(faults) ? { maxAttempts: 3 } : {}) });
   const sqs = new SQSClient(config('sqs'));
   const sns = new SNSClient(config('sns'));
   const sfn = new SFNClient(config('sfn'));

@@ -15,6 +15,14 @@ export const clientFaultsSchema = z
     throttlePct: z.number().min(0).max(100).default(0),
     duplicatePct: z.number().min(0).max(100).default(0),
     seed: z.number().int().nonnegative().default(1),
+    /**
+     * Throttles aimed at one call, for tests that must hit the same spot every run:
+     * the first `times` calls of `operation` (e.g. `sfn.SendTaskSuccess`) whose input,
+     * as JSON, contains `match` fail; each SDK attempt counts as one call.
+     */
+    throttleCalls: z
+      .array(z.object({ operation: z.string(), match: z.string().default(''), times: z.number().int().positive() }).strict())
+      .optional(),
   })
   .strict();
 export type ClientFaults = z.infer<typeof clientFaultsSchema>;
@@ -38,9 +46,19 @@ export function injectedThrottle(operation: string): Error {
   });
 }
 
+/** Whether a client with these faults throttles at all (then it retries as AWS's SDK does). */
+export const throttles = (faults: ClientFaults | undefined): boolean =>
+  !!faults && (faults.throttlePct > 0 || !!faults.throttleCalls?.length);
+
 export function faultPlugin(faults: ClientFaults, service: string): Pluggable<any, any> {
   const rng = mersenne(faults.seed + service.length * 7919 + process.pid);
   const roll = (pct: number) => pct > 0 && uniformInt(rng, 0, 9999) < pct * 100;
+  const aimed = (faults.throttleCalls ?? []).filter((t) => t.operation.startsWith(`${service}.`)).map((t) => ({ ...t, left: t.times }));
+  const aimedAt = (operation: string, input: unknown): boolean => {
+    const hit = aimed.find((t) => t.left > 0 && t.operation === operation && (!t.match || JSON.stringify(input).includes(t.match)));
+    if (hit) hit.left--;
+    return !!hit;
+  };
   return {
     applyToStack(stack: MiddlewareStack<any, any>) {
       // Inside the SDK's retry loop and inside the meter: a throttle is retried like a real
@@ -49,7 +67,7 @@ export function faultPlugin(faults: ClientFaults, service: string): Pluggable<an
       stack.add(
         (next, context) => async (args) => {
           const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-          if (roll(faults.throttlePct)) throw injectedThrottle(`${service}.${operation}`);
+          if (aimedAt(`${service}.${operation}`, args.input) || roll(faults.throttlePct)) throw injectedThrottle(`${service}.${operation}`);
           return next(args);
         },
         { step: 'finalizeRequest', name: 'sagabenchThrottles', priority: 'low' },

@@ -7,6 +7,8 @@ import { TransientError } from '../../../shared/services/errors.ts';
 import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { createTaskRunner } from '../../tasks.ts';
 import { makeLambdaTaskHandler } from '../lambda-handler.ts';
+import { INFRASTRUCTURE_ERRORS } from '../definition.ts';
+import { Meter } from '../../../shared/aws/metering.ts';
 
 // The AWS binding's handler, called as Lambda would call it with the Task's Parameters.
 describe('Step Functions Lambda task handler', () => {
@@ -39,6 +41,31 @@ describe('Step Functions Lambda task handler', () => {
     expect((err as Error).name).toBe('TransientError');
     expect(await handler({ task: 'charge', order, retryCount: 1 })).toMatchObject({ status: 'CHARGED' });
     expect(await read.snapshot('lam-1')).toMatchObject({ reservation: 'RESERVED', payment: 'CHARGED' });
+  });
+
+  it('retries a throttle that outlasts the SDK attempts while the invocation has time, then throws InfrastructureError for the Retry', async () => {
+    const tables = await provisionTables(aws, `lambda-thr-${Date.now()}`);
+    const aimed = (orderId: string) => ({ operation: 'dynamodb.GetItem', match: orderId, times: 3 });
+    const faulty = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints }, new Meter(), {
+      throttlePct: 0,
+      duplicatePct: 0,
+      seed: 1,
+      throttleCalls: [aimed('lam-thr-1'), aimed('lam-thr-2')],
+    });
+    try {
+      const throttled = makeLambdaTaskHandler(createTaskRunner(faulty, tables));
+      expect(await throttled({ task: 'cancelGate', order: { ...order, orderId: 'lam-thr-1' } })).toEqual({ cancelRequested: false });
+      // No time left in the invocation: the state machine's retrier takes over, under a name it matches.
+      const err = await throttled(
+        { task: 'cancelGate', order: { ...order, orderId: 'lam-thr-2' } },
+        { getRemainingTimeInMillis: () => 5000 },
+      ).catch((e: unknown) => e);
+      expect((err as Error).name).toBe('InfrastructureError');
+      expect(INFRASTRUCTURE_ERRORS).toContain((err as Error).name);
+      expect(faulty.meter.get('dynamodb', 'GetItem')).toMatchObject({ throttles: 6 });
+    } finally {
+      faulty.destroy();
+    }
   });
 
   it('refuses an unknown task and a malformed order', async () => {

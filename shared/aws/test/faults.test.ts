@@ -45,6 +45,27 @@ describe('client fault injection', () => {
     }
   });
 
+  it('throttles exactly the calls aimed at: the first N of one operation whose input matches, each SDK attempt one of them', async () => {
+    const { QueueUrl } = await plain.sqs.send(new CreateQueueCommand({ QueueName: `flt-aim-${Date.now()}` }));
+    const other = (await plain.sqs.send(new CreateQueueCommand({ QueueName: `flt-other-${Date.now()}` }))).QueueUrl!;
+    const c = createAwsClients({ kind: 'local', endpoints }, new Meter(), {
+      throttlePct: 0,
+      duplicatePct: 0,
+      seed: 1,
+      throttleCalls: [{ operation: 'sqs.GetQueueAttributes', match: QueueUrl!, times: 4 }],
+    });
+    try {
+      const get = (url: string) => c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
+      await get(other);
+      expect((await get(QueueUrl!).catch((e: Error) => e)) as Error).toMatchObject({ name: 'ThrottlingException' });
+      await get(QueueUrl!);
+      await get(QueueUrl!);
+      expect(c.meter.get('sqs', 'GetQueueAttributes')).toMatchObject({ calls: 7, throttles: 4 });
+    } finally {
+      c.destroy();
+    }
+  });
+
   it('publishes a message twice at 100 % duplicates: the subscriber receives both copies', async () => {
     const c = createAwsClients({ kind: 'local', endpoints }, new Meter(), { throttlePct: 0, duplicatePct: 100, seed: 1 });
     try {

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
+import { FAULTS_ENV } from '../../shared/aws/faults.ts';
+import { address, paymentToken } from '../../shared/domain/simulation.ts';
+import { tableReader } from '../../shared/variant/snapshot.ts';
+import { isRunning } from '../../shared/engines/processes.ts';
+import { provisionLocal, startLocal, type RunningChoreography } from '../local.ts';
+
+// Issue #19, the same hole in the choreography: a handler whose DynamoDB call is
+// throttled on every SDK attempt failed its record, and the redelivery came back
+// at once; five such deliveries moved a healthy event to the DLQ and the order
+// never ended. The throttles are aimed at one order's reservation lookup in the
+// inventory service's own process.
+describe('choreography: a throttle that outlasts the SDK retries', () => {
+  const substrate = inject('substrate');
+  const orderId = `ord-thr-chor-${Date.now()}`;
+  let clients: AwsClients;
+  let variant: RunningChoreography;
+
+  beforeAll(async () => {
+    clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    const config = await provisionLocal(clients, `thr-chor-${Date.now()}`);
+    // 5 deliveries x 3 SDK attempts, and one more.
+    process.env[FAULTS_ENV] = JSON.stringify({ throttleCalls: [{ operation: 'dynamodb.GetItem', match: `RES#${orderId}`, times: 16 }] });
+    try {
+      variant = await startLocal(clients, config);
+    } finally {
+      delete process.env[FAULTS_ENV];
+    }
+    await variant.deps.inventory.seedStock({ WIDGET: 5 });
+  });
+  afterAll(async () => {
+    const pids = variant.pids;
+    await variant.stop();
+    expect(pids.filter(isRunning)).toEqual([]);
+    clients.destroy();
+  });
+
+  it('is retried by the handler, not redelivered into the DLQ: the order completes', async () => {
+    await variant.deps.orders.placeOrder({
+      orderId,
+      customerId: 'c',
+      lines: [{ sku: 'WIDGET', qty: 2, unitPriceCents: 500 }],
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+    });
+    const deadline = Date.now() + 45_000;
+    let ended: string | undefined;
+    while (!ended && Date.now() < deadline) for (const e of await variant.nextCompletions(1)) if (e.orderId === orderId) ended = e.type;
+    expect(ended).toBe('OrderCompleted');
+    expect(await tableReader(clients, variant.config.tables).snapshot(orderId)).toEqual({
+      order: 'COMPLETED',
+      reservation: 'COMMITTED',
+      payment: 'CHARGED',
+      shipment: 'CREATED',
+      notified: true,
+    });
+    expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(3);
+  });
+});

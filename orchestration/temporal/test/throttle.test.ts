@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
+import { Meter } from '../../../shared/aws/metering.ts';
+import { provisionTables } from '../../../shared/engines/provision.ts';
+import { connectClient, connectWorker, installWorkerRuntime, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
+import { address, paymentToken } from '../../../shared/domain/simulation.ts';
+import { tableReader } from '../../../shared/variant/snapshot.ts';
+import { createActivities } from '../activities.ts';
+import type { SagaResult } from '../workflow.ts';
+
+// Issue #19, the same hole in Temporal: an activity whose DynamoDB call is throttled
+// on every SDK attempt fails its Temporal attempt, and the shared retry policy has
+// three. Nine throttles in a row spent them all and cancelled a healthy order.
+describe('temporal: a throttle that outlasts the SDK retries', () => {
+  const substrate = inject('substrate');
+  let aws: AwsClients;
+  beforeAll(() => {
+    aws = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+  });
+  afterAll(() => aws.destroy());
+
+  it('is retried inside the activity, not counted against its attempts: the order completes', async () => {
+    const tables = await provisionTables(aws, `thr-tmp-${Date.now()}`);
+    const read = tableReader(aws, tables);
+    await read.repos.inventory.seedStock({ WIDGET: 5 });
+    const orderId = `thr-tmp-${Date.now()}`;
+    // The reservation lookup that opens the reserve step, throttled through three SDK rounds.
+    const faulty = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints }, new Meter(), {
+      throttlePct: 0,
+      duplicatePct: 0,
+      seed: 1,
+      throttleCalls: [{ operation: 'dynamodb.GetItem', match: orderId, times: 9 }],
+    });
+    installWorkerRuntime();
+    const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
+    const connection = await connectWorker(target);
+    const taskQueue = `thr-tmp-${Date.now()}`;
+    const worker = await Worker.create({
+      connection,
+      namespace: target.namespace,
+      taskQueue,
+      workflowsPath: fileURLToPath(new URL('../workflow.ts', import.meta.url)),
+      activities: createActivities(faulty, tables),
+    });
+    const { client, connection: clientConnection } = await connectClient(target);
+    try {
+      const lines = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 500 }];
+      const result = (await worker.runUntil(
+        client.workflow.execute('orderSaga', {
+          taskQueue,
+          workflowId: orderId,
+          args: [{ orderId, customerId: 'c', lines, totalCents: 1000, paymentToken: paymentToken('ok'), shippingAddress: address('ok') }],
+        }),
+      )) as SagaResult;
+      expect(result.status).toBe('COMPLETED');
+      expect(await read.snapshot(orderId)).toEqual({
+        order: 'COMPLETED',
+        reservation: 'COMMITTED',
+        payment: 'CHARGED',
+        shipment: 'CREATED',
+        notified: true,
+      });
+      expect(await read.repos.inventory.stockOf('WIDGET')).toBe(3);
+      expect(faulty.meter.get('dynamodb', 'GetItem')?.throttles).toBe(9);
+    } finally {
+      await clientConnection.close();
+      await connection.close();
+      faulty.destroy();
+    }
+  });
+});
