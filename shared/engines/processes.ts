@@ -113,8 +113,39 @@ export async function assertPortFree(port: number, what: string, host = '127.0.0
   });
 }
 
-/** A port the OS considers free right now; used by tests to run beside a user's substrate. */
+/**
+ * The ports the kernel hands to outgoing connections. A port picked inside this
+ * range can be taken by any client socket (an SDK call, a gRPC channel) between
+ * the pick and the engine's bind, which a busy test run did to moto.
+ */
+export function ephemeralPortRange(): [number, number] {
+  try {
+    const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo && hi) return [lo, hi];
+  } catch {
+    /* not Linux */
+  }
+  return [49152, 65535]; // IANA's dynamic range, which macOS and Windows use
+}
+
+const LOWEST_PICKED_PORT = 20000;
+
+function canBind(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** A port free right now and below the ephemeral range; used by tests to run beside a user's substrate. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const top = ephemeralPortRange()[0] - 1;
+  for (let attempt = 0; top > LOWEST_PICKED_PORT && attempt < 200; attempt++) {
+    const port = LOWEST_PICKED_PORT + Math.floor(Math.random() * (top - LOWEST_PICKED_PORT));
+    if (await canBind(port, host)) return port;
+  }
+  // An unusual kernel setting leaves no room below the range: let the OS choose.
   return await new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
@@ -129,7 +160,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 export async function freePortRun(n: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = await freePort();
-    if (base + n > 65535) continue;
+    if (base + n > ephemeralPortRange()[0]) continue;
     try {
       for (let i = 1; i < n; i++) await assertPortFree(base + i, 'probe');
       return base;

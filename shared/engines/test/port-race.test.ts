@@ -23,3 +23,18 @@ describe('telling a lost random-port race from a port the user asked for', () =>
   it('does not retry when the UI port is taken', () => expect(lostRandomPortRace(log(line(8233)), opts)).toBe(false));
   it('does not retry other failures', () => expect(lostRandomPortRace(log('panic: something else'), opts)).toBe(false));
 });
+
+describe('ports picked for test engines', () => {
+  it('are free and below the range the kernel hands to outgoing connections, runs included', async () => {
+    const { ephemeralPortRange, freePort, freePortRun, assertPortFree } = await import('../processes.ts');
+    const [lo] = ephemeralPortRange();
+    for (let i = 0; i < 20; i++) {
+      const port = await freePort();
+      expect(port).toBeLessThan(lo);
+      await assertPortFree(port, 'picked');
+      const base = await freePortRun(3);
+      expect(base + 2).toBeLessThan(lo);
+      for (const p of [base, base + 1, base + 2]) await assertPortFree(p, 'picked run');
+    }
+  });
+});
