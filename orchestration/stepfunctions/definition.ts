@@ -1,4 +1,4 @@
-import { RETRY_POLICY } from '../../shared/domain/retry.ts';
+import { INFRASTRUCTURE_RETRIES, RETRY_POLICY } from '../../shared/domain/retry.ts';
 import type { OrderStatus } from '../../shared/domain/order.ts';
 import type { TaskName } from '../tasks.ts';
 
@@ -54,7 +54,7 @@ export const INFRASTRUCTURE_ERRORS = [
  * order's deadline; reaching it at all takes a throttle that outlasted the
  * worker's retries.
  */
-export const INFRASTRUCTURE_RETRY = { ErrorEquals: [...INFRASTRUCTURE_ERRORS], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 5, MaxDelaySeconds: 8 } as const;
+export const INFRASTRUCTURE_RETRY = { ErrorEquals: [...INFRASTRUCTURE_ERRORS], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: INFRASTRUCTURE_RETRIES, MaxDelaySeconds: 8 } as const;
 
 /** The one definition builder: the local provisioning and the CDK stack both call it. */
 export function buildSagaDefinition(opts: SagaDefinitionOptions): { Comment: string; StartAt: string; States: Record<string, State> } {
