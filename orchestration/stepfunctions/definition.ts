@@ -1,4 +1,4 @@
-import { RETRY_POLICY } from '../../shared/domain/retry.ts';
+import { INFRASTRUCTURE_RETRIES, RETRY_POLICY } from '../../shared/domain/retry.ts';
 import type { OrderStatus } from '../../shared/domain/order.ts';
 import type { TaskName } from '../tasks.ts';
 
@@ -58,7 +58,7 @@ export const INFRASTRUCTURE_RETRY = {
   ErrorEquals: [...INFRASTRUCTURE_ERRORS],
   IntervalSeconds: 1,
   BackoffRate: 2,
-  MaxAttempts: 5,
+  MaxAttempts: INFRASTRUCTURE_RETRIES,
   MaxDelaySeconds: 8,
 } as const;
 

@@ -1,7 +1,7 @@
 // Runs in Temporal's deterministic sandbox: only @temporalio/workflow, the pure
 // retry policy and type-only imports may appear here.
 import { defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import { RETRY_POLICY } from '../../shared/domain/retry.ts';
+import { INFRASTRUCTURE_RETRIES, RETRY_POLICY } from '../../shared/domain/retry.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import type { OrderStatus } from '../../shared/domain/order.ts';
 import type { SagaActivities } from './activities.ts';
@@ -16,7 +16,9 @@ const acts = proxyActivities<SagaActivities>({
     initialInterval: `${RETRY_POLICY.initialIntervalSeconds} seconds`,
     backoffCoefficient: RETRY_POLICY.backoffRate,
     maximumInterval: `${RETRY_POLICY.maxIntervalSeconds} seconds`,
-    maximumAttempts: RETRY_POLICY.maxAttempts,
+    // Temporal counts a timed-out attempt (a frozen worker) like any other: without the
+    // infrastructure retries, one on the last business attempt cancelled a healthy order.
+    maximumAttempts: RETRY_POLICY.maxAttempts + INFRASTRUCTURE_RETRIES,
     nonRetryableErrorTypes: ['ContractError'],
   },
 });

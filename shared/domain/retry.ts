@@ -13,6 +13,16 @@ export const RETRY_POLICY = {
   maxIntervalSeconds: 8,
 } as const;
 
+/**
+ * Retries an orchestrator adds for infrastructure failures only (a task or activity
+ * that timed out because its worker was frozen or crashed, a throttle that outlasted
+ * the worker's own retries), apart from the business attempts above: the services
+ * give up on a transient bank or carrier error themselves at the last business
+ * attempt (they record the decline rather than throw), so these never change an
+ * outcome, they only let an order survive its infrastructure.
+ */
+export const INFRASTRUCTURE_RETRIES = 5;
+
 /** Delay before attempt `next` (2-based: the first retry is attempt 2). */
 export function backoffSeconds(next: number, policy = RETRY_POLICY): number {
   const raw = policy.initialIntervalSeconds * policy.backoffRate ** Math.max(0, next - 2);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
 import { Meter } from '../../../shared/aws/metering.ts';
 import { provisionTables } from '../../../shared/engines/provision.ts';
@@ -70,4 +71,64 @@ describe('temporal: a throttle that outlasts the SDK retries', () => {
       faulty.destroy();
     }
   });
+
+  // Found by the multi-seed benchmark: the pause fault froze the worker past the 30 s
+  // start-to-close timeout while a charge or shipment was on its last business
+  // attempt, and the timed-out attempt exhausted the policy: CANCELLED (once with
+  // the parcel already shipped). A worker that sleeps through that attempt does the same.
+  it(
+    'an attempt that times out on the last business attempt is retried, not the order failure: the order completes',
+    { timeout: 90_000 },
+    async () => {
+      const tables = await provisionTables(aws, `thr-tmo-${Date.now()}`);
+      const read = tableReader(aws, tables);
+      await read.repos.inventory.seedStock({ WIDGET: 5 });
+      const orderId = `thr-tmo-${Date.now()}`;
+      const real = createActivities(aws, tables);
+      const activities = {
+        ...real,
+        charge: async (...args: Parameters<typeof real.charge>) => {
+          if (Context.current().info.attempt === 3) await Context.current().sleep(40_000);
+          return real.charge(...args);
+        },
+      };
+      installWorkerRuntime();
+      const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
+      const connection = await connectWorker(target);
+      const taskQueue = `thr-tmo-${Date.now()}`;
+      const worker = await Worker.create({
+        connection,
+        namespace: target.namespace,
+        taskQueue,
+        workflowsPath: fileURLToPath(new URL('../workflow.ts', import.meta.url)),
+        activities,
+      });
+      const { client, connection: clientConnection } = await connectClient(target);
+      try {
+        const lines = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 500 }];
+        const result = (await worker.runUntil(
+          client.workflow.execute('orderSaga', {
+            taskQueue,
+            workflowId: orderId,
+            // Two transient bank failures: the charge goes through on its third attempt, the last business one.
+            args: [
+              { orderId, customerId: 'c', lines, totalCents: 1000, paymentToken: paymentToken('ok', 2), shippingAddress: address('ok') },
+            ],
+          }),
+        )) as SagaResult;
+        expect(result.status).toBe('COMPLETED');
+        expect(await read.snapshot(orderId)).toEqual({
+          order: 'COMPLETED',
+          reservation: 'COMMITTED',
+          payment: 'CHARGED',
+          shipment: 'CREATED',
+          notified: true,
+        });
+        expect(await read.repos.inventory.stockOf('WIDGET')).toBe(3);
+      } finally {
+        await clientConnection.close();
+        await connection.close();
+      }
+    },
+  );
 });
