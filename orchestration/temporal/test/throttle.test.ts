@@ -10,6 +10,7 @@ import { address, paymentToken } from '../../../shared/domain/simulation.ts';
 import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { createActivities } from '../activities.ts';
 import type { SagaResult } from '../workflow.ts';
+import type { TableNames } from '../../../shared/topology/tables.ts';
 
 // Issue #19, the same hole in Temporal: an activity whose DynamoDB call is throttled
 // on every SDK attempt fails its Temporal attempt, and the shared retry policy has
@@ -21,6 +22,44 @@ describe('temporal: a throttle that outlasts the SDK retries', () => {
     aws = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
   });
   afterAll(() => aws.destroy());
+
+  /** Runs one order of 2 WIDGETs through the saga on a worker with these activities, and checks it completed in full. */
+  async function expectCompleted(tables: TableNames, orderId: string, activities: object, token: string): Promise<void> {
+    const read = tableReader(aws, tables);
+    installWorkerRuntime();
+    const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
+    const connection = await connectWorker(target);
+    const worker = await Worker.create({
+      connection,
+      namespace: target.namespace,
+      taskQueue: orderId,
+      workflowsPath: fileURLToPath(new URL('../workflow.ts', import.meta.url)),
+      activities,
+    });
+    const { client, connection: clientConnection } = await connectClient(target);
+    try {
+      const lines = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 500 }];
+      const result = (await worker.runUntil(
+        client.workflow.execute('orderSaga', {
+          taskQueue: orderId,
+          workflowId: orderId,
+          args: [{ orderId, customerId: 'c', lines, totalCents: 1000, paymentToken: token, shippingAddress: address('ok') }],
+        }),
+      )) as SagaResult;
+      expect(result.status).toBe('COMPLETED');
+      expect(await read.snapshot(orderId)).toEqual({
+        order: 'COMPLETED',
+        reservation: 'COMMITTED',
+        payment: 'CHARGED',
+        shipment: 'CREATED',
+        notified: true,
+      });
+      expect(await read.repos.inventory.stockOf('WIDGET')).toBe(3);
+    } finally {
+      await clientConnection.close();
+      await connection.close();
+    }
+  }
 
   it('is retried inside the activity, not counted against its attempts: the order completes', async () => {
     const tables = await provisionTables(aws, `thr-tmp-${Date.now()}`);
@@ -34,40 +73,10 @@ describe('temporal: a throttle that outlasts the SDK retries', () => {
       seed: 1,
       throttleCalls: [{ operation: 'dynamodb.GetItem', match: orderId, times: 9 }],
     });
-    installWorkerRuntime();
-    const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
-    const connection = await connectWorker(target);
-    const taskQueue = `thr-tmp-${Date.now()}`;
-    const worker = await Worker.create({
-      connection,
-      namespace: target.namespace,
-      taskQueue,
-      workflowsPath: fileURLToPath(new URL('../workflow.ts', import.meta.url)),
-      activities: createActivities(faulty, tables),
-    });
-    const { client, connection: clientConnection } = await connectClient(target);
     try {
-      const lines = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 500 }];
-      const result = (await worker.runUntil(
-        client.workflow.execute('orderSaga', {
-          taskQueue,
-          workflowId: orderId,
-          args: [{ orderId, customerId: 'c', lines, totalCents: 1000, paymentToken: paymentToken('ok'), shippingAddress: address('ok') }],
-        }),
-      )) as SagaResult;
-      expect(result.status).toBe('COMPLETED');
-      expect(await read.snapshot(orderId)).toEqual({
-        order: 'COMPLETED',
-        reservation: 'COMMITTED',
-        payment: 'CHARGED',
-        shipment: 'CREATED',
-        notified: true,
-      });
-      expect(await read.repos.inventory.stockOf('WIDGET')).toBe(3);
+      await expectCompleted(tables, orderId, createActivities(faulty, tables), paymentToken('ok'));
       expect(faulty.meter.get('dynamodb', 'GetItem')?.throttles).toBe(9);
     } finally {
-      await clientConnection.close();
-      await connection.close();
       faulty.destroy();
     }
   });
@@ -92,43 +101,8 @@ describe('temporal: a throttle that outlasts the SDK retries', () => {
           return real.charge(...args);
         },
       };
-      installWorkerRuntime();
-      const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
-      const connection = await connectWorker(target);
-      const taskQueue = `thr-tmo-${Date.now()}`;
-      const worker = await Worker.create({
-        connection,
-        namespace: target.namespace,
-        taskQueue,
-        workflowsPath: fileURLToPath(new URL('../workflow.ts', import.meta.url)),
-        activities,
-      });
-      const { client, connection: clientConnection } = await connectClient(target);
-      try {
-        const lines = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 500 }];
-        const result = (await worker.runUntil(
-          client.workflow.execute('orderSaga', {
-            taskQueue,
-            workflowId: orderId,
-            // Two transient bank failures: the charge goes through on its third attempt, the last business one.
-            args: [
-              { orderId, customerId: 'c', lines, totalCents: 1000, paymentToken: paymentToken('ok', 2), shippingAddress: address('ok') },
-            ],
-          }),
-        )) as SagaResult;
-        expect(result.status).toBe('COMPLETED');
-        expect(await read.snapshot(orderId)).toEqual({
-          order: 'COMPLETED',
-          reservation: 'COMMITTED',
-          payment: 'CHARGED',
-          shipment: 'CREATED',
-          notified: true,
-        });
-        expect(await read.repos.inventory.stockOf('WIDGET')).toBe(3);
-      } finally {
-        await clientConnection.close();
-        await connection.close();
-      }
+      // Two transient bank failures: the charge goes through on its third attempt, the last business one.
+      await expectCompleted(tables, orderId, activities, paymentToken('ok', 2));
     },
   );
 });
