@@ -8,8 +8,7 @@ export async function recordOrderStatus(
   status: OrderStatus,
   failure: string | null,
 ): Promise<{ status: OrderStatus }> {
-  await repo.record(orderId, status, failure);
-  return { status };
+  return { status: await repo.record(orderId, status, failure) };
 }
 
 /** The shipping gate of an orchestrator that cannot take a signal: has the customer asked to cancel? */

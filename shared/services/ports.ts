@@ -56,8 +56,12 @@ export interface NotificationsRepo {
  * shipping gate.
  */
 export interface OrdersStatusRepo {
-  /** Sets status and failure, keeping the item's other attributes (the cancel flag above all). */
-  record(orderId: string, status: OrderStatus, failure: string | null): Promise<void>;
+  /**
+   * Sets status and failure, keeping the item's other attributes (the cancel
+   * flag above all), unless the order already reached a different terminal
+   * status. Returns the status the order has after the call.
+   */
+  record(orderId: string, status: OrderStatus, failure: string | null): Promise<OrderStatus>;
   status(orderId: string): Promise<OrderStatus | undefined>;
   requestCancel(orderId: string): Promise<void>;
   cancelRequested(orderId: string): Promise<boolean>;

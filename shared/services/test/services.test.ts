@@ -11,6 +11,8 @@ import { commitInventory, releaseInventory, reserveInventory } from '../inventor
 import { chargePayment, refundPayment } from '../payments.ts';
 import { blockShipment, createShipment } from '../shipping.ts';
 import { notifyCustomer } from '../notifications.ts';
+import { DynamoOrdersStatusRepo } from '../dynamo/orders-status.ts';
+import { recordOrderStatus } from '../orders-status.ts';
 import { TransientError } from '../errors.ts';
 
 // The service functions every variant calls, against real DynamoDB tables built
@@ -23,6 +25,7 @@ describe('service logic on DynamoDB', () => {
   let payments: DynamoPaymentsRepo;
   let shipments: DynamoShipmentsRepo;
   let notifications: DynamoNotificationsRepo;
+  let orders: DynamoOrdersStatusRepo;
   const id = () => `o-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -33,6 +36,7 @@ describe('service logic on DynamoDB', () => {
     payments = new DynamoPaymentsRepo(doc, tables.payments);
     shipments = new DynamoShipmentsRepo(doc, tables.shipments);
     notifications = new DynamoNotificationsRepo(doc, tables.notifications);
+    orders = new DynamoOrdersStatusRepo(doc, tables.orders);
   });
   afterAll(() => clients.destroy());
 
@@ -202,6 +206,30 @@ describe('service logic on DynamoDB', () => {
         first: false,
         notificationId: `note-${o}-shipped`,
       });
+    });
+  });
+
+  describe('orders status', () => {
+    // A Step Functions callback worker that dies after answering RecordPending
+    // but before deleting its message gets that message again once the queue's
+    // visibility timeout runs out, which can be after the order completed.
+    it('never moves a terminal status back when an earlier write is redelivered', async () => {
+      const o = id();
+      await recordOrderStatus(orders, o, 'PENDING', null);
+      await recordOrderStatus(orders, o, 'COMPLETED', null);
+      expect(await recordOrderStatus(orders, o, 'PENDING', null)).toEqual({ status: 'COMPLETED' });
+      expect(await orders.status(o)).toBe('COMPLETED');
+      await recordOrderStatus(orders, o, 'CANCELLED', 'compensated');
+      expect(await orders.status(o)).toBe('COMPLETED');
+    });
+
+    it('keeps the cancel flag and repeats a terminal write idempotently', async () => {
+      const o = id();
+      await recordOrderStatus(orders, o, 'PENDING', null);
+      await orders.requestCancel(o);
+      expect(await recordOrderStatus(orders, o, 'CANCELLED', 'compensated')).toEqual({ status: 'CANCELLED' });
+      expect(await recordOrderStatus(orders, o, 'CANCELLED', 'compensated')).toEqual({ status: 'CANCELLED' });
+      expect([await orders.status(o), await orders.cancelRequested(o)]).toEqual(['CANCELLED', true]);
     });
   });
 });
