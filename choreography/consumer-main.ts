@@ -35,6 +35,8 @@ const consumer = Consumer.create({
   batchSize: 10,
   waitTimeSeconds: 1,
   messageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+  // Below the parent's 5 s grace before SIGKILL (shared/runtime/children.ts).
+  pollingCompleteWaitTimeMs: 4000,
   handleMessageBatch: async (messages) => {
     const event: SQSEvent = {
       Records: messages.map((m) => ({
@@ -69,7 +71,11 @@ const publisher = service === 'orders' ? new OutboxPublisher(deps.store, clients
 const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter);
 onParentGone(async () => {
   stopping = true;
-  consumer.stop({ abort: true });
+  // A batch in hand runs to its end: exiting between the orders service's append
+  // and its projection write would leave a finished order showing an older status.
+  const stopped = new Promise<void>((resolve) => consumer.once('stopped', () => resolve()));
+  consumer.stop();
+  await stopped;
   await publisher?.stop();
   meterFile.close();
 });

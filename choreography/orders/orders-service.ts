@@ -111,7 +111,9 @@ export class OrdersService {
   /** Records another service's event once (by messageId) and appends the saga's decision, if any. */
   async observe(event: DomainEvent): Promise<void> {
     await this.withStream(event.orderId, (state, stream) => {
-      if (stream.some((s) => s.event.messageId === event.messageId)) return { result: undefined, events: [] };
+      // A redelivery: the first delivery appended, then may have failed before its
+      // projection write, and nothing else would ever write it again.
+      if (stream.some((s) => s.event.messageId === event.messageId)) return { result: undefined, events: [], reproject: true };
       const next = evolve(state, event);
       const decision = decideTerminal(next, event);
       const cause = { messageId: event.messageId, correlationId: event.correlationId };
@@ -129,15 +131,17 @@ export class OrdersService {
 
   private async withStream<R>(
     orderId: string,
-    decide: (state: OrderSagaState, stream: StoredEvent[]) => { result: R; events: DomainEvent[] },
+    decide: (state: OrderSagaState, stream: StoredEvent[]) => { result: R; events: DomainEvent[]; reproject?: boolean },
   ): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       const stream = await this.store.load(orderId);
       if (stream.length === 0) throw new Error(`unknown order ${orderId}`);
-      const { result, events } = decide(fold(stream), stream);
+      const { result, events, reproject } = decide(fold(stream), stream);
       try {
         await this.store.append(orderId, stream.length, events);
-        if (events.length) await this.project(orderId, [...stream, ...events.map((event, i) => ({ seq: stream.length + 1 + i, event }))]);
+        if (events.length || reproject) {
+          await this.project(orderId, [...stream, ...events.map((event, i) => ({ seq: stream.length + 1 + i, event }))]);
+        }
         return result;
       } catch (err) {
         if (!(err instanceof ConcurrencyConflict) || attempt >= 10) throw err;
