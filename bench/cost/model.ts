@@ -337,7 +337,9 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
         modelUnits += c.billedCapacityUnits;
       }
       const r = SERVICE_RULES[c.service]!(c);
-      if ('none' in r) notBilled.push([key, c.calls]);
+      if ('none' in r) {
+        if (c.service !== 'lambda') notBilled.push([key, c.calls]);
+      }
       else {
         add(c.service, r.item, r.units, r.priceId);
         if (c.service !== 'dynamodb') failed += c.errors - c.throttles;
