@@ -6,8 +6,8 @@
  * - a strongly consistent read is one unit per 4 KB, an eventually consistent one half that,
  *   a transactional read two; a Query rounds the total of the items it returned, a GetItem each item;
  * - every call is billed at least one such unit, even one that returned nothing.
- * The emulator's own ConsumedCapacity is kept beside it (moto ignores ConsistentRead and
- * bills a transaction as one unit per call).
+ * The emulator's own ConsumedCapacity is kept beside it: moto does not follow these rules
+ * everywhere (a transaction of two items is not billed 2 units per KB per item there).
  */
 
 const KB = 1024;

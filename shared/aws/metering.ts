@@ -19,8 +19,7 @@ export interface OperationCount {
   writeCapacityUnits: number;
   /**
    * Capacity units as AWS bills them, computed from the request and response by the
-   * published rules (see capacity.ts), not as the emulator reports them (moto prices a
-   * consistent read at 0.5 unit and a transaction at one unit per call).
+   * published rules (see capacity.ts), not as the emulator reports them.
    */
   billedCapacityUnits: number;
   /** What a call carried back or wrote: SQS messages received; DynamoDB items written or returned. */
