@@ -58,7 +58,7 @@ const consumer = Consumer.create({
     // On AWS a Lambda event source mapping reads the queue: the long poll is the loop's, the
     // handling each message's. Every message handed over is an invocation (failed ones too:
     // they come back and are handed over again), counted without batching, as an upper bound.
-    clients.meter.record('lambda', 'Invoke', { calls: messages.length, items: messages.length });
+    clients.meter.record('lambda', 'Invoke', { calls: messages.length, billingChunks: messages.length, items: messages.length });
     const failed = new Set((await perOrderWork(() => handler(event))).batchItemFailures.map((f) => f.itemIdentifier));
     return messages.filter((m) => !failed.has(m.MessageId!));
   },
@@ -73,7 +73,7 @@ consumer.on('error', (err) => {
 const publisher =
   service === 'orders'
     ? new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, () =>
-        clients.meter.record('lambda', 'InvokeOutboxPublisher', { calls: 1, items: 1 }),
+        clients.meter.record('lambda', 'InvokeOutboxPublisher', { calls: 1, billingChunks: 1, items: 1 }),
       )
     : undefined;
 

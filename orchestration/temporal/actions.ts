@@ -1,6 +1,9 @@
-import { temporal } from '@temporalio/proto';
+// A CommonJS package: its namespace comes through the default export under Node's ESM loader.
+import proto from '@temporalio/proto';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const { temporal } = proto;
+
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
 export interface BillableActions {
   workflowStarts: number;
