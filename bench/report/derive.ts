@@ -151,14 +151,15 @@ export interface CheapestRange {
 }
 
 /**
- * The cheapest series band by band over the projection's range: read from its monthly
- * bills, with each band's edge at the crossover found between the two bills around it.
+ * The cheapest series band by band over the projection's range (among `only`, when
+ * given): read from its monthly bills, with each band's edge at the crossover found
+ * between the two bills around it.
  */
-export function cheapestRanges(p: Projection): CheapestRange[] {
+export function cheapestRanges(p: Projection, only?: readonly string[]): CheapestRange[] {
   const rows = [...p.rows].sort((a, b) => a.ordersPerMonth - b.ordersPerMonth);
   if (!rows.length) return [];
   const cheapestAt = (row: (typeof rows)[number]) => {
-    const entries = Object.entries(row.usdByVariant);
+    const entries = Object.entries(row.usdByVariant).filter(([s]) => !only || only.includes(s));
     const min = Math.min(...entries.map(([, usd]) => usd));
     // Relative tolerance: two bills within a billionth of each other are one price.
     return entries

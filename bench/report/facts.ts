@@ -262,11 +262,17 @@ export function projectionTable(r: Results): Table | null {
   };
 }
 
-/** A volume band's verdict, e.g. "below 1,000,000 orders/month Choreography is cheapest". */
+/**
+ * A verdict per volume band among the variants as they ran ("below 1,000,000 orders/month
+ * Choreography is cheapest"); what-if pricings are shown beside them, never in the verdict.
+ */
 export function bandVerdicts(r: Results): string[] {
   const p = r.projection;
   if (!p) return [];
-  const ranges = cheapestRanges(p);
+  const ranges = cheapestRanges(
+    p,
+    r.variants.map((v) => v.name),
+  );
   const who = (g: { series: string[] }) => `${listing(g.series.map(variantLabel))} ${g.series.length > 1 ? 'tie as' : 'is'} cheapest`;
   if (ranges.length === 1)
     return [`from ${fmtVolume(ranges[0]!.fromOrders)} to ${fmtVolume(ranges[0]!.toOrders)} orders/month ${who(ranges[0]!)}`];
@@ -282,14 +288,19 @@ export function bandVerdicts(r: Results): string[] {
 export function cheapestTable(r: Results): Table | null {
   const p = r.projection;
   if (!p) return null;
-  const ranges = cheapestRanges(p);
+  const ranges = cheapestRanges(
+    p,
+    r.variants.map((v) => v.name),
+  );
   if (!ranges.length) return null;
   return {
     id: 'cheapest',
-    title: 'Cheapest by monthly volume',
-    caption: p.crossovers.length
-      ? `Crossovers (where two bills meet): ${p.crossovers.map((c) => `${variantLabel(c.a)} / ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)} orders/month (${variantLabel(c.cheaperAbove)} cheaper above)`).join('; ')}.`
-      : 'No two series cross between 1,000 and 100,000,000 orders a month.',
+    title: 'Cheapest variant by monthly volume',
+    caption:
+      'Among the variants as they ran (what-if pricings are in the chart and the projection, not here). ' +
+      (p.crossovers.length
+        ? `Crossovers (where two bills meet): ${p.crossovers.map((c) => `${variantLabel(c.a)} / ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)} orders/month (${variantLabel(c.cheaperAbove)} cheaper above)`).join('; ')}.`
+        : 'No two series cross between 1,000 and 100,000,000 orders a month.'),
     columns: [col('from orders/month', true), col('to orders/month', true), col('cheapest')],
     rows: ranges.map((g) => [num(fmtVolume(g.fromOrders)), num(fmtVolume(g.toOrders)), text(listing(g.series.map(variantLabel)))]),
   };

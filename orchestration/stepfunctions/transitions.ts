@@ -30,6 +30,7 @@ export function countTaskAttempts(events: HistoryEvent[]): number {
  * one log record minus its input and output.
  */
 export function loggedBytes(events: HistoryEvent[]): number {
-  const strip = (_k: string, v: unknown) => (_k === 'input' || _k === 'output' || _k === 'inputDetails' || _k === 'outputDetails' ? undefined : v);
+  const strip = (_k: string, v: unknown) =>
+    _k === 'input' || _k === 'output' || _k === 'inputDetails' || _k === 'outputDetails' ? undefined : v;
   return events.reduce((s, e) => s + Buffer.byteLength(JSON.stringify(e, strip)), 0);
 }
