@@ -169,8 +169,10 @@ export function cheapestRanges(p: Projection, only?: readonly string[]): Cheapes
   };
   const ranges: CheapestRange[] = [];
   rows.forEach((row, i) => {
-    const series = cheapestAt(row);
     const prev = ranges[ranges.length - 1];
+    const tied = cheapestAt(row);
+    // Two bills meeting exactly on a sampled volume is the crossover, not a band of its own.
+    const series = prev && tied.length > prev.series.length && prev.series.every((x) => tied.includes(x)) ? prev.series : tied;
     if (prev && prev.series.join() === series.join()) {
       prev.toOrders = row.ordersPerMonth;
       return;
@@ -178,7 +180,7 @@ export function cheapestRanges(p: Projection, only?: readonly string[]): Cheapes
     if (prev) {
       const lo = rows[i - 1]!.ordersPerMonth;
       const edge =
-        p.crossovers.find((c) => c.ordersPerMonth > lo && c.ordersPerMonth <= row.ordersPerMonth && series.includes(c.cheaperAbove))
+        p.crossovers.find((c) => c.ordersPerMonth >= lo && c.ordersPerMonth <= row.ordersPerMonth && series.includes(c.cheaperAbove))
           ?.ordersPerMonth ?? Math.sqrt(lo * row.ordersPerMonth);
       prev.toOrders = edge;
       ranges.push({ series, fromOrders: edge, toOrders: row.ordersPerMonth });

@@ -151,8 +151,8 @@ describe('report verdicts (computed from the data)', () => {
       { series: ['temporal'], fromOrders: expect.closeTo(20_000, 6), toOrders: 1e8 },
     ]);
     expect(cheapestRanges(r.projection!, ['choreography', 'temporal'])).toEqual([
-      { series: ['choreography'], fromOrders: 1000, toOrders: expect.closeTo(15_000, 6) },
-      { series: ['temporal'], fromOrders: expect.closeTo(15_000, 6), toOrders: 1e8 },
+      { series: ['choreography'], fromOrders: 1000, toOrders: expect.closeTo(10_000, 6) },
+      { series: ['temporal'], fromOrders: expect.closeTo(10_000, 6), toOrders: 1e8 },
     ]);
   });
 
