@@ -102,8 +102,13 @@ export const billingOptionsSchema = z
   .object({
     /** Count AWS's always-free allowances (an account shares them with all it runs). */
     freeTier: z.boolean().default(DEFAULT_FREE_TIER),
-    /** The Temporal Cloud plan (an id in the price table's temporalPlans). */
-    temporalPlan: z.string().min(1).default(DEFAULT_TEMPORAL_PLAN),
+    /** The Temporal Cloud plan (an id in the price table's temporalPlans), checked before a run starts. */
+    temporalPlan: z
+      .string()
+      .refine((id) => PRICE_TABLE.temporalPlans.some((p) => p.id === id), {
+        message: `not a Temporal Cloud plan of the price table (${PRICE_TABLE.temporalPlans.map((p) => p.id).join(', ')})`,
+      })
+      .default(DEFAULT_TEMPORAL_PLAN),
     /** How long Temporal Cloud keeps a closed workflow's history (the namespace's retention period, 1 to 90 days). */
     retentionDays: z.number().int().min(1).max(90).default(30),
   })
@@ -339,8 +344,7 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
       const r = SERVICE_RULES[c.service]!(c);
       if ('none' in r) {
         if (c.service !== 'lambda') notBilled.push([key, c.calls]);
-      }
-      else {
+      } else {
         add(c.service, r.item, r.units, r.priceId);
         if (c.service !== 'dynamodb') failed += c.errors - c.throttles;
       }
