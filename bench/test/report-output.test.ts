@@ -224,14 +224,28 @@ describe('report charts with crossovers', () => {
     const model = buildReport(r);
     const cost = model.sections.find((s) => s.id === 'cost')!;
     expect(cost.tables.find((t) => t.id === 'cheapest')!.rows.map((row) => row.map((c) => c.text))).toEqual([
-      ['0', '1,000,000', 'Choreography'],
-      ['1,000,000', 'and above', 'Temporal'],
+      ['1,000', '1,000,000', 'Choreography'],
+      ['1,000,000', '100,000,000', 'Temporal'],
     ]);
+    expect(cost.intro.join(' ')).toContain(
+      'By monthly volume (projection): below 1,000,000 orders/month Choreography is cheapest; above 1,000,000 Temporal is cheapest.',
+    );
     const w = await writeReport(tmp(), r);
     const html = fs.readFileSync(w.html, 'utf8');
     const chart = /data-chart="cost-projection">([\s\S]*?)<\/figure>/.exec(html)![1]!;
-    expect(chart).toContain('Choreography = Temporal at 1,000,000/month');
+    expect(chart).toContain('Choreography = Temporal: 1,000,000/month, $30.00');
     expect(chart).toContain('Circles mark the crossovers');
+    // Money on the axes as money: no SI prefix ("$10m" would read as millions for one cent).
+    expect(chart).toContain('$,.2~f');
+    expect(html).not.toContain('$~s');
+    // No fixed lines in this fixture, so no fixed-costs table.
+    expect(buildReport(r).sections.find((s) => s.id === 'cost')!.tables.map((t) => t.id)).toEqual([
+      'cost',
+      'projection',
+      'cheapest',
+      'bill-drivers',
+      'cost-items',
+    ]);
   });
 });
 
@@ -282,7 +296,7 @@ describe('report with a what-if deployment', () => {
       '$20.00',
     ]);
     expect(model.verdicts.find((v) => v.dimension === 'cost')!.text).toMatch(
-      /^Choreography was the cheapest per 1M orders \(\$26\.17; Step Functions \$321\.30, Temporal \$397\.98; what-if: Step Functions EXPRESS \(what-if\) \$20\.00\); counting monthly volume/,
+      /^Choreography was the cheapest per 1M orders \(\$[\d.,]+; Step Functions \$[\d.,]+, Temporal \$[\d.,]+; what-if: Step Functions EXPRESS \(what-if\) \$20\.00\); by monthly bill/,
     );
     const html = fs.readFileSync((await writeReport(tmp(), r)).html, 'utf8');
     const bars = /data-chart="cost-by-service">([\s\S]*?)<\/figure>/.exec(html)![1]!;
