@@ -111,7 +111,9 @@ function costVerdict(r: Results): Verdict | null {
   );
   if (r.projection) {
     const fixed = Object.entries(r.projection.fixedMonthlyUsd).filter(([, usd]) => usd > 0);
-    const fixedNote = fixed.length ? ` (fixed: ${listing(fixed.map(([s, usd]) => `${variantLabel(s)} ${fmtUsd(usd)}/month`))})` : '';
+    const fixedNote = fixed.length
+      ? ` (at zero orders: ${listing(fixed.map(([s, usd]) => `${variantLabel(s)} ${fmtUsd(usd)}/month`))})`
+      : '';
     parts.push(`by monthly bill${fixedNote}, ${bandVerdicts(r).join(', ')}`);
   }
   return { dimension: 'cost', text: `${capital(parts.join('; '))}.` };

@@ -106,7 +106,7 @@ describe('report verdicts (computed from the data)', () => {
       { a: 'choreography', b: 'temporal', ordersPerMonth: expect.closeTo(1e6, 3), cheaperAbove: 'temporal' },
     ]);
     expect(verdict(r, 'cost')).toBe(
-      'Temporal was the cheapest per 1M orders ($10.00; Choreography $30.00); by monthly bill (fixed: Temporal $20.00/month), ' +
+      'Temporal was the cheapest per 1M orders ($10.00; Choreography $30.00); by monthly bill (at zero orders: Temporal $20.00/month), ' +
         'below 1,000,000 orders/month Choreography is cheapest, above 1,000,000 Temporal is cheapest.',
     );
   });
@@ -184,9 +184,12 @@ describe('report verdicts (computed from the data)', () => {
     const v = verdicts(r);
     expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
     expect(v[0]!.text).toMatch(
-      /^Choreography had the lowest p99 at 1 client \(206 ms; next Step Functions 352 ms\); Temporal had the lowest p99 at 4 clients \(433 ms/,
+      /^Choreography had the lowest p99 at 1 client \(691 ms; next Temporal 1,053 ms\); Temporal had the lowest p99 at 4 clients \(1,179 ms/,
     );
-    expect(v[3]!.text).toMatch(/^Choreography was the cheapest per 1M orders \(\$26\.17; /);
+    expect(v[3]!.text).toBe(
+      'Choreography was the cheapest per 1M orders ($37.83; Step Functions $336.93, Temporal $407.72; what-if: Step Functions EXPRESS (what-if) $25.21); ' +
+        'by monthly bill (at zero orders: Temporal $521.67/month and Choreography $1.31/month), below 4,393 orders/month Step Functions is cheapest, above 4,393 Choreography is cheapest.',
+    );
     expect(v[6]!.text).toBe('All 54 invariant checks held in all 3 variants; no order was lost.');
   });
 
