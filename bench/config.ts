@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { UserError } from '../shared/errors.ts';
 import { VARIANTS } from '../infra/variants.ts';
 import { FAULTS, faultSchema, type Fault } from './faults/catalog.ts';
+import { billingOptionsSchema, DEFAULT_BILLING_OPTIONS } from './cost/model.ts';
 
 const pct = z.number().min(0, 'must be at least 0').max(100, 'must be at most 100');
 
@@ -67,6 +68,8 @@ export const benchConfigSchema = z
       .array(faultSchema)
       .refine((f) => new Set(f).size === f.length, 'a fault is named twice')
       .default([]),
+    /** The bill's choices beyond the counts: free tier, Temporal Cloud plan, history retention (defaults in bench/cost). */
+    billing: billingOptionsSchema.default(DEFAULT_BILLING_OPTIONS),
     /** The load level the fault runs use (default: the second level, or the only one). */
     faultLevel: z.number().positive().max(1000).optional(),
   })
@@ -119,7 +122,7 @@ export function resolveConfig(
   const merged: Record<string, unknown> = { ...(fromFile ?? {}) };
   for (const [k, v] of Object.entries(fromFlags)) {
     if (v === undefined) continue;
-    merged[k] = k === 'failures' && typeof merged.failures === 'object' ? { ...(merged.failures as object), ...(v as object) } : v;
+    merged[k] = (k === 'failures' || k === 'billing') && typeof merged[k] === 'object' ? { ...(merged[k] as object), ...(v as object) } : v;
   }
   const r = benchConfigSchema.safeParse(merged);
   if (!r.success) throw new UserError(describeIssues(r.error, source), 2);

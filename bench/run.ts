@@ -6,8 +6,9 @@ import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import { summarize } from './load/latency.ts';
 import { PRICE_TABLE } from './cost/prices.ts';
-import { estimateCost, projectMonthly, type UsageSample } from './cost/model.ts';
-import { fixedMonthlyUsd, mergeUsage, usageOf, whatIfs } from './cost/usage.ts';
+import { estimateCost, type UsageSample } from './cost/model.ts';
+import { projectMonthly } from './cost/monthly.ts';
+import { mergeUsage, usageOf, whatIfs } from './cost/usage.ts';
 import { runLevel, type LevelRun } from './run-level.ts';
 import { measureFloor } from './floor/run.ts';
 import { measureCoupling } from './coupling/run.ts';
@@ -48,12 +49,12 @@ export function variantOrder(variants: readonly VariantName[], seed: number): Va
   return [...variants.slice(k), ...variants.slice(0, k)];
 }
 
-function levelResult(run: LevelRun, floor: LevelResult['floor']): LevelResult {
+function levelResult(run: LevelRun, floor: LevelResult['floor'], billing: BenchConfig['billing']): LevelResult {
   const lat = summarize(latencies(run.records));
   const accept = summarize(run.records.filter((r) => r.acceptedAt !== undefined).map((r) => r.acceptedAt! - r.submittedAt));
   const measured = new Set(run.records.map((r) => r.id));
   const usage = usageOf(run);
-  const { variant: _v, ...cost } = estimateCost(usage);
+  const { variant: _v, ...cost } = estimateCost(usage, PRICE_TABLE, billing);
   return {
     loop: run.shape.kind,
     level: run.level,
@@ -88,18 +89,16 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   let partialReason: string | undefined;
   const reset = resetterFor(substrate, (l) => ctx.progress.log(l));
 
-  // Every registered variant's fixed cost, whichever ran: the projection's lines are comparable across runs.
-  const fixedMonthly = Object.fromEntries(VARIANTS.flatMap((v) => (fixedMonthlyUsd(v) === undefined ? [] : [[v, fixedMonthlyUsd(v)!]])));
   const snapshot = (partial: boolean): Results => {
-    const costs = [
-      ...variants
-        .filter((v) => v.cost)
-        .map((v) => {
-          const fixed = fixedMonthlyUsd(v.name);
-          return { variant: v.name, perOrderUsd: v.cost!.perOrderUsd, ...(fixed !== undefined ? { fixedMonthlyUsd: fixed } : {}) };
-        }),
-      ...variants.flatMap((v) => (v.alternatives ?? []).map((a) => ({ variant: a.label, perOrderUsd: a.cost.perOrderUsd }))),
-    ];
+    // Each variant that ran, and its what-ifs, as a series of the monthly projection.
+    const series = variants.flatMap((v) =>
+      v.cost
+        ? [
+            { series: v.name as string, estimate: { variant: v.name, ...v.cost } },
+            ...(v.alternatives ?? []).map((a) => ({ series: a.label, estimate: { variant: v.name, ...a.cost } })),
+          ]
+        : [],
+    );
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'sagabench', version: '0.1.0' },
@@ -120,7 +119,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       },
       variants,
       prices: PRICE_TABLE,
-      projection: costs.length ? { fixedMonthlyUsd: fixedMonthly, ...projectMonthly(costs) } : null,
+      projection: series.length ? projectMonthly(series, PRICE_TABLE, config.billing) : null,
       invariantsOk: variants.every((v) => v.invariants.every((i) => i.ok)),
     };
   };
@@ -175,16 +174,16 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
                 progress: ctx.progress,
                 reset,
               });
-        const lr = levelResult(run, floor);
+        const lr = levelResult(run, floor, config.billing);
         result.levels.push(lr);
         result.binding = run.report.binding;
         result.processes = run.report.processes;
         result.outcomes = addOutcomes(result.outcomes, lr.outcomes);
         result.invariants.push(...run.invariants.map((i) => ({ ...i, name: `${i.name} (level ${level})` })));
         usages.set(variant, [...(usages.get(variant) ?? []), usageOf(run)]);
-        const { variant: _v, ...cost } = estimateCost(mergeUsage(usages.get(variant)!));
+        const { variant: _v, ...cost } = estimateCost(mergeUsage(usages.get(variant)!), PRICE_TABLE, config.billing);
         result.cost = cost;
-        const alternatives = whatIfs(mergeUsage(usages.get(variant)!));
+        const alternatives = whatIfs(mergeUsage(usages.get(variant)!), config.billing);
         if (alternatives.length) result.alternatives = alternatives;
         if (result.traces.length === 0) result.traces = sampleTraces(run.records, run.report.traces);
         ctx.progress.log(

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Consumer } from 'sqs-consumer';
 import type { SQSEvent } from 'aws-lambda';
 import { createAwsClients } from '../shared/aws/clients.ts';
+import { perOrderWork, pollingLoop } from '../shared/aws/metering.ts';
 import { faultsFromEnv } from '../shared/aws/faults.ts';
 import { flushMeterEvery } from '../shared/runtime/meter-file.ts';
 import { SERVICES, type ServiceName } from '../shared/domain/contracts.ts';
@@ -56,7 +57,11 @@ const consumer = Consumer.create({
         awsRegion: 'us-east-1',
       })),
     };
-    const failed = new Set((await handler(event)).batchItemFailures.map((f) => f.itemIdentifier));
+    // On AWS a Lambda event source mapping reads the queue: the long poll is the loop's, the
+    // handling each message's. Every message handed over is an invocation (failed ones too:
+    // they come back and are handed over again), counted without batching, as an upper bound.
+    clients.meter.record('lambda', 'Invoke', { calls: messages.length, billingChunks: messages.length, items: messages.length });
+    const failed = new Set((await perOrderWork(() => handler(event))).batchItemFailures.map((f) => f.itemIdentifier));
     return messages.filter((m) => !failed.has(m.MessageId!));
   },
 });
@@ -66,7 +71,13 @@ consumer.on('error', (err) => {
   if (!stopping) console.error(`${service} consumer: ${err.message}`);
 });
 
-const publisher = service === 'orders' ? new OutboxPublisher(deps.store, clients.sns, config.topicArn) : undefined;
+// On AWS the publisher is a Lambda triggered by the table's stream, one invocation per outbox item at most.
+const publisher =
+  service === 'orders'
+    ? new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, () =>
+        clients.meter.record('lambda', 'InvokeOutboxPublisher', { calls: 1, billingChunks: 1, items: 1 }),
+      )
+    : undefined;
 
 const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter);
 onParentGone(async () => {
@@ -79,6 +90,6 @@ onParentGone(async () => {
   await publisher?.stop();
   meterFile.close();
 });
-consumer.start();
+pollingLoop(() => consumer.start());
 publisher?.start();
 process.stdout.write(`${JSON.stringify({ ready: service, pid: process.pid })}\n`);

@@ -1,4 +1,5 @@
 import type { Variant } from '../shared/variant/variant.ts';
+import { SERVICES } from '../shared/domain/contracts.ts';
 import { DOMAIN_RULES, PLATFORM_RULES, SERVICE_RULES } from '../shared/variant/components.ts';
 import { choreographyTarget } from './harness/target.ts';
 import { choreographyFloor } from './harness/floor.ts';
@@ -17,7 +18,13 @@ export const choreography: Variant<'choreography', z.infer<typeof resourcesSchem
   // One event reaches its subscribers side by side (ShipmentCreated starts the commit and the
   // notification at once), so each distinct event handled is a hop.
   criticalPathHops: (steps) => new Set(steps.map((s) => s.step.split(':')[1])).size,
-  billing: { pricedCalls: (metered) => metered, lambda: true, engineCount: null },
+  billing: {
+    localOnly: [],
+    // One event source mapping per service queue; the outbox publisher's DynamoDB Streams trigger reads for free.
+    sqsEventSources: SERVICES.length,
+    lambdaInvocations: 'metered',
+    engineCount: null,
+  },
   coupling: {
     components: [
       ...SERVICE_RULES,

@@ -11,6 +11,7 @@ import { intOption } from '../../shared/cli/options.ts';
 import { VARIANTS } from '../../infra/variants.ts';
 import { parseFailureSpec, parseFaultList, readConfigFile, resolveConfig, type BenchConfig } from '../config.ts';
 import { FAULTS } from '../faults/catalog.ts';
+import { PRICE_TABLE } from '../cost/prices.ts';
 import { createProgress } from '../progress.ts';
 import { runBenchmark } from '../run.ts';
 import { writeResults } from '../results/write.ts';
@@ -37,6 +38,9 @@ interface BenchFlags extends UpFlags {
   deadline?: number;
   faults?: string;
   faultLevel?: number;
+  freeTier?: boolean;
+  temporalPlan?: string;
+  retentionDays?: number;
   keep: boolean;
   quiet: boolean;
 }
@@ -86,6 +90,14 @@ export function flagsToConfig(f: BenchFlags): Record<string, unknown> {
     deadlineSeconds: f.deadline,
     faults: f.faults !== undefined ? parseFaultList(f.faults) : undefined,
     faultLevel: f.faultLevel,
+    billing:
+      f.freeTier !== undefined || f.temporalPlan !== undefined || f.retentionDays !== undefined
+        ? Object.fromEntries(
+            Object.entries({ freeTier: f.freeTier, temporalPlan: f.temporalPlan, retentionDays: f.retentionDays }).filter(
+              ([, v]) => v !== undefined,
+            ),
+          )
+        : undefined,
   };
 }
 
@@ -140,6 +152,17 @@ export function registerBenchCommand(program: Command): void {
           if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new UserError(`--fault-level: '${v}' is not a positive level`, 2);
           return n;
         }),
+      )
+      .option('--free-tier', "count AWS's always-free allowances in the monthly projection (default: not counted; an account shares them)")
+      .addOption(
+        new Option('--temporal-plan <plan>', 'Temporal Cloud plan the projection bills (default business)').choices(
+          PRICE_TABLE.temporalPlans.map((p) => p.id),
+        ),
+      )
+      .addOption(
+        new Option('--retention-days <n>', "Temporal Cloud namespace's history retention, for retained storage (default 30)").argParser(
+          intOption(1, 90),
+        ),
       )
       .option('--keep', 'leave a substrate this command started running', false)
       .option('--quiet', 'no progress output', false)

@@ -2,9 +2,10 @@ import { FUNCTION_DEFAULTS } from '../../shared/topology/functions.ts';
 import type { VariantReport } from '../../shared/variant/target.ts';
 import { variantOf, type VariantName } from '../../infra/variants.ts';
 import type { UnitRecord } from '../load/loop.ts';
-import { estimateCost, fargateMonthlyUsd, type UsageSample } from './model.ts';
+import { estimateCost, type BillingOptions, type UsageSample } from './model.ts';
+import { PRICE_TABLE } from './prices.ts';
 
-/** What the variant's calls would cost on AWS, for the binding it has there (as its registry entry says). */
+/** What the variant's run counted, as the cost model reads it (the model applies the registry's rules). */
 export function usageOf(run: {
   variant: VariantName;
   report: VariantReport;
@@ -14,19 +15,24 @@ export function usageOf(run: {
   const billing = variantOf(run.variant).billing;
   const orders = [...run.warmupRecords, ...run.records].filter((r) => r.acceptedAt !== undefined).length;
   const handlerMs = run.report.traces.map((t) => Math.max(1, t.end - t.start));
-  const lambda = {
-    invocations: handlerMs.length,
-    durationMsTotal: handlerMs.reduce((a, b) => a + b, 0),
-    memoryMb: FUNCTION_DEFAULTS.memoryMb,
-    arch: FUNCTION_DEFAULTS.architecture,
-  };
+  const sfn = run.report.stepFunctions;
+  const t = run.report.temporal;
   return {
     variant: run.variant,
     orders: Math.max(1, orders),
-    metered: billing.pricedCalls(run.report.metered),
-    ...(run.report.stepFunctions ? { stepFunctions: { ...run.report.stepFunctions } } : {}),
-    ...(billing.lambda ? { lambda } : {}),
-    ...(run.report.temporal ? { temporal: { actions: run.report.temporal.actions } } : {}),
+    metered: run.report.metered,
+    ...(sfn ? { stepFunctions: { ...sfn } } : {}),
+    ...(billing.lambdaInvocations
+      ? {
+          lambda: {
+            tracedRuns: handlerMs.length,
+            durationMsTotal: handlerMs.reduce((a, b) => a + b, 0),
+            memoryMb: FUNCTION_DEFAULTS.memoryMb,
+            arch: FUNCTION_DEFAULTS.architecture,
+          },
+        }
+      : {}),
+    ...(t ? { temporal: { actions: t.actions, historyBytes: t.historyBytes, openMsTotal: t.openMsTotal, workflows: t.workflows } } : {}),
   };
 }
 
@@ -44,6 +50,8 @@ export function mergeUsage(list: UsageSample[]): UsageSample {
               ...acc.stepFunctions,
               executions: acc.stepFunctions.executions + u.stepFunctions.executions,
               transitions: acc.stepFunctions.transitions + u.stepFunctions.transitions,
+              taskAttempts: acc.stepFunctions.taskAttempts + u.stepFunctions.taskAttempts,
+              logBytes: acc.stepFunctions.logBytes + u.stepFunctions.logBytes,
               durationMsTotal: (acc.stepFunctions.durationMsTotal ?? 0) + (u.stepFunctions.durationMsTotal ?? 0),
             },
           }
@@ -52,12 +60,21 @@ export function mergeUsage(list: UsageSample[]): UsageSample {
         ? {
             lambda: {
               ...acc.lambda,
-              invocations: acc.lambda.invocations + u.lambda.invocations,
+              tracedRuns: acc.lambda.tracedRuns + u.lambda.tracedRuns,
               durationMsTotal: acc.lambda.durationMsTotal + u.lambda.durationMsTotal,
             },
           }
         : {}),
-      ...(acc.temporal && u.temporal ? { temporal: { actions: acc.temporal.actions + u.temporal.actions } } : {}),
+      ...(acc.temporal && u.temporal
+        ? {
+            temporal: {
+              actions: acc.temporal.actions + u.temporal.actions,
+              historyBytes: acc.temporal.historyBytes + u.temporal.historyBytes,
+              openMsTotal: acc.temporal.openMsTotal + u.temporal.openMsTotal,
+              workflows: acc.temporal.workflows + u.temporal.workflows,
+            },
+          }
+        : {}),
     }),
     first!,
   );
@@ -68,24 +85,14 @@ export function mergeUsage(list: UsageSample[]): UsageSample {
  * measured start-to-stop durations). Locally the emulator runs only STANDARD (moto
  * ignores the type), so this is a what-if from this run's counts, labelled as such.
  */
-export function whatIfs(usage: UsageSample) {
+export function whatIfs(usage: UsageSample, options: Partial<BillingOptions> = {}) {
   const whatIf = variantOf(usage.variant).billing.whatIf;
   const sfn = usage.stepFunctions;
   if (!whatIf || !sfn) return [];
-  const { variant: _v, ...cost } = estimateCost({
-    ...usage,
-    stepFunctions: {
-      type: whatIf.stepFunctionsType,
-      executions: sfn.executions,
-      transitions: sfn.transitions,
-      durationMsTotal: sfn.durationMsTotal ?? 0,
-    },
-  });
+  const { variant: _v, ...cost } = estimateCost(
+    { ...usage, stepFunctions: { ...sfn, type: whatIf.stepFunctionsType, durationMsTotal: sfn.durationMsTotal ?? 0 } },
+    PRICE_TABLE,
+    options,
+  );
   return [{ label: whatIf.label, note: whatIf.note, cost }];
-}
-
-/** A variant's fixed monthly cost (an always-on worker), if it has one. */
-export function fixedMonthlyUsd(variant: VariantName): number | undefined {
-  const worker = variantOf(variant).billing.alwaysOnWorker;
-  return worker ? fargateMonthlyUsd(worker) : undefined;
 }

@@ -24,7 +24,7 @@ export const dynamicInputSchema = z.object({
   /**
    * Messages that went through a workflow engine and so never reach the AWS
    * meter, as a run total (for Temporal: activity tasks, e.g. the sum of
-   * countActions().activityAttempts). Default 0, so by default the figure is
+   * countActions().activitiesScheduled + activityRetries). Default 0, so by default the figure is
    * broker messages only.
    */
   unmeteredMessages: z.number().int().nonnegative().optional(),

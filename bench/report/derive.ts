@@ -129,69 +129,71 @@ export function costSeries(r: Results): Array<{ series: string; cost: Cost }> {
   ]);
 }
 
-/** One straight line of the monthly projection: fixed + perOrder × volume. */
-export interface CostLine {
-  series: string;
-  fixedMonthlyUsd: number;
-  perOrderUsd: number;
+type Projection = NonNullable<Results['projection']>;
+
+/** A series' monthly bill at any volume in the projection's range, read off its rows (log–log between them). */
+export function seriesAt(p: Projection, series: string, volume: number): number {
+  const rows = [...p.rows].sort((a, b) => a.ordersPerMonth - b.ordersPerMonth);
+  const i = rows.findIndex((r) => r.ordersPerMonth >= volume);
+  if (i <= 0) return rows[Math.max(0, i)]?.usdByVariant[series] ?? 0;
+  const [a, b] = [rows[i - 1]!, rows[i]!];
+  const [ya, yb] = [a.usdByVariant[series] ?? 0, b.usdByVariant[series] ?? 0];
+  if (ya <= 0 || yb <= 0) return ya + ((yb - ya) * (volume - a.ordersPerMonth)) / (b.ordersPerMonth - a.ordersPerMonth);
+  const t = Math.log(volume / a.ordersPerMonth) / Math.log(b.ordersPerMonth / a.ordersPerMonth);
+  return Math.exp(Math.log(ya) + t * Math.log(yb / ya));
 }
 
-/** The projection's lines, recovered from its rows (fixed from the file, slope from the largest volume). */
-export function projectionLines(p: NonNullable<Results['projection']>): CostLine[] {
-  const last = [...p.rows].sort((a, b) => b.ordersPerMonth - a.ordersPerMonth)[0];
-  if (!last) return [];
-  return Object.entries(last.usdByVariant).map(([series, usd]) => {
-    const fixed = p.fixedMonthlyUsd[series] ?? 0;
-    return { series, fixedMonthlyUsd: fixed, perOrderUsd: Math.max(0, (usd - fixed) / last.ordersPerMonth) };
-  });
-}
-
-export const lineAt = (l: CostLine, volume: number) => l.fixedMonthlyUsd + l.perOrderUsd * volume;
-
-/** Where the cheapest series changes: [from, to) volume ranges with the cheapest series there (several on a tie). */
+/** Where the cheapest series changes: [from, to] volume bands of the projection with the cheapest series there (several on a tie). */
 export interface CheapestRange {
   series: string[];
-  /** 0 for "from the first order". */
   fromOrders: number;
-  /** null for "and above". */
-  toOrders: number | null;
+  toOrders: number;
 }
 
 /**
- * The lower envelope of the lines over all positive volumes: which series is cheapest
- * where. Lines that coincide everywhere share a range (a tie).
+ * The cheapest series band by band over the projection's range (among `only`, when
+ * given): read from its monthly bills, with each band's edge at the crossover found
+ * between the two bills around it.
  */
-export function cheapestRanges(lines: CostLine[]): CheapestRange[] {
-  if (!lines.length) return [];
-  const breaks = new Set<number>();
-  lines.forEach((a, i) => {
-    for (const b of lines.slice(i + 1)) {
-      const slope = a.perOrderUsd - b.perOrderUsd;
-      if (slope === 0) continue;
-      const v = (b.fixedMonthlyUsd - a.fixedMonthlyUsd) / slope;
-      if (Number.isFinite(v) && v > 0) breaks.add(v);
-    }
-  });
-  const points = [...breaks].sort((a, b) => a - b);
-  const bounds = [0, ...points];
-  const cheapestAt = (v: number) => {
-    const min = Math.min(...lines.map((l) => lineAt(l, v)));
-    // Relative tolerance: two lines within a billionth of each other are one price.
-    return lines
-      .filter((l) => lineAt(l, v) - min <= Math.abs(min) * 1e-9)
-      .map((l) => l.series)
+export function cheapestRanges(p: Projection, only?: readonly string[]): CheapestRange[] {
+  const rows = [...p.rows].sort((a, b) => a.ordersPerMonth - b.ordersPerMonth);
+  if (!rows.length) return [];
+  const cheapestAt = (row: (typeof rows)[number]) => {
+    const entries = Object.entries(row.usdByVariant).filter(([s]) => !only || only.includes(s));
+    const min = Math.min(...entries.map(([, usd]) => usd));
+    // Relative tolerance: two bills within a billionth of each other are one price.
+    return entries
+      .filter(([, usd]) => usd - min <= Math.abs(min) * 1e-9)
+      .map(([s]) => s)
       .sort();
   };
   const ranges: CheapestRange[] = [];
-  bounds.forEach((from, i) => {
-    const to = bounds[i + 1] ?? null;
-    const probe = to === null ? (from === 0 ? 1 : from * 2) : from === 0 ? to / 2 : Math.sqrt(from * to);
-    const series = cheapestAt(probe);
+  rows.forEach((row, i) => {
     const prev = ranges[ranges.length - 1];
-    if (prev && prev.series.join() === series.join()) prev.toOrders = to;
-    else ranges.push({ series, fromOrders: from, toOrders: to });
+    const tied = cheapestAt(row);
+    // Two bills meeting exactly on a sampled volume is the crossover, not a band of its own.
+    const series = prev && tied.length > prev.series.length && prev.series.every((x) => tied.includes(x)) ? prev.series : tied;
+    if (prev && prev.series.join() === series.join()) {
+      prev.toOrders = row.ordersPerMonth;
+      return;
+    }
+    if (prev) {
+      const lo = rows[i - 1]!.ordersPerMonth;
+      const edge =
+        p.crossovers.find((c) => c.ordersPerMonth >= lo && c.ordersPerMonth <= row.ordersPerMonth && series.includes(c.cheaperAbove))
+          ?.ordersPerMonth ?? Math.sqrt(lo * row.ordersPerMonth);
+      prev.toOrders = edge;
+      ranges.push({ series, fromOrders: edge, toOrders: row.ordersPerMonth });
+    } else ranges.push({ series, fromOrders: row.ordersPerMonth, toOrders: row.ordersPerMonth });
   });
   return ranges;
+}
+
+/** The biggest lines of each series' bill at a volume: what moves it. */
+export function topBillLines(p: Projection, ordersPerMonth: number, top = 3) {
+  return p.bills
+    .filter((b) => b.ordersPerMonth === ordersPerMonth)
+    .map((b) => ({ series: b.series, totalUsd: b.totalUsd, lines: b.lines.filter((l) => l.usd > 0).slice(0, top) }));
 }
 
 // ---- invariants ----

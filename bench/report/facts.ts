@@ -1,14 +1,5 @@
 import type { Results, VariantResult } from '../results/schema.ts';
-import {
-  costByService,
-  costSeries,
-  durationMs,
-  invariantGroups,
-  projectionLines,
-  sampleTrace,
-  timelineOf,
-  cheapestRanges,
-} from './derive.ts';
+import { costByService, costSeries, durationMs, invariantGroups, sampleTrace, timelineOf, cheapestRanges, topBillLines } from './derive.ts';
 import {
   fmtCount,
   fmtEmulators,
@@ -184,14 +175,22 @@ export function costTable(r: Results): Table {
       num(fmtUsd(s.cost.perMillionOrdersUsd)),
       num(fmtUsd(s.cost.perOrderUsd)),
       ...services.map((svc) => num(by.has(svc) ? fmtUsd(by.get(svc)!) : dash)),
+      num(s.cost.fixed.length ? fmtUsd(s.cost.fixed.reduce((a, f) => a + f.usdPerMonth, 0)) : dash),
     ];
   });
   return {
     id: 'cost',
     title: 'Cost per 1M orders by service (USD)',
     caption:
-      'Over every order each variant ran, measured and warmup. What-if rows price the same run another way the variant can be deployed.',
-    columns: [col('variant'), col('per 1M orders', true), col('per order', true), ...services.map((s) => col(s, true))],
+      'Per-order costs at list price (first volume step, no free allowance) over every order each variant ran, measured and warmup: the same at any throughput. ' +
+      'Fixed monthly costs (always-on worker, idle trigger polling) are apart, per month; plan fees, allowances and volume steps are in the projection. What-if rows price the same run another way the variant can be deployed.',
+    columns: [
+      col('variant'),
+      col('per 1M orders', true),
+      col('per order', true),
+      ...services.map((s) => col(s, true)),
+      col('fixed per month', true),
+    ],
     rows,
   };
 }
@@ -229,11 +228,14 @@ export function costItemsTable(r: Results): Table {
   };
 }
 
+const DECADES = [1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+
 export function projectionTable(r: Results): Table | null {
   const p = r.projection;
   if (!p || !p.rows.length) return null;
   const series = Object.keys(p.rows[0]!.usdByVariant);
-  const rows = [...p.rows]
+  const rows = p.rows
+    .filter((row) => DECADES.includes(row.ordersPerMonth))
     .sort((a, b) => a.ordersPerMonth - b.ordersPerMonth)
     .map((row) => {
       const min = Math.min(...series.map((s) => row.usdByVariant[s] ?? Infinity));
@@ -248,31 +250,126 @@ export function projectionTable(r: Results): Table | null {
   const fixed = Object.entries(p.fixedMonthlyUsd).filter(([, usd]) => usd > 0);
   return {
     id: 'projection',
-    title: 'What-if: USD per month by monthly volume',
+    title: 'Projection: USD per month by monthly volume',
     caption:
-      `Per-order cost × volume${fixed.length ? ` + fixed monthly costs (${listing(fixed.map(([s, usd]) => `${variantLabel(s)} ${fmtUsd(usd)}`))})` : ''}. ` +
+      `A month's bill from this run's per-order counts: allowances and volume steps applied per price, ` +
+      `Temporal Cloud on the ${p.options.temporalPlan} plan (fee: the greater of its minimum or a share of consumption; ${p.options.retentionDays}-day retention), ` +
+      `AWS free tier ${p.options.freeTier ? 'counted' : 'not counted (an account shares it)'}. ` +
+      `${fixed.length ? `At zero orders: ${listing(fixed.map(([s, usd]) => `${variantLabel(s)} ${fmtUsd(usd)}`))}. ` : ''}` +
       'The cheapest at each volume is marked.',
     columns: [col('orders/month', true), ...series.map((s) => col(variantLabel(s), true))],
     rows,
   };
 }
 
+/**
+ * A verdict per volume band among the variants as they ran ("below 1,000,000 orders/month
+ * Choreography is cheapest"); what-if pricings are shown beside them, never in the verdict.
+ */
+export function bandVerdicts(r: Results): string[] {
+  const p = r.projection;
+  if (!p) return [];
+  const ranges = cheapestRanges(
+    p,
+    r.variants.map((v) => v.name),
+  );
+  const who = (g: { series: string[] }) => `${listing(g.series.map(variantLabel))} ${g.series.length > 1 ? 'tie as' : 'is'} cheapest`;
+  if (ranges.length === 1)
+    return [`from ${fmtVolume(ranges[0]!.fromOrders)} to ${fmtVolume(ranges[0]!.toOrders)} orders/month ${who(ranges[0]!)}`];
+  return ranges.map((g, i) =>
+    i === 0
+      ? `below ${fmtVolume(g.toOrders)} orders/month ${who(g)}`
+      : i === ranges.length - 1
+        ? `above ${fmtVolume(g.fromOrders)} ${who(g)}`
+        : `from ${fmtVolume(g.fromOrders)} to ${fmtVolume(g.toOrders)} ${who(g)}`,
+  );
+}
+
 export function cheapestTable(r: Results): Table | null {
-  if (!r.projection) return null;
-  const ranges = cheapestRanges(projectionLines(r.projection));
+  const p = r.projection;
+  if (!p) return null;
+  const ranges = cheapestRanges(
+    p,
+    r.variants.map((v) => v.name),
+  );
   if (!ranges.length) return null;
   return {
     id: 'cheapest',
-    title: 'Cheapest by monthly volume',
-    caption: r.projection.crossovers.length
-      ? `Crossovers (where two lines meet): ${r.projection.crossovers.map((c) => `${variantLabel(c.a)} / ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)} orders/month`).join('; ')}.`
-      : 'No two lines cross at a positive volume.',
+    title: 'Cheapest variant by monthly volume',
+    caption:
+      'Among the variants as they ran (what-if pricings are in the chart and the projection, not here). ' +
+      (p.crossovers.length
+        ? `Crossovers (where two bills meet): ${p.crossovers.map((c) => `${variantLabel(c.a)} / ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)} orders/month (${variantLabel(c.cheaperAbove)} cheaper above)`).join('; ')}.`
+        : 'No two series cross between 1,000 and 100,000,000 orders a month.'),
     columns: [col('from orders/month', true), col('to orders/month', true), col('cheapest')],
-    rows: ranges.map((g) => [
-      num(fmtVolume(g.fromOrders)),
-      num(g.toOrders === null ? 'and above' : fmtVolume(g.toOrders)),
-      text(listing(g.series.map(variantLabel))),
-    ]),
+    rows: ranges.map((g) => [num(fmtVolume(g.fromOrders)), num(fmtVolume(g.toOrders)), text(listing(g.series.map(variantLabel)))]),
+  };
+}
+
+/** The lines that make most of each series' bill, at a low, a middle and a high volume. */
+export function billDriversTable(r: Results): Table | null {
+  const p = r.projection;
+  if (!p?.bills.length) return null;
+  const volumes = [...new Set(p.bills.map((b) => b.ordersPerMonth))].sort((a, b) => a - b);
+  const rows: Cell[][] = [];
+  for (const v of volumes)
+    for (const b of topBillLines(p, v))
+      b.lines.forEach((l, i) =>
+        rows.push([
+          num(fmtVolume(v)),
+          variantCell(b.series),
+          num(i === 0 ? fmtUsd(b.totalUsd) : ''),
+          text(`${l.service}: ${l.item}`),
+          text(l.kind),
+          num(fmtUsd(l.usd)),
+          num(b.totalUsd > 0 ? `${Math.round((l.usd / b.totalUsd) * 100)}%` : dash),
+        ]),
+      );
+  return {
+    id: 'bill-drivers',
+    title: 'What moves the bill',
+    caption: "The three largest lines of each series' monthly bill at each volume, with their share of it.",
+    columns: [
+      col('orders/month', true),
+      col('variant'),
+      col('bill per month', true),
+      col('line'),
+      col('kind'),
+      col('USD per month', true),
+      col('share', true),
+    ],
+    rows,
+  };
+}
+
+/** Costs that do not grow with orders, per variant. */
+export function fixedCostsTable(r: Results): Table | null {
+  const rows: Cell[][] = [];
+  for (const v of r.variants)
+    for (const f of v.cost?.fixed ?? [])
+      rows.push([
+        variantCell(v.name),
+        text(`${f.service}: ${f.item}`),
+        num(fmtPerOrder(f.count)),
+        text(f.unit),
+        num(fmtUsd(f.usdPerMonth)),
+        text(f.priceId),
+      ]);
+  if (!rows.length) return null;
+  return {
+    id: 'fixed-costs',
+    title: 'Fixed monthly costs',
+    caption:
+      "Per month (730 hours) whatever the volume, from each variant's deployment: an always-on worker and its public address, and the idle polling of Lambda event source mappings (long polls assumed as AWS describes them, not measured).",
+    columns: [
+      col('variant'),
+      col('line'),
+      col('units per month', true),
+      col('unit'),
+      col('USD per month', true),
+      col('price id', false, true),
+    ],
+    rows,
   };
 }
 
@@ -554,7 +651,7 @@ export function pricesTable(r: Results): Table {
     id: 'prices',
     title: `Price table ${p.version} (${p.region}, ${p.currency})`,
     caption:
-      'Every cost above is a count × one of these list prices (first tier; free tiers and volume discounts not modelled). Each links to the page it was taken from, on the date given.',
+      "Every cost above is a count × one of these list prices; the projection applies each price's free allowance (when counted) and volume steps, and the Temporal Cloud plans below. Each links to the provider's page, read on the date given (the note says when only a copy or a summary of it was read).",
     columns: [
       col('id', false, true),
       col('service', false, true),
@@ -574,6 +671,36 @@ export function pricesTable(r: Results): Table {
       text(x.source, { href: x.source }),
       text(x.asOf),
       text(x.note ?? ''),
+    ]),
+  };
+}
+
+export function plansTable(r: Results): Table {
+  return {
+    id: 'temporal-plans',
+    title: 'Temporal Cloud plans',
+    caption: `The plan fee is the greater of the minimum or a share of the month's consumption (actions + storage); the projection bills the ${r.projection?.options.temporalPlan ?? 'default'} plan.`,
+    columns: [
+      col('plan'),
+      col('minimum per month', true),
+      col('share of consumption', true),
+      col('included actions', true),
+      col('included active storage', true),
+      col('included retained storage', true),
+      col('action volume steps'),
+      col('source'),
+      col('as of', false, true),
+    ],
+    rows: r.prices.temporalPlans.map((p) => [
+      text(`${p.name} (${p.id})`),
+      num(fmtUsd(p.minimumMonthlyUsd)),
+      num(`${p.usagePct}%`),
+      num(fmtCount(p.includedActions)),
+      num(`${p.includedActiveGb} GB`),
+      num(`${p.includedRetainedGb} GB`),
+      text(p.volumeTiers ? 'yes' : 'no (flat first price)'),
+      text(p.source, { href: p.source }),
+      text(p.asOf),
     ]),
   };
 }

@@ -40,9 +40,10 @@ export function fmtCount(v: number): string {
   return Number.isInteger(v) ? grouped(v) : grouped(v, 1);
 }
 
-/** Per-order counts such as 12.57 state transitions. */
+/** Per-order counts such as 12.57 state transitions; three significant digits below 0.01 (0.0000136 GB of log). */
 export function fmtPerOrder(v: number): string {
-  return Number.isInteger(v) ? grouped(v) : grouped(v, 2);
+  if (Number.isInteger(v)) return grouped(v);
+  return Math.abs(v) < 0.01 ? v.toPrecision(3) : grouped(v, 2);
 }
 
 /** A monthly volume of orders, rounded to whole orders. */

@@ -8,8 +8,12 @@ import { latencyCdfChart } from './charts/latency-cdf.ts';
 import { latencyLoadChart, throughputLoadChart } from './charts/load-levels.ts';
 import { timelineChart } from './charts/timeline.ts';
 import {
+  bandVerdicts,
+  billDriversTable,
   changeImpactTable,
   cheapestTable,
+  fixedCostsTable,
+  plansTable,
   componentsTable,
   costItemsTable,
   costTable,
@@ -131,10 +135,12 @@ export function buildReport(r: Results): ReportModel {
       id: 'cost',
       title: 'Cost',
       intro: [
-        `Cost is computed, not billed: the calls each variant made (counted by its metered clients), Step Functions transitions and Temporal actions (counted from histories), × the price table of ${r.prices.version} (${r.prices.region}); the sources are listed under Environment and provenance.`,
+        `Cost is computed, not billed: the calls each variant made (counted by its metered clients, by AWS's billing rules), Step Functions transitions and task attempts and Temporal actions (counted from histories), × the price table of ${r.prices.version} (${r.prices.region}); the sources are listed under Environment and provenance. ` +
+          'Calls a local loop makes on a timer (an outbox poll, a consumer long poll) are not billed per order: on AWS a trigger replaces them, a fixed monthly line.',
+        ...(r.projection ? [`By monthly volume (projection): ${bandVerdicts(r).join('; ')}.`] : []),
       ],
       charts: present([costServicesChart(r), costProjectionChart(r)]),
-      tables: present([costTable(r), projectionTable(r), cheapestTable(r), costItemsTable(r)]),
+      tables: present([costTable(r), fixedCostsTable(r), projectionTable(r), cheapestTable(r), billDriversTable(r), costItemsTable(r)]),
     },
     {
       id: 'coupling',
@@ -179,7 +185,7 @@ export function buildReport(r: Results): ReportModel {
           : null,
       ]),
       charts: [],
-      tables: [environmentTable(r), workloadTable(r), pricesTable(r)],
+      tables: [environmentTable(r), workloadTable(r), pricesTable(r), plansTable(r)],
     },
   ];
   return {

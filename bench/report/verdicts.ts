@@ -1,5 +1,6 @@
 import type { Results, VariantResult } from '../results/schema.ts';
-import { cheapestRanges, levelOf, levelsOf, measured, projectionLines, costSeries } from './derive.ts';
+import { levelOf, levelsOf, measured, costSeries } from './derive.ts';
+import { bandVerdicts } from './facts.ts';
 import { fmtLevel, fmtMs, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
 
 /**
@@ -109,25 +110,11 @@ function costVerdict(r: Results): Verdict | null {
       `${whatIfs.length ? `; what-if: ${whatIfs.map((w) => `${variantLabel(w.series)} ${fmtUsd(w.cost.perMillionOrdersUsd)}`).join(', ')}` : ''})`,
   );
   if (r.projection) {
-    const lines = projectionLines(r.projection);
-    const ranges = cheapestRanges(lines);
-    const fixed = lines.filter((l) => l.fixedMonthlyUsd > 0);
+    const fixed = Object.entries(r.projection.fixedMonthlyUsd).filter(([, usd]) => usd > 0);
     const fixedNote = fixed.length
-      ? ` with ${listing(fixed.map((l) => `${variantLabel(l.series)}'s ${fmtUsd(l.fixedMonthlyUsd)}/month fixed`))}`
+      ? ` (at zero orders: ${listing(fixed.map(([s, usd]) => `${variantLabel(s)} ${fmtUsd(usd)}/month`))})`
       : '';
-    if (ranges.length === 1) {
-      parts.push(
-        `counting monthly volume${fixedNote}, ${names(ranges[0]!.series.map((s) => ({ name: s, value: 0 })))} stayed cheapest at every volume`,
-      );
-    } else if (ranges.length > 1) {
-      const clauses = ranges.map((g, i) => {
-        const who = names(g.series.map((s) => ({ name: s, value: 0 })));
-        if (i === 0) return `${who} was cheapest below ${fmtVolume(g.toOrders!)} orders/month`;
-        if (g.toOrders === null) return `${who} above ${fmtVolume(g.fromOrders)}`;
-        return `${who} from ${fmtVolume(g.fromOrders)} to ${fmtVolume(g.toOrders)}`;
-      });
-      parts.push(`counting monthly volume${fixedNote}, ${clauses.join(', ')}`);
-    }
+    parts.push(`by monthly bill${fixedNote}, ${bandVerdicts(r).join(', ')}`);
   }
   return { dimension: 'cost', text: `${capital(parts.join('; '))}.` };
 }

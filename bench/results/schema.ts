@@ -2,14 +2,15 @@ import { z } from 'zod';
 import { VARIANTS } from '../../infra/variants.ts';
 import { couplingSchema } from '../coupling/index.ts';
 import { FAULTS } from '../faults/catalog.ts';
-import { usageSampleSchema } from '../cost/model.ts';
+import { billingOptionsSchema, usageSampleSchema } from '../cost/model.ts';
 import { priceTableSchema } from '../cost/prices.ts';
 
 /**
  * The results contract: what `bench` writes and the only thing `report` reads.
  * Bump SCHEMA_VERSION on any change a reader of the old shape would misread.
  */
-export const SCHEMA_VERSION = 1;
+// 2: costs carry fixed monthly lines; the projection is a stepwise monthly bill (options, bills, crossovers with the cheaper side).
+export const SCHEMA_VERSION = 2;
 
 const ms = z.number().nonnegative();
 const count = z.number().int().nonnegative();
@@ -54,7 +55,25 @@ export const costSchema = z.object({
       priceId: z.string(),
     }),
   ),
+  fixed: z.array(
+    z.object({
+      service: z.string(),
+      item: z.string(),
+      count: z.number().nonnegative(),
+      unit: z.string(),
+      unitPriceUsd: z.number().nonnegative(),
+      usdPerMonth: z.number().nonnegative(),
+      priceId: z.string(),
+    }),
+  ),
   notes: z.array(z.string()),
+});
+
+const billLineSchema = z.object({
+  service: z.string(),
+  item: z.string(),
+  kind: z.enum(['per-order', 'fixed', 'plan']),
+  usd: z.number().nonnegative(),
 });
 
 export const traceSampleSchema = z.object({
@@ -162,11 +181,17 @@ export const resultsSchema = z.object({
   variants: z.array(variantResultSchema),
   /** The dated price table every cost above was computed with, sources included, so a reader can check each figure. */
   prices: priceTableSchema,
+  /** Monthly bills from 1k to 100M orders a month per series (variants and what-ifs), with the choices they were made under. */
   projection: z
     .object({
-      fixedMonthlyUsd: z.record(z.string(), z.number().nonnegative()),
+      options: billingOptionsSchema,
       rows: z.array(z.object({ ordersPerMonth: z.number().positive(), usdByVariant: z.record(z.string(), z.number().nonnegative()) })),
-      crossovers: z.array(z.object({ a: z.string(), b: z.string(), ordersPerMonth: z.number().positive() })),
+      /** The bill at zero orders: fixed lines and plan minimums. */
+      fixedMonthlyUsd: z.record(z.string(), z.number().nonnegative()),
+      crossovers: z.array(z.object({ a: z.string(), b: z.string(), ordersPerMonth: z.number().positive(), cheaperAbove: z.string() })),
+      bills: z.array(
+        z.object({ series: z.string(), ordersPerMonth: z.number().positive(), totalUsd: z.number().nonnegative(), lines: z.array(billLineSchema) }),
+      ),
     })
     .nullable(),
   invariantsOk: z.boolean(),

@@ -19,11 +19,19 @@ export function summaryText(r: Results): string {
   for (const v of r.variants) {
     const broken = v.invariants.filter((i) => !i.ok);
     lines.push(
-      `${v.name.padEnd(14)} ${v.cost ? `$${v.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders (prices ${v.cost.priceTableVersion}, ${v.cost.region})` : 'no cost'}; ` +
+      `${v.name.padEnd(14)} ${v.cost ? `$${v.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders${fixedOf(v.cost)} (prices ${v.cost.priceTableVersion}, ${v.cost.region})` : 'no cost'}; ` +
         `outcomes ${v.outcomes.completed} completed / ${v.outcomes.cancelled} cancelled / ${v.outcomes.rejected} rejected / ${v.outcomes.lost} lost; ` +
         `invariants ${broken.length ? `BROKEN: ${broken.map((b) => `${b.name}: ${b.detail}`).join('; ')}` : 'all held'}`,
     );
     for (const a of v.alternatives ?? []) lines.push(`${''.padEnd(14)} ${a.label}: $${a.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders (${a.note})`);
+  }
+  const p = r.projection;
+  if (p) {
+    const where = p.crossovers.map((c) => `${c.a}/${c.b} at ${Math.round(c.ordersPerMonth).toLocaleString('en-US')} (${c.cheaperAbove} cheaper above)`);
+    lines.push(
+      `Monthly bill, 1,000 to 100,000,000 orders (Temporal Cloud ${p.options.temporalPlan} plan, AWS free tier ${p.options.freeTier ? 'counted' : 'not counted'}): ` +
+        (where.length ? `crossovers ${where.join('; ')}` : 'no crossover in the range'),
+    );
   }
   const faults = r.variants.flatMap((v) => (v.faults ?? []).map((f) => ({ v: v.name, f })));
   if (faults.length) {
@@ -39,4 +47,10 @@ export function summaryText(r: Results): string {
     }
   }
   return lines.join('\n');
+}
+
+/** " + $21.67/month fixed" when the variant has fixed monthly lines. */
+function fixedOf(cost: { fixed: Array<{ usdPerMonth: number }> }): string {
+  const usd = cost.fixed.reduce((a, f) => a + f.usdPerMonth, 0);
+  return usd > 0 ? ` + $${usd.toFixed(2)}/month fixed` : '';
 }

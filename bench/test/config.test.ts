@@ -44,7 +44,17 @@ describe('bench config', () => {
     expect(resolveConfig(readConfigFile(json), {})).toMatchObject({ variants: ['temporal'], loop: 'open', levels: [2.5] });
   });
 
+  it('takes the billing choices from the file, flags overriding them one by one; the defaults are stated', () => {
+    expect(resolveConfig(undefined, {}).billing).toEqual({ freeTier: false, temporalPlan: 'business', retentionDays: 30 });
+    const yaml = tmp('bill.yaml', 'billing:\n  temporalPlan: developer\n  retentionDays: 7\n');
+    const c = resolveConfig(readConfigFile(yaml), flagsToConfig({ freeTier: true } as never));
+    expect(c.billing).toEqual({ freeTier: true, temporalPlan: 'developer', retentionDays: 7 });
+    expect(resolveConfig(readConfigFile(yaml), flagsToConfig({ temporalPlan: 'business' } as never)).billing.temporalPlan).toBe('business');
+  });
+
   it.each([
+    ['unknown Temporal plan', 'b.json', '{"billing":{"temporalPlan":"gold"}}', /billing\.temporalPlan: not a Temporal Cloud plan/],
+    ['retention past 90 days', 'b.json', '{"billing":{"retentionDays":365}}', /billing\.retentionDays/],
     ['unknown key', 'b.yaml', 'ordrs: 5\n', /ordrs|Unrecognized key/],
     ['wrong type', 'b.yaml', 'orders: many\n', /orders:/],
     ['out of range', 'b.json', '{"failures":{"declinePct":150}}', /failures\.declinePct: must be at most 100/],

@@ -48,7 +48,7 @@ describe('report: reading a results file', () => {
   });
 
   it('invalid JSON: exit 2, with the line and column where it broke', () => {
-    const p = write(tmp(), 'results.json', '{\n  "schemaVersion": 1,\n  "tool": }\n');
+    const p = write(tmp(), 'results.json', '{\n  "schemaVersion": 2,\n  "tool": }\n');
     const e = userError(() => loadResults(p));
     expect(e.exitCode).toBe(2);
     expect(e.message).toMatch(/results\.json: not valid JSON at line 3, column 11: /);
@@ -75,17 +75,18 @@ describe('report: reading a results file', () => {
 
   it('another schema version: exit 2, which version and which this one reads', () => {
     const data = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
-    const p = write(tmp(), 'results.json', JSON.stringify({ ...data, schemaVersion: 2 }));
+    // A file written before costs carried fixed lines and a stepwise projection (schema 1) is refused, not misread.
+    const p = write(tmp(), 'results.json', JSON.stringify({ ...data, schemaVersion: 1 }));
     const e = userError(() => loadResults(p));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toBe(`${p}: schemaVersion 2 is not supported by this sagabench (reads 1)`);
+    expect(e.message).toBe(`${p}: schemaVersion 1 is not supported by this sagabench (reads 2)`);
   });
 
   it('no schemaVersion, or not an object: exit 2, "not a sagabench results file"', () => {
     const dir = tmp();
     const a = userError(() => loadResults(write(dir, 'a.json', JSON.stringify({ hello: 'world' }))));
     expect(a.exitCode).toBe(2);
-    expect(a.message).toMatch(/a\.json: not a sagabench results file \(no schemaVersion; this sagabench reads schemaVersion 1\)$/);
+    expect(a.message).toMatch(/a\.json: not a sagabench results file \(no schemaVersion; this sagabench reads schemaVersion 2\)$/);
     const b = userError(() => loadResults(write(dir, 'b.json', '[1, 2]')));
     expect(b.message).toMatch(/b\.json: not a sagabench results file \(expected a JSON object, found an array\)$/);
   });
@@ -97,7 +98,7 @@ describe('report: reading a results file', () => {
     const p = write(tmp(), 'results.json', JSON.stringify(data));
     const e = userError(() => loadResults(p));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toMatch(/results\.json: not a valid sagabench results file \(schemaVersion 1\):/);
+    expect(e.message).toMatch(/results\.json: not a valid sagabench results file \(schemaVersion 2\):/);
     expect(e.message).toMatch(/^ {2}workload\.seed: /m);
     expect(e.message).toMatch(/^ {2}variants\.0\.levels\.1\.latencyMs\.p99: /m);
   });
@@ -134,10 +135,10 @@ describe('sagabench report (the command)', () => {
   it('bad input exits 2 with the message', async () => {
     expect(await run(['/nonexistent/results.json'])).toMatchObject({ code: 2, err: '/nonexistent/results.json: no such file' });
     const dir = tmp();
-    const bad = write(dir, 'results.json', '{"schemaVersion": 2}');
+    const bad = write(dir, 'results.json', '{"schemaVersion": 1}');
     expect(await run([bad, '--out', dir])).toMatchObject({
       code: 2,
-      err: `${bad}: schemaVersion 2 is not supported by this sagabench (reads 1)`,
+      err: `${bad}: schemaVersion 1 is not supported by this sagabench (reads 2)`,
     });
     expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(false);
   });

@@ -101,22 +101,28 @@ describe('report output (HTML and Markdown from one fixture)', () => {
 
   it("the numbers are the fixture's own (spot checks)", () => {
     const h = htmlTables(html);
-    // Temporal at 8 clients: p50 484, p99 572, 11.37 orders/s; Choreography's cost $26.17 per 1M orders.
-    expect(h.get('load')).toContainEqual(['Temporal', '8 clients', '11.37', '484', '572', '10', '1', '1', '0', '0', '3.39']);
+    // Temporal at 8 clients: p50 1,046, p99 1,256, 6.09 orders/s; Choreography's cost $37.83 per 1M orders, $1.31 a month fixed.
+    expect(h.get('load')).toContainEqual(['Temporal', '8 clients', '6.09', '1,046', '1,256', '10', '1', '1', '0', '0', '3.85']);
     expect(
       h
         .get('cost')!
         .find((r) => r[0] === 'Choreography')!
         .slice(0, 2),
-    ).toEqual(['Choreography', '$26.17']);
+    ).toEqual(['Choreography', '$37.83']);
+    expect(
+      h
+        .get('cost')!
+        .find((r) => r[0] === 'Choreography')!
+        .at(-1),
+    ).toBe('$1.31');
     expect(
       h
         .get('change-impact')!
         .slice(1)
         .map((r) => r.slice(2, 5)),
     ).toEqual([
-      ['5', '+28', '−4'],
-      ['6', '+26', '−1'],
+      ['5', '+27', '−3'],
+      ['5', '+26', '−1'],
       ['5', '+40', '−5'],
     ]);
   });
@@ -128,7 +134,8 @@ describe('report output (HTML and Markdown from one fixture)', () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(http/i);
     // Only plain links (price sources) and SVG namespaces mention http at all.
     const mentions = [...html.matchAll(/https?:\/\/[^"'\s<)]+/g)].map((m) => m[0]);
-    for (const u of mentions) expect(u, u).toMatch(/^(http:\/\/www\.w3\.org\/|https:\/\/(aws\.amazon\.com|temporal\.io)\/)/);
+    // Links only: the providers' pages (aws.amazon.com, docs.aws.amazon.com, temporal.io, docs.temporal.io) and SVG's namespace.
+    for (const u of mentions) expect(u, u).toMatch(/^(http:\/\/www\.w3\.org\/|https:\/\/([a-z]+\.)?(aws\.amazon\.com|temporal\.io)\/)/);
     expect(html).toContain('LOCAL EMULATOR numbers');
     // Ids are unique across the inline SVGs (clip paths of one chart must not resolve into another).
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
@@ -224,14 +231,27 @@ describe('report charts with crossovers', () => {
     const model = buildReport(r);
     const cost = model.sections.find((s) => s.id === 'cost')!;
     expect(cost.tables.find((t) => t.id === 'cheapest')!.rows.map((row) => row.map((c) => c.text))).toEqual([
-      ['0', '1,000,000', 'Choreography'],
-      ['1,000,000', 'and above', 'Temporal'],
+      ['1,000', '1,000,000', 'Choreography'],
+      ['1,000,000', '100,000,000', 'Temporal'],
     ]);
+    expect(cost.intro.join(' ')).toContain(
+      'By monthly volume (projection): below 1,000,000 orders/month Choreography is cheapest; above 1,000,000 Temporal is cheapest.',
+    );
     const w = await writeReport(tmp(), r);
     const html = fs.readFileSync(w.html, 'utf8');
     const chart = /data-chart="cost-projection">([\s\S]*?)<\/figure>/.exec(html)![1]!;
-    expect(chart).toContain('Choreography = Temporal at 1,000,000/month');
+    expect(chart).toContain('Choreography = Temporal: 1,000,000/month, $30.00');
     expect(chart).toContain('Circles mark the crossovers');
+    // Money on the axes as money, never an SI prefix ("$10m" would read as millions for one cent).
+    const ticks = [...chart.matchAll(/>(\$[^<]*)</g)].map((m) => m[1]!);
+    expect(ticks).toContain('$100');
+    expect(ticks.filter((t) => /\$[\d.,]+[a-zA-Z]/.test(t))).toEqual([]);
+    // No fixed lines in this fixture, so no fixed-costs table.
+    expect(
+      buildReport(r)
+        .sections.find((s) => s.id === 'cost')!
+        .tables.map((t) => t.id),
+    ).toEqual(['cost', 'projection', 'cheapest', 'bill-drivers', 'cost-items']);
   });
 });
 
@@ -282,7 +302,7 @@ describe('report with a what-if deployment', () => {
       '$20.00',
     ]);
     expect(model.verdicts.find((v) => v.dimension === 'cost')!.text).toMatch(
-      /^Choreography was the cheapest per 1M orders \(\$26\.17; Step Functions \$321\.30, Temporal \$397\.98; what-if: Step Functions EXPRESS \(what-if\) \$20\.00\); counting monthly volume/,
+      /^Choreography was the cheapest per 1M orders \(\$[\d.,]+; Step Functions \$[\d.,]+, Temporal \$[\d.,]+; what-if: Step Functions EXPRESS \(what-if\) \$20\.00\); by monthly bill/,
     );
     const html = fs.readFileSync((await writeReport(tmp(), r)).html, 'utf8');
     const bars = /data-chart="cost-by-service">([\s\S]*?)<\/figure>/.exec(html)![1]!;

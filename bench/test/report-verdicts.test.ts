@@ -102,10 +102,12 @@ describe('report verdicts (computed from the data)', () => {
       ],
       fixedMonthly: { temporal: 20 },
     });
-    expect(r.projection!.crossovers).toEqual([{ a: 'choreography', b: 'temporal', ordersPerMonth: expect.closeTo(1e6, 3) }]);
+    expect(r.projection!.crossovers).toEqual([
+      { a: 'choreography', b: 'temporal', ordersPerMonth: expect.closeTo(1e6, 3), cheaperAbove: 'temporal' },
+    ]);
     expect(verdict(r, 'cost')).toBe(
-      "Temporal was the cheapest per 1M orders ($10.00; Choreography $30.00); counting monthly volume with Temporal's $20.00/month fixed, " +
-        'Choreography was cheapest below 1,000,000 orders/month, Temporal above 1,000,000.',
+      'Temporal was the cheapest per 1M orders ($10.00; Choreography $30.00); by monthly bill (at zero orders: Temporal $20.00/month), ' +
+        'below 1,000,000 orders/month Choreography is cheapest, above 1,000,000 Temporal is cheapest.',
     );
   });
 
@@ -118,7 +120,7 @@ describe('report verdicts (computed from the data)', () => {
       fixedMonthly: {},
     });
     expect(verdict(every, 'cost')).toBe(
-      'Choreography was the cheapest per 1M orders ($5.00; Step Functions $50.00); counting monthly volume, Choreography stayed cheapest at every volume.',
+      'Choreography was the cheapest per 1M orders ($5.00; Step Functions $50.00); by monthly bill, from 1,000 to 100,000,000 orders/month Choreography is cheapest.',
     );
     const tie = minimalResults({
       variants: [
@@ -128,22 +130,29 @@ describe('report verdicts (computed from the data)', () => {
       fixedMonthly: {},
     });
     expect(verdict(tie, 'cost')).toBe(
-      'Choreography and Temporal tied as the cheapest per 1M orders ($7.00); counting monthly volume, Choreography and Temporal stayed cheapest at every volume.',
+      'Choreography and Temporal tied as the cheapest per 1M orders ($7.00); by monthly bill, from 1,000 to 100,000,000 orders/month Choreography and Temporal tie as cheapest.',
     );
   });
 
-  it('the cheapest ranges follow the lower envelope through several crossovers', () => {
-    // a: 0 fixed, 3/order; b: 10 fixed, 1/order; c: 30 fixed, 0/order.  a < b below 5 (3v = 10 + v), b < c below 20 (10 + v = 30).
-    expect(
-      cheapestRanges([
-        { series: 'a', fixedMonthlyUsd: 0, perOrderUsd: 3 },
-        { series: 'b', fixedMonthlyUsd: 10, perOrderUsd: 1 },
-        { series: 'c', fixedMonthlyUsd: 30, perOrderUsd: 0 },
-      ]),
-    ).toEqual([
-      { series: ['a'], fromOrders: 0, toOrders: 5 },
-      { series: ['b'], fromOrders: 5, toOrders: 20 },
-      { series: ['c'], fromOrders: 20, toOrders: null },
+  it('the cheapest ranges follow the bills through several crossovers, edges at the crossovers', () => {
+    // choreography $3,000/1M, no fixed; stepfunctions $1,000/1M + $10; temporal $0/1M + $30:
+    // choreography < stepfunctions below 5,000 orders (0.003 v = 10 + 0.001 v), stepfunctions < temporal below 20,000.
+    const r = minimalResults({
+      variants: [
+        { name: 'choreography', levels: [{ level: 1 }], costPerMillion: 3000 },
+        { name: 'stepfunctions', levels: [{ level: 1 }], costPerMillion: 1000 },
+        { name: 'temporal', levels: [{ level: 1 }], costPerMillion: 0 },
+      ],
+      fixedMonthly: { stepfunctions: 10, temporal: 30 },
+    });
+    expect(cheapestRanges(r.projection!)).toEqual([
+      { series: ['choreography'], fromOrders: 1000, toOrders: expect.closeTo(5000, 6) },
+      { series: ['stepfunctions'], fromOrders: expect.closeTo(5000, 6), toOrders: expect.closeTo(20_000, 6) },
+      { series: ['temporal'], fromOrders: expect.closeTo(20_000, 6), toOrders: 1e8 },
+    ]);
+    expect(cheapestRanges(r.projection!, ['choreography', 'temporal'])).toEqual([
+      { series: ['choreography'], fromOrders: 1000, toOrders: expect.closeTo(10_000, 6) },
+      { series: ['temporal'], fromOrders: expect.closeTo(10_000, 6), toOrders: 1e8 },
     ]);
   });
 
@@ -175,9 +184,12 @@ describe('report verdicts (computed from the data)', () => {
     const v = verdicts(r);
     expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
     expect(v[0]!.text).toMatch(
-      /^Choreography had the lowest p99 at 1 client \(206 ms; next Step Functions 352 ms\); Temporal had the lowest p99 at 4 clients \(433 ms/,
+      /^Choreography had the lowest p99 at 1 client \(691 ms; next Temporal 1,053 ms\); Temporal had the lowest p99 at 4 clients \(1,179 ms/,
     );
-    expect(v[3]!.text).toMatch(/^Choreography was the cheapest per 1M orders \(\$26\.17; /);
+    expect(v[3]!.text).toBe(
+      'Choreography was the cheapest per 1M orders ($37.83; Step Functions $336.93, Temporal $407.72; what-if: Step Functions EXPRESS (what-if) $25.21); ' +
+        'by monthly bill (at zero orders: Temporal $521.67/month and Choreography $1.31/month), below 4,393 orders/month Step Functions is cheapest, above 4,393 Choreography is cheapest.',
+    );
     expect(v[6]!.text).toBe('All 54 invariant checks held in all 3 variants; no order was lost.');
   });
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { EventStore } from './event-store.ts';
 import { publishEvent } from '../bus.ts';
+import { perOrderWork, pollingLoop } from '../../shared/aws/metering.ts';
 
 /**
  * Moves stored events to the bus. At least once: an item is deleted from the
@@ -18,6 +19,8 @@ export class OutboxPublisher {
     private readonly topicArn: string,
     /** Test seam: runs between publish and ack, where a crash would leave a duplicate. */
     private readonly afterPublish: () => Promise<void> = async () => {},
+    /** Called once per item handled (published and acked, or failed), for the meter. */
+    private readonly onItem: () => void = () => {},
   ) {}
 
   /** Publishes everything pending now; returns how many were published. */
@@ -26,10 +29,15 @@ export class OutboxPublisher {
     for (;;) {
       const batch = await this.store.pendingOutbox();
       if (batch.length === 0) return n;
+      // The publish and ack are each item's own work (on AWS a stream-triggered Lambda does them);
+      // the query for pending items is the time-based loop's, which a DynamoDB Streams trigger replaces.
       for (const item of batch) {
-        await publishEvent(this.sns, this.topicArn, item.event);
-        await this.afterPublish();
-        await this.store.ackOutbox(item.seq);
+        this.onItem();
+        await perOrderWork(async () => {
+          await publishEvent(this.sns, this.topicArn, item.event);
+          await this.afterPublish();
+          await this.store.ackOutbox(item.seq);
+        });
         n++;
       }
     }
@@ -38,7 +46,7 @@ export class OutboxPublisher {
   start(intervalMs = 50, onError: (err: unknown) => void = (e) => console.error(e)): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (async () => {
+    this.loop = pollingLoop(async () => {
       while (this.running) {
         try {
           if ((await this.drain()) === 0) await sleep(intervalMs);
@@ -47,7 +55,7 @@ export class OutboxPublisher {
           await sleep(intervalMs * 4);
         }
       }
-    })();
+    });
   }
 
   async stop(): Promise<void> {

@@ -12,6 +12,7 @@ import { publishEvent } from '../bus.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { chargePayment } from '../../shared/services/payments.ts';
 import { provisionLocal, startLocal, type RunningChoreography } from '../local.ts';
+import { readProcessReports } from '../../shared/variant/target.ts';
 
 // The choreographed variant end to end on the local engines: five service
 // processes, SNS fan-out, SQS queues with DLQs, the orders event store and outbox.
@@ -160,7 +161,19 @@ describe('choreography scenarios', () => {
     expect(await variant.deps.inventory.stockOf('GADGET')).toBe(before);
   });
 
-  it('retries a transient bank error and charges once', async () => {
+  /** The processes' Lambda invocation counts so far, once their meter files have caught up (flushed every second). */
+  async function invocations() {
+    await new Promise((r) => setTimeout(r, 2500));
+    const metered = readProcessReports(variant.config.traceDir).metered;
+    const calls = (op: string) => metered.find((m) => m.service === 'lambda' && m.operation === op)?.calls ?? 0;
+    return { handlers: calls('Invoke'), publisher: calls('InvokeOutboxPublisher') };
+  }
+
+  it('retries a transient bank error and charges once; the failed attempt is an invocation too', async () => {
+    const before = await invocations();
+    const happy = await place();
+    expect((await outcome(happy.orderId)).type).toBe('OrderCompleted');
+    const mid = await invocations();
     const { orderId } = await place({ paymentToken: paymentToken('ok', 1) });
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
     expect(await tablesFor(orderId)).toEqual({
@@ -170,6 +183,14 @@ describe('choreography scenarios', () => {
       shipment: 'CREATED',
       notified: true,
     });
+    const after = await invocations();
+    // On AWS each message handed to a handler is an invocation: the transient order's payment
+    // message is handed over twice, so it costs one invocation more than a happy order.
+    expect(after.handlers - mid.handlers).toBe(mid.handlers - before.handlers + 1);
+    // The outbox publisher is invoked once per event the orders service published itself.
+    const own = (await variant.deps.store.load(orderId)).filter((e) => e.event.producer === 'orders').length;
+    expect(own).toBeGreaterThan(0);
+    expect(after.publisher - mid.publisher).toBe(own);
   });
 
   it('honours a customer cancel that arrives before shipping', async () => {

@@ -17,10 +17,15 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
   billing: {
-    // Locally the tasks travel through an SQS callback queue; on AWS they are Lambda
-    // invocations and that queue does not exist, so its calls are not priced.
-    pricedCalls: (metered) => metered.filter((c) => c.service !== 'sqs'),
-    lambda: true,
+    localOnly: [
+      {
+        service: 'sqs',
+        why: 'locally the tasks travel through an SQS callback queue; on AWS the state invokes each task as a Lambda function and that queue does not exist',
+      },
+    ],
+    sqsEventSources: 0,
+    lambdaInvocations: 'task-attempts',
+    executionTracing: true,
     engineCount: 'stepFunctions',
     whatIf: {
       label: 'stepfunctions-express',

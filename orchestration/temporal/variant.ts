@@ -18,7 +18,14 @@ export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   target: temporalTarget,
   floor: (run, hops) => temporalFloor(run.clients, run.temporal, run.prefix, hops),
   criticalPathHops: taskHops,
-  billing: { pricedCalls: (metered) => metered, lambda: false, engineCount: 'temporal', alwaysOnWorker: TEMPORAL_WORKER_SERVICE },
+  billing: {
+    localOnly: [],
+    sqsEventSources: 0,
+    lambdaInvocations: null,
+    engineCount: 'temporal',
+    // The worker's task has a public IPv4 address (assignPublicIp in its stack).
+    alwaysOnWorker: { ...TEMPORAL_WORKER_SERVICE, publicIpv4: true },
+  },
   coupling: {
     components: [
       ...SERVICE_RULES,

@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MetadataBearer, MiddlewareStack, Pluggable } from '@smithy/types';
+import { billedCapacityUnits } from './capacity.ts';
 
 /** AWS bills SQS and SNS payloads in 64 KB chunks: each chunk is one request. */
 export const BILLING_CHUNK_BYTES = 64 * 1024;
@@ -15,9 +17,32 @@ export interface OperationCount {
   billingChunks: number;
   readCapacityUnits: number;
   writeCapacityUnits: number;
+  /**
+   * Capacity units as AWS bills them, computed from the request and response by the
+   * published rules (see capacity.ts), not as the emulator reports them.
+   */
+  billedCapacityUnits: number;
+  /** What a call carried back or wrote: SQS messages received; DynamoDB items written or returned. */
+  items: number;
+  /**
+   * Made by a time-based loop (an outbox poll, a consumer's long poll): such calls grow
+   * with wall time, not with orders, so the cost model never bills them per order. A
+   * loop's calls are counted apart from the same operation's per-order calls.
+   */
+  polling: boolean;
 }
 
-type Key = `${string}.${string}`;
+const polling = new AsyncLocalStorage<boolean>();
+
+/**
+ * Runs `fn` (and everything it starts) as a time-based polling loop: its calls are
+ * marked `pollingCalls`. Work the loop hands on per message or per item goes
+ * through `perOrderWork`, so it is billed as the order's own.
+ */
+export const pollingLoop = <T>(fn: () => T): T => polling.run(true, fn);
+export const perOrderWork = <T>(fn: () => T): T => polling.run(false, fn);
+
+type Key = `${string}.${string}.${'poll' | 'work'}`;
 
 /**
  * Counts every API call a client makes. The cost model is built only on these
@@ -27,8 +52,13 @@ type Key = `${string}.${string}`;
 export class Meter {
   private readonly counts = new Map<Key, OperationCount>();
 
-  record(service: string, operation: string, delta: Partial<Omit<OperationCount, 'service' | 'operation'>>): void {
-    const key: Key = `${service}.${operation}`;
+  record(
+    service: string,
+    operation: string,
+    delta: Partial<Omit<OperationCount, 'service' | 'operation' | 'polling'>>,
+    polling = false,
+  ): void {
+    const key: Key = `${service}.${operation}.${polling ? 'poll' : 'work'}`;
     let c = this.counts.get(key);
     if (!c) {
       c = {
@@ -42,14 +72,18 @@ export class Meter {
         billingChunks: 0,
         readCapacityUnits: 0,
         writeCapacityUnits: 0,
+        billedCapacityUnits: 0,
+        items: 0,
+        polling,
       };
       this.counts.set(key, c);
     }
     for (const [k, v] of Object.entries(delta) as [keyof typeof delta, number][]) c[k] += v;
   }
 
-  get(service: string, operation: string): OperationCount | undefined {
-    const c = this.counts.get(`${service}.${operation}`);
+  /** The operation's per-order calls (or, with `polling`, its polling loop's). */
+  get(service: string, operation: string, polling = false): OperationCount | undefined {
+    const c = this.counts.get(`${service}.${operation}.${polling ? 'poll' : 'work'}`);
     return c ? { ...c } : undefined;
   }
 
@@ -57,7 +91,9 @@ export class Meter {
   snapshot(): OperationCount[] {
     return [...this.counts.values()]
       .map((c) => ({ ...c }))
-      .sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
+      .sort(
+        (a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation) || Number(a.polling) - Number(b.polling),
+      );
   }
 
   totalCalls(service?: string): number {
@@ -74,7 +110,7 @@ export class Meter {
 /** Adds up counts from several meters (processes, clients) into one snapshot, as one Meter would have counted them. */
 export function mergeCounts(...lists: OperationCount[][]): OperationCount[] {
   const meter = new Meter();
-  for (const { service, operation, ...counts } of lists.flat()) meter.record(service, operation, counts);
+  for (const { service, operation, polling, ...counts } of lists.flat()) meter.record(service, operation, counts, polling);
   return meter.snapshot();
 }
 
@@ -171,28 +207,39 @@ export function meteringPlugin(meter: Meter, service: string): Pluggable<any, an
           const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
           const request = args.request as { body?: unknown };
           const requestBytes = bodyBytes(request?.body);
+          const inLoop = polling.getStore() === true;
           try {
             const result = await next(args);
             const response = (result as { response?: { headers?: Record<string, string>; statusCode?: number } }).response;
             const responseBytes = headerBytes(response?.headers);
             const failed = (response?.statusCode ?? 200) >= 400;
-            meter.record(service, operation, {
-              calls: 1,
-              errors: failed ? 1 : 0,
-              requestBytes,
-              responseBytes,
-              billingChunks: billingChunks(Math.max(requestBytes, responseBytes)),
-            });
+            meter.record(
+              service,
+              operation,
+              {
+                calls: 1,
+                errors: failed ? 1 : 0,
+                requestBytes,
+                responseBytes,
+                billingChunks: billingChunks(Math.max(requestBytes, responseBytes)),
+              },
+              inLoop,
+            );
             return result;
           } catch (err) {
             const name = (err as { name?: string }).name ?? '';
-            meter.record(service, operation, {
-              calls: 1,
-              errors: 1,
-              throttles: THROTTLE_NAMES.has(name) ? 1 : 0,
-              requestBytes,
-              billingChunks: billingChunks(requestBytes),
-            });
+            meter.record(
+              service,
+              operation,
+              {
+                calls: 1,
+                errors: 1,
+                throttles: THROTTLE_NAMES.has(name) ? 1 : 0,
+                requestBytes,
+                billingChunks: billingChunks(requestBytes),
+              },
+              inLoop,
+            );
             throw err;
           }
         },
@@ -200,11 +247,39 @@ export function meteringPlugin(meter: Meter, service: string): Pluggable<any, an
       );
       stack.add(
         (next, context) => async (args) => {
-          const result = await next(args);
+          const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+          const inLoop = polling.getStore() === true;
+          let result: Awaited<ReturnType<typeof next>>;
+          try {
+            result = await next(args);
+          } catch (err) {
+            // A refused condition still consumes the write; a throttled request consumes nothing.
+            const name = (err as { name?: string }).name ?? '';
+            if (service === 'dynamodb' && !THROTTLE_NAMES.has(name)) {
+              const billed = billedCapacityUnits(operation, args.input, undefined);
+              if (billed.units) meter.record(service, operation, { billedCapacityUnits: billed.units, items: billed.items }, inLoop);
+            }
+            throw err;
+          }
+          const output = (result as { output?: MetadataBearer }).output;
           if (service === 'dynamodb') {
-            const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-            const { read, write } = capacityOf(operation, (result as { output?: MetadataBearer }).output);
-            if (read || write) meter.record(service, operation, { readCapacityUnits: read, writeCapacityUnits: write });
+            const { read, write } = capacityOf(operation, output);
+            const billed = billedCapacityUnits(operation, args.input, output);
+            if (read || write || billed.units)
+              meter.record(
+                service,
+                operation,
+                {
+                  readCapacityUnits: read,
+                  writeCapacityUnits: write,
+                  billedCapacityUnits: billed.units,
+                  items: billed.items,
+                },
+                inLoop,
+              );
+          } else if (service === 'sqs' && operation === 'ReceiveMessage') {
+            const got = (output as { Messages?: unknown[] } | undefined)?.Messages?.length ?? 0;
+            if (got) meter.record(service, operation, { items: got }, inLoop);
           }
           return result;
         },

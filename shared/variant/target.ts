@@ -13,9 +13,19 @@ export interface VariantReport extends TargetReport {
     type: 'STANDARD' | 'EXPRESS';
     executions: number;
     transitions: number;
+    /** Task attempts, retries included: one Lambda invocation each on AWS. */
+    taskAttempts: number;
+    /** What the execution log (ALL events, no execution data) receives. */
+    logBytes: number;
     /** Sum of start-to-stop times, what EXPRESS would bill. */ durationMsTotal: number;
   };
-  temporal?: { actions: number; workflows: number };
+  temporal?: {
+    actions: number;
+    workflows: number;
+    /** Encoded size of the workflows' histories, and how long they were open: Temporal Cloud's storage. */
+    historyBytes: number;
+    openMsTotal: number;
+  };
   /** Queues, topics, state machines and task queues the variant used. */
   channels: string[];
   /** Dead-letter queues whose contents the run lists afterwards. */

@@ -1,5 +1,4 @@
 import type { AwsClients } from '../aws/clients.ts';
-import type { OperationCount } from '../aws/metering.ts';
 import type { TracePoint } from '../messaging/trace.ts';
 import type { TemporalTarget } from '../temporal/connection.ts';
 import type { ChangeScript } from './change.ts';
@@ -18,16 +17,25 @@ export interface LocalRun {
   prefix: string;
 }
 
-/** The engine-side counts a variant's bill depends on, beside its metered calls. */
+/**
+ * How a variant's local run maps to its AWS bill. The cost model (bench/cost) reads
+ * this and nothing else about a variant, so every variant goes through the same rules:
+ * calls made by a time-based loop are never billed per order; calls of a local stand-in
+ * AWS does not have are left off by name; what replaces them on AWS is a fixed line.
+ */
 export interface Billing {
-  /** The calls that exist on AWS too (locally, Step Functions tasks travel through an SQS queue that AWS replaces by Lambda). */
-  pricedCalls(metered: OperationCount[]): OperationCount[];
-  /** Its tasks or handlers run as Lambda functions on AWS: priced from the measured handler durations. */
-  lambda: boolean;
+  /** Calls of local stand-ins that do not exist on AWS, left off the bill and named in its notes. */
+  localOnly: ReadonlyArray<{ service: string; operations?: readonly string[]; why: string }>;
+  /** SQS queues its Lambda functions consume through event source mappings on AWS (each polls while idle: a fixed line). */
+  sqsEventSources: number;
+  /** How its Lambda invocations are counted: the meter's lambda.Invoke* records, or the state machine's task attempts. */
+  lambdaInvocations: 'metered' | 'task-attempts' | null;
+  /** Its stack traces each execution with X-Ray and logs every history event (the Step Functions stack). */
+  executionTracing?: boolean;
   /** The engine count the dominant charge comes from; a usage sample without it is refused rather than priced at $0. */
   engineCount: 'stepFunctions' | 'temporal' | null;
-  /** An always-on container besides the per-order work (the Temporal worker on Fargate), priced as a fixed monthly cost. */
-  alwaysOnWorker?: { vcpu: number; memoryGb: number; tasks?: number };
+  /** An always-on container besides the per-order work (the Temporal worker on Fargate, with a public IPv4 address). */
+  alwaysOnWorker?: { vcpu: number; memoryGb: number; tasks?: number; publicIpv4?: boolean };
   /** The same executions priced as another workflow type (EXPRESS for Step Functions), labelled as a what-if. */
   whatIf?: { label: string; displayName: string; color: string; note: string; stepFunctionsType: 'EXPRESS' };
 }

@@ -1,45 +1,44 @@
 import type { Results } from '../../results/schema.ts';
-import { lineAt, projectionLines } from '../derive.ts';
-import { fmtVolume, variantLabel } from '../format.ts';
+import { seriesAt } from '../derive.ts';
+import { fmtUsd, fmtVolume, variantLabel } from '../format.ts';
 import { variantScale, type Chart } from './common.ts';
 
-const SAMPLES = 48;
+/** Dollars on an axis: "$0.01", "$1,000", never an SI prefix ("$10m" reads as millions but means milli). */
+export const USD_AXIS_FORMAT = '$,.2~f';
+/** Orders on an axis: "1,000", "100,000,000". */
+export const COUNT_AXIS_FORMAT = ',~d';
 
 /**
- * The what-if over monthly volume: each series' USD per month (fixed + per order ×
- * volume) on log–log axes, drawn from the same straight lines the projection holds
- * (densely sampled, so the curves meet exactly where the crossovers are), with every
- * crossover marked and labelled.
+ * The monthly bill by volume: each series' bill as the projection computed it (allowances,
+ * volume steps, plan fees and fixed lines included, so the curves bend where the bill
+ * does) on log–log axes, with every crossover marked and labelled.
  */
 export function costProjectionChart(r: Results): Chart | null {
   const p = r.projection;
   if (!p || !p.rows.length) return null;
-  const lines = projectionLines(p);
-  const vols = [...p.rows.map((x) => x.ordersPerMonth), ...p.crossovers.map((c) => c.ordersPerMonth)];
-  const lo = Math.min(...vols);
-  const hi = Math.max(...vols);
-  const [a, b] = [Math.log10(lo), Math.log10(hi)];
-  const xs = Array.from({ length: SAMPLES + 1 }, (_, i) => 10 ** (a + ((b - a) * i) / SAMPLES));
-  const values = lines.flatMap((l) =>
-    xs.map((v) => ({ series: variantLabel(l.series), volume: v, usd: lineAt(l, v) })).filter((x) => x.usd > 0),
+  const series = Object.keys(p.rows[0]!.usdByVariant);
+  const values = p.rows.flatMap((row) =>
+    series.map((s) => ({ series: variantLabel(s), volume: row.ordersPerMonth, usd: row.usdByVariant[s] ?? 0 })).filter((x) => x.usd > 0),
   );
-  const byName = new Map(lines.map((l) => [l.series, l]));
-  const marks = p.crossovers.flatMap((c) => {
-    const l = byName.get(c.a);
-    if (!l) return [];
-    return [
-      {
-        volume: c.ordersPerMonth,
-        usd: lineAt(l, c.ordersPerMonth),
-        label: `${variantLabel(c.a)} = ${variantLabel(c.b)} at ${fmtVolume(c.ordersPerMonth)}/month`,
-      },
-    ];
+  const marks = p.crossovers.map((c) => {
+    const usd = seriesAt(p, c.a, c.ordersPerMonth);
+    return {
+      volume: c.ordersPerMonth,
+      usd,
+      label: `${variantLabel(c.a)} = ${variantLabel(c.b)}: ${fmtVolume(c.ordersPerMonth)}/month, ${fmtUsd(usd)}`,
+    };
   });
-  const color = variantScale(lines.map((l) => l.series));
+  const color = variantScale(series);
+  const o = p.options;
   return {
     id: 'cost-projection',
-    title: 'What-if: cost per month by volume',
-    caption: `USD per month (log scale) against orders per month (log scale): per-order cost × volume plus any fixed monthly cost. ${marks.length ? 'Circles mark the crossovers, where the cheaper variant changes.' : 'No two lines cross: the order of the variants holds at every volume.'}`,
+    title: 'Projection: the monthly bill by volume',
+    caption:
+      `USD per month (log scale) against orders per month (log scale), 1,000 to 100,000,000: per-order counts from this run × list prices, through each price's volume steps, ` +
+      `plus fixed monthly costs and plan fees (Temporal Cloud ${o.temporalPlan} plan; AWS free tier ${o.freeTier ? 'counted' : 'not counted'}). ` +
+      (marks.length
+        ? 'Circles mark the crossovers, where the cheaper series changes.'
+        : 'No two series cross between 1,000 and 100,000,000 orders a month: the order of the variants holds over the whole range.'),
     latency: false,
     spec: {
       width: 460,
@@ -54,10 +53,21 @@ export function costProjectionChart(r: Results): Chart | null {
               type: 'quantitative',
               scale: { type: 'log' },
               title: 'orders per month (log scale)',
-              axis: { format: '~s' },
+              axis: { format: COUNT_AXIS_FORMAT },
             },
-            y: { field: 'usd', type: 'quantitative', scale: { type: 'log' }, title: 'USD per month (log scale)', axis: { format: '$~s' } },
+            y: {
+              field: 'usd',
+              type: 'quantitative',
+              scale: { type: 'log' },
+              title: 'USD per month (log scale)',
+              axis: { format: USD_AXIS_FORMAT },
+            },
             color: { field: 'series', type: 'nominal', scale: color, title: 'variant' },
+            tooltip: [
+              { field: 'series', type: 'nominal' },
+              { field: 'volume', type: 'quantitative', format: COUNT_AXIS_FORMAT, title: 'orders/month' },
+              { field: 'usd', type: 'quantitative', format: USD_AXIS_FORMAT, title: 'USD/month' },
+            ],
           },
         },
         ...(marks.length

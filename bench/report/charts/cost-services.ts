@@ -2,6 +2,7 @@ import type { Results } from '../../results/schema.ts';
 import { costByService, costSeries } from '../derive.ts';
 import { fmtUsd, variantLabel } from '../format.ts';
 import { serviceScale, type Chart } from './common.ts';
+import { USD_AXIS_FORMAT } from './cost-projection.ts';
 
 /** Cost per 1M orders as one stacked bar per variant, split by the service billed. */
 export function costServicesChart(r: Results): Chart | null {
@@ -37,6 +38,7 @@ export function costServicesChart(r: Results): Chart | null {
               type: 'quantitative',
               stack: 'zero',
               title: 'USD per 1M orders',
+              axis: { format: USD_AXIS_FORMAT },
               scale: { domainMax: Math.max(...totals.map((t) => t.total)) * 1.2, nice: false },
             },
             color: {
@@ -47,6 +49,11 @@ export function costServicesChart(r: Results): Chart | null {
               legend: { orient: 'bottom', direction: 'horizontal' },
             },
             order: { field: 'usd', type: 'quantitative', sort: 'descending' },
+            tooltip: [
+              { field: 'variant', type: 'nominal' },
+              { field: 'service', type: 'nominal' },
+              { field: 'usd', type: 'quantitative', format: USD_AXIS_FORMAT, title: 'USD per 1M orders' },
+            ],
           },
         },
         {

@@ -5,7 +5,7 @@ import { watchEndedExecutions } from './ended-executions.ts';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { runDir } from '../../../shared/paths.ts';
 import { startLocalStepFunctions } from '../local.ts';
-import { countStateTransitions } from '../transitions.ts';
+import { countStateTransitions, countTaskAttempts, loggedBytes } from '../transitions.ts';
 import { startWorkerProcesses } from '../../workers.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
 import { tableReader } from '../../../shared/variant/snapshot.ts';
@@ -69,7 +69,14 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
       await watcher.stop();
       await workers.stop();
       let transitions = 0;
-      for (const arn of executions.values()) transitions += countStateTransitions(await fullHistory(harness, arn));
+      let taskAttempts = 0;
+      let logBytes = 0;
+      for (const arn of executions.values()) {
+        const history = await fullHistory(harness, arn);
+        transitions += countStateTransitions(history);
+        taskAttempts += countTaskAttempts(history);
+        logBytes += loggedBytes(history);
+      }
       const own = readProcessReports(dir);
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
@@ -78,6 +85,8 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
           type: 'STANDARD',
           executions: executions.size,
           transitions,
+          taskAttempts,
+          logBytes,
           durationMsTotal: [...durations.values()].reduce((a, b) => a + b, 0),
         },
         channels: [sfn.stateMachineArn, sfn.queueUrl],

@@ -16,6 +16,7 @@ import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../local.ts';
 import { buildSagaDefinition } from '../definition.ts';
 import { walkTransitions } from '../walk.ts';
+import { countStateTransitions, countTaskAttempts, loggedBytes } from '../transitions.ts';
 
 // The Step Functions variant on moto's execution engine (callback binding), over
 // the same service functions and tables as the other variants.
@@ -188,9 +189,21 @@ print(json.dumps({'status': mine[0]['status'], 'types': [e['type'] for e in even
       shipment: 'CREATED',
       notified: true,
     });
-    const failures = (await sfn.history(arn)).filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
+    const h = await sfn.history(arn);
+    const failures = h.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
     expect(failures).toEqual(['TransientError']);
     expect(await sfn.transitions(arn)).toBe(14);
+    // Every task attempt is one Lambda invocation on AWS: the retried charge is two.
+    const entered = h.filter((e) => e.type === 'TaskStateEntered').length;
+    expect(countTaskAttempts(h)).toBe(entered + 1);
+    // On AWS the Lambda binding logs each attempt as LambdaFunctionScheduled, not TaskScheduled:
+    // the same run read that way bills the same transitions and invocations.
+    const asLambda = h.map((e) => (e.type === 'TaskScheduled' ? { ...e, type: 'LambdaFunctionScheduled' as const } : e));
+    expect(countStateTransitions(asLambda)).toBe(14);
+    expect(countTaskAttempts(asLambda)).toBe(entered + 1);
+    // The execution log gets every event, without its input and output.
+    expect(loggedBytes(h)).toBeGreaterThan(h.length * 50);
+    expect(loggedBytes(h)).toBeLessThan(Buffer.byteLength(JSON.stringify(h)));
     const walked = walkTransitions(buildSagaDefinition({ binding: { kind: 'sqs-callback', queueUrl: sfn.queueUrl } }), {
       results: {
         reserve: { status: 'RESERVED' },

@@ -6,7 +6,7 @@ import { runDir } from '../../../shared/paths.ts';
 import { provisionLocalTemporal } from '../local.ts';
 import type { LocalRun } from '../../../shared/variant/variant.ts';
 import { connectClient, type TemporalTarget } from '../../../shared/temporal/connection.ts';
-import { countActions } from '../actions.ts';
+import { countActions, historyStorage } from '../actions.ts';
 import { startWorkerProcesses } from '../../workers.ts';
 import type { SagaResult } from '../workflow.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
@@ -82,10 +82,15 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
     async stop() {
       await workers.stop();
       let actions = 0;
+      let historyBytes = 0;
+      let openMsTotal = 0;
       try {
         for (const id of started) {
           const history = await client.workflow.getHandle(id).fetchHistory();
           actions += countActions(history.events ?? []).total;
+          const stored = historyStorage(history.events ?? []);
+          historyBytes += stored.bytes;
+          openMsTotal += stored.openMs;
         }
       } finally {
         await connection.close();
@@ -94,7 +99,7 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
-        temporal: { actions, workflows: started.size },
+        temporal: { actions, workflows: started.size, historyBytes, openMsTotal },
         channels: [taskQueue],
         // A failed activity stays in its workflow's history; there is no dead-letter queue to list.
         dlqs: [],

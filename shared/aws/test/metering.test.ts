@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, type AwsClients } from '../clients.ts';
-import { BILLING_CHUNK_BYTES, Meter, billingChunks, mergeCounts } from '../metering.ts';
+import { BILLING_CHUNK_BYTES, Meter, billingChunks, mergeCounts, perOrderWork, pollingLoop } from '../metering.ts';
+import { itemSize } from '../capacity.ts';
 import { createPkTable } from '../../engines/probes/names.ts';
 
 describe('billingChunks', () => {
@@ -35,6 +37,9 @@ describe('mergeCounts', () => {
       billingChunks: 4,
       readCapacityUnits: 0,
       writeCapacityUnits: 0,
+      billedCapacityUnits: 0,
+      items: 0,
+      polling: false,
     });
     expect(a.get('sqs', 'SendMessage')?.calls).toBe(2);
   });
@@ -124,5 +129,69 @@ describe('metering middleware against the local engines', () => {
       b.destroy();
       other.destroy();
     }
+  });
+
+  it("counts DynamoDB capacity by AWS's rules where the emulator does not: per transaction item, consistent reads in full", async () => {
+    c.meter.reset();
+    const TableName = `meter-rules-${Date.now()}`;
+    await c.dynamodb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'seq', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    const doc = DynamoDBDocumentClient.from(c.dynamodb);
+    // One append as the event store makes it: the event and its outbox item, one 1.5 KB, one small.
+    const big = { pk: 'o1', seq: 1, event: 'x'.repeat(1500) };
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName, Item: big } }, { Put: { TableName, Item: { pk: '#outbox', seq: 7, event: 'y' } } }],
+      }),
+    );
+    // 2 units per KB per item: the 1.5 KB item is 2 KB → 4, the small one 1 KB → 2.
+    expect(itemSize(big)).toBeGreaterThan(1024);
+    expect(c.meter.get('dynamodb', 'TransactWriteItems')).toMatchObject({ calls: 1, billedCapacityUnits: 6, items: 2 });
+    const consistent = await doc.send(
+      new QueryCommand({ TableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'o1' }, ConsistentRead: true }),
+    );
+    const first = c.meter.get('dynamodb', 'Query')!;
+    // A consistent read of up to 4 KB is one unit, whatever the emulator reports for it.
+    expect(first).toMatchObject({ calls: 1, billedCapacityUnits: 1, items: 1 });
+    expect(first.readCapacityUnits).toBe(consistent.ConsumedCapacity?.CapacityUnits);
+    await doc.send(new QueryCommand({ TableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'none' } }));
+    // An eventually consistent read is half a unit, even when it returns nothing.
+    expect(c.meter.get('dynamodb', 'Query')).toMatchObject({ calls: 2, billedCapacityUnits: 1.5, items: 1 });
+    // Where the emulator's own figure differs (it bills a transaction by call, not by item), the meter keeps both.
+    expect(c.meter.get('dynamodb', 'TransactWriteItems')!.writeCapacityUnits).not.toBe(6);
+  });
+
+  it('counts calls made inside a polling loop apart, and per-order work inside it as work; receives count their messages', async () => {
+    c.meter.reset();
+    const { QueueUrl } = await c.sqs.send(new CreateQueueCommand({ QueueName: `meter-poll-${Date.now()}` }));
+    await c.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a' }));
+    await c.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'b' }));
+    await pollingLoop(async () => {
+      let got = 0;
+      while (got < 2) {
+        const r = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        got += r.Messages?.length ?? 0;
+        // What the loop hands on is the order's own work.
+        await perOrderWork(() => c.sqs.send(new SendMessageCommand({ QueueUrl: QueueUrl!, MessageBody: 'handled' })));
+      }
+    });
+    const polled = c.meter.get('sqs', 'ReceiveMessage', true)!;
+    expect(polled.polling).toBe(true);
+    expect(polled.items).toBe(2);
+    expect(c.meter.get('sqs', 'ReceiveMessage')).toBeUndefined();
+    expect(c.meter.get('sqs', 'SendMessage')!.calls).toBe(2 + polled.calls);
+    expect(c.meter.get('sqs', 'SendMessage', true)).toBeUndefined();
   });
 });
