@@ -66,7 +66,7 @@ const consumer = Consumer.create({
   },
 });
 let stopping = false;
-// Stopping aborts the long poll in flight; that abort is the stop, not a failure worth a line.
+// An error while stopping (the engine going away with us) is the stop, not a failure worth a line.
 consumer.on('error', (err) => {
   if (!stopping) console.error(`${service} consumer: ${err.message}`);
 });
