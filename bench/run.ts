@@ -14,6 +14,7 @@ import { measureCoupling } from './coupling/run.ts';
 import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
+import { segmentSummaries } from './attribution.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
 import type { Fault } from './faults/catalog.ts';
 
@@ -65,6 +66,7 @@ function levelResult(run: LevelRun, floor: LevelResult['floor']): LevelResult {
     floor: floor ? { ...floor, ratio: floor.p50Ms > 0 ? Math.round((lat.p50 / floor.p50Ms) * 100) / 100 : null } : null,
     harnessCpuMsPerOrder: Math.round((run.harnessCpuMs / Math.max(1, run.records.length)) * 100) / 100,
     stepsMs: stepTimings(run.report.traces, measured),
+    segmentsMs: segmentSummaries(run.records, run.report.traces),
     cost,
     usage,
     invariants: run.invariants,

@@ -4,12 +4,15 @@ import { couplingSchema } from '../coupling/index.ts';
 import { FAULTS } from '../faults/catalog.ts';
 import { usageSampleSchema } from '../cost/model.ts';
 import { priceTableSchema } from '../cost/prices.ts';
+import { SEGMENTS } from '../attribution.ts';
 
 /**
  * The results contract: what `bench` writes and the only thing `report` reads.
  * Bump SCHEMA_VERSION on any change a reader of the old shape would misread.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+/** Older versions the reader upgrades on load (bench/results/upgrade.ts). */
+export const READABLE_VERSIONS = [1, 2] as const;
 
 const ms = z.number().nonnegative();
 const count = z.number().int().nonnegative();
@@ -81,6 +84,12 @@ export const levelSchema = z.object({
     .nullable(),
   harnessCpuMsPerOrder: ms,
   stepsMs: z.record(z.string(), z.object({ count, p50: ms, p99: ms })),
+  /**
+   * Where each order's time went along its critical path (bench/attribution.ts): per
+   * segment, p50 and p99 over the measured orders and the mean (the means add up to
+   * the mean latency). Null when no order ended, and in results older than schema 2.
+   */
+  segmentsMs: z.record(z.enum(SEGMENTS), z.object({ count, p50: ms, p99: ms, mean: ms })).nullable(),
   cost: costSchema,
   usage: usageSampleSchema,
   invariants: z.array(invariantSchema),

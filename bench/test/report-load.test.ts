@@ -75,17 +75,31 @@ describe('report: reading a results file', () => {
 
   it('another schema version: exit 2, which version and which this one reads', () => {
     const data = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
-    const p = write(tmp(), 'results.json', JSON.stringify({ ...data, schemaVersion: 2 }));
+    const p = write(tmp(), 'results.json', JSON.stringify({ ...data, schemaVersion: 3 }));
     const e = userError(() => loadResults(p));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toBe(`${p}: schemaVersion 2 is not supported by this sagabench (reads 1)`);
+    expect(e.message).toBe(`${p}: schemaVersion 3 is not supported by this sagabench (reads 1 and 2)`);
+  });
+
+  it('a schema 1 file is read as schema 2, its segments unmeasured (null), never guessed', () => {
+    const v1 = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+    expect(v1.schemaVersion).toBe(1);
+    const { results } = loadResults(FIXTURE);
+    expect(results.schemaVersion).toBe(2);
+    expect(results.variants.flatMap((v) => v.levels.map((l) => l.segmentsMs))).toEqual(
+      v1.variants.flatMap((v: { levels: unknown[] }) => v.levels.map(() => null)),
+    );
+    // A schema 2 file must carry the field: only an older file is upgraded.
+    delete v1.variants[0].levels[0].segmentsMs;
+    const p = write(tmp(), 'results.json', JSON.stringify({ ...v1, schemaVersion: 2 }));
+    expect(userError(() => loadResults(p)).message).toMatch(/segmentsMs/);
   });
 
   it('no schemaVersion, or not an object: exit 2, "not a sagabench results file"', () => {
     const dir = tmp();
     const a = userError(() => loadResults(write(dir, 'a.json', JSON.stringify({ hello: 'world' }))));
     expect(a.exitCode).toBe(2);
-    expect(a.message).toMatch(/a\.json: not a sagabench results file \(no schemaVersion; this sagabench reads schemaVersion 1\)$/);
+    expect(a.message).toMatch(/a\.json: not a sagabench results file \(no schemaVersion; this sagabench reads schemaVersion 2\)$/);
     const b = userError(() => loadResults(write(dir, 'b.json', '[1, 2]')));
     expect(b.message).toMatch(/b\.json: not a sagabench results file \(expected a JSON object, found an array\)$/);
   });
@@ -97,7 +111,7 @@ describe('report: reading a results file', () => {
     const p = write(tmp(), 'results.json', JSON.stringify(data));
     const e = userError(() => loadResults(p));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toMatch(/results\.json: not a valid sagabench results file \(schemaVersion 1\):/);
+    expect(e.message).toMatch(/results\.json: not a valid sagabench results file \(schemaVersion 2\):/);
     expect(e.message).toMatch(/^ {2}workload\.seed: /m);
     expect(e.message).toMatch(/^ {2}variants\.0\.levels\.1\.latencyMs\.p99: /m);
   });
@@ -126,7 +140,8 @@ describe('sagabench report (the command)', () => {
     const r = await run([FIXTURE, '--out', out]);
     expect(r.code, r.err).toBe(0);
     expect(fs.readdirSync(out).sort()).toEqual(['report.html', 'report.md', 'results.json']);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'))).toEqual(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+    // What the report read, upgraded to the current schema.
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'))).toEqual(loadResults(FIXTURE).results);
     expect(r.out).toMatch(/^Latency: Choreography had the lowest p99 at 1 client/m);
     expect(r.out).toContain(`Report:   ${path.join(out, 'report.html')}`);
   });
@@ -134,10 +149,10 @@ describe('sagabench report (the command)', () => {
   it('bad input exits 2 with the message', async () => {
     expect(await run(['/nonexistent/results.json'])).toMatchObject({ code: 2, err: '/nonexistent/results.json: no such file' });
     const dir = tmp();
-    const bad = write(dir, 'results.json', '{"schemaVersion": 2}');
+    const bad = write(dir, 'results.json', '{"schemaVersion": 3}');
     expect(await run([bad, '--out', dir])).toMatchObject({
       code: 2,
-      err: `${bad}: schemaVersion 2 is not supported by this sagabench (reads 1)`,
+      err: `${bad}: schemaVersion 3 is not supported by this sagabench (reads 1 and 2)`,
     });
     expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(false);
   });

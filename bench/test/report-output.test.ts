@@ -4,11 +4,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../report/cli.ts';
 import { buildReport } from '../report/model.ts';
+import { loadResults } from '../report/load.ts';
 import { resultsSchema, type Results } from '../results/schema.ts';
 import { minimalResults, FIXTURE_CHARTS } from './fixtures/report/minimal.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
-const fixture = (): Results => resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+const fixture = (): Results => loadResults(FIXTURE).results;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-report-out-'));
 
 const decode = (s: string) =>

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cheapestRanges, timelineOf } from '../report/derive.ts';
 import { rank, verdicts, type Dimension } from '../report/verdicts.ts';
+import { loadResults } from '../report/load.ts';
 import { resultsSchema } from '../results/schema.ts';
 import { minimalResults } from './fixtures/report/minimal.ts';
 
@@ -171,7 +172,7 @@ describe('report verdicts (computed from the data)', () => {
   });
 
   it("states the real fixture's verdicts from its numbers", () => {
-    const r = resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+    const r = loadResults(FIXTURE).results;
     const v = verdicts(r);
     expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
     expect(v[0]!.text).toMatch(
