@@ -18,13 +18,15 @@ export class OutboxPublisher {
     private readonly topicArn: string,
     /** Test seam: runs between publish and ack, where a crash would leave a duplicate. */
     private readonly afterPublish: () => Promise<void> = async () => {},
+    /** Leave items younger than this to the publish-on-commit path (0: take every item). */
+    private readonly olderThanMs = 0,
   ) {}
 
   /** Publishes everything pending now; returns how many were published. */
   async drain(): Promise<number> {
     let n = 0;
     for (;;) {
-      const batch = await this.store.pendingOutbox();
+      const batch = await this.store.pendingOutbox(25, this.olderThanMs);
       if (batch.length === 0) return n;
       for (const item of batch) {
         await publishEvent(this.sns, this.topicArn, item.event);
