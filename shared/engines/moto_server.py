@@ -38,7 +38,8 @@ attempt gets a fresh token, ``cause`` is passed through, and DynamoDB's backend
 runs one operation at a time (it is CPU-bound under the GIL anyway, so this costs
 little throughput, and it makes a transaction atomic against other writers), and
 a transaction's rollback is an undo log of the items it touched rather than a
-copy of every table (7: the copy made each transaction O(table size)).
+copy of every table (7: the copy made each transaction O(table size)), and the
+executions that end are pushed to whoever waits for them (8, below).
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
@@ -134,6 +135,111 @@ def _send_task_failure(self):
 
 
 sfn_responses.StepFunctionResponse.send_task_failure = _send_task_failure
+
+import collections  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from urllib.parse import parse_qs  # noqa: E402
+
+from moto.stepfunctions.parser.backend import execution as sfn_execution  # noqa: E402
+from moto.moto_server import werkzeug_app  # noqa: E402
+
+# 8. Ended executions, pushed. A harness waiting for executions to end had to
+# list every execution of the machine again and again (ListExecutions every
+# 150 ms: O(executions) per call, on the process under test). Instead each
+# execution that stops is appended to a log here, and GET
+# /_sagabench/sfn/ended?after=<cursor>&wait=<s>[&stateMachineArn=...] answers as
+# soon as one past the cursor exists (a long poll; moto serves each request in a
+# thread of its own). AWS's counterpart is EventBridge's "Step Functions
+# Execution Status Change" event. The log keeps the last _ENDED_KEEP entries; a
+# cursor older than that is answered with "gap": true, and the reader lists.
+_ENDED_KEEP = 100_000
+_ended = collections.deque(maxlen=_ENDED_KEEP)
+_ended_seq = 0
+_ended_cond = threading.Condition()
+
+
+def _millis(d):
+    return None if d is None else int(d.timestamp() * 1000)
+
+
+def _record_ended(execution):
+    global _ended_seq
+    status = getattr(execution.exec_status, "value", execution.exec_status)
+    with _ended_cond:
+        _ended_seq += 1
+        _ended.append(
+            {
+                "seq": _ended_seq,
+                "stateMachineArn": execution.state_machine_arn,
+                "executionArn": execution.exec_arn,
+                "name": execution.name,
+                "status": str(status),
+                "startDate": _millis(execution.start_date),
+                "stopDate": _millis(execution.stop_date),
+            }
+        )
+        _ended_cond.notify_all()
+
+
+_Comm = sfn_execution.BaseExecutionWorkerCommunication
+_original_terminated = _Comm.terminated
+
+
+def _terminated(self):
+    _original_terminated(self)
+    _record_ended(self.execution)
+
+
+_Comm.terminated = _terminated
+_original_stop = sfn_execution.Execution.stop
+
+
+def _stop(self, *args, **kwargs):
+    result = _original_stop(self, *args, **kwargs)
+    if self.stop_date is not None:
+        _record_ended(self)
+    return result
+
+
+sfn_execution.Execution.stop = _stop
+
+
+def _ended_since(after, arn):
+    gap = bool(_ended) and _ended[0]["seq"] > after + 1
+    return [e for e in _ended if e["seq"] > after and (arn is None or e["stateMachineArn"] == arn)], gap
+
+
+def _serve_ended(environ, start_response):
+    q = parse_qs(environ.get("QUERY_STRING", ""))
+    after = int(q.get("after", ["0"])[0])
+    wait = min(20.0, max(0.0, float(q.get("wait", ["0"])[0])))
+    arn = q.get("stateMachineArn", [None])[0]
+    deadline = time.monotonic() + wait
+    with _ended_cond:
+        while True:
+            ended, gap = _ended_since(after, arn)
+            left = deadline - time.monotonic()
+            if ended or gap or left <= 0:
+                break
+            _ended_cond.wait(left)
+        # The cursor moves past everything seen, this machine's or not.
+        cursor = _ended_seq
+    body = json.dumps({"cursor": cursor, "gap": gap, "ended": ended}).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+_original_dispatch = werkzeug_app.DomainDispatcherApplication.__call__
+
+
+def _dispatch(self, environ, start_response):
+    if environ.get("PATH_INFO") == "/_sagabench/sfn/ended":
+        return _serve_ended(environ, start_response)
+    return _original_dispatch(self, environ, start_response)
+
+
+werkzeug_app.DomainDispatcherApplication.__call__ = _dispatch
 
 import functools  # noqa: E402
 import inspect  # noqa: E402
