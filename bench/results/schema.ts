@@ -83,6 +83,20 @@ export const levelSchema = z.object({
     .object({ hops: count, units: count, p50Ms: ms, latencyMs: latencySchema, ratio: z.number().nonnegative().nullable() })
     .nullable(),
   harnessCpuMsPerOrder: ms,
+  /** How many interleaved runs the level's figures pool (`--repeat`); absent: one. */
+  repeats: count.optional(),
+  /**
+   * 95 % percentile-bootstrap intervals (bench/bootstrap.ts), seeded: p50 and p99 over
+   * repeats and orders, throughput (the median of the repeats') over repeats, null
+   * below two repeats. Absent in results older than schema 2.
+   */
+  ci: z
+    .object({
+      p50: z.tuple([ms, ms]).nullable(),
+      p99: z.tuple([ms, ms]).nullable(),
+      throughput: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).nullable(),
+    })
+    .optional(),
   stepsMs: z.record(z.string(), z.object({ count, p50: ms, p99: ms })),
   /**
    * Where each order's time went along its critical path (bench/attribution.ts): per
@@ -161,6 +175,8 @@ export const resultsSchema = z.object({
     warmup: count,
     loop: z.enum(['closed', 'open']),
     levels: z.array(z.number().positive()),
+    /** Interleaved runs of every variant and level; absent: one. */
+    repeat: count.optional(),
     failures: z.record(z.string(), z.number()),
     payloadBytes: count,
     deadlineSeconds: count,
