@@ -79,8 +79,12 @@ export class EventStore {
     return out;
   }
 
-  /** Appends after `expectedSeq` (0 for a new stream); throws ConcurrencyConflict if that moved on. */
-  async append(orderId: string, expectedSeq: number, events: DomainEvent[]): Promise<number> {
+  /**
+   * Appends after `expectedSeq` (0 for a new stream); throws ConcurrencyConflict if that moved on.
+   * `afterCommit` runs once the transaction committed and before its events are published, so
+   * what it writes (the status projection) is in place before any reader hears of the events.
+   */
+  async append(orderId: string, expectedSeq: number, events: DomainEvent[], afterCommit?: () => Promise<void>): Promise<number> {
     if (events.length === 0) return expectedSeq;
     for (let attempt = 1; ; attempt++) {
       const now = Date.now();
@@ -131,7 +135,8 @@ export class EventStore {
         if (attempt >= 5) throw err;
         continue;
       }
-      // Committed: what follows can fail without failing the append (the outbox keeps the items).
+      await afterCommit?.();
+      // Committed: the publish can fail without failing the append (the outbox keeps the items).
       if (outbox.length && this.committed) await this.committed(outbox).catch(() => undefined);
       return expectedSeq + events.length;
     }

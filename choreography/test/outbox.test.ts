@@ -126,4 +126,21 @@ describe('transactional outbox', () => {
       missed.event.messageId,
     ]);
   });
+
+  it('writes the status projection before it publishes, so no reader hears of an order it cannot read', async () => {
+    const watched = choreographyDeps(clients, config.tables, config.topicArn);
+    const orderId = `ord-proj-${Date.now()}`;
+    const seenAtPublish: unknown[] = [];
+    watched.store.onCommitted(async () => void seenAtPublish.push((await watched.orders.getOrder(orderId))?.status));
+    await watched.orders.placeOrder({
+      orderId,
+      customerId: 'c',
+      lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }],
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+    });
+    await watched.orders.cancelOrder(orderId);
+    expect(seenAtPublish).toEqual(['PENDING', 'PENDING']);
+    expect(await watched.orders.getOrder(orderId)).toMatchObject({ cancelRequested: true, seq: 2 });
+  });
 });
