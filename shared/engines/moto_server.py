@@ -39,7 +39,8 @@ runs one operation at a time (it is CPU-bound under the GIL anyway, so this cost
 little throughput, and it makes a transaction atomic against other writers), and
 a transaction's rollback is an undo log of the items it touched rather than a
 copy of every table (7: the copy made each transaction O(table size)), and the
-executions that end are pushed to whoever waits for them (8, below).
+executions that end are pushed to whoever waits for them (8, below), and a Query on
+a table's own key reads that partition only (9, below).
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
@@ -322,6 +323,42 @@ def _transact_write_items(self, transact_items):
 
 
 ddb_models.DynamoDBBackend.transact_write_items = _transact_write_items
+
+# 9. moto answers a Query on the table's own key by listing (and sorting) every
+# item of the table, then keeping those of the partition: O(table size) per
+# query, and the choreography's event store is read by key on every hop. While a
+# key query runs (under the lock above, so no other operation interleaves), the
+# table's item listing is narrowed to that partition; moto then filters and
+# sorts exactly as before.
+_original_all_items = _Table.all_items
+_original_query = _Table.query
+
+
+def _all_items(self):
+    key = self.__dict__.get("_sagabench_partition")
+    if key is None:
+        return _original_all_items(self)
+    bucket = self.items.get(key)
+    if bucket is None:
+        return []
+    items = list(bucket.values()) if self.range_key_attr else [bucket]
+    return sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+
+def _query(self, hash_key, *args, **kwargs):
+    # index_name is query's eighth parameter; the backend passes it by position.
+    index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+    if index_name is not None or hash_key is None:
+        return _original_query(self, hash_key, *args, **kwargs)
+    self.__dict__["_sagabench_partition"] = hash_key
+    try:
+        return _original_query(self, hash_key, *args, **kwargs)
+    finally:
+        self.__dict__.pop("_sagabench_partition", None)
+
+
+_Table.all_items = _all_items
+_Table.query = _query
 
 for _name, _fn in list(vars(ddb_models.DynamoDBBackend).items()):
     if inspect.isfunction(_fn) and not _name.startswith("_"):

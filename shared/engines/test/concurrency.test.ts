@@ -7,6 +7,7 @@ import {
   CreateTableCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   ScanCommand,
   TransactWriteItemsCommand,
   type AttributeValue,
@@ -263,6 +264,51 @@ describe('concurrency smoke', () => {
     );
     expect(await all(ranged)).toHaveLength(2);
     expect(await all(flat)).toHaveLength(3);
+  });
+
+  it('answers a query on the key from its partition: the same items, order and pages as a full listing would give', async () => {
+    const TableName = `part-${Date.now()}`;
+    await base.dynamodb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'seq', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    for (const pk of ['a', 'b', 'c'])
+      for (const seq of [3, 1, 2, 5, 4])
+        await base.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: pk }, seq: { N: String(seq) } } }));
+    const query = (extra: Record<string, unknown>) =>
+      base.dynamodb.send(
+        new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'b' } }, ...extra }),
+      );
+    const seqs = (items: Record<string, AttributeValue>[] | undefined) => (items ?? []).map((i) => `${i.pk!.S}${i.seq!.N}`);
+    expect(seqs((await query({})).Items)).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
+    expect(seqs((await query({ ScanIndexForward: false })).Items)).toEqual(['b5', 'b4', 'b3', 'b2', 'b1']);
+    const page1 = await query({ Limit: 2 });
+    const page2 = await query({ Limit: 2, ExclusiveStartKey: page1.LastEvaluatedKey });
+    expect([...seqs(page1.Items), ...seqs(page2.Items)]).toEqual(['b1', 'b2', 'b3', 'b4']);
+    const ranged = await base.dynamodb.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND seq < :s',
+        ExpressionAttributeValues: { ':pk': { S: 'c' }, ':s': { N: '3' } },
+      }),
+    );
+    expect(seqs(ranged.Items)).toEqual(['c1', 'c2']);
+    const none = await base.dynamodb.send(
+      new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'zz' } } }),
+    );
+    expect(none.Items).toEqual([]);
+    // A scan still sees every partition.
+    expect((await base.dynamodb.send(new ScanCommand({ TableName }))).Items).toHaveLength(15);
   });
 
   it('left no server-side exception in any emulator log', () => {
