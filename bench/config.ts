@@ -58,6 +58,12 @@ export const benchConfigSchema = z
     target: z.enum(['local', 'aws']).default('local'),
     /** An order not terminal this long after its start is counted lost. */
     deadlineSeconds: z.number().int().min(5).max(3600).default(120),
+    /**
+     * Runs of every variant and level, interleaved (A B C A B C ...), so a noisy
+     * minute of a shared machine lands on every variant; figures then carry 95 %
+     * bootstrap intervals over orders and repeats.
+     */
+    repeat: z.number().int().min(1).max(20).default(1),
     /** No-op chains per level for the substrate floor. */
     floorOrders: z.number().int().min(0).max(10_000).default(20),
     /** Re-run the scripted "add a fraud check" change per variant (about a minute each). */

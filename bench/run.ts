@@ -15,6 +15,8 @@ import { measureCoupling } from './coupling/run.ts';
 import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
+import { segmentSummaries } from './attribution.ts';
+import { bootstrapMedian, bootstrapQuantile, quantileOf } from './bootstrap.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
 import type { Fault } from './faults/catalog.ts';
 
@@ -49,27 +51,46 @@ export function variantOrder(variants: readonly VariantName[], seed: number): Va
   return [...variants.slice(k), ...variants.slice(0, k)];
 }
 
-function levelResult(run: LevelRun, floor: LevelResult['floor'], billing: BenchConfig['billing']): LevelResult {
-  const lat = summarize(latencies(run.records));
-  const accept = summarize(run.records.filter((r) => r.acceptedAt !== undefined).map((r) => r.acceptedAt! - r.submittedAt));
-  const measured = new Set(run.records.map((r) => r.id));
-  const usage = usageOf(run);
+/**
+ * One level's figures from its runs (one per repeat): latencies, segments and cost
+ * pooled over every run's orders; throughput the median of the runs'; and, seeded
+ * by the workload's seed, 95 % bootstrap intervals over repeats and orders.
+ */
+function levelResult(runs: LevelRun[], floor: LevelResult['floor'], seed: number, billing: BenchConfig['billing']): LevelResult {
+  const records = runs.flatMap((r) => r.records);
+  const traces = runs.flatMap((r) => r.report.traces);
+  const lat = summarize(latencies(records));
+  const accept = summarize(records.filter((r) => r.acceptedAt !== undefined).map((r) => r.acceptedAt! - r.submittedAt));
+  const measured = new Set(records.map((r) => r.id));
+  const usage = mergeUsage(runs.map(usageOf));
   const { variant: _v, ...cost } = estimateCost(usage, PRICE_TABLE, billing);
+  const throughputs = runs.map((r) => throughput(r.records));
+  const byRepeat = runs.map((r) => latencies(r.records));
   return {
-    loop: run.shape.kind,
-    level: run.level,
-    outcomes: countOutcomes(run.records),
+    loop: runs[0]!.shape.kind,
+    level: runs[0]!.level,
+    outcomes: countOutcomes(records),
     latencyMs: lat,
     acceptMs: accept,
-    throughputPerSec: throughput(run.records),
-    wallMs: run.wallMs,
+    throughputPerSec: quantileOf(
+      [...throughputs].sort((a, b) => a - b),
+      0.5,
+    ),
+    wallMs: runs.reduce((a, r) => a + r.wallMs, 0),
     floor: floor ? { ...floor, ratio: floor.p50Ms > 0 ? Math.round((lat.p50 / floor.p50Ms) * 100) / 100 : null } : null,
-    harnessCpuMsPerOrder: Math.round((run.harnessCpuMs / Math.max(1, run.records.length)) * 100) / 100,
-    stepsMs: stepTimings(run.report.traces, measured),
+    harnessCpuMsPerOrder: Math.round((runs.reduce((a, r) => a + r.harnessCpuMs, 0) / Math.max(1, records.length)) * 100) / 100,
+    ...(runs.length > 1 ? { repeats: runs.length } : {}),
+    ci: {
+      p50: bootstrapQuantile(byRepeat, 0.5, seed),
+      p99: bootstrapQuantile(byRepeat, 0.99, seed + 1),
+      throughput: bootstrapMedian(throughputs, seed + 2),
+    },
+    stepsMs: stepTimings(traces, measured),
+    segmentsMs: segmentSummaries(records, traces),
     cost,
     usage,
-    invariants: run.invariants,
-    dlq: run.dlq,
+    invariants: runs.flatMap((r) => r.invariants),
+    dlq: runs.flatMap((r) => r.dlq),
   };
 }
 
@@ -111,6 +132,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         warmup: config.warmup,
         loop: config.loop,
         levels: config.levels,
+        ...(config.repeat > 1 ? { repeat: config.repeat } : {}),
         failures: config.failures,
         payloadBytes: config.payloadBytes,
         deadlineSeconds: config.deadlineSeconds,
@@ -139,75 +161,104 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       ...(fault ? { fault } : {}),
     });
 
+  // Every run of a variant and level, one per repeat, and the level's floor (measured once, on the first).
+  const runsOf = new Map<string, LevelRun[]>();
+  const floors = new Map<string, LevelResult['floor']>();
+  const resultOf = new Map<VariantName, VariantResult>();
   try {
-    for (const variant of order) {
-      if (ctx.signal.aborted) break;
-      const result: VariantResult = {
-        name: variant,
-        binding: '',
-        processes: 0,
-        levels: [],
-        outcomes: { accepted: 0, completed: 0, cancelled: 0, rejected: 0, lost: 0, errors: 0 },
-        cost: null,
-        coupling: null,
-        invariants: [],
-        traces: [],
-      };
-      variants.push(result);
-      const runs: LevelRun[] = [];
-      for (const [index, level] of config.levels.entries()) {
+    // Repeats interleave the variants (A B C A B C ...): a noisy minute lands on each, not on one.
+    for (let repeat = 0; repeat < config.repeat; repeat++) {
+      const last = repeat === config.repeat - 1;
+      for (const variant of order) {
         if (ctx.signal.aborted) break;
-        await reset();
-        const run = await levelRun(variant, level, index);
-        runs.push(run);
-        const floor =
-          ctx.signal.aborted || config.floorOrders === 0
-            ? null
-            : await measureFloor({
-                run,
-                config,
-                substrate,
-                runTag,
-                index,
-                signal: ctx.signal,
-                abandon: ctx.abandon,
-                progress: ctx.progress,
-                reset,
-              });
-        const lr = levelResult(run, floor, config.billing);
-        result.levels.push(lr);
-        result.binding = run.report.binding;
-        result.processes = run.report.processes;
-        result.outcomes = addOutcomes(result.outcomes, lr.outcomes);
-        result.invariants.push(...run.invariants.map((i) => ({ ...i, name: `${i.name} (level ${level})` })));
-        usages.set(variant, [...(usages.get(variant) ?? []), usageOf(run)]);
-        const { variant: _v, ...cost } = estimateCost(mergeUsage(usages.get(variant)!), PRICE_TABLE, config.billing);
-        result.cost = cost;
-        const alternatives = whatIfs(mergeUsage(usages.get(variant)!), config.billing);
-        if (alternatives.length) result.alternatives = alternatives;
-        if (result.traces.length === 0) result.traces = sampleTraces(run.records, run.report.traces);
-        ctx.progress.log(
-          `${variant} @${level}: p50 ${lr.latencyMs.p50} ms, p99 ${lr.latencyMs.p99} ms, ${lr.throughputPerSec}/s` +
-            (lr.floor ? `, floor p50 ${lr.floor.p50Ms} ms (x${lr.floor.ratio})` : '') +
-            `, $${lr.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders, invariants ${run.invariants.every((i) => i.ok) ? 'ok' : 'BROKEN'}`,
-        );
-        ctx.checkpoint(snapshot(true));
-      }
-      if (runs.length && !ctx.signal.aborted) result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress });
-      const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
-      for (const [i, fault] of config.faults.entries()) {
-        if (ctx.signal.aborted) break;
-        await reset();
-        const run = await levelRun(variant, faultLevel, 100 + i, fault);
-        const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;
-        const fr = faultResult(run, baseline);
-        result.faults = [...(result.faults ?? []), fr];
-        result.invariants.push(...fr.invariants.map((inv) => ({ ...inv, name: `${inv.name} (fault ${fault})` })));
-        ctx.progress.log(
-          `${variant} fault ${fault}: ${fr.ordersAffected} orders affected, p99 ${fr.latencyMs.p99} ms (${fr.extraP99Ms === null ? 'no baseline' : `${fr.extraP99Ms >= 0 ? '+' : ''}${fr.extraP99Ms} ms`}), ` +
-            `recovered in ${fr.recoveryMs} ms, ${fr.retries} retries, ${fr.outcomes.lost} lost, invariants ${fr.invariants.every((x) => x.ok) ? 'ok' : 'BROKEN'}`,
-        );
-        ctx.checkpoint(snapshot(true));
+        let result = resultOf.get(variant);
+        if (!result) {
+          result = {
+            name: variant,
+            binding: '',
+            processes: 0,
+            levels: [],
+            outcomes: { accepted: 0, completed: 0, cancelled: 0, rejected: 0, lost: 0, errors: 0 },
+            cost: null,
+            coupling: null,
+            invariants: [],
+            traces: [],
+          };
+          resultOf.set(variant, result);
+          variants.push(result);
+        }
+        const runs: LevelRun[] = [];
+        for (const [index, level] of config.levels.entries()) {
+          if (ctx.signal.aborted) break;
+          await reset();
+          // Each repeat its own ids: the Temporal server keeps workflow ids across resets.
+          const run = await levelRun(variant, level, repeat * 1000 + index);
+          runs.push(run);
+          const key = `${variant}|${index}`;
+          const all = [...(runsOf.get(key) ?? []), run];
+          runsOf.set(key, all);
+          if (repeat === 0)
+            floors.set(
+              key,
+              ctx.signal.aborted || config.floorOrders === 0
+                ? null
+                : await measureFloor({
+                    run,
+                    config,
+                    substrate,
+                    runTag,
+                    index,
+                    signal: ctx.signal,
+                    abandon: ctx.abandon,
+                    progress: ctx.progress,
+                    reset,
+                  }),
+            );
+          const lr = levelResult(all, floors.get(key) ?? null, config.seed + index, config.billing);
+          result.levels[index] = lr;
+          result.binding = run.report.binding;
+          result.processes = run.report.processes;
+          result.outcomes = result.levels.reduce((a, l) => addOutcomes(a, l.outcomes), {
+            accepted: 0,
+            completed: 0,
+            cancelled: 0,
+            rejected: 0,
+            lost: 0,
+            errors: 0,
+          });
+          const where = config.repeat > 1 ? `level ${level}, repeat ${repeat + 1}` : `level ${level}`;
+          result.invariants.push(...run.invariants.map((i) => ({ ...i, name: `${i.name} (${where})` })));
+          usages.set(variant, [...(usages.get(variant) ?? []), usageOf(run)]);
+          const { variant: _v, ...cost } = estimateCost(mergeUsage(usages.get(variant)!), PRICE_TABLE, config.billing);
+          result.cost = cost;
+          const alternatives = whatIfs(mergeUsage(usages.get(variant)!), config.billing);
+          if (alternatives.length) result.alternatives = alternatives;
+          if (result.traces.length === 0) result.traces = sampleTraces(run.records, run.report.traces);
+          ctx.progress.log(
+            `${variant} @${level}${config.repeat > 1 ? ` (repeat ${repeat + 1}/${config.repeat})` : ''}: p50 ${lr.latencyMs.p50} ms, p99 ${lr.latencyMs.p99} ms, ${lr.throughputPerSec}/s` +
+              (lr.floor ? `, floor p50 ${lr.floor.p50Ms} ms (x${lr.floor.ratio})` : '') +
+              `, $${lr.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders, invariants ${run.invariants.every((i) => i.ok) ? 'ok' : 'BROKEN'}`,
+          );
+          ctx.checkpoint(snapshot(true));
+        }
+        if (repeat === 0 && runs.length && !ctx.signal.aborted)
+          result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress });
+        if (!last) continue;
+        const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
+        for (const [i, fault] of config.faults.entries()) {
+          if (ctx.signal.aborted) break;
+          await reset();
+          const run = await levelRun(variant, faultLevel, 100 + i, fault);
+          const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;
+          const fr = faultResult(run, baseline);
+          result.faults = [...(result.faults ?? []), fr];
+          result.invariants.push(...fr.invariants.map((inv) => ({ ...inv, name: `${inv.name} (fault ${fault})` })));
+          ctx.progress.log(
+            `${variant} fault ${fault}: ${fr.ordersAffected} orders affected, p99 ${fr.latencyMs.p99} ms (${fr.extraP99Ms === null ? 'no baseline' : `${fr.extraP99Ms >= 0 ? '+' : ''}${fr.extraP99Ms} ms`}), ` +
+              `recovered in ${fr.recoveryMs} ms, ${fr.retries} retries, ${fr.outcomes.lost} lost, invariants ${fr.invariants.every((x) => x.ok) ? 'ok' : 'BROKEN'}`,
+          );
+          ctx.checkpoint(snapshot(true));
+        }
       }
     }
   } catch (err) {

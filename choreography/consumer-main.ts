@@ -15,6 +15,7 @@ import { choreographyConfigSchema } from './config.ts';
 import { choreographyDeps } from './deps.ts';
 import { makeHandler } from './handler.ts';
 import { OutboxPublisher } from './orders/publisher.ts';
+import { countPublisherInvocation, OUTBOX_RECOVERY_MS } from './orders/publish-on-commit.ts';
 import { onParentGone } from '../shared/runtime/children.ts';
 
 const [service, configPath] = process.argv.slice(2) as [ServiceName, string];
@@ -24,7 +25,7 @@ if (!SERVICES.includes(service) || !configPath) {
 }
 const config = choreographyConfigSchema.parse(JSON.parse(fs.readFileSync(configPath, 'utf8')));
 const clients = createAwsClients({ kind: 'local', endpoints: config.endpoints }, undefined, faultsFromEnv());
-const deps = choreographyDeps(clients, config.tables, config.topicArn);
+const deps = choreographyDeps(clients, config.tables, config.topicArn, { publishOnCommit: true });
 const queue = config.queues[service];
 if (!queue) throw new Error(`no queue for ${service}`);
 const trace = new FileTraceSink(path.join(config.traceDir, `${service}-${process.pid}.jsonl`));
@@ -71,12 +72,10 @@ consumer.on('error', (err) => {
   if (!stopping) console.error(`${service} consumer: ${err.message}`);
 });
 
-// On AWS the publisher is a Lambda triggered by the table's stream, one invocation per outbox item at most.
+// The poller recovers what publish-on-commit missed: only items older than its grace.
 const publisher =
   service === 'orders'
-    ? new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, () =>
-        clients.meter.record('lambda', 'InvokeOutboxPublisher', { calls: 1, billingChunks: 1, items: 1 }),
-      )
+    ? new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, OUTBOX_RECOVERY_MS, countPublisherInvocation(clients.meter))
     : undefined;
 
 const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter);
@@ -91,5 +90,6 @@ onParentGone(async () => {
   meterFile.close();
 });
 pollingLoop(() => consumer.start());
-publisher?.start();
+// Only the recovery path polls now: half a second between rounds is plenty.
+publisher?.start(500);
 process.stdout.write(`${JSON.stringify({ ready: service, pid: process.pid })}\n`);

@@ -6,6 +6,7 @@ import { serviceRepositories } from '../shared/services/repositories.ts';
 import { ClaimCheckStore } from '../shared/messaging/claim-check.ts';
 import { EventStore } from './orders/event-store.ts';
 import { OrdersService } from './orders/orders-service.ts';
+import { countPublisherInvocation, publishOnCommit } from './orders/publish-on-commit.ts';
 
 /** Everything a choreography handler needs, built once per process (or per Lambda container). */
 export interface ChoreographyDeps {
@@ -20,10 +21,22 @@ export interface ChoreographyDeps {
   orders: OrdersService;
 }
 
-export function choreographyDeps(clients: AwsClients, tables: TableNames, topicArn: string): ChoreographyDeps {
+/**
+ * `publishOnCommit`: the orders service's events go to SNS as soon as their append
+ * commits, the outbox poller only recovering what that missed (the local
+ * processes). Off where another publisher owns the outbox: on AWS the event
+ * store's stream publishes every item, and publishing here too would send each twice.
+ */
+export function choreographyDeps(
+  clients: AwsClients,
+  tables: TableNames,
+  topicArn: string,
+  opts: { publishOnCommit?: boolean } = {},
+): ChoreographyDeps {
   const { doc, inventory, payments, shipments, notifications } = serviceRepositories(clients.dynamodb, tables);
   const claims = new ClaimCheckStore(doc, tables.claimChecks);
   const store = new EventStore(doc, tables.orderEvents);
+  if (opts.publishOnCommit) publishOnCommit(store, clients.sns, topicArn, countPublisherInvocation(clients.meter));
   return {
     clients,
     topicArn,

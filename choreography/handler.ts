@@ -8,6 +8,7 @@ import { VISIBILITY_TIMEOUT_SECONDS } from '../shared/topology/choreography.ts';
 import type { ChoreographyDeps } from './deps.ts';
 import { react } from './reactions.ts';
 import type { TraceSink } from '../shared/messaging/trace.ts';
+import { roundTimes, timeCalls } from '../shared/aws/call-timing.ts';
 
 /**
  * Lambda-shaped: an SQS batch in, the ids of the records that failed out
@@ -30,12 +31,22 @@ export function makeHandler(service: ServiceName, deps: ChoreographyDeps, queueU
       try {
         const domainEvent = parseEvent(record.body);
         orderId = domainEvent.orderId;
-        await retryTransient(
-          () => react(service, domainEvent, attempt, deps),
-          visibleAgainAt - 5000,
-          (err, n) => console.error(`${service}: ${domainEvent.orderId}: ${err.name}: ${err.message}, retry ${n}`),
+        const { io } = await timeCalls(() =>
+          retryTransient(
+            () => react(service, domainEvent, attempt, deps),
+            visibleAgainAt - 5000,
+            (err, n) => console.error(`${service}: ${domainEvent.orderId}: ${err.name}: ${err.message}, retry ${n}`),
+          ),
         );
-        trace?.record({ orderId, step: `${service}:${domainEvent.type}`, service, start: started, end: Date.now(), attempt });
+        trace?.record({
+          orderId,
+          step: `${service}:${domainEvent.type}`,
+          service,
+          start: started,
+          end: Date.now(),
+          attempt,
+          io: roundTimes(io),
+        });
       } catch (err) {
         batchItemFailures.push({ itemIdentifier: record.messageId });
         const delay = err instanceof TransientError || err instanceof InfrastructureError ? backoffSeconds(attempt + 1) : 0;

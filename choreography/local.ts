@@ -40,7 +40,7 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
   const completions = config.queues.completions!.url;
   return {
     config,
-    deps: choreographyDeps(clients, config.tables, config.topicArn),
+    deps: choreographyDeps(clients, config.tables, config.topicArn, { publishOnCommit: true }),
     // The processes as started; after a fault restarted one, group.pids() has the new one.
     pids: group.pids(),
     group,

@@ -1,6 +1,7 @@
 import type { OrderDocument, ServiceName } from '../shared/domain/contracts.ts';
 import type { OrderStatus } from '../shared/domain/order.ts';
 import type { TraceSink } from '../shared/messaging/trace.ts';
+import { roundTimes, timeCalls } from '../shared/aws/call-timing.ts';
 import type { AwsClients } from '../shared/aws/clients.ts';
 import type { TableNames } from '../shared/topology/tables.ts';
 import { serviceRepositories, type ServiceRepositories } from '../shared/services/repositories.ts';
@@ -75,10 +76,18 @@ export function createTasks(clients: AwsClients, tables: TableNames, trace?: Tra
     const run = table[name] as (c: TaskCall) => Promise<unknown>;
     traced[name] = async (c) => {
       const start = Date.now();
-      const out = await run(c);
+      const { result, io } = await timeCalls(() => run(c));
       const service = TASK_SERVICE[name];
-      trace.record({ orderId: c.order.orderId, step: `${service}:${name}`, service, start, end: Date.now(), attempt: c.attempt });
-      return out;
+      trace.record({
+        orderId: c.order.orderId,
+        step: `${service}:${name}`,
+        service,
+        start,
+        end: Date.now(),
+        attempt: c.attempt,
+        io: roundTimes(io),
+      });
+      return result;
     };
   }
   return traced as TaskTable;

@@ -34,6 +34,7 @@ interface BenchFlags extends UpFlags {
   target?: 'local' | 'aws';
   out?: string;
   floorOrders?: number;
+  repeat?: number;
   changeImpact?: boolean;
   deadline?: number;
   faults?: string;
@@ -86,6 +87,7 @@ export function flagsToConfig(f: BenchFlags): Record<string, unknown> {
     target: f.target,
     out: f.out,
     floorOrders: f.floorOrders,
+    repeat: f.repeat,
     changeImpact: f.changeImpact === false ? false : undefined,
     deadlineSeconds: f.deadline,
     faults: f.faults !== undefined ? parseFaultList(f.faults) : undefined,
@@ -138,6 +140,12 @@ export function registerBenchCommand(program: Command): void {
         new Option('--floor-orders <n>', 'no-op chains per level for the substrate floor; 0 skips it (default 20)').argParser(
           intOption(0, 10_000),
         ),
+      )
+      .addOption(
+        new Option(
+          '--repeat <n>',
+          'run every variant and level n times, interleaved (A B C A B C); figures get 95 % intervals (default 1)',
+        ).argParser(intOption(1, 20)),
       )
       .option('--no-change-impact', 'skip the scripted "add a fraud check" change (about a minute per variant)')
       .addOption(

@@ -24,6 +24,9 @@ import { col, num, text, type Cell, type Table } from './table.ts';
 const dash = '—';
 const levelCell = (r: Results, level: number) => text(fmtLevel(level, r.workload.loop));
 const variantCell = (name: string) => text(variantLabel(name));
+/** A figure with its 95 % interval, where the results carry one. */
+const withCi = (value: string, ci: [number, number] | null | undefined, fmt: (v: number) => string) =>
+  num(ci ? `${value} [${fmt(ci[0])}–${fmt(ci[1])}]` : value);
 
 export function percentilesTable(r: Results): Table {
   const rows: Cell[][] = [];
@@ -34,9 +37,9 @@ export function percentilesTable(r: Results): Table {
         variantCell(v.name),
         levelCell(r, l.level),
         num(fmtCount(m.count)),
-        num(fmtMs(m.p50)),
+        withCi(fmtMs(m.p50), l.ci?.p50, fmtMs),
         num(fmtMs(m.p90)),
-        num(fmtMs(m.p99)),
+        withCi(fmtMs(m.p99), l.ci?.p99, fmtMs),
         num(fmtMs(m.p999)),
         num(fmtMs(m.max)),
         num(fmtMs(m.mean)),
@@ -71,9 +74,9 @@ export function loadTable(r: Results): Table {
       rows.push([
         variantCell(v.name),
         levelCell(r, l.level),
-        num(fmtRate(l.throughputPerSec)),
-        num(fmtMs(l.latencyMs.p50)),
-        num(fmtMs(l.latencyMs.p99)),
+        withCi(fmtRate(l.throughputPerSec), l.ci?.throughput, fmtRate),
+        withCi(fmtMs(l.latencyMs.p50), l.ci?.p50, fmtMs),
+        withCi(fmtMs(l.latencyMs.p99), l.ci?.p99, fmtMs),
         num(fmtCount(o.completed)),
         num(fmtCount(o.cancelled)),
         num(fmtCount(o.rejected)),
@@ -82,9 +85,16 @@ export function loadTable(r: Results): Table {
         num(fmtRatio(l.harnessCpuMsPerOrder)),
       ]);
     }
+  const repeats = Math.max(1, ...r.variants.flatMap((v) => v.levels.map((l) => l.repeats ?? 1)));
+  const anyCi = r.variants.some((v) => v.levels.some((l) => l.ci));
   return {
     id: 'load',
     title: 'Throughput and latency by load level',
+    ...(anyCi
+      ? {
+          caption: `Brackets: 95 % bootstrap intervals over ${repeats > 1 ? `${repeats} interleaved repeats and their orders (throughput: the median repeat's, over repeats)` : 'the orders of one run (throughput needs --repeat 2 or more)'}.`,
+        }
+      : {}),
     columns: [
       col('variant'),
       col('load'),

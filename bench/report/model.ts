@@ -7,6 +7,8 @@ import { floorRatioChart } from './charts/floor-ratio.ts';
 import { latencyCdfChart } from './charts/latency-cdf.ts';
 import { latencyLoadChart, throughputLoadChart } from './charts/load-levels.ts';
 import { timelineChart } from './charts/timeline.ts';
+import { waterfallChart } from './charts/waterfall.ts';
+import { segmentsTable } from './segments.ts';
 import {
   bandVerdicts,
   billDriversTable,
@@ -123,6 +125,19 @@ export function buildReport(r: Results): ReportModel {
       ],
       charts: present([floorRatioChart(r)]),
       tables: [floorTable(r)],
+    },
+    {
+      id: 'where-the-time-goes',
+      title: 'Where the time goes',
+      intro: [
+        "Each order's latency, split along its critical path from the trace points: the submit call, the first hop, the steps' own compute, their DynamoDB and publish calls, the answer to the engine, the hand-offs between steps, the wait before a retried step, and the engine's close. The segments add up to the latency, so the mean order's bar ends at the mean latency.",
+        'The table says which segments the coordination style requires (inherent) and which are this implementation’s own: the part a better build could remove.',
+        ...(r.variants.some((v) => v.levels.some((l) => !l.segmentsMs))
+          ? ['Levels without segments were measured before the results recorded them (schema 1) or ended no order.']
+          : []),
+      ],
+      charts: present(r.variants.map((v) => waterfallChart(r, v))),
+      tables: present([segmentsTable(r)]),
     },
     {
       id: 'timeline',

@@ -1,6 +1,7 @@
 import type { Results, VariantResult } from '../results/schema.ts';
 import { levelOf, levelsOf, measured, costSeries } from './derive.ts';
 import { bandVerdicts } from './facts.ts';
+import { overlap } from '../bootstrap.ts';
 import { fmtLevel, fmtMs, fmtRate, fmtRatio, fmtUsd, fmtVolume, listing, variantLabel } from './format.ts';
 
 /**
@@ -33,45 +34,78 @@ const names = (xs: Scored[]) => listing(xs.map((x) => variantLabel(x.name)));
 const others = (rest: Scored[], fmt: (v: number) => string) => rest.map((x) => `${variantLabel(x.name)} ${fmt(x.value)}`).join(', ');
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+interface WithInterval extends Scored {
+  ci?: [number, number] | null;
+}
+
+/** Whether the best entry's interval is clear of the next one's; true when either has none (nothing to judge by). */
+const clearOf = (best: WithInterval, next: WithInterval | undefined): boolean =>
+  !next || !best.ci || !next.ci || !overlap(best.ci, next.ci);
+
+const withCi = (x: WithInterval, fmt: (v: number) => string) => `${fmt(x.value)}${x.ci ? ` [${fmt(x.ci[0])}–${fmt(x.ci[1])}]` : ''}`;
+
 /**
  * Who had the lowest p99 at each level, levels with the same winner grouped:
  * "Temporal had the lowest p99 at 4 clients (433 ms; next Choreography 599 ms) and
  * 8 clients (...); Choreography at 1 client (...)". Ties name every tied variant.
+ * Where the results carry 95 % intervals and the best one's overlaps the next
+ * one's, no winner is named: "no clear difference".
  */
 function latencyVerdict(r: Results): Verdict | null {
   const groups: Array<{ who: string; tied: boolean; clauses: string[] }> = [];
   for (const level of levelsOf(r)) {
-    const entries = r.variants.flatMap((v) => {
+    const entries: WithInterval[] = r.variants.flatMap((v) => {
       const l = levelOf(v, level);
-      return measured(l) ? [{ name: v.name, value: l.latencyMs.p99 }] : [];
+      return measured(l) ? [{ name: v.name, value: l.latencyMs.p99, ci: l.ci?.p99 ?? null }] : [];
     });
     if (entries.length < 2) continue;
     const { best, rest } = rank(entries);
-    const next = rest[0];
-    const clause = `${fmtLevel(level, r.workload.loop)} (${fmtMs(best[0]!.value)} ms${next ? `; next ${variantLabel(next.name)} ${fmtMs(next.value)} ms` : ''})`;
-    const who = names(best);
+    const next = rest[0] as WithInterval | undefined;
+    const top = best[0] as WithInterval;
+    const clear = best.length === 1 && clearOf(top, next);
+    const ms = (v: number) => `${fmtMs(v)} ms`;
+    const unclear = best.length === 1 && !clear;
+    const clause = unclear
+      ? `${fmtLevel(level, r.workload.loop)} (${[top, next!].map((x) => `${variantLabel(x.name)} ${withCi(x, ms)}`).join(' vs ')})`
+      : `${fmtLevel(level, r.workload.loop)} (${withCi(top, ms)}${next ? `; next ${variantLabel(next.name)} ${withCi(next, ms)}` : ''})`;
+    const who = unclear ? 'no clear difference' : best.length > 1 ? `${names(best)}:tied` : names(best);
     const g = groups.find((x) => x.who === who);
     if (g) g.clauses.push(clause);
     else groups.push({ who, tied: best.length > 1, clauses: [clause] });
   }
   if (!groups.length) return null;
-  const text = groups.map((g) => `${g.who} ${g.tied ? 'tied for' : 'had'} the lowest p99 at ${listing(g.clauses)}`).join('; ');
-  return { dimension: 'latency', text: `${text}.` };
+  const text = groups
+    .map((g) =>
+      g.who === 'no clear difference'
+        ? `no clear difference in p99 at ${listing(g.clauses)}: the 95 % intervals overlap`
+        : g.tied
+          ? `${g.who.replace(/:tied$/, '')} tied for the lowest p99 at ${listing(g.clauses)}`
+          : `${g.who} had the lowest p99 at ${listing(g.clauses)}`,
+    )
+    .join('; ');
+  return { dimension: 'latency', text: `${capital(text)}.` };
 }
 
-/** Highest throughput at the highest level every compared variant reached. */
+/** Highest throughput at the highest level every compared variant reached; "no clear difference" where the intervals overlap. */
 function throughputVerdict(r: Results): Verdict | null {
   for (const level of [...levelsOf(r)].reverse()) {
-    const entries = r.variants.flatMap((v) => {
+    const entries: WithInterval[] = r.variants.flatMap((v) => {
       const l = levelOf(v, level);
-      return measured(l) ? [{ name: v.name, value: l.throughputPerSec }] : [];
+      return measured(l) ? [{ name: v.name, value: l.throughputPerSec, ci: l.ci?.throughput ?? null }] : [];
     });
     if (entries.length < 2) continue;
     const { best, rest } = rank(entries, true);
+    const top = best[0] as WithInterval;
+    const next = rest[0] as WithInterval | undefined;
+    if (best.length === 1 && !clearOf(top, next))
+      return {
+        dimension: 'throughput',
+        text: `No clear difference in throughput at ${fmtLevel(level, r.workload.loop)}: ${entries.map((e) => `${variantLabel(e.name)} ${withCi(e, fmtRate)}`).join(', ')} orders/s; the 95 % intervals overlap.`,
+      };
     const verb = best.length > 1 ? 'tied for the highest throughput' : 'had the highest throughput';
     return {
       dimension: 'throughput',
-      text: `${names(best)} ${verb} at ${fmtLevel(level, r.workload.loop)}: ${fmtRate(best[0]!.value)} orders/s${rest.length ? ` (${others(rest, (v) => `${fmtRate(v)}`)})` : ''}.`,
+      text: `${names(best)} ${verb} at ${fmtLevel(level, r.workload.loop)}: ${withCi(top, fmtRate)} orders/s${rest.length ? ` (${rest.map((x) => `${variantLabel(x.name)} ${withCi(x as WithInterval, fmtRate)}`).join(', ')})` : ''}.`,
     };
   }
   return null;

@@ -4,12 +4,15 @@ import { couplingSchema } from '../coupling/index.ts';
 import { FAULTS } from '../faults/catalog.ts';
 import { billingOptionsSchema, usageSampleSchema } from '../cost/model.ts';
 import { priceTableSchema } from '../cost/prices.ts';
+import { SEGMENTS } from '../attribution.ts';
 
 /**
  * The results contract: what `bench` writes and the only thing `report` reads.
  * Bump SCHEMA_VERSION on any change a reader of the old shape would misread.
  */
-// 2: costs carry fixed monthly lines; the projection is a stepwise monthly bill (options, bills, crossovers with the cheaper side).
+// 2: costs carry fixed monthly lines; the projection is a stepwise monthly bill (options, bills,
+// crossovers with the cheaper side); each level carries its critical-path segments (segmentsMs), and
+// repeated runs their intervals. A schema 1 file cannot be brought to it without guessing its costs.
 export const SCHEMA_VERSION = 2;
 
 const ms = z.number().nonnegative();
@@ -99,7 +102,27 @@ export const levelSchema = z.object({
     .object({ hops: count, units: count, p50Ms: ms, latencyMs: latencySchema, ratio: z.number().nonnegative().nullable() })
     .nullable(),
   harnessCpuMsPerOrder: ms,
+  /** How many interleaved runs the level's figures pool (`--repeat`); absent: one. */
+  repeats: count.optional(),
+  /**
+   * 95 % percentile-bootstrap intervals (bench/bootstrap.ts), seeded: p50 and p99 over
+   * repeats and orders, throughput (the median of the repeats') over repeats, null
+   * below two repeats. Absent in results older than schema 2.
+   */
+  ci: z
+    .object({
+      p50: z.tuple([ms, ms]).nullable(),
+      p99: z.tuple([ms, ms]).nullable(),
+      throughput: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).nullable(),
+    })
+    .optional(),
   stepsMs: z.record(z.string(), z.object({ count, p50: ms, p99: ms })),
+  /**
+   * Where each order's time went along its critical path (bench/attribution.ts): per
+   * segment, p50 and p99 over the measured orders and the mean (the means add up to
+   * the mean latency). Null when no order ended, and in results older than schema 2.
+   */
+  segmentsMs: z.record(z.enum(SEGMENTS), z.object({ count, p50: ms, p99: ms, mean: ms })).nullable(),
   cost: costSchema,
   usage: usageSampleSchema,
   invariants: z.array(invariantSchema),
@@ -171,6 +194,8 @@ export const resultsSchema = z.object({
     warmup: count,
     loop: z.enum(['closed', 'open']),
     levels: z.array(z.number().positive()),
+    /** Interleaved runs of every variant and level; absent: one. */
+    repeat: count.optional(),
     failures: z.record(z.string(), z.number()),
     payloadBytes: count,
     deadlineSeconds: count,

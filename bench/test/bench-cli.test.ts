@@ -73,6 +73,13 @@ describe('sagabench bench', () => {
       expect(level.cost.perMillionOrdersUsd).toBeGreaterThan(0);
       expect(v.invariants.every((i) => i.ok)).toBe(true);
       expect(v.traces.length).toBeGreaterThan(0);
+      // Where the time went: the segments' means add up to the mean latency (HdrHistogram rounds the latter).
+      const segments = Object.values(level.segmentsMs ?? {});
+      expect(segments.length, v.name).toBeGreaterThan(0);
+      expect(segments.reduce((a, x) => a + x.mean, 0)).toBeGreaterThan(level.latencyMs.mean * 0.95);
+      expect(segments.reduce((a, x) => a + x.mean, 0)).toBeLessThan(level.latencyMs.mean * 1.05 + 1);
+      expect(level.segmentsMs!.dynamodb.mean, v.name).toBeGreaterThan(0);
+      expect(level.ci?.p50?.[0]).toBeLessThanOrEqual(level.latencyMs.p50);
     }
     // Same seeded orders, same outcomes, whichever way they were coordinated.
     expect(outcomes[1]).toEqual(outcomes[0]);

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../infra/browser/launch.ts';
 import { writeCompare, writeReport } from '../report/cli.ts';
+import { loadResults } from '../report/load.ts';
 import { resultsSchema } from '../results/schema.ts';
 import { FIXTURE_CHARTS } from './fixtures/report/minimal.ts';
 
@@ -43,7 +44,7 @@ describe('report in a real browser', () => {
     browser = await launchChromium((l) => console.log(`[chromium] ${l}`));
     console.log(`[chromium] ${browser.version()} up in ${Date.now() - started} ms`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-report-browser-'));
-    const results = resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+    const results = loadResults(FIXTURE).results;
     await writeReport(dir, results);
     await writeCompare(dir, results, results, { a: 'small.json', b: 'small.json' });
   }, 900_000);

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../report/cli.ts';
 import { buildReport } from '../report/model.ts';
+import { loadResults } from '../report/load.ts';
 import { resultsSchema, type Results } from '../results/schema.ts';
 import { minimalResults, FIXTURE_CHARTS } from './fixtures/report/minimal.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
-const fixture = (): Results => resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+const fixture = (): Results => loadResults(FIXTURE).results;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-report-out-'));
 
 const decode = (s: string) =>
@@ -307,5 +308,49 @@ describe('report with a what-if deployment', () => {
     const html = fs.readFileSync((await writeReport(tmp(), r)).html, 'utf8');
     const bars = /data-chart="cost-by-service">([\s\S]*?)<\/figure>/.exec(html)![1]!;
     expect(bars).toContain('Step Functions EXPRESS (what-if)');
+  });
+});
+
+describe('report: where the time goes', () => {
+  it('draws one waterfall per variant whose bars end at the mean latency, and a table naming each segment inherent or not', async () => {
+    const r = minimalResults({
+      variants: [
+        {
+          name: 'choreography',
+          levels: [
+            { level: 1, p50: 200 },
+            { level: 8, p50: 600 },
+          ],
+        },
+        {
+          name: 'stepfunctions',
+          levels: [
+            { level: 1, p50: 300 },
+            { level: 8, p50: 900, segments: null },
+          ],
+        },
+      ],
+    });
+    const section = buildReport(r).sections.find((s) => s.id === 'where-the-time-goes')!;
+    expect(section.title).toBe('Where the time goes');
+    expect(section.charts.map((c) => c.id)).toEqual(['waterfall-choreography', 'waterfall-stepfunctions']);
+    const bars = (section.charts[0]!.spec as { data: { values: { load: string; end: number }[] } }).data.values;
+    const ends = (load: string) => Math.max(...bars.filter((b) => b.load === load).map((b) => b.end));
+    // The fixture splits p50 into segments whose means add up to it.
+    expect(ends('1 client')).toBeCloseTo(200, 0);
+    expect(ends('8 clients')).toBeCloseTo(600, 0);
+    expect(section.intro.join(' ')).toMatch(/Levels without segments/);
+    const table = section.tables[0]!;
+    const row = (variant: string, segment: string) =>
+      table.rows.find((c) => c[0]!.text === variant && c[1]!.text === segment)!.map((c) => c.text);
+    expect(row('Choreography', 'dynamodb').slice(2, 3)).toEqual(['inherent']);
+    expect(row('Choreography', 'handler').slice(2, 3)).toEqual(['implementation']);
+    expect(row('Step Functions', 'answer')[2]).toBe('inherent');
+    expect(row('Step Functions', 'hand-off').at(-1)).toBe('—');
+    // The choreography has no engine to answer: a segment the pattern lacks and that measured nothing is left out.
+    expect(table.rows.some((c) => c[0]!.text === 'Choreography' && c[1]!.text === 'answer')).toBe(false);
+    const html = fs.readFileSync((await writeReport(tmp(), r)).html, 'utf8');
+    expect(html).toContain('Where the time goes');
+    expect(html).toContain('data-table="segments"');
   });
 });

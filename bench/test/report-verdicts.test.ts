@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cheapestRanges, timelineOf } from '../report/derive.ts';
 import { rank, verdicts, type Dimension } from '../report/verdicts.ts';
+import { loadResults } from '../report/load.ts';
+import { buildReport } from '../report/model.ts';
 import { resultsSchema } from '../results/schema.ts';
 import { minimalResults } from './fixtures/report/minimal.ts';
 
@@ -43,6 +45,38 @@ describe('report verdicts (computed from the data)', () => {
       'Choreography had the lowest p99 at 1 client (200 ms; next Step Functions 300 ms); ' +
         'Temporal had the lowest p99 at 8 clients (600 ms; next Choreography 900 ms) and 24 clients (1,500 ms; next Choreography 3,000 ms).',
     );
+  });
+
+  it('names a winner only where the 95 % intervals do not overlap, else "no clear difference"', () => {
+    const ci = (p99: [number, number], throughput: [number, number]) => ({ p50: null, p99, throughput });
+    const r = minimalResults({
+      variants: [
+        {
+          name: 'choreography',
+          levels: [
+            { level: 1, p99: 200, ci: ci([180, 230], [2, 3]), repeats: 3 },
+            { level: 8, p99: 900, throughput: 4, ci: ci([800, 1000], [3.5, 4.5]), repeats: 3 },
+          ],
+        },
+        {
+          name: 'temporal',
+          levels: [
+            { level: 1, p99: 210, ci: ci([190, 260], [2, 3]), repeats: 3 },
+            { level: 8, p99: 600, throughput: 5, ci: ci([550, 700], [4.4, 6]), repeats: 3 },
+          ],
+        },
+      ],
+    });
+    expect(verdict(r, 'latency')).toBe(
+      'No clear difference in p99 at 1 client (Choreography 200 ms [180 ms–230 ms] vs Temporal 210 ms [190 ms–260 ms]): the 95 % intervals overlap; ' +
+        'Temporal had the lowest p99 at 8 clients (600 ms [550 ms–700 ms]; next Choreography 900 ms [800 ms–1,000 ms]).',
+    );
+    expect(verdict(r, 'throughput')).toMatch(/^No clear difference in throughput at 8 clients: .*the 95 % intervals overlap\.$/);
+    r.variants[1]!.levels[1]!.ci!.throughput = [4.6, 6];
+    expect(verdict(r, 'throughput')).toMatch(/^Temporal had the highest throughput at 8 clients: 5(\.00)? \[4\.6/);
+    const load = buildReport(r).sections.find((s) => s.id === 'load')!.tables[0]!;
+    expect(load.caption).toMatch(/95 % bootstrap intervals over 3 interleaved repeats/);
+    expect(load.rows[0]!.map((c) => c.text)).toContain('200 [180–230]');
   });
 
   it('says "tied" when two variants share the lowest p99, and skips levels only one variant reached', () => {
@@ -180,7 +214,7 @@ describe('report verdicts (computed from the data)', () => {
   });
 
   it("states the real fixture's verdicts from its numbers", () => {
-    const r = resultsSchema.parse(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+    const r = loadResults(FIXTURE).results;
     const v = verdicts(r);
     expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
     expect(v[0]!.text).toMatch(

@@ -19,6 +19,20 @@ export interface StoredEvent {
   event: DomainEvent;
 }
 
+export interface OutboxItem {
+  seq: number;
+  event: DomainEvent;
+}
+
+/** Outbox keys: the append's time in ms times this, plus a random tail, so they sort by time. */
+const SEQ_PER_MS = 4000;
+
+function outboxSeq(outbox: OutboxItem[], ms: number, event: DomainEvent): number {
+  const seq = ms * SEQ_PER_MS + randomInt(SEQ_PER_MS);
+  outbox.push({ seq, event });
+  return seq;
+}
+
 /** Pending-publication items live in the same table under this partition. */
 // '#' cannot appear in an order id (see contracts), so no order stream can collide with it.
 const OUTBOX = '#outbox';
@@ -31,10 +45,20 @@ const OUTBOX = '#outbox';
  * SNS accepted it.
  */
 export class EventStore {
+  private committed?: (items: OutboxItem[]) => Promise<void>;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
+
+  /**
+   * Called with the outbox items an append wrote, once its transaction committed
+   * (the publish-on-commit path, choreography/orders/publish-on-commit.ts).
+   */
+  onCommitted(fn: (items: OutboxItem[]) => Promise<void>): void {
+    this.committed = fn;
+  }
 
   async load(orderId: string): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
@@ -55,11 +79,16 @@ export class EventStore {
     return out;
   }
 
-  /** Appends after `expectedSeq` (0 for a new stream); throws ConcurrencyConflict if that moved on. */
-  async append(orderId: string, expectedSeq: number, events: DomainEvent[]): Promise<number> {
+  /**
+   * Appends after `expectedSeq` (0 for a new stream); throws ConcurrencyConflict if that moved on.
+   * `afterCommit` runs once the transaction committed and before its events are published, so
+   * what it writes (the status projection) is in place before any reader hears of the events.
+   */
+  async append(orderId: string, expectedSeq: number, events: DomainEvent[], afterCommit?: () => Promise<void>): Promise<number> {
     if (events.length === 0) return expectedSeq;
     for (let attempt = 1; ; attempt++) {
       const now = Date.now();
+      const outbox: OutboxItem[] = [];
       try {
         await this.doc.send(
           new TransactWriteCommand({
@@ -86,7 +115,7 @@ export class EventStore {
                       Put: {
                         TableName: this.table,
                         // Ordered by time; the random tail keeps appends in one millisecond apart.
-                        Item: { pk: OUTBOX, seq: (now + i) * 4000 + randomInt(4000), orderId, event: JSON.stringify(event) },
+                        Item: { pk: OUTBOX, seq: outboxSeq(outbox, now + i, event), orderId, event: JSON.stringify(event) },
                         ConditionExpression: 'attribute_not_exists(seq)',
                       },
                     },
@@ -95,7 +124,6 @@ export class EventStore {
             ]),
           }),
         );
-        return expectedSeq + events.length;
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
         // Only a clash on a stream item is a concurrent writer; one on an outbox item is a key collision.
@@ -105,17 +133,22 @@ export class EventStore {
         if (streamClash) throw new ConcurrencyConflict(orderId, expectedSeq + 1);
         // Two appends drew the same outbox key: draw again.
         if (attempt >= 5) throw err;
+        continue;
       }
+      await afterCommit?.();
+      // Committed: the publish can fail without failing the append (the outbox keeps the items).
+      if (outbox.length && this.committed) await this.committed(outbox).catch(() => undefined);
+      return expectedSeq + events.length;
     }
   }
 
-  /** Oldest first. */
-  async pendingOutbox(limit = 25): Promise<{ seq: number; event: DomainEvent }[]> {
+  /** Oldest first; with `olderThanMs`, only items appended at least that long ago. */
+  async pendingOutbox(limit = 25, olderThanMs = 0): Promise<OutboxItem[]> {
     const r = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': OUTBOX },
+        KeyConditionExpression: olderThanMs > 0 ? 'pk = :pk AND seq < :before' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': OUTBOX, ...(olderThanMs > 0 ? { ':before': (Date.now() - olderThanMs) * SEQ_PER_MS } : {}) },
         ConsistentRead: true,
         Limit: limit,
       }),

@@ -64,12 +64,14 @@ export class OrdersService {
       },
     );
     try {
-      await this.store.append(orderId, 0, [event]);
+      // The projection is written before the event is published: no reader hears of an order it cannot read.
+      await this.store.append(orderId, 0, [event], () =>
+        this.project(orderId, [{ seq: 1, event }], document.customerId, document.totalCents),
+      );
     } catch (err) {
       if (err instanceof ConcurrencyConflict) throw new DuplicateOrderError(orderId);
       throw err;
     }
-    await this.project(orderId, [{ seq: 1, event }], document.customerId, document.totalCents);
     return { orderId, event };
   }
 
@@ -138,10 +140,10 @@ export class OrdersService {
       if (stream.length === 0) throw new Error(`unknown order ${orderId}`);
       const { result, events, reproject } = decide(fold(stream), stream);
       try {
-        await this.store.append(orderId, stream.length, events);
-        if (events.length || reproject) {
-          await this.project(orderId, [...stream, ...events.map((event, i) => ({ seq: stream.length + 1 + i, event }))]);
-        }
+        // The projection is written before the events are published: a terminal event never overtakes the status.
+        const project = () => this.project(orderId, [...stream, ...events.map((event, i) => ({ seq: stream.length + 1 + i, event }))]);
+        await this.store.append(orderId, stream.length, events, project);
+        if (reproject) await project();
         return result;
       } catch (err) {
         if (!(err instanceof ConcurrencyConflict) || attempt >= 10) throw err;

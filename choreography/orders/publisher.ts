@@ -19,6 +19,8 @@ export class OutboxPublisher {
     private readonly topicArn: string,
     /** Test seam: runs between publish and ack, where a crash would leave a duplicate. */
     private readonly afterPublish: () => Promise<void> = async () => {},
+    /** Leave items younger than this to the publish-on-commit path (0: take every item). */
+    private readonly olderThanMs = 0,
     /** Called once per item handled (published and acked, or failed), for the meter. */
     private readonly onItem: () => void = () => {},
   ) {}
@@ -27,7 +29,7 @@ export class OutboxPublisher {
   async drain(): Promise<number> {
     let n = 0;
     for (;;) {
-      const batch = await this.store.pendingOutbox();
+      const batch = await this.store.pendingOutbox(25, this.olderThanMs);
       if (batch.length === 0) return n;
       // The publish and ack are each item's own work (on AWS a stream-triggered Lambda does them);
       // the query for pending items is the time-based loop's, which a DynamoDB Streams trigger replaces.

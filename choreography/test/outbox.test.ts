@@ -99,4 +99,48 @@ describe('transactional outbox', () => {
     expect(stream.map((s) => s.event.type)).toEqual(['OrderPlaced', 'InventoryReserved']);
     expect(await deps.orders.getOrder(orderId)).toMatchObject({ status: 'INVENTORY_RESERVED', seq: 2 });
   });
+
+  it('publishes on commit and empties the outbox; what that misses, the poller takes once it is older than its grace', async () => {
+    const fast = choreographyDeps(clients, config.tables, config.topicArn, { publishOnCommit: true });
+    const order = {
+      customerId: 'c',
+      lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }],
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+    };
+    const { event } = await fast.orders.placeOrder(order);
+    expect(await fast.store.pendingOutbox()).toEqual([]);
+    const inventoryQueue = config.queues.inventory!.url;
+    expect((await batchFrom(clients, inventoryQueue, 1)).Records.map((r) => JSON.parse(r.body).messageId)).toEqual([event.messageId]);
+
+    // A publish that fails (no such topic) leaves the item to the poller, which waits out its grace first.
+    const broken = choreographyDeps(clients, config.tables, `${config.topicArn}-gone`, { publishOnCommit: true });
+    const missed = await broken.orders.placeOrder(order);
+    const poller = new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, 1500);
+    expect(await poller.drain()).toBe(0);
+    expect(await deps.store.pendingOutbox()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(await poller.drain()).toBe(1);
+    expect(await deps.store.pendingOutbox()).toEqual([]);
+    expect((await batchFrom(clients, inventoryQueue, 1)).Records.map((r) => JSON.parse(r.body).messageId)).toEqual([
+      missed.event.messageId,
+    ]);
+  });
+
+  it('writes the status projection before it publishes, so no reader hears of an order it cannot read', async () => {
+    const watched = choreographyDeps(clients, config.tables, config.topicArn);
+    const orderId = `ord-proj-${Date.now()}`;
+    const seenAtPublish: unknown[] = [];
+    watched.store.onCommitted(async () => void seenAtPublish.push((await watched.orders.getOrder(orderId))?.status));
+    await watched.orders.placeOrder({
+      orderId,
+      customerId: 'c',
+      lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }],
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+    });
+    await watched.orders.cancelOrder(orderId);
+    expect(seenAtPublish).toEqual(['PENDING', 'PENDING']);
+    expect(await watched.orders.getOrder(orderId)).toMatchObject({ cancelRequested: true, seq: 2 });
+  });
 });

@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import type { Message } from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
 import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
-import type { TraceSink } from '../../shared/messaging/trace.ts';
+import type { TracePoint, TraceSink } from '../../shared/messaging/trace.ts';
 import { orderDocumentSchema, parseWith } from '../../shared/domain/contracts.ts';
 import { TransientError } from '../../shared/services/errors.ts';
 import { InfrastructureError, retryTransient } from '../../shared/aws/transient.ts';
@@ -27,7 +29,13 @@ export interface CallbackWorker {
  * itself is retried until the task's own timeout.
  */
 export function startCallbackWorker(clients: AwsClients, tables: TableNames, queueUrl: string, trace?: TraceSink): CallbackWorker {
-  const runTask = createTaskRunner(clients, tables, trace);
+  // A task's trace point is held until its answer is sent, so it can say how long the answer took.
+  const held = new AsyncLocalStorage<TracePoint[]>();
+  const runTask = createTaskRunner(
+    clients,
+    tables,
+    trace && { record: (p) => (held.getStore() ? held.getStore()!.push(p) : trace.record(p)) },
+  );
   const consumer = Consumer.create({
     queueUrl,
     sqs: clients.sqs,
@@ -36,63 +44,71 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     // A message that cannot be handled comes back at once, and after maxReceiveCount goes to the DLQ.
     terminateVisibilityTimeout: true,
     messageSystemAttributeNames: ['SentTimestamp'],
-    handleMessage: async (message) => {
-      const receivedAt = Date.now();
-      const body = JSON.parse(message.Body ?? '{}') as {
-        taskToken: string;
-        task: TaskName;
-        order: unknown;
-        retryCount?: number;
-        status?: never;
-        failure?: never;
-      };
-      if (!TASKS.includes(body.task)) throw new Error(`unknown task ${String(body.task)}`);
-      const order = parseWith(orderDocumentSchema, 'task order', body.order);
-      // The engine sends the message as the attempt starts, so its timeout runs from then.
-      const taskDeadline = Number(message.Attributes?.SentTimestamp ?? receivedAt) + TASK_TIMEOUT_SECONDS * 1000;
-      // Retrying past the message's visibility would race its redelivery.
-      const runDeadline = Math.min(taskDeadline, receivedAt + (TASKS_VISIBILITY_TIMEOUT_SECONDS - 5) * 1000);
-      const logRetry = (what: string) => (err: Error, n: number) =>
-        console.error(`stepfunctions worker: ${order.orderId} ${body.task}: ${what} failed (${err.name}: ${err.message}), retry ${n}`);
-      let answer: () => Promise<unknown>;
-      try {
-        const output = await retryTransient(
-          () =>
-            runTask({
-              task: body.task,
-              order,
-              attempt: (body.retryCount ?? 0) + 1,
-              ...(body.status ? { status: body.status } : {}),
-              ...(body.failure ? { failure: body.failure } : {}),
-            }),
-          runDeadline,
-          logRetry('task'),
-        );
-        answer = () => clients.sfn.send(new SendTaskSuccessCommand({ taskToken: body.taskToken, output: JSON.stringify(output ?? {}) }));
-      } catch (err) {
-        const name =
-          err instanceof TransientError ? 'TransientError' : err instanceof InfrastructureError ? 'InfrastructureError' : 'TaskError';
-        answer = () =>
-          clients.sfn.send(
-            new SendTaskFailureCommand({ taskToken: body.taskToken, error: name, cause: (err as Error).message.slice(0, 256) }),
-          );
-      }
-      try {
-        await retryTransient(answer, taskDeadline, logRetry('answer'));
-      } catch (err) {
-        if (SETTLED.has((err as Error).name)) return message;
-        // Past the task's timeout the state has already retried the task with a fresh token: this message is spent.
-        if (err instanceof InfrastructureError) {
-          console.error(
-            `stepfunctions worker: ${order.orderId} ${body.task}: answer not delivered before the task's timeout (${err.message})`,
-          );
-          return message;
-        }
-        throw err;
-      }
-      return message;
+    handleMessage: (message) => {
+      const points: TracePoint[] = [];
+      return held.run(points, () => handle(message, points));
     },
   });
+  const handle = async (message: Message, points: TracePoint[]): Promise<Message> => {
+    const receivedAt = Date.now();
+    const body = JSON.parse(message.Body ?? '{}') as {
+      taskToken: string;
+      task: TaskName;
+      order: unknown;
+      retryCount?: number;
+      status?: never;
+      failure?: never;
+    };
+    if (!TASKS.includes(body.task)) throw new Error(`unknown task ${String(body.task)}`);
+    const order = parseWith(orderDocumentSchema, 'task order', body.order);
+    // The engine sends the message as the attempt starts, so its timeout runs from then.
+    const taskDeadline = Number(message.Attributes?.SentTimestamp ?? receivedAt) + TASK_TIMEOUT_SECONDS * 1000;
+    // Retrying past the message's visibility would race its redelivery.
+    const runDeadline = Math.min(taskDeadline, receivedAt + (TASKS_VISIBILITY_TIMEOUT_SECONDS - 5) * 1000);
+    const logRetry = (what: string) => (err: Error, n: number) =>
+      console.error(`stepfunctions worker: ${order.orderId} ${body.task}: ${what} failed (${err.name}: ${err.message}), retry ${n}`);
+    let answer: () => Promise<unknown>;
+    try {
+      const output = await retryTransient(
+        () =>
+          runTask({
+            task: body.task,
+            order,
+            attempt: (body.retryCount ?? 0) + 1,
+            ...(body.status ? { status: body.status } : {}),
+            ...(body.failure ? { failure: body.failure } : {}),
+          }),
+        runDeadline,
+        logRetry('task'),
+      );
+      answer = () => clients.sfn.send(new SendTaskSuccessCommand({ taskToken: body.taskToken, output: JSON.stringify(output ?? {}) }));
+    } catch (err) {
+      const name =
+        err instanceof TransientError ? 'TransientError' : err instanceof InfrastructureError ? 'InfrastructureError' : 'TaskError';
+      answer = () =>
+        clients.sfn.send(
+          new SendTaskFailureCommand({ taskToken: body.taskToken, error: name, cause: (err as Error).message.slice(0, 256) }),
+        );
+    }
+    const answerStart = performance.now();
+    try {
+      await retryTransient(answer, taskDeadline, logRetry('answer'));
+      const answerMs = Math.round((performance.now() - answerStart) * 10) / 10;
+      for (const p of points) trace?.record({ ...p, answerMs });
+    } catch (err) {
+      for (const p of points) trace?.record(p);
+      if (SETTLED.has((err as Error).name)) return message;
+      // Past the task's timeout the state has already retried the task with a fresh token: this message is spent.
+      if (err instanceof InfrastructureError) {
+        console.error(
+          `stepfunctions worker: ${order.orderId} ${body.task}: answer not delivered before the task's timeout (${err.message})`,
+        );
+        return message;
+      }
+      throw err;
+    }
+    return message;
+  };
   let stopping = false;
   // Stopping aborts the long poll in flight; that abort is the stop, not a failure worth a line.
   consumer.on('error', (err) => {

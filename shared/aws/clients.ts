@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { Meter, meteringPlugin } from './metering.ts';
 import { faultPlugin, throttles, type ClientFaults } from './faults.ts';
+import { callTimingPlugin } from './call-timing.ts';
 
 export type ServiceName = 'sqs' | 'sns' | 'sfn' | 'dynamodb';
 export const SERVICES: readonly ServiceName[] = ['sqs', 'sns', 'sfn', 'dynamodb'];
@@ -63,6 +64,7 @@ export function createAwsClients(target: AwsTarget, meter: Meter = new Meter(), 
   ] as const;
   for (const [name, client] of clients) {
     client.middlewareStack.use(meteringPlugin(meter, name));
+    client.middlewareStack.use(callTimingPlugin(name));
     if (faults) client.middlewareStack.use(faultPlugin(faults, name));
   }
   return {

@@ -26,7 +26,9 @@ while other request threads write to it:
 
 6. ``RuntimeError: dictionary changed size during iteration`` (HTTP 500) under
    concurrent transactions and puts, and a rollback that restores a snapshot
-   taken before a concurrent writer's change, losing it.
+   taken before a concurrent writer's change, losing it;
+7. that deep copy costs time in proportion to the tables' size, on every
+   transaction, so a longer run gets slower per order.
 
 A benchmark needs none of these, so the substrate fixes them here rather than
 slowing the variants down: the in-flight set iterates over an atomic snapshot,
@@ -34,7 +36,11 @@ receives on one queue are serialised (sends, deletes and other queues are not),
 executions that have not started are not yet visible to lookups, each callback
 attempt gets a fresh token, ``cause`` is passed through, and DynamoDB's backend
 runs one operation at a time (it is CPU-bound under the GIL anyway, so this costs
-little throughput, and it makes a transaction atomic against other writers).
+little throughput, and it makes a transaction atomic against other writers), and
+a transaction's rollback is an undo log of the items it touched rather than a
+copy of every table (7: the copy made each transaction O(table size)), and the
+executions that end are pushed to whoever waits for them (8, below), and a Query on
+a table's own key reads that partition only (9, below).
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
@@ -131,6 +137,111 @@ def _send_task_failure(self):
 
 sfn_responses.StepFunctionResponse.send_task_failure = _send_task_failure
 
+import collections  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from urllib.parse import parse_qs  # noqa: E402
+
+from moto.stepfunctions.parser.backend import execution as sfn_execution  # noqa: E402
+from moto.moto_server import werkzeug_app  # noqa: E402
+
+# 8. Ended executions, pushed. A harness waiting for executions to end had to
+# list every execution of the machine again and again (ListExecutions every
+# 150 ms: O(executions) per call, on the process under test). Instead each
+# execution that stops is appended to a log here, and GET
+# /_sagabench/sfn/ended?after=<cursor>&wait=<s>[&stateMachineArn=...] answers as
+# soon as one past the cursor exists (a long poll; moto serves each request in a
+# thread of its own). AWS's counterpart is EventBridge's "Step Functions
+# Execution Status Change" event. The log keeps the last _ENDED_KEEP entries; a
+# cursor older than that is answered with "gap": true, and the reader lists.
+_ENDED_KEEP = 100_000
+_ended = collections.deque(maxlen=_ENDED_KEEP)
+_ended_seq = 0
+_ended_cond = threading.Condition()
+
+
+def _millis(d):
+    return None if d is None else int(d.timestamp() * 1000)
+
+
+def _record_ended(execution):
+    global _ended_seq
+    status = getattr(execution.exec_status, "value", execution.exec_status)
+    with _ended_cond:
+        _ended_seq += 1
+        _ended.append(
+            {
+                "seq": _ended_seq,
+                "stateMachineArn": execution.state_machine_arn,
+                "executionArn": execution.exec_arn,
+                "name": execution.name,
+                "status": str(status),
+                "startDate": _millis(execution.start_date),
+                "stopDate": _millis(execution.stop_date),
+            }
+        )
+        _ended_cond.notify_all()
+
+
+_Comm = sfn_execution.BaseExecutionWorkerCommunication
+_original_terminated = _Comm.terminated
+
+
+def _terminated(self):
+    _original_terminated(self)
+    _record_ended(self.execution)
+
+
+_Comm.terminated = _terminated
+_original_stop = sfn_execution.Execution.stop
+
+
+def _stop(self, *args, **kwargs):
+    result = _original_stop(self, *args, **kwargs)
+    if self.stop_date is not None:
+        _record_ended(self)
+    return result
+
+
+sfn_execution.Execution.stop = _stop
+
+
+def _ended_since(after, arn):
+    gap = bool(_ended) and _ended[0]["seq"] > after + 1
+    return [e for e in _ended if e["seq"] > after and (arn is None or e["stateMachineArn"] == arn)], gap
+
+
+def _serve_ended(environ, start_response):
+    q = parse_qs(environ.get("QUERY_STRING", ""))
+    after = int(q.get("after", ["0"])[0])
+    wait = min(20.0, max(0.0, float(q.get("wait", ["0"])[0])))
+    arn = q.get("stateMachineArn", [None])[0]
+    deadline = time.monotonic() + wait
+    with _ended_cond:
+        while True:
+            ended, gap = _ended_since(after, arn)
+            left = deadline - time.monotonic()
+            if ended or gap or left <= 0:
+                break
+            _ended_cond.wait(left)
+        # The cursor moves past everything seen, this machine's or not.
+        cursor = _ended_seq
+    body = json.dumps({"cursor": cursor, "gap": gap, "ended": ended}).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+_original_dispatch = werkzeug_app.DomainDispatcherApplication.__call__
+
+
+def _dispatch(self, environ, start_response):
+    if environ.get("PATH_INFO") == "/_sagabench/sfn/ended":
+        return _serve_ended(environ, start_response)
+    return _original_dispatch(self, environ, start_response)
+
+
+werkzeug_app.DomainDispatcherApplication.__call__ = _dispatch
+
 import functools  # noqa: E402
 import inspect  # noqa: E402
 
@@ -147,6 +258,107 @@ def _serialised(fn):
 
     return wrapper
 
+
+import copy as _copy  # noqa: E402
+import types as _types  # noqa: E402
+
+from moto.dynamodb.models.table import Table as _Table  # noqa: E402
+
+# moto backs a transaction up by deep-copying every table it touches, so one
+# two-item TransactWriteItems costs O(table size) (40 ms at 300 items, 149 ms at
+# 2,100 on this machine) and a long run slows down as its tables grow. Under the
+# lock above no other writer can interleave, so an undo log of the touched items
+# restores exactly what the copy did: the table "copy" becomes the table itself
+# (moto's own rollback then reassigns it to itself) and the log puts back each
+# touched item, or removes it if it did not exist.
+ddb_models.copy = _types.SimpleNamespace(
+    deepcopy=lambda x, memo=None: x if isinstance(x, _Table) else _copy.deepcopy(x, memo),
+)
+_original_transact = ddb_models.DynamoDBBackend.transact_write_items
+
+
+def _touched(backend, transact_items):
+    log = []
+    for entry in transact_items:
+        try:
+            op_type, op = next(iter(entry.items()))
+            if op_type == "ConditionCheck":
+                continue
+            table = backend.tables[op["TableName"]]
+            if op_type == "Put":
+                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
+            else:
+                key = op["Key"]
+            hash_value, range_value = backend.get_keys_value(table, key)
+        except Exception:
+            continue  # moto's own validation rejects this entry, before any write
+        bucket = table.items.get(hash_value, {}) if range_value is not None else table.items
+        old = bucket.get(range_value if range_value is not None else hash_value)
+        log.append((table, hash_value, range_value, _copy.deepcopy(old)))
+    return log
+
+
+def _undo(log):
+    for table, hash_value, range_value, old in reversed(log):
+        if range_value is None:
+            if old is None:
+                table.items.pop(hash_value, None)
+            else:
+                table.items[hash_value] = old
+        elif old is None:
+            table.items.get(hash_value, {}).pop(range_value, None)
+        else:
+            table.items[hash_value][range_value] = old
+
+
+def _transact_write_items(self, transact_items):
+    log = _touched(self, transact_items)
+    try:
+        return _original_transact(self, transact_items)
+    except Exception:
+        _undo(log)
+        raise
+
+
+ddb_models.DynamoDBBackend.transact_write_items = _transact_write_items
+
+# 9. moto answers a Query on the table's own key by listing (and sorting) every
+# item of the table, then keeping those of the partition: O(table size) per
+# query, and the choreography's event store is read by key on every hop. While a
+# key query runs (under the lock above, so no other operation interleaves), the
+# table's item listing is narrowed to that partition; moto then filters and
+# sorts exactly as before.
+_original_all_items = _Table.all_items
+_original_query = _Table.query
+
+
+def _all_items(self):
+    key = self.__dict__.get("_sagabench_partition")
+    if key is None:
+        return _original_all_items(self)
+    bucket = self.items.get(key)
+    if bucket is None:
+        return []
+    items = list(bucket.values()) if self.range_key_attr else [bucket]
+    return sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+
+def _query(self, hash_key, *args, **kwargs):
+    # index_name is query's eighth parameter; the backend passes it by position.
+    index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+    if index_name is not None or hash_key is None:
+        return _original_query(self, hash_key, *args, **kwargs)
+    self.__dict__["_sagabench_partition"] = hash_key
+    try:
+        return _original_query(self, hash_key, *args, **kwargs)
+    finally:
+        self.__dict__.pop("_sagabench_partition", None)
+
+
+_Table.all_items = _all_items
+_Table.query = _query
 
 for _name, _fn in list(vars(ddb_models.DynamoDBBackend).items()):
     if inspect.isfunction(_fn) and not _name.startswith("_"):

@@ -7,6 +7,10 @@ export interface TracePoint {
   start: number;
   end: number;
   attempt?: number;
+  /** Milliseconds of the step spent in AWS calls, by service (the rest is the handler's own). */
+  io?: Record<string, number>;
+  /** Milliseconds the answer to the engine took after the step (Step Functions' SendTaskSuccess/Failure). */
+  answerMs?: number;
 }
 
 /** Where each step's start and end go, for the harness's timelines. */

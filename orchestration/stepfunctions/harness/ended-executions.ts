@@ -1,37 +1,68 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListExecutionsCommand, type ExecutionListItem, type SFNClient } from '@aws-sdk/client-sfn';
+import { endedExecutionsPush } from './ended-push.ts';
 
-/** One interval for the variant and its floor, so both load the engine alike. */
+/** One interval for the variant and its floor when they must poll, so both load the engine alike. */
 export const POLL_MS = 150;
 
+/** While pushed ends arrive, a full listing now and then catches anything the push did not bring. */
+export const RECONCILE_MS = 10_000;
+
+export type EndedExecution = ExecutionListItem & { name: string; stopDate: Date };
+
 /**
- * One poll loop for every execution a target waits for: each round lists the
- * state machine's executions and hands over those that stopped and are still
- * awaited. `stop` aborts a round in flight rather than waiting it out.
+ * Hands over every execution of the state machine that stopped and is still
+ * awaited. Locally the project's moto launcher pushes each end as it happens
+ * (ended-push.ts): no listing of every execution on the process under test, and
+ * the end is seen at once rather than up to a poll interval later. Where that
+ * is not served (plain moto), one ListExecutions loop polls for every awaited
+ * execution. `stop` aborts a round in flight rather than waiting it out.
  */
 export function watchEndedExecutions(
   sfn: SFNClient,
   stateMachineArn: string,
-  opts: { awaited: () => string[]; onEnded: (e: ExecutionListItem & { name: string; stopDate: Date }) => void | Promise<void> },
+  opts: { awaited: () => string[]; onEnded: (e: EndedExecution) => void | Promise<void>; pushEndpoint?: string },
 ): { stop(): Promise<void> } {
   const halt = new AbortController();
-  const loop = (async () => {
+  const seen = new Set<string>();
+  const handOver = async (e: EndedExecution) => {
+    if (seen.has(e.name)) return;
+    seen.add(e.name);
+    await opts.onEnded(e);
+  };
+  const list = async (onlyAwaited: boolean) => {
+    const awaited = new Set(opts.awaited());
+    if (!awaited.size) return;
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn
+        .send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }), {
+          abortSignal: halt.signal,
+        })
+        .catch(() => ({ executions: [], nextToken: undefined }));
+      for (const e of page.executions ?? [])
+        if (e.status !== 'RUNNING' && e.stopDate && e.name && (!onlyAwaited || awaited.has(e.name))) await handOver(e as EndedExecution);
+      nextToken = page.nextToken;
+    } while (nextToken && !halt.signal.aborted);
+  };
+  const poll = async () => {
     while (!halt.signal.aborted) {
       await sleep(POLL_MS, undefined, { signal: halt.signal }).catch(() => undefined);
-      const awaited = new Set(opts.awaited());
-      if (!awaited.size || halt.signal.aborted) continue;
-      let nextToken: string | undefined;
-      do {
-        const page = await sfn
-          .send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }), {
-            abortSignal: halt.signal,
-          })
-          .catch(() => ({ executions: [], nextToken: undefined }));
-        for (const e of page.executions ?? [])
-          if (e.status !== 'RUNNING' && e.stopDate && e.name && awaited.has(e.name))
-            await opts.onEnded(e as ExecutionListItem & { name: string; stopDate: Date });
-        nextToken = page.nextToken;
-      } while (nextToken && !halt.signal.aborted);
+      if (!halt.signal.aborted) await list(true);
+    }
+  };
+  const loop = (async () => {
+    const push = opts.pushEndpoint ? await endedExecutionsPush(opts.pushEndpoint, stateMachineArn, halt.signal) : undefined;
+    if (!push) return poll();
+    let reconciled = Date.now();
+    while (!halt.signal.aborted) {
+      const batch = await push.next();
+      if (batch === 'stopped') return;
+      for (const e of batch.ended) await handOver(e);
+      if (batch.gap || Date.now() - reconciled > RECONCILE_MS) {
+        reconciled = Date.now();
+        await list(true);
+      }
     }
   })();
   return {

@@ -65,6 +65,7 @@ export async function stepFunctionsFloor(clients: AwsClients, prefix: string, ho
   const reader = createAwsClients(clients.target);
   const pending = new PendingCompletions();
   const watcher = watchEndedExecutions(reader.sfn, stateMachineArn, {
+    pushEndpoint: clients.target.endpoints.sfn,
     awaited: () => pending.pendingIds(),
     onEnded: (e) =>
       pending.resolve({

@@ -37,6 +37,7 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
   const executions = new Map<string, string>();
   const durations = new Map<string, number>();
   const watcher = watchEndedExecutions(harness.sfn, sfn.stateMachineArn, {
+    pushEndpoint: variantClients.target.endpoints.sfn,
     awaited: () => pending.pendingIds(),
     async onEnded(e) {
       if (e.startDate) durations.set(e.name, e.stopDate.getTime() - e.startDate.getTime());

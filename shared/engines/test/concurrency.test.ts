@@ -2,7 +2,16 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateStateMachineCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
 import { createPkTable } from '../probes/names.ts';
 import { createAwsClients, type AwsClients } from '../../aws/clients.ts';
 import { CALLBACK_RESOURCE, waitForExecution } from '../probes/stepfunctions.ts';
@@ -180,6 +189,126 @@ describe('concurrency smoke', () => {
     } finally {
       for (const c of writers) c.destroy();
     }
+  });
+
+  it('rolls a cancelled transaction back item by item: updated, replaced, deleted and created items as they were, other items untouched', async () => {
+    const tag = Date.now();
+    const flat = `undo-${tag}`;
+    const ranged = `undo-r-${tag}`;
+    await createPkTable(base, flat);
+    await base.dynamodb.send(
+      new CreateTableCommand({
+        TableName: ranged,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'seq', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    const put = (TableName: string, Item: Record<string, AttributeValue>) => base.dynamodb.send(new PutItemCommand({ TableName, Item }));
+    await put(flat, { pk: { S: 'counter' }, n: { N: '5' } });
+    await put(flat, { pk: { S: 'replaced' }, v: { S: 'old' } });
+    await put(flat, { pk: { S: 'deleted' }, v: { S: 'kept' } });
+    await put(flat, { pk: { S: 'bystander' }, v: { S: 'b' } });
+    await put(ranged, { pk: { S: 'o1' }, seq: { N: '1' }, v: { S: 'first' } });
+    const cancelled = base.dynamodb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: flat,
+              Key: { pk: { S: 'counter' } },
+              UpdateExpression: 'SET n = n + :one',
+              ExpressionAttributeValues: { ':one': { N: '1' } },
+            },
+          },
+          { Put: { TableName: flat, Item: { pk: { S: 'replaced' }, v: { S: 'new' } } } },
+          { Delete: { TableName: flat, Key: { pk: { S: 'deleted' } } } },
+          { Put: { TableName: flat, Item: { pk: { S: 'created' } } } },
+          { Put: { TableName: ranged, Item: { pk: { S: 'o1' }, seq: { N: '2' }, v: { S: 'second' } } } },
+          { Put: { TableName: ranged, Item: { pk: { S: 'o2' }, seq: { N: '1' } } } },
+          // The last item fails its condition, after every write above was applied.
+          { Put: { TableName: ranged, Item: { pk: { S: 'o1' }, seq: { N: '1' } }, ConditionExpression: 'attribute_not_exists(seq)' } },
+        ],
+      }),
+    );
+    await expect(cancelled).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    const all = async (TableName: string) =>
+      ((await base.dynamodb.send(new ScanCommand({ TableName, ConsistentRead: true }))).Items ?? [])
+        .map((i) => JSON.stringify(Object.fromEntries(Object.entries(i).sort(([a], [b]) => a.localeCompare(b)))))
+        .sort();
+    expect(await all(flat)).toEqual(
+      [
+        { n: { N: '5' }, pk: { S: 'counter' } },
+        { pk: { S: 'replaced' }, v: { S: 'old' } },
+        { pk: { S: 'deleted' }, v: { S: 'kept' } },
+        { pk: { S: 'bystander' }, v: { S: 'b' } },
+      ]
+        .map((i) => JSON.stringify(i))
+        .sort(),
+    );
+    expect(await all(ranged)).toEqual([JSON.stringify({ pk: { S: 'o1' }, seq: { N: '1' }, v: { S: 'first' } })]);
+    // A transaction that commits still writes everything, and a query of the ranged table sees it.
+    await base.dynamodb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: ranged, Item: { pk: { S: 'o1' }, seq: { N: '2' } }, ConditionExpression: 'attribute_not_exists(seq)' } },
+          { Delete: { TableName: flat, Key: { pk: { S: 'deleted' } } } },
+        ],
+      }),
+    );
+    expect(await all(ranged)).toHaveLength(2);
+    expect(await all(flat)).toHaveLength(3);
+  });
+
+  it('answers a query on the key from its partition: the same items, order and pages as a full listing would give', async () => {
+    const TableName = `part-${Date.now()}`;
+    await base.dynamodb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'seq', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    for (const pk of ['a', 'b', 'c'])
+      for (const seq of [3, 1, 2, 5, 4])
+        await base.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: pk }, seq: { N: String(seq) } } }));
+    const query = (extra: Record<string, unknown>) =>
+      base.dynamodb.send(
+        new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'b' } }, ...extra }),
+      );
+    const seqs = (items: Record<string, AttributeValue>[] | undefined) => (items ?? []).map((i) => `${i.pk!.S}${i.seq!.N}`);
+    expect(seqs((await query({})).Items)).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
+    expect(seqs((await query({ ScanIndexForward: false })).Items)).toEqual(['b5', 'b4', 'b3', 'b2', 'b1']);
+    const page1 = await query({ Limit: 2 });
+    const page2 = await query({ Limit: 2, ExclusiveStartKey: page1.LastEvaluatedKey });
+    expect([...seqs(page1.Items), ...seqs(page2.Items)]).toEqual(['b1', 'b2', 'b3', 'b4']);
+    const ranged = await base.dynamodb.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND seq < :s',
+        ExpressionAttributeValues: { ':pk': { S: 'c' }, ':s': { N: '3' } },
+      }),
+    );
+    expect(seqs(ranged.Items)).toEqual(['c1', 'c2']);
+    const none = await base.dynamodb.send(
+      new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'zz' } } }),
+    );
+    expect(none.Items).toEqual([]);
+    // A scan still sees every partition.
+    expect((await base.dynamodb.send(new ScanCommand({ TableName }))).Items).toHaveLength(15);
   });
 
   it('left no server-side exception in any emulator log', () => {

@@ -1,0 +1,115 @@
+import type { TracePoint } from '../shared/messaging/trace.ts';
+import type { UnitRecord } from './load/loop.ts';
+
+/**
+ * The segments an order's latency splits into, in the order they happen. Their
+ * sum is the order's latency exactly, so their means stack to the mean latency.
+ */
+export const SEGMENTS = ['submit', 'first-hop', 'handler', 'dynamodb', 'publish', 'answer', 'hand-off', 'retry-wait', 'close'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export const SEGMENT_MEANING: Record<Segment, string> = {
+  submit: 'the submit call until the system accepted the order',
+  'first-hop': 'from acceptance until the first step ran (start of the execution or workflow; the outbox and the bus for the choreography)',
+  handler: "the steps' own compute (a step's time outside its AWS calls)",
+  dynamodb: "the steps' DynamoDB calls",
+  publish: "the steps' SNS and SQS calls (the choreography's publish)",
+  answer: "the task's answer to the engine (Step Functions' SendTaskSuccess/Failure)",
+  'hand-off': 'between one step on the critical path and the next: delivery, queue wait, engine scheduling',
+  'retry-wait': "before a retried step: the planned transient failure's backoff and redelivery",
+  close: 'from the last step until the engine recorded the order as ended',
+};
+
+export type Breakdown = Record<Segment, number>;
+
+const zero = (): Breakdown => Object.fromEntries(SEGMENTS.map((s) => [s, 0])) as Breakdown;
+
+/**
+ * One order's latency split along its critical path, walked backwards from the
+ * terminal time: the step that caused the order's end, then the step that caused
+ * that one, and so on to the first. Steps off that path (the choreography's orders
+ * service recording an event while the next service already works on it) are not
+ * counted. A step cut by the terminal time (the choreography's decision is taken
+ * inside its last step) counts in proportion.
+ */
+export function breakdownOf(record: UnitRecord, steps: readonly TracePoint[]): Breakdown | undefined {
+  if (record.terminalAt === undefined || record.acceptedAt === undefined) return undefined;
+  const b = zero();
+  const start = record.intendedAt;
+  const accepted = Math.max(start, Math.min(record.acceptedAt, record.terminalAt));
+  b.submit = accepted - start;
+  const sorted = [...steps].filter((s) => s.start >= accepted).sort((a, c) => a.start - c.start);
+  let cursor = record.terminalAt;
+  let after: TracePoint | undefined;
+  for (;;) {
+    // The cause is the step that finished last before the cursor, unless a step still
+    // running at the cursor started after that one did: that is the later work, as a
+    // choreography service's step is still running when the event it published is taken.
+    let ended: TracePoint | undefined;
+    let running: TracePoint | undefined;
+    for (const s of sorted) {
+      if (s.start >= cursor || s === after) continue;
+      if (s.end <= cursor) {
+        if (!ended || s.end > ended.end) ended = s;
+      } else if (!running || s.start < running.start) running = s;
+    }
+    const pick = running && (!ended || running.start > ended.start) ? running : ended;
+    if (!pick) break;
+    const end = Math.min(pick.end, cursor);
+    const gap = cursor - end;
+    const answer = Math.min(gap, pick.answerMs ?? 0);
+    b.answer += answer;
+    b[after === undefined ? 'close' : (after.attempt ?? 1) > 1 ? 'retry-wait' : 'hand-off'] += gap - answer;
+    const span = end - pick.start;
+    const whole = Math.max(1e-9, pick.end - pick.start);
+    const share = span / whole;
+    const dynamo = Math.min(span, (pick.io?.dynamodb ?? 0) * share);
+    const publish = Math.min(span - dynamo, ((pick.io?.sns ?? 0) + (pick.io?.sqs ?? 0)) * share);
+    b.dynamodb += dynamo;
+    b.publish += publish;
+    b.handler += span - dynamo - publish;
+    after = pick;
+    cursor = pick.start;
+  }
+  const first = cursor - accepted;
+  if (after === undefined) b.close += first;
+  else b[(after.attempt ?? 1) > 1 ? 'retry-wait' : 'first-hop'] += first;
+  return b;
+}
+
+export interface SegmentSummary {
+  count: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+const quantile = (sorted: number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Per segment over the orders that ended: p50, p99 and mean (the means add up to the mean latency). */
+export function segmentSummaries(records: readonly UnitRecord[], traces: readonly TracePoint[]): Record<Segment, SegmentSummary> | null {
+  const byOrder = new Map<string, TracePoint[]>();
+  for (const t of traces) {
+    const list = byOrder.get(t.orderId);
+    if (list) list.push(t);
+    else byOrder.set(t.orderId, [t]);
+  }
+  const rows = records.map((r) => breakdownOf(r, byOrder.get(r.id) ?? [])).filter((b): b is Breakdown => b !== undefined);
+  if (!rows.length) return null;
+  return Object.fromEntries(
+    SEGMENTS.map((s) => {
+      const v = rows.map((r) => r[s]).sort((a, c) => a - c);
+      return [
+        s,
+        {
+          count: v.length,
+          p50: round1(quantile(v, 0.5)),
+          p99: round1(quantile(v, 0.99)),
+          mean: round1(v.reduce((a, c) => a + c, 0) / v.length),
+        },
+      ];
+    }),
+  ) as Record<Segment, SegmentSummary>;
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateStateMachineCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { createAwsClients, LOCAL_ACCOUNT, type AwsClients } from '../../../shared/aws/clients.ts';
+import { watchEndedExecutions, type EndedExecution } from '../harness/ended-executions.ts';
+
+describe('ended executions: pushed by the launcher, polled where it is not served', () => {
+  const substrate = inject('substrate');
+  let clients: AwsClients;
+  let waitArn: string;
+  let passArn: string;
+  const role = `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`;
+  beforeAll(async () => {
+    clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    const tag = Date.now();
+    const machine = async (name: string, definition: object) =>
+      (await clients.sfn.send(new CreateStateMachineCommand({ name, roleArn: role, definition: JSON.stringify(definition) })))
+        .stateMachineArn!;
+    passArn = await machine(`ended-pass-${tag}`, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    waitArn = await machine(`ended-wait-${tag}`, { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, End: true } } });
+  });
+  afterAll(() => clients.destroy());
+
+  async function run(pushEndpoint: string): Promise<number> {
+    const listed = clients.meter.get('sfn', 'ListExecutions')?.calls ?? 0;
+    const tag = `${Date.now()}-${pushEndpoint.length}`;
+    const names = Array.from({ length: 12 }, (_, i) => `e-${tag}-${i}`);
+    const ended = new Map<string, EndedExecution>();
+    const watchers = [passArn, waitArn].map((arn) =>
+      watchEndedExecutions(clients.sfn, arn, {
+        pushEndpoint,
+        awaited: () => [...names, `stopped-${tag}`].filter((n) => !ended.has(n)),
+        onEnded: (e) => void ended.set(e.name, e),
+      }),
+    );
+    const started = Date.now();
+    try {
+      // Two ended before the watcher could have seen them start; the rest while it waits.
+      for (const name of names) await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: passArn, name, input: '{}' }));
+      const { executionArn } = await clients.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: waitArn, name: `stopped-${tag}`, input: '{}' }),
+      );
+      await clients.sfn.send(new StopExecutionCommand({ executionArn }));
+      const deadline = Date.now() + 15_000;
+      while (ended.size < names.length + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      for (const w of watchers) await w.stop();
+    }
+    expect([...ended.keys()].sort()).toEqual([...names, `stopped-${tag}`].sort());
+    for (const name of names) expect(ended.get(name)).toMatchObject({ status: 'SUCCEEDED', stateMachineArn: passArn });
+    expect(ended.get(`stopped-${tag}`)).toMatchObject({ status: 'ABORTED', stateMachineArn: waitArn });
+    for (const e of ended.values()) {
+      expect(e.stopDate.getTime()).toBeGreaterThanOrEqual(started - 1000);
+      expect(e.stopDate.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    return (clients.meter.get('sfn', 'ListExecutions')?.calls ?? 0) - listed;
+  }
+
+  it('hands over every end of its own state machine once, an aborted one too, from the launcher’s push', () =>
+    run(substrate.moto.endpoints.sfn));
+
+  it('falls back to listing executions when the push is not served', () => run('http://127.0.0.1:9'));
+});
