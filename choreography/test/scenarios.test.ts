@@ -161,11 +161,17 @@ describe('choreography scenarios', () => {
     expect(await variant.deps.inventory.stockOf('GADGET')).toBe(before);
   });
 
-  /** The processes' Lambda invocation counts so far, once their meter files have caught up (flushed every second). */
+  /**
+   * The Lambda invocation counts so far: the service processes' (once their meter files have
+   * caught up; flushed every second) plus this process's, where placing an order publishes
+   * OrderPlaced on commit, as the harness does.
+   */
   async function invocations() {
     await new Promise((r) => setTimeout(r, 2500));
     const metered = readProcessReports(variant.config.traceDir).metered;
-    const calls = (op: string) => metered.find((m) => m.service === 'lambda' && m.operation === op)?.calls ?? 0;
+    const calls = (op: string) =>
+      (metered.find((m) => m.service === 'lambda' && m.operation === op)?.calls ?? 0) +
+      (variant.deps.clients.meter.get('lambda', op)?.calls ?? 0);
     return { handlers: calls('Invoke'), publisher: calls('InvokeOutboxPublisher') };
   }
 
