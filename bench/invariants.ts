@@ -22,6 +22,8 @@ export async function checkInvariants(
     shipments: ShipmentsRepo;
     statusOf: (orderId: string) => Promise<OrderStatus | undefined>;
   },
+  /** Orders nobody waited for to the end (a second Ctrl-C): in no known state, so their charge and stock count on both sides. */
+  abandoned: PlannedOrder[] = [],
 ): Promise<InvariantReport> {
   const outcomes: Record<string, OrderStatus | 'MISSING'> = {};
   const committed: Record<string, number> = {};
@@ -58,6 +60,17 @@ export async function checkInvariants(
     }
     if (pay?.status === 'CHARGED') charged += pay.amountCents;
     if (res?.status === 'COMMITTED') for (const l of res.lines) committed[l.sku] = (committed[l.sku] ?? 0) + l.qty;
+  }
+  for (const { input } of abandoned) {
+    const pay = await repos.payments.get(input.orderId);
+    const res = await repos.inventory.reservation(input.orderId);
+    if (pay?.status === 'CHARGED') {
+      charged += pay.amountCents;
+      completedTotal += pay.amountCents;
+    }
+    if (res?.status === 'COMMITTED') for (const l of res.lines) committed[l.sku] = (committed[l.sku] ?? 0) + l.qty;
+    // Held, not yet taken: the stock is out of the count until the reservation ends.
+    if (res?.status === 'RESERVED') for (const l of res.lines) committed[l.sku] = (committed[l.sku] ?? 0) + l.qty;
   }
   for (const [sku, before] of Object.entries(stockBefore)) {
     const after = await repos.inventory.stockOf(sku);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runDir } from '../shared/paths.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resetMoto } from '../shared/engines/moto.ts';
 import { VARIANTS, type VariantName } from '../infra/variants.ts';
@@ -42,6 +45,16 @@ function resetterFor(substrate: SubstrateState, log: (l: string) => void): () =>
   return async () => {};
 }
 
+const stopReason = (signal: AbortSignal): string => (typeof signal.reason === 'string' ? signal.reason : 'interrupted (Ctrl-C)');
+
+/** The processes' trace and meter files were read into the results; left on disk they would only pile up run after run. */
+function removeTraceDirs(runTag: string): void {
+  const dir = path.join(runDir(), 'traces');
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir))
+    if (name.startsWith(`b${runTag}-`) || name.startsWith(`f${runTag}-`)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+}
+
 /** No variant always runs first (on a warmer machine, after a fresher emulator): the seed rotates the order. */
 export function variantOrder(variants: readonly VariantName[], seed: number): VariantName[] {
   const k = seed % variants.length;
@@ -69,6 +82,7 @@ function levelResult(run: LevelRun, floor: LevelResult['floor']): LevelResult {
     usage,
     invariants: run.invariants,
     dlq: run.dlq,
+    ...(run.report.observationFailures ? { observationFailures: run.report.observationFailures } : {}),
   };
 }
 
@@ -190,7 +204,8 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         ctx.progress.log(
           `${variant} @${level}: p50 ${lr.latencyMs.p50} ms, p99 ${lr.latencyMs.p99} ms, ${lr.throughputPerSec}/s` +
             (lr.floor ? `, floor p50 ${lr.floor.p50Ms} ms (x${lr.floor.ratio})` : '') +
-            `, $${lr.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders, invariants ${run.invariants.every((i) => i.ok) ? 'ok' : 'BROKEN'}`,
+            `, $${lr.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders, invariants ${run.invariants.every((i) => i.ok) ? 'ok' : 'BROKEN'}` +
+            (lr.observationFailures ? `, ${lr.observationFailures} trace/meter writes failed (observation only)` : ''),
         );
         ctx.checkpoint(snapshot(true));
       }
@@ -212,11 +227,15 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       }
     }
   } catch (err) {
-    partialReason = `stopped by an error: ${(err as Error).message}`;
+    partialReason = ctx.signal.aborted
+      ? `${stopReason(ctx.signal)}; then ${(err as Error).message}`
+      : `stopped by an error: ${(err as Error).message}`;
     ctx.checkpoint(snapshot(true));
     throw err;
+  } finally {
+    removeTraceDirs(runTag);
   }
-  if (ctx.signal.aborted) partialReason = 'interrupted (Ctrl-C) before every level had run';
+  if (ctx.signal.aborted) partialReason = `${stopReason(ctx.signal)} before every level had run`;
   const final = snapshot(ctx.signal.aborted);
   ctx.checkpoint(final);
   return final;

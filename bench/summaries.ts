@@ -12,7 +12,8 @@ export function countOutcomes(records: UnitRecord[]): LevelResult['outcomes'] {
     cancelled: n('CANCELLED'),
     rejected: n('REJECTED'),
     lost: n('LOST'),
-    errors: records.filter((r) => !['COMPLETED', 'CANCELLED', 'REJECTED', 'LOST', 'ABORTED'].includes(r.status)).length,
+    abandoned: n('ABANDONED'),
+    errors: records.filter((r) => !['COMPLETED', 'CANCELLED', 'REJECTED', 'LOST', 'ABANDONED'].includes(r.status)).length,
   };
 }
 
@@ -24,6 +25,7 @@ export function addOutcomes(a: LevelResult['outcomes'], b: LevelResult['outcomes
     rejected: a.rejected + b.rejected,
     lost: a.lost + b.lost,
     errors: a.errors + b.errors,
+    abandoned: (a.abandoned ?? 0) + (b.abandoned ?? 0),
   };
 }
 

@@ -66,7 +66,7 @@ consumer.on('error', (err) => {
 
 const publisher = service === 'orders' ? new OutboxPublisher(deps.store, clients.sns, config.topicArn) : undefined;
 
-const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter);
+const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter, 1000, trace);
 onParentGone(async () => {
   stopping = true;
   consumer.stop({ abort: true });
