@@ -106,21 +106,26 @@ describe('stopping a run', () => {
     ]);
     const done = collect(child, 100_000);
     await waitForOutput(child, /temporal @4: 300 orders/, 60_000);
-    const real = findProcesses([CLI, dir]);
-    expect(real.length).toBe(1);
-    expect(real[0]).not.toBe(child.pid);
-    process.kill(child.pid!, 'SIGTERM');
-    await done;
-    expect(await gone(real, 60_000)).toEqual([]);
+    // npx runs `sh -c sagabench ...`, which runs node on the bin: the real process is a grandchild.
+    const real = findProcesses(['node', 'bin/sagabench', dir]);
+    try {
+      expect(real.length).toBe(1);
+      expect(real[0]).not.toBe(child.pid);
+      process.kill(child.pid!, 'SIGTERM');
+      await done;
+      expect(await gone(real, 60_000)).toEqual([]);
+    } finally {
+      for (const pid of real.filter(isRunning)) process.kill(pid, 'SIGKILL');
+    }
     const results = readResults(dir);
     expect(results.partial).toBe(true);
     expect(results.partialReason).toMatch(/npm\/npx parent|SIGTERM/);
   });
 
   it('two runs on one instance: the second refuses at once, naming the first; the first is untouched', { timeout: 120_000 }, async () => {
-    const first = startInGroup(benchArgs(substrate.instance, outDir(), ['--variants', 'temporal', '--orders', '30', '--levels', '4']));
+    const first = startInGroup(benchArgs(substrate.instance, outDir(), ['--variants', 'temporal', '--orders', '80', '--levels', '4']));
     const done = collect(first, 110_000);
-    await waitForOutput(first, /temporal @4: 30 orders/, 60_000);
+    await waitForOutput(first, /temporal @4: 80 orders/, 60_000);
     const t0 = Date.now();
     const second = await runCli(benchArgs(substrate.instance, outDir(), ['--variants', 'temporal', '--orders', '5', '--levels', '1']));
     expect(Date.now() - t0).toBeLessThan(15_000);

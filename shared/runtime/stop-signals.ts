@@ -18,22 +18,51 @@ export interface StopSignals {
   dispose(): void;
 }
 
-/** True when npm (`npx`, `npm exec`, `npm run`) started this process: it does not pass every signal on. */
-function startedByNpm(): boolean {
-  if (process.env.npm_command || process.env.npm_lifecycle_event) return true;
+function parentOf(pid: number): number | undefined {
   try {
-    return /(^|\/|\0)(npm|npx)(-cli\.js)?(\0|$)|npm-cli\.js|npx-cli\.js/.test(fs.readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8'));
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+const startTime = (pid: number): string | undefined => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The npm process (`npx`, `npm exec`, `npm run`) that started this one, if any:
+ * npm runs the bin through `sh -c`, so it is a grandparent, and when it dies
+ * of a SIGTERM the shell and this process live on (npm does not pass it on).
+ */
+function npmAncestor(): { pid: number; start: string } | undefined {
+  if (!process.env.npm_command && !process.env.npm_lifecycle_event) return undefined;
+  let pid: number | undefined = process.ppid;
+  for (let depth = 0; depth < 4 && pid && pid > 1; depth++, pid = parentOf(pid)) {
+    let cmd = '';
+    try {
+      cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      return undefined;
+    }
+    const start = startTime(pid);
+    if (start && /(^|\/|\s)(npm|npx)(\s|$)|npm-cli\.js|npx-cli\.js/.test(cmd)) return { pid, start };
+  }
+  return undefined;
 }
 
 /**
  * The CLI's side of stopping: SIGINT (a terminal sends it to the whole process
  * group) and SIGTERM (timeout, CI runners, process managers) both stop the run
  * as a first Ctrl-C does; the second one stops waiting. Under npx the real
- * process can outlive its npm parent (npm exits on SIGTERM without passing it
- * on), so a changed parent pid counts as a SIGTERM.
+ * process can outlive npm (which exits on SIGTERM without passing it on), so
+ * npm's exit counts as a SIGTERM.
  */
 export function handleStopSignals(log: (line: string) => void): StopSignals {
   const stop = new AbortController();
@@ -58,14 +87,14 @@ export function handleStopSignals(log: (line: string) => void): StopSignals {
   const onTerm = () => first({ why: 'stopped by SIGTERM', exitCode: 143 }, `\nStopping (SIGTERM): ${waitMessage}`);
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  const parent = process.ppid;
-  const watch = startedByNpm()
+  const npm = npmAncestor();
+  const watch = npm
     ? setInterval(() => {
-        if (process.ppid === parent) return;
+        if (startTime(npm.pid) === npm.start) return;
         clearInterval(watch);
         first(
-          { why: `its npm/npx parent (pid ${parent}) is gone`, exitCode: 143 },
-          `\nStopping (the npm/npx parent ${parent} is gone): ${waitMessage}`,
+          { why: `its npm/npx parent (pid ${npm.pid}) is gone`, exitCode: 143 },
+          `\nStopping (the npm/npx process ${npm.pid} that started this one is gone): ${waitMessage}`,
         );
       }, 500)
     : undefined;
