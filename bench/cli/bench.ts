@@ -177,6 +177,7 @@ export function registerBenchCommand(program: Command): void {
     let watch: { stop(): void } | undefined;
     let before: SubstrateState | undefined;
     let written = false;
+    let afterDeath: ((err: Error) => void) | undefined;
     try {
       lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
       signals = handleStopSignals((l) => console.error(l));
@@ -187,6 +188,13 @@ export function registerBenchCommand(program: Command): void {
       const r = await up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) });
       if (!before && !flags.keep) lock.markOwnsEngines();
       const stops = signals;
+      // Once an engine is dead, a client library's retry timer can still throw into a closed channel
+      // (Temporal's gRPC retry does): a consequence of the line already printed, not a crash to report.
+      afterDeath = (err: Error) => {
+        if (stops.reason()?.exitCode !== 1) throw err;
+        process.exitCode = 1;
+      };
+      process.on('uncaughtException', afterDeath);
       watch = watchEngines(r.state, (e) => {
         console.error(`\nsagabench: the ${e.name} engine (pid ${e.pid}) died during the run; stopping (its log: ${e.log})`);
         stops.stopNow({ why: `the ${e.name} engine (pid ${e.pid}) died`, exitCode: 1 });
@@ -244,6 +252,8 @@ export function registerBenchCommand(program: Command): void {
       }
     } finally {
       watch?.stop();
+      // After a death the handler stays to the end: the timers it covers can fire after this returns.
+      if (afterDeath && signals?.reason()?.exitCode !== 1) process.off('uncaughtException', afterDeath);
       signals?.dispose();
       if (lock && !before && !flags.keep) await down(flags.instance);
       lock?.release();
