@@ -13,7 +13,7 @@ export function prepareOut(out: string): { cleanup(): void } {
   let created: string | undefined;
   const probe = path.join(out, `.sagabench-write-test-${process.pid}`);
   try {
-    created = fs.mkdirSync(out, { recursive: true });
+    created = makeDirs(out);
     fs.writeFileSync(probe, 'sagabench checks it can write here\n');
     fs.rmSync(probe);
   } catch (err) {
@@ -32,4 +32,15 @@ export function prepareOut(out: string): { cleanup(): void } {
       }
     },
   };
+}
+
+/**
+ * `mkdir -p` one level at a time: Node's recursive mkdir spins for ever on a
+ * path it cannot create under /proc. Returns the first folder it made, if any.
+ */
+function makeDirs(dir: string): string | undefined {
+  const missing: string[] = [];
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
+  for (const d of missing) fs.mkdirSync(d);
+  return missing[0];
 }
