@@ -15,7 +15,7 @@ import { runLevel, type LevelRun } from './run-level.ts';
 import { measureFloor } from './floor/run.ts';
 import { measureCoupling } from './coupling/run.ts';
 import { faultResult } from './faults/result.ts';
-import { addOutcomes, countOutcomes, latencies, sampleTraces, stepTimings, throughput } from './summaries.ts';
+import { addOutcomes, countOutcomes, latencies, p99PerMinute, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
 import type { Fault } from './faults/catalog.ts';
@@ -67,6 +67,7 @@ function levelResult(run: LevelRun, floor: LevelResult['floor']): LevelResult {
   const measured = new Set(run.records.map((r) => r.id));
   const usage = usageOf(run);
   const { variant: _v, ...cost } = estimateCost(usage);
+  const perMinute = p99PerMinute(run.records);
   return {
     loop: run.shape.kind,
     level: run.level,
@@ -83,6 +84,7 @@ function levelResult(run: LevelRun, floor: LevelResult['floor']): LevelResult {
     invariants: run.invariants,
     dlq: run.dlq,
     ...(run.report.observationFailures ? { observationFailures: run.report.observationFailures } : {}),
+    ...(perMinute.length ? { p99PerMinuteMs: perMinute } : {}),
   };
 }
 

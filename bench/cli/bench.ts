@@ -41,6 +41,7 @@ interface BenchFlags extends UpFlags {
   deadline?: number;
   faults?: string;
   faultLevel?: number;
+  duration?: number;
   keep: boolean;
   quiet: boolean;
 }
@@ -70,13 +71,17 @@ export function flagsToConfig(f: BenchFlags): Record<string, unknown> {
           ? [f.rate]
           : undefined;
   const loop = f.concurrency !== undefined ? 'closed' : f.rate !== undefined ? 'open' : f.loop;
+  // A soak is an open loop held for a time: its orders are the rate times the duration.
+  if (f.duration !== undefined && (f.rate === undefined || f.orders !== undefined))
+    throw new UserError('--duration needs --rate (an open loop at that rate for that long) and takes the place of --orders', 2);
+  const orders = f.duration !== undefined ? Math.ceil(f.rate! * 60 * f.duration) : f.orders;
   if (f.variants !== undefined) {
     const unknown = list(f.variants).filter((v) => !(VARIANTS as readonly string[]).includes(v));
     if (unknown.length) throw new UserError(`--variants: unknown variant ${unknown.join(', ')} (choose from ${VARIANTS.join(', ')})`, 2);
   }
   return {
     variants: f.variants !== undefined ? list(f.variants) : undefined,
-    orders: f.orders,
+    orders,
     warmup: f.warmup,
     seed: f.seed,
     loop,
@@ -144,6 +149,16 @@ export function registerBenchCommand(program: Command): void {
           if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new UserError(`--fault-level: '${v}' is not a positive level`, 2);
           return n;
         }),
+      )
+      .addOption(
+        new Option('--duration <minutes>', 'soak: hold the open loop of --rate this many minutes (orders = rate x duration)').argParser(
+          (v) => {
+            const n = Number(v);
+            if (!Number.isFinite(n) || n <= 0 || n > 24 * 60)
+              throw new UserError(`--duration: '${v}' is not a number of minutes in (0, 1440]`, 2);
+            return n;
+          },
+        ),
       )
       .option('--keep', 'leave a substrate this command started running', false)
       .option('--quiet', 'no progress output', false)

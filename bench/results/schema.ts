@@ -74,6 +74,8 @@ export const levelSchema = z.object({
   level: z.number().positive(),
   /** Meter and trace writes that failed (a full disk): observation only, never an order's outcome. */
   observationFailures: count.optional(),
+  /** p99 latency per minute of a run of two minutes or more (a soak): drift shows as a later minute above the first. */
+  p99PerMinuteMs: z.array(ms).optional(),
   outcomes: outcomesSchema,
   latencyMs: latencySchema,
   /** Time for the system to accept an order (the submit call), apart from its processing. */
