@@ -9,7 +9,8 @@ import type { SubstrateState } from '../shared/engines/state.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { tableReader } from '../shared/variant/snapshot.ts';
 import { variantOf, type VariantName } from '../infra/variants.ts';
-import { checkInvariants } from './invariants.ts';
+import { checkInvariants, noDeadLetters } from './invariants.ts';
+import { recordedOrderIds } from './recorded-ids.ts';
 import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';
 import type { LoadTarget } from '../shared/variant/load-target.ts';
 import { generateWorkload, initialStock, type PlannedOrder } from './workload.ts';
@@ -142,6 +143,7 @@ export async function runLevel(opts: {
     if (fault?.poisonInjected) await awaitDlqMessages(harness, target.dlqs, fault.poisonInjected, 30_000);
     // After a second Ctrl-C or a dead engine nobody waits long: a variant that cannot stop in time is stopped hard.
     const stopping = target;
+    const tables = target.tables;
     const report = opts.abandon.aborted
       ? await bounded(stopping.stop(), STOP_BOUND_MS, async () => {
           await stopping.group.stop();
@@ -158,7 +160,11 @@ export async function runLevel(opts: {
       plan.filter((p) => accepted.has(p.input.orderId)),
       stock,
       { ...read.repos, statusOf: read.statusOf },
-      plan.filter((p) => abandoned.has(p.input.orderId)),
+      {
+        abandoned: plan.filter((p) => abandoned.has(p.input.orderId)),
+        recordedIds: await recordedOrderIds(harness, tables),
+        placed: all.map((r) => r.id),
+      },
     );
     const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');
     const invariants = [
@@ -175,6 +181,7 @@ export async function runLevel(opts: {
     ];
     const dlq = await listDlqs(harness, report.dlqs);
     if (fault) invariants.push(...(await faultChecks(fault, dlq, read.statusOf)));
+    else invariants.push(noDeadLetters(dlq));
     return {
       variant,
       level,
