@@ -123,9 +123,9 @@ describe('stopping a run', () => {
   });
 
   it('two runs on one instance: the second refuses at once, naming the first; the first is untouched', { timeout: 120_000 }, async () => {
-    const first = startInGroup(benchArgs(substrate.instance, outDir(), ['--variants', 'temporal', '--orders', '80', '--levels', '4']));
+    const first = startInGroup(benchArgs(substrate.instance, outDir(), ['--variants', 'temporal', '--orders', '40', '--levels', '4']));
     const done = collect(first, 110_000);
-    await waitForOutput(first, /temporal @4: 80 orders/, 60_000);
+    await waitForOutput(first, /temporal @4: 40 orders/, 60_000);
     const t0 = Date.now();
     const second = await runCli(benchArgs(substrate.instance, outDir(), ['--variants', 'temporal', '--orders', '5', '--levels', '1']));
     expect(Date.now() - t0).toBeLessThan(15_000);
