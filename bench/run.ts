@@ -47,12 +47,24 @@ function resetterFor(substrate: SubstrateState, log: (l: string) => void): () =>
 
 const stopReason = (signal: AbortSignal): string => (typeof signal.reason === 'string' ? signal.reason : 'interrupted (Ctrl-C)');
 
-/** The processes' trace and meter files were read into the results; left on disk they would only pile up run after run. */
+/**
+ * The processes' trace and meter files were read into the results; left on disk they would only pile up
+ * run after run. A run killed with SIGKILL cleans nothing: its folders are swept by a later run once
+ * nothing has written to them for an hour (a live run of any instance writes to its own every second).
+ */
 function removeTraceDirs(runTag: string): void {
   const dir = path.join(runDir(), 'traces');
   if (!fs.existsSync(dir)) return;
-  for (const name of fs.readdirSync(dir))
-    if (name.startsWith(`b${runTag}-`) || name.startsWith(`f${runTag}-`)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  const stale = Date.now() - 3_600_000;
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    try {
+      const ours = name.startsWith(`b${runTag}-`) || name.startsWith(`f${runTag}-`);
+      if (ours || (/^[bf][a-z0-9]+-/.test(name) && fs.statSync(full).mtimeMs < stale)) fs.rmSync(full, { recursive: true, force: true });
+    } catch {
+      /* removed meanwhile by another run's sweep */
+    }
+  }
 }
 
 /** No variant always runs first (on a warmer machine, after a fresher emulator): the seed rotates the order. */
