@@ -60,12 +60,16 @@ function removeTraceDirs(runTag: string): void {
     const full = path.join(dir, name);
     try {
       const ours = name.startsWith(`b${runTag}-`) || name.startsWith(`f${runTag}-`);
-      if (ours || (/^[bf][a-z0-9]+-/.test(name) && fs.statSync(full).mtimeMs < stale)) fs.rmSync(full, { recursive: true, force: true });
+      if (ours || (/^[bf][a-z0-9]+-/.test(name) && lastWrite(full) < stale)) fs.rmSync(full, { recursive: true, force: true });
     } catch {
       /* removed meanwhile by another run's sweep */
     }
   }
 }
+
+/** Appending to a file leaves its folder's mtime alone: the newest file says when the folder was last written. */
+const lastWrite = (dir: string): number =>
+  fs.readdirSync(dir).reduce((m, f) => Math.max(m, fs.statSync(path.join(dir, f)).mtimeMs), fs.statSync(dir).mtimeMs);
 
 /** No variant always runs first (on a warmer machine, after a fresher emulator): the seed rotates the order. */
 export function variantOrder(variants: readonly VariantName[], seed: number): VariantName[] {
