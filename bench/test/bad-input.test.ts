@@ -114,6 +114,8 @@ const CASES: Case[] = [
     expect: /a closed-loop level is a number of clients/,
     code: 2,
   },
+  { edge: 'cli', name: '--duration without --rate', run: cli('bench', '--duration', '10'), expect: /--duration needs --rate/, code: 2 },
+  { edge: 'cli', name: '--duration not a time', run: cli('bench', '--rate', '2', '--duration', '0'), expect: /--duration: '0'/, code: 2 },
   // --out is proven writable before any engine starts (the engines' state file would exist otherwise).
   {
     edge: 'cli',
