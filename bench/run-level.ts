@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runDir } from '../shared/paths.ts';
 import { createAwsClients, type AwsClients } from '../shared/aws/clients.ts';
 import { Meter } from '../shared/aws/metering.ts';
 import { orderTotal } from '../shared/domain/order.ts';
@@ -6,7 +9,8 @@ import type { SubstrateState } from '../shared/engines/state.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { tableReader } from '../shared/variant/snapshot.ts';
 import { variantOf, type VariantName } from '../infra/variants.ts';
-import { checkInvariants } from './invariants.ts';
+import { checkInvariants, noDeadLetters } from './invariants.ts';
+import { recordedOrderIds } from './recorded-ids.ts';
 import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';
 import type { LoadTarget } from '../shared/variant/load-target.ts';
 import { generateWorkload, initialStock, type PlannedOrder } from './workload.ts';
@@ -137,14 +141,30 @@ export async function runLevel(opts: {
     const fault = armed ? await armed.settled(Date.now()) : undefined;
     // Poison reaches a DLQ only after its last allowed receive: give the consumers time to get there.
     if (fault?.poisonInjected) await awaitDlqMessages(harness, target.dlqs, fault.poisonInjected, 30_000);
-    const report = await target.stop();
+    // After a second Ctrl-C or a dead engine nobody waits long: a variant that cannot stop in time is stopped hard.
+    const stopping = target;
+    const tables = target.tables;
+    const report = opts.abandon.aborted
+      ? await bounded(stopping.stop(), STOP_BOUND_MS, async () => {
+          await stopping.group.stop();
+          return new Error(`the ${variant} variant did not stop within ${STOP_BOUND_MS / 1000} s`);
+        })
+      : await stopping.stop();
     target = undefined;
-    // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep.
-    const accepted = new Set([...warmupRecords, ...records].filter((r) => r.acceptedAt !== undefined).map((r) => r.id));
+    // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep,
+    // and one abandoned by a second Ctrl-C is in no known state: it is tallied, not judged.
+    const all = [...warmupRecords, ...records];
+    const abandoned = new Set(all.filter((r) => r.status === 'ABANDONED').map((r) => r.id));
+    const accepted = new Set(all.filter((r) => r.acceptedAt !== undefined && !abandoned.has(r.id)).map((r) => r.id));
     const checked = await checkInvariants(
       plan.filter((p) => accepted.has(p.input.orderId)),
       stock,
       { ...read.repos, statusOf: read.statusOf },
+      {
+        abandoned: plan.filter((p) => abandoned.has(p.input.orderId)),
+        recordedIds: await recordedOrderIds(harness, tables),
+        placed: all.map((r) => r.id),
+      },
     );
     const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');
     const invariants = [
@@ -161,6 +181,7 @@ export async function runLevel(opts: {
     ];
     const dlq = await listDlqs(harness, report.dlqs);
     if (fault) invariants.push(...(await faultChecks(fault, dlq, read.statusOf)));
+    else invariants.push(noDeadLetters(dlq));
     return {
       variant,
       level,
@@ -177,8 +198,28 @@ export async function runLevel(opts: {
     };
   } finally {
     opts.progress.stop();
-    if (target) await target.stop().catch(() => undefined);
+    const left = target;
+    if (left) await bounded(left.stop(), STOP_BOUND_MS, async () => void (await left.group.stop())).catch(() => undefined);
     harness.destroy();
     variantClients.destroy();
+    // Read into the report by stop(); on disk they would only pile up.
+    fs.rmSync(path.join(runDir(), 'traces', prefix), { recursive: true, force: true });
+  }
+}
+
+const STOP_BOUND_MS = 20_000;
+
+/** `p`, or after `ms` what `onTimeout` returns (an Error is thrown). */
+async function bounded<T>(p: Promise<T>, ms: number, onTimeout: () => Promise<Error | void>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  try {
+    const r = await Promise.race([p, late]);
+    if (r !== 'late') return r;
+    p.catch(() => undefined);
+    const err = await onTimeout();
+    throw err ?? new Error(`not done within ${ms / 1000} s`);
+  } finally {
+    clearTimeout(timer);
   }
 }

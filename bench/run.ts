@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runDir } from '../shared/paths.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resetMoto } from '../shared/engines/moto.ts';
 import { VARIANTS, type VariantName } from '../infra/variants.ts';
@@ -13,7 +16,7 @@ import { runLevel, type LevelRun } from './run-level.ts';
 import { measureFloor } from './floor/run.ts';
 import { measureCoupling } from './coupling/run.ts';
 import { faultResult } from './faults/result.ts';
-import { addOutcomes, countOutcomes, latencies, sampleTraces, stepTimings, throughput } from './summaries.ts';
+import { addOutcomes, countOutcomes, latencies, p99PerMinute, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
 import { segmentSummaries } from './attribution.ts';
 import { bootstrapMedian, bootstrapQuantile, quantileOf } from './bootstrap.ts';
@@ -45,6 +48,32 @@ function resetterFor(substrate: SubstrateState, log: (l: string) => void): () =>
   return async () => {};
 }
 
+const stopReason = (signal: AbortSignal): string => (typeof signal.reason === 'string' ? signal.reason : 'interrupted (Ctrl-C)');
+
+/**
+ * The processes' trace and meter files were read into the results; left on disk they would only pile up
+ * run after run. A run killed with SIGKILL cleans nothing: its folders are swept by a later run once
+ * nothing has written to them for an hour (a live run of any instance writes to its own every second).
+ */
+function removeTraceDirs(runTag: string): void {
+  const dir = path.join(runDir(), 'traces');
+  if (!fs.existsSync(dir)) return;
+  const stale = Date.now() - 3_600_000;
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    try {
+      const ours = name.startsWith(`b${runTag}-`) || name.startsWith(`f${runTag}-`);
+      if (ours || (/^[bf][a-z0-9]+-/.test(name) && lastWrite(full) < stale)) fs.rmSync(full, { recursive: true, force: true });
+    } catch {
+      /* removed meanwhile by another run's sweep */
+    }
+  }
+}
+
+/** Appending to a file leaves its folder's mtime alone: the newest file says when the folder was last written. */
+const lastWrite = (dir: string): number =>
+  fs.readdirSync(dir).reduce((m, f) => Math.max(m, fs.statSync(path.join(dir, f)).mtimeMs), fs.statSync(dir).mtimeMs);
+
 /** No variant always runs first (on a warmer machine, after a fresher emulator): the seed rotates the order. */
 export function variantOrder(variants: readonly VariantName[], seed: number): VariantName[] {
   const k = seed % variants.length;
@@ -66,6 +95,8 @@ function levelResult(runs: LevelRun[], floor: LevelResult['floor'], seed: number
   const { variant: _v, ...cost } = estimateCost(usage, PRICE_TABLE, billing);
   const throughputs = runs.map((r) => throughput(r.records));
   const byRepeat = runs.map((r) => latencies(r.records));
+  const perMinute = p99PerMinute(records);
+  const observationFailures = runs.reduce((a, r) => a + (r.report.observationFailures ?? 0), 0);
   return {
     loop: runs[0]!.shape.kind,
     level: runs[0]!.level,
@@ -91,6 +122,8 @@ function levelResult(runs: LevelRun[], floor: LevelResult['floor'], seed: number
     usage,
     invariants: runs.flatMap((r) => r.invariants),
     dlq: runs.flatMap((r) => r.dlq),
+    ...(observationFailures ? { observationFailures } : {}),
+    ...(perMinute.length ? { p99PerMinuteMs: perMinute } : {}),
   };
 }
 
@@ -237,7 +270,8 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           ctx.progress.log(
             `${variant} @${level}${config.repeat > 1 ? ` (repeat ${repeat + 1}/${config.repeat})` : ''}: p50 ${lr.latencyMs.p50} ms, p99 ${lr.latencyMs.p99} ms, ${lr.throughputPerSec}/s` +
               (lr.floor ? `, floor p50 ${lr.floor.p50Ms} ms (x${lr.floor.ratio})` : '') +
-              `, $${lr.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders, invariants ${run.invariants.every((i) => i.ok) ? 'ok' : 'BROKEN'}`,
+              `, $${lr.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders, invariants ${run.invariants.every((i) => i.ok) ? 'ok' : 'BROKEN'}` +
+              (lr.observationFailures ? `, ${lr.observationFailures} trace/meter writes failed (observation only)` : ''),
           );
           ctx.checkpoint(snapshot(true));
         }
@@ -262,11 +296,15 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       }
     }
   } catch (err) {
-    partialReason = `stopped by an error: ${(err as Error).message}`;
+    partialReason = ctx.signal.aborted
+      ? `${stopReason(ctx.signal)}; then ${(err as Error).message}`
+      : `stopped by an error: ${(err as Error).message}`;
     ctx.checkpoint(snapshot(true));
     throw err;
+  } finally {
+    removeTraceDirs(runTag);
   }
-  if (ctx.signal.aborted) partialReason = 'interrupted (Ctrl-C) before every level had run';
+  if (ctx.signal.aborted) partialReason = `${stopReason(ctx.signal)} before every level had run`;
   const final = snapshot(ctx.signal.aborted);
   ctx.checkpoint(final);
   return final;

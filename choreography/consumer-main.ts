@@ -78,7 +78,7 @@ const publisher =
     ? new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, OUTBOX_RECOVERY_MS, countPublisherInvocation(clients.meter))
     : undefined;
 
-const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter);
+const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter, 1000, trace);
 onParentGone(async () => {
   stopping = true;
   // A batch in hand runs to its end: exiting between the orders service's append

@@ -33,7 +33,9 @@ const worker =
           ? { maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions }
           : {}),
       });
-const meterFile = config.meterFile ? flushMeterEvery(config.meterFile.replace('{pid}', String(process.pid)), clients.meter) : undefined;
+const meterFile = config.meterFile
+  ? flushMeterEvery(config.meterFile.replace('{pid}', String(process.pid)), clients.meter, 1000, trace)
+  : undefined;
 onParentGone(async () => {
   await worker.stop();
   meterFile?.close();

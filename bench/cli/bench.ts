@@ -1,10 +1,14 @@
-import { setMaxListeners } from 'node:events';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { addSubstrateOptions, instanceOption, upOptions, type UpFlags } from '../../infra/local/cli.ts';
 import { down, up } from '../../shared/engines/substrate.ts';
-import { readState } from '../../shared/engines/state.ts';
+import { readState, type SubstrateState } from '../../shared/engines/state.ts';
+import { guardInstance } from '../../shared/engines/instance-guard.ts';
+import { watchEngines } from '../../shared/engines/engine-watch.ts';
+import type { InstanceLock } from '../../shared/runtime/instance-lock.ts';
+import { handleStopSignals, type StopSignals } from '../../shared/runtime/stop-signals.ts';
+import { prepareOut } from './out-dir.ts';
+import type { Results } from '../results/schema.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
 import { intOption } from '../../shared/cli/options.ts';
@@ -42,6 +46,7 @@ interface BenchFlags extends UpFlags {
   freeTier?: boolean;
   temporalPlan?: string;
   retentionDays?: number;
+  duration?: number;
   keep: boolean;
   quiet: boolean;
 }
@@ -71,13 +76,17 @@ export function flagsToConfig(f: BenchFlags): Record<string, unknown> {
           ? [f.rate]
           : undefined;
   const loop = f.concurrency !== undefined ? 'closed' : f.rate !== undefined ? 'open' : f.loop;
+  // A soak is an open loop held for a time: its orders are the rate times the duration.
+  if (f.duration !== undefined && (f.rate === undefined || f.orders !== undefined))
+    throw new UserError('--duration needs --rate (an open loop at that rate for that long) and takes the place of --orders', 2);
+  const orders = f.duration !== undefined ? Math.ceil(f.rate! * 60 * f.duration) : f.orders;
   if (f.variants !== undefined) {
     const unknown = list(f.variants).filter((v) => !(VARIANTS as readonly string[]).includes(v));
     if (unknown.length) throw new UserError(`--variants: unknown variant ${unknown.join(', ')} (choose from ${VARIANTS.join(', ')})`, 2);
   }
   return {
     variants: f.variants !== undefined ? list(f.variants) : undefined,
-    orders: f.orders,
+    orders,
     warmup: f.warmup,
     seed: f.seed,
     loop,
@@ -172,6 +181,16 @@ export function registerBenchCommand(program: Command): void {
           intOption(1, 90),
         ),
       )
+      .addOption(
+        new Option('--duration <minutes>', 'soak: hold the open loop of --rate this many minutes (orders = rate x duration)').argParser(
+          (v) => {
+            const n = Number(v);
+            if (!Number.isFinite(n) || n <= 0 || n > 24 * 60)
+              throw new UserError(`--duration: '${v}' is not a number of minutes in (0, 1440]`, 2);
+            return n;
+          },
+        ),
+      )
       .option('--keep', 'leave a substrate this command started running', false)
       .option('--quiet', 'no progress output', false)
       .addOption(instanceOption()),
@@ -197,42 +216,69 @@ export function registerBenchCommand(program: Command): void {
       );
     }
     const out = path.resolve(config.out ?? defaultOut());
-    if (fs.existsSync(path.join(out, 'results.json'))) throw new UserError(`${out} already holds a results.json; choose another --out`, 2);
-
-    const controller = new AbortController();
-    const abandon = new AbortController();
-    // Every order in flight waits on these signals: that many listeners is the design, not a leak.
-    setMaxListeners(0, controller.signal, abandon.signal);
-    const onSignal = () => {
-      if (controller.signal.aborted) {
-        if (abandon.signal.aborted) return;
-        console.error('\nStopping now: orders in flight are recorded as aborted; workers are being stopped...');
-        abandon.abort();
-        return;
-      }
-      console.error(
-        '\nStopping: no new orders; the ones in flight finish, then workers stop and partial results are written (Ctrl-C again to stop waiting)...',
-      );
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    // The workload's transient faults are planned; a worker's WARN per retry would only bury the progress.
-    process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';
-    const progress = createProgress(process.stderr, flags.quiet);
-    const before = readState(flags.instance);
+    const outDir = prepareOut(out);
     const log = flags.quiet ? () => {} : (l: string) => console.error(l);
-    const r = await up({ ...upOptions(flags), log });
+    let lock: InstanceLock | undefined;
+    let signals: StopSignals | undefined;
+    let watch: { stop(): void } | undefined;
+    let before: SubstrateState | undefined;
+    let written = false;
+    let afterDeath: ((err: Error) => void) | undefined;
     try {
-      fs.mkdirSync(out, { recursive: true });
-      const results = await runBenchmark({
-        config,
-        substrate: r.state,
-        signal: controller.signal,
-        abandon: abandon.signal,
-        progress,
-        checkpoint: (res) => writeResults(out, res),
-      }).finally(() => progress.close());
+      lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
+      signals = handleStopSignals((l) => console.error(l));
+      // The workload's transient faults are planned; a worker's WARN per retry would only bury the progress.
+      process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';
+      before = readState(flags.instance);
+      // Engines this run starts die with it, even by SIGKILL: a watchdog stops them once this pid is gone.
+      const r = await up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) });
+      if (!before && !flags.keep) lock.markOwnsEngines();
+      const stops = signals;
+      // Once an engine is dead, a client library's retry timer can still throw into a closed channel
+      // (Temporal's gRPC retry does): a consequence of the line already printed, not a crash to report.
+      afterDeath = (err: Error) => {
+        if (stops.reason()?.exitCode !== 1) throw err;
+        process.exitCode = 1;
+      };
+      process.on('uncaughtException', afterDeath);
+      watch = watchEngines(r.state, (e) => {
+        console.error(`\nsagabench: the ${e.name} engine (pid ${e.pid}) died during the run; stopping (its log: ${e.log})`);
+        stops.stopNow({ why: `the ${e.name} engine (pid ${e.pid}) died`, exitCode: 1 });
+      });
+      const progress = createProgress(process.stderr, flags.quiet);
+      let writeError: string | undefined;
+      // A checkpoint that cannot be written (a full disk) is reported, not a crash that loses the run.
+      const checkpoint = (res: Results) => {
+        try {
+          writeResults(out, res);
+          written = true;
+          writeError = undefined;
+        } catch (err) {
+          if (!writeError) console.error(`sagabench: could not write ${path.join(out, 'results.json')}: ${(err as Error).message}`);
+          writeError = (err as Error).message;
+        }
+      };
+      let results: Results;
+      try {
+        results = await runBenchmark({
+          config,
+          substrate: r.state,
+          signal: signals.stop,
+          abandon: signals.abandon,
+          progress,
+          checkpoint,
+        }).finally(() => progress.close());
+      } catch (err) {
+        // A dead engine fails whatever was talking to it: the line naming the engine is the reason, not this error.
+        const reason = signals.reason();
+        if (reason?.exitCode === 1) {
+          if (written) console.error(`sagabench: partial results: ${path.join(out, 'results.json')}`);
+          process.exitCode = 1;
+          return;
+        }
+        throw err;
+      }
+      if (writeError) throw new UserError(`the results could not be written to ${out} (${writeError})`);
       console.log(summaryText(results));
       console.log(`\nResults: ${path.join(out, 'results.json')}`);
       try {
@@ -245,15 +291,19 @@ export function registerBenchCommand(program: Command): void {
         );
         process.exitCode = 1;
       }
-      if (results.partial) process.exitCode = 130;
+      if (results.partial) process.exitCode = signals.reason()?.exitCode ?? 130;
       else if (!results.invariantsOk) {
         console.error('sagabench: an invariant was broken (see the results); exit 1');
         process.exitCode = 1;
       }
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      if (!before && !flags.keep) await down(flags.instance);
+      watch?.stop();
+      // After a death the handler stays to the end: the timers it covers can fire after this returns.
+      if (afterDeath && signals?.reason()?.exitCode !== 1) process.off('uncaughtException', afterDeath);
+      signals?.dispose();
+      if (lock && !before && !flags.keep) await down(flags.instance);
+      lock?.release();
+      if (!written) outDir.cleanup();
     }
   });
 }

@@ -49,7 +49,10 @@ export async function faultChecks(
     checks.push({
       name: 'malformed orders refused at the edge, nothing written',
       ok: fault.edge.refused === fault.edge.tried && written.length === 0,
-      detail: `${fault.edge.refused}/${fault.edge.tried} refused${written.length ? `; written anyway: ${written.join(', ')}` : ''}`,
+      detail:
+        `${fault.edge.refused}/${fault.edge.tried} refused by validation` +
+        (written.length ? `; written anyway: ${written.join(', ')}` : '') +
+        (fault.edge.otherErrors.length ? `; failed otherwise (not a refusal): ${fault.edge.otherErrors.slice(0, 3).join('; ')}` : ''),
     });
   }
   return checks;

@@ -1,3 +1,4 @@
+import { ContractError } from '../../shared/domain/contracts.ts';
 import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import type { VariantTarget } from '../../shared/variant/target.ts';
@@ -12,7 +13,7 @@ export interface FaultWindow {
   startedAt: number;
   endedAt: number;
   poisonInjected: number;
-  edge: { tried: number; refused: number; refusedIds: string[] };
+  edge: { tried: number; refused: number; refusedIds: string[]; otherErrors: string[] };
 }
 
 /**
@@ -27,7 +28,7 @@ export function armFault(fault: Fault, target: VariantTarget, harness: AwsClient
     startedAt: runStartedAt,
     endedAt: runStartedAt,
     poisonInjected: 0,
-    edge: { tried: 0, refused: 0, refusedIds: [] },
+    edge: { tried: 0, refused: 0, refusedIds: [], otherErrors: [] },
   };
   let fired: Promise<void> | undefined;
   const fire = async () => {
@@ -48,7 +49,12 @@ export function armFault(fault: Fault, target: VariantTarget, harness: AwsClient
         const id = (order as { orderId: string }).orderId;
         try {
           await target.submit(id, order as OrderDocument);
-        } catch {
+        } catch (err) {
+          // Refused means the edge's validation said no; a network error or a crash there proves nothing.
+          if (!(err instanceof ContractError)) {
+            window.edge.otherErrors.push(`${id}: ${(err as Error).message}`);
+            continue;
+          }
           window.edge.refused++;
           window.edge.refusedIds.push(id);
         }

@@ -13,11 +13,11 @@ import { FAULT_DESCRIPTIONS } from './catalog.ts';
 export function faultResult(run: LevelRun, baselineP99Ms: number | null): FaultResult {
   const w = run.fault!;
   const lat = summarize(latencies(run.records));
-  const t0 = Math.min(...run.records.map((r) => r.intendedAt));
+  const t0 = run.records.reduce((m, r) => Math.min(m, r.intendedAt), Infinity);
   // Caught: in flight at some moment of the fault (throttle and duplicate act on the whole run).
   const caught = run.records.filter((r) => r.intendedAt <= w.endedAt && (r.terminalAt ?? Infinity) >= w.startedAt);
   const slow = caught.filter((r) => baselineP99Ms === null || (latencyOf(r) ?? Infinity) > baselineP99Ms);
-  const lastEnd = Math.max(w.startedAt, ...slow.map((r) => r.terminalAt ?? Date.now()));
+  const lastEnd = slow.reduce((m, r) => Math.max(m, r.terminalAt ?? Date.now()), w.startedAt);
   const measured = new Set(run.records.map((r) => r.id));
   const retries = run.report.traces.filter((t) => measured.has(t.orderId) && (t.attempt ?? 1) > 1).length;
   return {

@@ -1,4 +1,4 @@
-import type { Completion, LoadTarget } from '../../shared/variant/load-target.ts';
+import type { LoadTarget } from '../../shared/variant/load-target.ts';
 
 export type LoadShape = { kind: 'closed'; concurrency: number } | { kind: 'open'; ratePerSec: number };
 
@@ -26,7 +26,7 @@ export interface LoopOptions<P> {
   deadlineMs: number;
   /** Stops scheduling: units in flight still run to their end (or deadline). */
   signal?: AbortSignal;
-  /** Stops waiting: units in flight are recorded ABORTED at once. */
+  /** Stops waiting: units in flight are recorded ABANDONED at once (never LOST: nobody waited out their deadline). */
   abandon?: AbortSignal;
   onProgress?: (p: LoopProgress) => void;
   now?: () => number;
@@ -50,18 +50,24 @@ export async function runLoad<P>(target: LoadTarget<P>, opts: LoopOptions<P>): P
     records.push(rec);
     try {
       if (opts.signal?.aborted) throw new Error('aborted');
-      await target.submit(unit.id, unit.payload);
-      rec.acceptedAt = now();
-      const remaining = intendedAt + opts.deadlineMs - now();
-      const c = await withDeadline(target.awaitTerminal(unit.id), remaining, opts.abandon);
-      if (c === 'timeout') rec.status = 'LOST';
-      else if (c === 'aborted') rec.status = 'ABORTED';
-      else {
-        rec.status = c.status;
-        rec.terminalAt = c.terminalAt;
+      // The submit is inside the deadline too: a call that never returns must not hold its client for ever.
+      const accepted = await withDeadline(target.submit(unit.id, unit.payload), intendedAt + opts.deadlineMs - now(), opts.abandon);
+      if (accepted === 'timeout') throw new Error(`the submit did not return within ${opts.deadlineMs} ms`);
+      if (accepted === 'aborted') {
+        rec.status = 'ABANDONED';
+      } else {
+        rec.acceptedAt = now();
+        const remaining = intendedAt + opts.deadlineMs - now();
+        const c = await withDeadline(target.awaitTerminal(unit.id), remaining, opts.abandon);
+        if (c === 'timeout') rec.status = 'LOST';
+        else if (c === 'aborted') rec.status = 'ABANDONED';
+        else {
+          rec.status = c.status;
+          rec.terminalAt = c.terminalAt;
+        }
       }
     } catch (err) {
-      rec.status = opts.abandon?.aborted ? 'ABORTED' : 'ERROR';
+      rec.status = opts.abandon?.aborted ? 'ABANDONED' : 'ERROR';
       rec.error = (err as Error).message;
       if (rec.status === 'ERROR') errors++;
     }
@@ -98,7 +104,7 @@ export async function runLoad<P>(target: LoadTarget<P>, opts: LoopOptions<P>): P
 export const latencyOf = (r: UnitRecord): number | undefined =>
   r.terminalAt === undefined ? undefined : Math.max(0, r.terminalAt - r.intendedAt);
 
-async function withDeadline(p: Promise<Completion>, ms: number, signal?: AbortSignal): Promise<Completion | 'timeout' | 'aborted'> {
+async function withDeadline<T>(p: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | 'timeout' | 'aborted'> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   try {

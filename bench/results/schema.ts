@@ -38,6 +38,8 @@ export const outcomesSchema = z.object({
   lost: count,
   /** Refused at submission or failed in the harness. */
   errors: count,
+  /** Accepted, then no longer waited for: a second Ctrl-C or a dead engine stopped the run. Never counted lost, left out of the invariants. */
+  abandoned: count.optional(),
 });
 
 export const invariantSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
@@ -92,6 +94,10 @@ export const levelSchema = z.object({
   loop: z.enum(['closed', 'open']),
   /** Clients (closed loop) or orders per second (open loop). */
   level: z.number().positive(),
+  /** Meter and trace writes that failed (a full disk): observation only, never an order's outcome. */
+  observationFailures: count.optional(),
+  /** p99 latency per minute of a run of two minutes or more (a soak): drift shows as a later minute above the first. */
+  p99PerMinuteMs: z.array(ms).optional(),
   outcomes: outcomesSchema,
   latencyMs: latencySchema,
   /** Time for the system to accept an order (the submit call), apart from its processing. */

@@ -7,6 +7,8 @@ import { main } from '../cli/main.ts';
 import { ContractError, parseCommand, parseEvent, parsePlaceOrder } from '../../shared/domain/contracts.ts';
 import { readConfigFile, resolveConfig } from '../config.ts';
 import { UserError } from '../../shared/errors.ts';
+import { journalFile, stateFile } from '../../shared/paths.ts';
+import { lockFile } from '../../shared/runtime/instance-lock.ts';
 
 /**
  * Bad input at every edge, one table: each case names the edge, the input and
@@ -118,6 +120,23 @@ const CASES: Case[] = [
     name: 'fractional closed-loop level',
     run: cli('bench', '--levels', '1.5'),
     expect: /a closed-loop level is a number of clients/,
+    code: 2,
+  },
+  { edge: 'cli', name: '--duration without --rate', run: cli('bench', '--duration', '10'), expect: /--duration needs --rate/, code: 2 },
+  { edge: 'cli', name: '--duration not a time', run: cli('bench', '--rate', '2', '--duration', '0'), expect: /--duration: '0'/, code: 2 },
+  // --out is proven writable before any engine starts (the engines' state file would exist otherwise).
+  {
+    edge: 'cli',
+    name: 'unwritable --out',
+    run: cli('bench', '--instance', 'out-check', '--out', '/proc/sagabench-out'),
+    expect: /^sagabench: --out \/proc\/sagabench-out: cannot write there \(\w+\)/,
+    code: 2,
+  },
+  {
+    edge: 'cli',
+    name: '--out is a file',
+    run: cli('bench', '--instance', 'out-check', '--out', tmpFile('not-a-folder', 'x')),
+    expect: /--out .*not-a-folder is a file, not a folder/,
     code: 2,
   },
   // Config files: types, ranges, unknown keys.
@@ -246,5 +265,9 @@ describe('bad input at every edge', () => {
     expect(r.message).not.toBe('accepted');
     expect(r.message).toMatch(c.expect);
     if (c.code !== undefined) expect(r.code).toBe(c.code);
+  });
+  it('the refused --out cases started nothing: no engine state, journal or lock for their instance', () => {
+    for (const file of [stateFile('out-check'), journalFile('out-check'), lockFile('out-check')])
+      expect(fs.existsSync(file), file).toBe(false);
   });
 });

@@ -124,40 +124,5 @@ describe('sagabench bench', () => {
     expect(r.stderr).toMatch(/--levels: '0' is not a positive number/);
     expect(fs.existsSync(dir)).toBe(false);
   });
-
-  it('keeps partial results on Ctrl-C, stops its workers and exits 130', { timeout: 120_000 }, async () => {
-    const dir = out();
-    const before = new Set(ours());
-    const child = startCli([
-      'bench',
-      '--instance',
-      substrate.instance,
-      '--variants',
-      'temporal,choreography',
-      '--orders',
-      '400',
-      '--warmup',
-      '0',
-      '--levels',
-      '2',
-      '--floor-orders',
-      '0',
-      '--no-change-impact',
-      '--out',
-      dir,
-    ]);
-    const done = collect(child, 110_000);
-    await waitForOutput(child, /temporal @2: 400 orders/, 60_000);
-    // Let some orders finish before the interrupt.
-    await new Promise((r) => setTimeout(r, 2500));
-    child.kill('SIGINT');
-    const r = await done;
-    expect(r.code, r.stderr).toBe(130);
-    const results = resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')));
-    expect(results.partial).toBe(true);
-    expect(results.partialReason).toMatch(/interrupted/);
-    expect(results.variants.map((v) => v.name)).toEqual(['temporal']);
-    expect(results.variants[0]!.levels[0]!.outcomes.completed).toBeGreaterThan(0);
-    expect(ours().filter((p) => !before.has(p))).toEqual([]);
-  });
+  // Ctrl-C, SIGTERM, dead engines and the instance lock: stop-signals.test.ts.
 });

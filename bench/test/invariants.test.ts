@@ -8,7 +8,8 @@ import { chargePayment } from '../../shared/services/payments.ts';
 import { createShipment } from '../../shared/services/shipping.ts';
 import { paymentToken, address } from '../../shared/domain/simulation.ts';
 import { tableReader } from '../../shared/variant/snapshot.ts';
-import { checkInvariants } from '../invariants.ts';
+import { checkInvariants, noDeadLetters } from '../invariants.ts';
+import { recordedOrderIds } from '../recorded-ids.ts';
 import type { PlannedOrder } from '../workload.ts';
 
 const LINES = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 1000 }];
@@ -18,7 +19,8 @@ const plan = (id: string, expected: PlannedOrder['expected']): PlannedOrder => (
   duplicate: false,
 });
 
-type Breach = 'none' | 'stuck' | 'missing' | 'wrong-outcome' | 'charged-on-cancel' | 'shipped-on-cancel' | 'stock-leak';
+type Breach =
+  'none' | 'stuck' | 'missing' | 'wrong-outcome' | 'charged-on-cancel' | 'shipped-on-cancel' | 'stock-leak' | 'wrong-lines' | 'stranger';
 
 // Real tables in the local DynamoDB, written by the real service functions: one
 // completed and one cancelled order done right, then one kind of breach made
@@ -42,7 +44,8 @@ describe('invariant checker', () => {
       doc.send(new PutCommand({ TableName: tables.orders, Item: { pk: id, orderId: id, status } }));
 
     // a: completed properly.
-    await reserveInventory(inventory, 'a', LINES);
+    // wrong-lines: the service reserves (and takes) more than the plan asked; its own record agrees with itself.
+    await reserveInventory(inventory, 'a', breach === 'wrong-lines' ? [{ ...LINES[0]!, qty: 3 }] : LINES);
     await chargePayment(payments, { orderId: 'a', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
     await createShipment(shipments, { orderId: 'a', address: address('ok'), attempt: 1 });
     await commitInventory(inventory, 'a');
@@ -57,8 +60,19 @@ describe('invariant checker', () => {
     if (breach === 'shipped-on-cancel') await createShipment(shipments, { orderId: 'b', address: address('ok'), attempt: 1 });
     await setStatus('b', 'CANCELLED');
 
+    // stranger: a charge and a shipment under an id the workload never placed.
+    if (breach === 'stranger') {
+      await chargePayment(payments, { orderId: 'z', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
+      await createShipment(shipments, { orderId: 'z', address: address('ok'), attempt: 1 });
+    }
+
     const planned = [plan('a', 'COMPLETED'), plan('b', breach === 'wrong-outcome' ? 'COMPLETED' : 'CANCELLED')];
-    return checkInvariants(planned, stock, { ...read.repos, statusOf: read.statusOf });
+    return checkInvariants(
+      planned,
+      stock,
+      { ...read.repos, statusOf: read.statusOf },
+      { recordedIds: await recordedOrderIds(clients, tables), placed: ['a', 'b'] },
+    );
   }
 
   const failing = (r: Awaited<ReturnType<typeof world>>) => r.checks.filter((c) => !c.ok).map((c) => c.name.split(' (')[0]);
@@ -66,6 +80,7 @@ describe('invariant checker', () => {
   it('passes a run that kept every guarantee', async () => {
     const r = await world('none');
     expect(r.ok).toBe(true);
+    expect(r.checks.map((c) => c.name)).toContain('nothing recorded for an order nobody placed');
     expect(r.outcomes).toEqual({ a: 'COMPLETED', b: 'CANCELLED' });
   });
 
@@ -80,9 +95,20 @@ describe('invariant checker', () => {
     ['charged-on-cancel', ['money conserved']],
     ['shipped-on-cancel', ['shipped exactly the completed orders']],
     ['stock-leak', ['stock conserved']],
+    ['wrong-lines', ['stock conserved']],
+    ['stranger', ['nothing recorded for an order nobody placed']],
   ])('catches %s', async (breach, expected) => {
     const r = await world(breach);
     expect(r.ok).toBe(false);
     expect(failing(r)).toEqual(expected);
+  });
+
+  it('fails a fault-free run whose dead-letter queues are not empty', () => {
+    expect(noDeadLetters([{ queue: 'a-dlq', messages: 0 }]).ok).toBe(true);
+    const full = noDeadLetters([
+      { queue: 'a-dlq', messages: 0 },
+      { queue: 'payments-dlq', messages: 2 },
+    ]);
+    expect(full).toMatchObject({ ok: false, detail: 'payments-dlq: 2' });
   });
 });

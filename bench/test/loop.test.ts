@@ -131,7 +131,7 @@ describe('load loop', () => {
     expect(records.every((r) => r.status === 'DONE')).toBe(true);
   });
 
-  it('on abandon, marks what was waiting ABORTED at once', async () => {
+  it('on abandon, marks what was waiting ABANDONED at once (never LOST)', async () => {
     const controller = new AbortController();
     const target: LoadTarget<null> = {
       async submit() {},
@@ -148,7 +148,7 @@ describe('load loop', () => {
     });
     expect(records.length).toBeGreaterThan(0);
     expect(records.length).toBeLessThan(20);
-    expect(records.every((r) => r.status === 'ABORTED')).toBe(true);
+    expect(records.every((r) => r.status === 'ABANDONED')).toBe(true);
   });
 
   it('summarizes with HdrHistogram within its 3-significant-digit bound', () => {

@@ -1,11 +1,14 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../shared/aws/clients.ts';
-import { parseEvent } from '../../shared/domain/contracts.ts';
+import { parseEvent, type DomainEvent } from '../../shared/domain/contracts.ts';
 import { provisionLocal, startLocal } from '../local.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { PendingCompletions } from '../../shared/variant/pending.ts';
 import { readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
+
+const POLL_ERROR_PAUSE_MS = 500;
 
 const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', OrderCancelled: 'CANCELLED' } as const;
 
@@ -22,15 +25,27 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
   const pending = new PendingCompletions();
   const queueUrl = config.queues.completions!.url;
   let stopped = false;
+  // Never a promise nobody awaits that can reject, and never a loop that spins: a failed receive
+  // (an engine gone) pauses before the next, and a message that does not parse is skipped, not thrown.
   const poller = (async () => {
     while (!stopped) {
-      const r = await harness.sqs
-        .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))
-        .catch(() => ({ Messages: [] }));
-      const msgs = r.Messages ?? [];
+      let msgs: Message[];
+      try {
+        msgs =
+          (await harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })))
+            .Messages ?? [];
+      } catch {
+        await sleep(POLL_ERROR_PAUSE_MS);
+        continue;
+      }
       if (!msgs.length) continue;
       for (const m of msgs) {
-        const e = parseEvent(m.Body!);
+        let e: DomainEvent;
+        try {
+          e = parseEvent(m.Body!);
+        } catch {
+          continue;
+        }
         if (e.type in TERMINAL)
           pending.resolve({ id: e.orderId, status: TERMINAL[e.type as keyof typeof TERMINAL], terminalAt: Date.parse(e.occurredAt) });
       }
@@ -43,7 +58,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
         )
         .catch(() => undefined);
     }
-  })();
+  })().catch(() => undefined);
   const place = (o: Parameters<VariantTarget['submit']>[1]) =>
     variant.deps.orders.placeOrder({
       orderId: o.orderId,
@@ -80,6 +95,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
+        observationFailures: own.observationFailures,
         // The completions subscription exists for the harness; it is not one of the variant's channels.
         channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
         dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),

@@ -45,7 +45,7 @@ export class OutboxPublisher {
     }
   }
 
-  start(intervalMs = 50, onError: (err: unknown) => void = (e) => console.error(e)): void {
+  start(intervalMs = 50, onError: (err: unknown) => void = oneLinePerNewError()): void {
     if (this.running) return;
     this.running = true;
     this.loop = pollingLoop(async () => {
@@ -64,4 +64,14 @@ export class OutboxPublisher {
     this.running = false;
     await this.loop;
   }
+}
+
+/** A failing store (an emulator gone) fails every round alike: one line per new error, not a stack trace per round. */
+function oneLinePerNewError(): (err: unknown) => void {
+  let last: string | undefined;
+  return (err) => {
+    const line = `outbox publisher: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+    if (line !== last) console.error(line);
+    last = line;
+  };
 }

@@ -7,6 +7,8 @@ import { runSmoke } from '../../shared/engines/smoke.ts';
 import { intOption } from '../../shared/cli/options.ts';
 import type { MotoLayout } from '../../shared/engines/moto.ts';
 import { UserError } from '../../shared/errors.ts';
+import { guardInstance } from '../../shared/engines/instance-guard.ts';
+import type { InstanceLock } from '../../shared/runtime/instance-lock.ts';
 
 export interface UpFlags {
   instance: string;
@@ -73,6 +75,45 @@ function describe(state: SubstrateState): string {
   ].join('\n');
 }
 
+/** `local up`: starts the engines (under the instance's lock); with --foreground, holds them until Ctrl-C. */
+async function upAndWait(flags: UpFlags, lock: InstanceLock): Promise<void> {
+  const r = await up(upOptions(flags));
+  if (!r.alreadyRunning) lock.markOwnsEngines();
+  if (flags.json) console.log(JSON.stringify(r.state, null, 2));
+  else {
+    if (r.alreadyRunning) console.log(`Already running; nothing started.`);
+    console.log(describe(r.state));
+  }
+  if (!flags.foreground) return;
+  const stopped = new Promise<string | undefined>((resolve) => {
+    // Signal listeners alone do not keep Node alive; the watch timer does,
+    // and it notices an engine that dies while we wait.
+    const watch = setInterval(() => {
+      void health(r.state).then((h) => {
+        const dead = h.components.filter((c) => !c.running);
+        if (dead.length) finish(`${dead.map((c) => c.name).join(', ')} exited; see ${dead.map((c) => c.log).join(', ')}`);
+      });
+    }, 2000);
+    const finish = (why?: string) => {
+      clearInterval(watch);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(why);
+    };
+    const onSignal = () => finish();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  // Node arms a signal listener a moment after it is added; announcing only
+  // then means a Ctrl-C that follows the announcement is always caught.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  console.error('Running in the foreground; Ctrl-C stops it.');
+  const reason = await stopped;
+  const d = await down(flags.instance);
+  console.error(`Stopped ${d.stopped.length} processes.`);
+  if (reason) throw new UserError(`The substrate failed while running: ${reason}`);
+}
+
 export function registerLocalCommands(program: Command): void {
   const local = program
     .command('local')
@@ -95,40 +136,12 @@ export function registerLocalCommands(program: Command): void {
     .option('--json', 'print the substrate state as JSON', false)
     .option('--foreground', 'stay attached; Ctrl-C stops everything that was started', false)
     .action(async (flags: UpFlags) => {
-      const r = await up(upOptions(flags));
-      if (flags.json) console.log(JSON.stringify(r.state, null, 2));
-      else {
-        if (r.alreadyRunning) console.log(`Already running; nothing started.`);
-        console.log(describe(r.state));
+      const lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
+      try {
+        await upAndWait(flags, lock);
+      } finally {
+        lock.release();
       }
-      if (!flags.foreground) return;
-      const stopped = new Promise<string | undefined>((resolve) => {
-        // Signal listeners alone do not keep Node alive; the watch timer does,
-        // and it notices an engine that dies while we wait.
-        const watch = setInterval(() => {
-          void health(r.state).then((h) => {
-            const dead = h.components.filter((c) => !c.running);
-            if (dead.length) finish(`${dead.map((c) => c.name).join(', ')} exited; see ${dead.map((c) => c.log).join(', ')}`);
-          });
-        }, 2000);
-        const finish = (why?: string) => {
-          clearInterval(watch);
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          resolve(why);
-        };
-        const onSignal = () => finish();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-      });
-      // Node arms a signal listener a moment after it is added; announcing only
-      // then means a Ctrl-C that follows the announcement is always caught.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      console.error('Running in the foreground; Ctrl-C stops it.');
-      const reason = await stopped;
-      const d = await down(flags.instance);
-      console.error(`Stopped ${d.stopped.length} processes.`);
-      if (reason) throw new UserError(`The substrate failed while running: ${reason}`);
     });
 
   local
@@ -136,12 +149,17 @@ export function registerLocalCommands(program: Command): void {
     .description('stop the processes recorded by up, and verify they are gone')
     .addOption(instanceOption())
     .action(async (flags: { instance: string }) => {
-      const r = await down(flags.instance);
-      console.log(
-        r.wasRunning
-          ? `Stopped instance '${flags.instance}' (pids ${r.stopped.join(', ') || 'none left'}).`
-          : `Nothing is running for instance '${flags.instance}'; nothing to stop.`,
-      );
+      const lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
+      try {
+        const r = await down(flags.instance);
+        console.log(
+          r.wasRunning
+            ? `Stopped instance '${flags.instance}' (pids ${r.stopped.join(', ') || 'none left'}).`
+            : `Nothing is running for instance '${flags.instance}'; nothing to stop.`,
+        );
+      } finally {
+        lock.release();
+      }
     });
 
   local
@@ -183,9 +201,11 @@ export function registerLocalCommands(program: Command): void {
     .addOption(new Option('--concurrency <n>', 'concurrent clients in the throughput probe').default(10).argParser(intOption(1, 200)))
     .addOption(new Option('--ops <n>', 'operations per throughput probe').default(300).argParser(intOption(10, 100_000)))
     .action(async (flags: UpFlags & { keep: boolean; concurrency: number; ops: number }) => {
+      const lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
       const before = readState(flags.instance);
-      const r = await up(upOptions(flags));
       try {
+        const r = await up(upOptions(flags));
+        if (!before && !flags.keep) lock.markOwnsEngines();
         const report = await runSmoke(r.state, { concurrency: flags.concurrency, ops: flags.ops, log: (l: string) => console.error(l) });
         console.log(flags.json ? JSON.stringify(report, null, 2) : report.text);
         if (!report.ok) process.exitCode = 1;
@@ -194,6 +214,7 @@ export function registerLocalCommands(program: Command): void {
           await down(flags.instance);
           await sleep(0);
         }
+        lock.release();
       }
     });
 }

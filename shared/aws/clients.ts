@@ -35,9 +35,17 @@ export interface AwsClients {
   destroy(): void;
 }
 
+/**
+ * No call waits for ever: an engine that died or froze fails the call within
+ * these bounds instead of holding an order (or the whole run) open. The longest
+ * legitimate call is a 1-s SQS long poll (20 s at most), well inside the request bound.
+ */
+export const HTTP_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 30_000, throwOnRequestTimeout: true } as const;
+
 function configFor(target: AwsTarget, service: ServiceName) {
   if (target.kind === 'local') {
     return {
+      requestHandler: HTTP_TIMEOUTS,
       endpoint: target.endpoints[service],
       region: target.region ?? LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
@@ -45,7 +53,7 @@ function configFor(target: AwsTarget, service: ServiceName) {
       maxAttempts: 1,
     };
   }
-  return target.region ? { region: target.region } : {};
+  return { requestHandler: HTTP_TIMEOUTS, ...(target.region ? { region: target.region } : {}) };
 }
 
 /** The one place that builds AWS clients; every client is metered into `meter`. */

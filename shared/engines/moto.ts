@@ -35,6 +35,9 @@ async function answers(port: number): Promise<boolean> {
   return res.ok;
 }
 
+/** A reset of a full emulator takes a second or two; a dead or frozen one must not hold the run. */
+const MOTO_ADMIN_TIMEOUT_MS = 30_000;
+
 /**
  * Step Functions only runs definitions when this switch is on, and the switch is
  * process memory: it must be set after every start and every reset.
@@ -44,6 +47,7 @@ export async function enableStepFunctionsEngine(port: number): Promise<void> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
+    signal: AbortSignal.timeout(MOTO_ADMIN_TIMEOUT_MS),
   });
   if (!res.ok) throw new Error(`moto on port ${port} refused the Step Functions config: HTTP ${res.status}`);
 }
@@ -51,7 +55,7 @@ export async function enableStepFunctionsEngine(port: number): Promise<void> {
 /** Clears all emulated resources so each benchmark variant starts from the same empty state. */
 export async function resetMoto(processes: MotoProcess[]): Promise<void> {
   for (const p of processes) {
-    const res = await fetch(`${motoUrl(p.port)}/moto-api/reset`, { method: 'POST' });
+    const res = await fetch(`${motoUrl(p.port)}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(MOTO_ADMIN_TIMEOUT_MS) });
     if (!res.ok) throw new Error(`moto reset on port ${p.port} failed: HTTP ${res.status}`);
     if (p.services.includes('sfn')) await enableStepFunctionsEngine(p.port);
   }

@@ -18,10 +18,22 @@ export interface TraceSink {
   record(point: TracePoint): void;
 }
 
-/** One JSON line per step, appended; one file per process avoids interleaved writes. */
+/**
+ * One JSON line per step, appended; one file per process avoids interleaved writes.
+ * Best effort: a write that fails (a full disk) is counted, never thrown, since a
+ * step that did its work must not look failed for want of its trace line (a
+ * failed step would be compensated or redelivered).
+ */
 export class FileTraceSink implements TraceSink {
+  failed = 0;
+  lastError: string | undefined;
   constructor(private readonly file: string) {}
   record(point: TracePoint): void {
-    fs.appendFileSync(this.file, `${JSON.stringify(point)}\n`);
+    try {
+      fs.appendFileSync(this.file, `${JSON.stringify(point)}\n`);
+    } catch (err) {
+      this.failed++;
+      this.lastError = (err as Error).message;
+    }
   }
 }

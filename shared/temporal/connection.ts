@@ -59,5 +59,6 @@ let runtimeInstalled = false;
 export function installWorkerRuntime(level: LogLevel = (process.env.SAGABENCH_TEMPORAL_LOG_LEVEL as LogLevel) ?? 'WARN'): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  // Not SIGINT: a worker process leaves Ctrl-C to its parent, which stops it once the orders in flight finish.
+  Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: ['SIGTERM'] });
 }

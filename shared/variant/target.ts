@@ -33,6 +33,8 @@ export interface VariantReport extends TargetReport {
   /** How the saga's tasks are bound here (e.g. "sqs-callback" locally, "lambda" on AWS). */
   binding: string;
   processes: number;
+  /** Meter and trace writes that failed in the variant's processes: observation only, outcomes unaffected. */
+  observationFailures?: number;
 }
 
 export interface VariantTarget extends LoadTarget<OrderDocument> {
@@ -51,11 +53,12 @@ export interface VariantTarget extends LoadTarget<OrderDocument> {
 }
 
 /** Meter files (`*.meter.json`) and trace files (`*.jsonl`) the processes wrote into `dir`. */
-export function readProcessReports(dir: string): { metered: OperationCount[]; traces: TracePoint[] } {
+export function readProcessReports(dir: string): { metered: OperationCount[]; traces: TracePoint[]; observationFailures: number } {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   const meters = files
     .filter((f) => f.endsWith('.meter.json'))
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OperationCount[]);
+  let cut = 0;
   const traces = files
     .filter((f) => f.endsWith('.jsonl'))
     .flatMap((f) =>
@@ -63,7 +66,20 @@ export function readProcessReports(dir: string): { metered: OperationCount[]; tr
         .readFileSync(path.join(dir, f), 'utf8')
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as TracePoint),
+        .flatMap((l) => {
+          // A line cut short by a full disk is one lost trace point, not a failed run.
+          try {
+            return [JSON.parse(l) as TracePoint];
+          } catch {
+            cut++;
+            return [];
+          }
+        }),
     );
-  return { metered: mergeCounts(...meters), traces };
+  // Written only by a process whose meter or trace writes failed (best effort, see flushMeterEvery).
+  const observationFailures = files
+    .filter((f) => f.endsWith('.observation.json'))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { meterWrites: number; traceWrites: number })
+    .reduce((n, o) => n + o.meterWrites + o.traceWrites, cut);
+  return { metered: mergeCounts(...meters), traces, observationFailures };
 }

@@ -82,6 +82,7 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
+        observationFailures: own.observationFailures,
         stepFunctions: {
           type: 'STANDARD',
           executions: executions.size,

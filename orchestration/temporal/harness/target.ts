@@ -99,6 +99,7 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
+        observationFailures: own.observationFailures,
         temporal: { actions, workflows: started.size, historyBytes, openMsTotal },
         channels: [taskQueue],
         // A failed activity stays in its workflow's history; there is no dead-letter queue to list.
