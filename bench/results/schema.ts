@@ -44,33 +44,25 @@ export const outcomesSchema = z.object({
 
 export const invariantSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
 
+/** One priced line: the per-order breakdown and the fixed monthly lines differ only in what the money is per. */
+const costLine = <T extends z.ZodRawShape>(usd: T) =>
+  z.object({
+    service: z.string(),
+    item: z.string(),
+    count: z.number().nonnegative(),
+    unit: z.string(),
+    unitPriceUsd: z.number().nonnegative(),
+    ...usd,
+    priceId: z.string(),
+  });
+
 export const costSchema = z.object({
   priceTableVersion: z.string(),
   region: z.string(),
   perOrderUsd: z.number().nonnegative(),
   perMillionOrdersUsd: z.number().nonnegative(),
-  breakdown: z.array(
-    z.object({
-      service: z.string(),
-      item: z.string(),
-      count: z.number().nonnegative(),
-      unit: z.string(),
-      unitPriceUsd: z.number().nonnegative(),
-      usdPerMillionOrders: z.number().nonnegative(),
-      priceId: z.string(),
-    }),
-  ),
-  fixed: z.array(
-    z.object({
-      service: z.string(),
-      item: z.string(),
-      count: z.number().nonnegative(),
-      unit: z.string(),
-      unitPriceUsd: z.number().nonnegative(),
-      usdPerMonth: z.number().nonnegative(),
-      priceId: z.string(),
-    }),
-  ),
+  breakdown: z.array(costLine({ usdPerMillionOrders: z.number().nonnegative() })),
+  fixed: z.array(costLine({ usdPerMonth: z.number().nonnegative() })),
   notes: z.array(z.string()),
 });
 
