@@ -1,8 +1,9 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../shared/aws/clients.ts';
-import { provisionLocal, startLocal } from '../local.ts';
+import { provisionLocal, startLocal, type RunningChoreography } from '../local.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { parseOrderDocument } from '../../shared/domain/contracts.ts';
+import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import type { VariantDriver } from '../../shared/variant/driver.ts';
 
 export async function choreographyDriver(clients: AwsClients, prefix: string): Promise<VariantDriver> {
@@ -49,4 +50,23 @@ export async function drainDlq(clients: AwsClients, dlqUrl: string, timeoutMs = 
     if (r.Messages?.length) return r.Messages.map((m) => m.Body ?? '');
   }
   return [];
+}
+
+/** Places a healthy order of `qty` WIDGETs and returns the type of the event that ended it, if one arrives in time. */
+export async function placeAndAwaitEnd(
+  variant: RunningChoreography,
+  orderId: string,
+  qty: number,
+  timeoutMs = 45_000,
+): Promise<string | undefined> {
+  await variant.deps.orders.placeOrder({
+    orderId,
+    customerId: 'c',
+    lines: [{ sku: 'WIDGET', qty, unitPriceCents: 500 }],
+    paymentToken: paymentToken('ok'),
+    shippingAddress: address('ok'),
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) for (const e of await variant.nextCompletions(1)) if (e.orderId === orderId) return e.type;
+  return undefined;
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
 import { FAULTS_ENV } from '../../shared/aws/faults.ts';
-import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import { tableReader } from '../../shared/variant/snapshot.ts';
 import { isRunning } from '../../shared/engines/processes.ts';
+import { placeAndAwaitEnd } from './driver.ts';
 import { provisionLocal, startLocal, type RunningChoreography } from '../local.ts';
 import type { ChoreographyConfig } from '../config.ts';
 
@@ -38,16 +38,7 @@ describe('choreography: stopping the services', () => {
 
   it('lets the batch in hand finish: an order seen completing is COMPLETED in the tables', async () => {
     const running = variant!;
-    await running.deps.orders.placeOrder({
-      orderId,
-      customerId: 'c',
-      lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 500 }],
-      paymentToken: paymentToken('ok'),
-      shippingAddress: address('ok'),
-    });
-    const deadline = Date.now() + 45_000;
-    let ended: string | undefined;
-    while (!ended && Date.now() < deadline) for (const e of await running.nextCompletions(1)) if (e.orderId === orderId) ended = e.type;
+    const ended = await placeAndAwaitEnd(running, orderId, 1);
     expect(ended).toBe('OrderCompleted');
     const pids = running.pids;
     await running.stop();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
 import { FAULTS_ENV } from '../../shared/aws/faults.ts';
-import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import { tableReader } from '../../shared/variant/snapshot.ts';
 import { isRunning } from '../../shared/engines/processes.ts';
+import { placeAndAwaitEnd } from './driver.ts';
 import { provisionLocal, startLocal, type RunningChoreography } from '../local.ts';
 
 // Issue #19, the same hole in the choreography: a handler whose DynamoDB call is
@@ -37,16 +37,7 @@ describe('choreography: a throttle that outlasts the SDK retries', () => {
   });
 
   it('is retried by the handler, not redelivered into the DLQ: the order completes', async () => {
-    await variant.deps.orders.placeOrder({
-      orderId,
-      customerId: 'c',
-      lines: [{ sku: 'WIDGET', qty: 2, unitPriceCents: 500 }],
-      paymentToken: paymentToken('ok'),
-      shippingAddress: address('ok'),
-    });
-    const deadline = Date.now() + 45_000;
-    let ended: string | undefined;
-    while (!ended && Date.now() < deadline) for (const e of await variant.nextCompletions(1)) if (e.orderId === orderId) ended = e.type;
+    const ended = await placeAndAwaitEnd(variant, orderId, 2);
     expect(ended).toBe('OrderCompleted');
     expect(await tableReader(clients, variant.config.tables).snapshot(orderId)).toEqual({
       order: 'COMPLETED',
