@@ -1,5 +1,5 @@
 import type { OrderStatus } from '../../shared/domain/order.ts';
-import { FAULTS_ENV } from '../../shared/aws/faults.ts';
+import { withFaultsInChildren } from '../../shared/aws/faults.ts';
 import { FAULT_SETTINGS, type Fault } from './catalog.ts';
 import type { FaultWindow } from './inject.ts';
 
@@ -10,18 +10,14 @@ import type { FaultWindow } from './inject.ts';
  */
 export async function withClientFaults<T>(fault: Fault | undefined, seed: number, start: () => Promise<T>): Promise<T> {
   if (fault !== 'throttle' && fault !== 'duplicate') return start();
-  const before = process.env[FAULTS_ENV];
-  process.env[FAULTS_ENV] = JSON.stringify({
-    throttlePct: fault === 'throttle' ? FAULT_SETTINGS.throttlePct : 0,
-    duplicatePct: fault === 'duplicate' ? FAULT_SETTINGS.duplicatePct : 0,
-    seed,
-  });
-  try {
-    return await start();
-  } finally {
-    if (before === undefined) delete process.env[FAULTS_ENV];
-    else process.env[FAULTS_ENV] = before;
-  }
+  return withFaultsInChildren(
+    {
+      throttlePct: fault === 'throttle' ? FAULT_SETTINGS.throttlePct : 0,
+      duplicatePct: fault === 'duplicate' ? FAULT_SETTINGS.duplicatePct : 0,
+      seed,
+    },
+    start,
+  );
 }
 
 /** The guarantees particular to a fault, on top of the run's usual invariants. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
-import { FAULTS_ENV } from '../../shared/aws/faults.ts';
+import { withFaultsInChildren } from '../../shared/aws/faults.ts';
 import { tableReader } from '../../shared/variant/snapshot.ts';
 import { isRunning } from '../../shared/engines/processes.ts';
 import { placeAndAwaitEnd } from './driver.ts';
@@ -23,12 +23,9 @@ describe('choreography: stopping the services', () => {
   beforeAll(async () => {
     clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     config = await provisionLocal(clients, `stop-chor-${Date.now()}`);
-    process.env[FAULTS_ENV] = JSON.stringify({ throttleCalls: [{ operation: 'dynamodb.PutItem', match: 'COMPLETED', times: 2 }] });
-    try {
-      variant = await startLocal(clients, config);
-    } finally {
-      delete process.env[FAULTS_ENV];
-    }
+    variant = await withFaultsInChildren({ throttleCalls: [{ operation: 'dynamodb.PutItem', match: 'COMPLETED', times: 2 }] }, () =>
+      startLocal(clients, config),
+    );
     await variant.deps.inventory.seedStock({ WIDGET: 5 });
   });
   afterAll(async () => {

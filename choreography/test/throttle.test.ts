@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
-import { FAULTS_ENV } from '../../shared/aws/faults.ts';
+import { withFaultsInChildren } from '../../shared/aws/faults.ts';
 import { tableReader } from '../../shared/variant/snapshot.ts';
 import { isRunning } from '../../shared/engines/processes.ts';
 import { placeAndAwaitEnd } from './driver.ts';
@@ -21,12 +21,9 @@ describe('choreography: a throttle that outlasts the SDK retries', () => {
     clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     const config = await provisionLocal(clients, `thr-chor-${Date.now()}`);
     // 5 deliveries x 3 SDK attempts, and one more.
-    process.env[FAULTS_ENV] = JSON.stringify({ throttleCalls: [{ operation: 'dynamodb.GetItem', match: `RES#${orderId}`, times: 16 }] });
-    try {
-      variant = await startLocal(clients, config);
-    } finally {
-      delete process.env[FAULTS_ENV];
-    }
+    variant = await withFaultsInChildren({ throttleCalls: [{ operation: 'dynamodb.GetItem', match: `RES#${orderId}`, times: 16 }] }, () =>
+      startLocal(clients, config),
+    );
     await variant.deps.inventory.seedStock({ WIDGET: 5 });
   });
   afterAll(async () => {

@@ -35,6 +35,21 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientFault
   return raw ? clientFaultsSchema.parse(JSON.parse(raw)) : undefined;
 }
 
+/**
+ * Runs `start` with `faults` in the environment, so the child processes it spawns
+ * inherit them, and puts the environment back afterwards: later children start clean.
+ */
+export async function withFaultsInChildren<T>(faults: Partial<ClientFaults>, start: () => Promise<T>): Promise<T> {
+  const before = process.env[FAULTS_ENV];
+  process.env[FAULTS_ENV] = JSON.stringify(faults);
+  try {
+    return await start();
+  } finally {
+    if (before === undefined) delete process.env[FAULTS_ENV];
+    else process.env[FAULTS_ENV] = before;
+  }
+}
+
 const DUPLICATED = new Set(['sns.Publish', 'sfn.SendTaskSuccess', 'sfn.SendTaskFailure']);
 
 export function injectedThrottle(operation: string): Error {
