@@ -1,0 +1,14 @@
+import net from 'node:net';
+import { createAwsClients } from '/work/wt16/shared/aws/clients.ts';
+import { ListQueuesCommand, CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+let connects = 0;
+const orig = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...a: any[]) { connects++; return (orig as any).apply(this, a); };
+const c = createAwsClients({ kind: 'local', endpoints: { sqs: 'http://127.0.0.1:5200', sns: 'http://127.0.0.1:5200', sfn: 'http://127.0.0.1:5202', dynamodb: 'http://127.0.0.1:5201' } });
+const q = await c.sqs.send(new CreateQueueCommand({ QueueName: 'connprobe' }));
+for (let i = 0; i < 100; i++) await c.sqs.send(new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, WaitTimeSeconds: 0 }));
+const t = process.cpuUsage(); const w0 = Date.now();
+for (let i = 0; i < 1000; i++) await c.sqs.send(new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, WaitTimeSeconds: 0 }));
+const u = process.cpuUsage(t);
+console.log('connects', connects, 'cpu ms per call', (u.user + u.system) / 1000 / 1000, "wall ms per call", (Date.now() - w0) / 1000);
+c.destroy();
