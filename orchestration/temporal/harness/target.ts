@@ -7,6 +7,7 @@ import { provisionLocalTemporal } from '../local.ts';
 import type { LocalRun } from '../../../shared/variant/variant.ts';
 import { connectClient, type TemporalTarget } from '../../../shared/temporal/connection.ts';
 import { countActions, historyStorage } from '../actions.ts';
+import { awaitClosed } from './closed.ts';
 import { startWorkerProcesses } from '../../workers.ts';
 import type { SagaResult } from '../workflow.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
@@ -42,13 +43,10 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
   const pending = new PendingCompletions();
   const started = new Set<string>();
   const watch = (id: string) => {
-    const handle = client.workflow.getHandle(id);
-    handle
-      .result()
-      .then(async (r: SagaResult) => {
-        const closeTime = (await handle.describe()).closeTime;
-        pending.resolve({ id, status: r.status, terminalAt: (closeTime ?? new Date()).getTime() });
-      })
+    awaitClosed(client, id)
+      .then((c) =>
+        pending.resolve({ id, status: c.outcome === 'COMPLETED' ? (c.result as SagaResult).status : c.outcome, terminalAt: c.closeTime }),
+      )
       .catch((err: Error) => pending.resolve({ id, status: `WORKFLOW_${err.name}`, terminalAt: Date.now() }));
   };
   const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
