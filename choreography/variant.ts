@@ -6,6 +6,7 @@ import { choreographyFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import type { z } from 'zod';
+import { segments } from './segments.ts';
 
 /** Services react to each other's events: one SNS bus, one SQS queue per consuming service, an ES/CQRS orders service. */
 export const choreography: Variant<'choreography', z.infer<typeof resourcesSchema>> = {
@@ -18,6 +19,7 @@ export const choreography: Variant<'choreography', z.infer<typeof resourcesSchem
   // One event reaches its subscribers side by side (ShipmentCreated starts the commit and the
   // notification at once), so each distinct event handled is a hop.
   criticalPathHops: (steps) => new Set(steps.map((s) => s.step.split(':')[1])).size,
+  segments,
   billing: {
     localOnly: [],
     // One event source mapping per service queue; the outbox publisher's DynamoDB Streams trigger reads for free.

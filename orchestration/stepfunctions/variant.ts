@@ -6,6 +6,7 @@ import { stepFunctionsFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import type { z } from 'zod';
+import { segments } from './segments.ts';
 
 /** An Amazon States Language saga drives the shared services as tasks. */
 export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSchema>> = {
@@ -16,6 +17,7 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   target: (run) => stepFunctionsTarget(run.clients, run.harness, run.prefix),
   floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
+  segments,
   billing: {
     localOnly: [
       {

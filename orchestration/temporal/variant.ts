@@ -7,6 +7,7 @@ import { temporalFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import type { z } from 'zod';
+import { segments } from './segments.ts';
 
 /** A Temporal workflow drives the shared services as activities. */
 export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
@@ -18,6 +19,7 @@ export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   target: temporalTarget,
   floor: (run, hops) => temporalFloor(run.clients, run.temporal, run.prefix, hops),
   criticalPathHops: taskHops,
+  segments,
   billing: {
     localOnly: [],
     sqsEventSources: 0,

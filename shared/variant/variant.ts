@@ -6,6 +6,7 @@ import type { Rule } from './components.ts';
 import type { Deployable } from './deploy.ts';
 import type { VariantDriver } from './driver.ts';
 import type { FloorTarget } from './floor.ts';
+import type { SegmentNatures } from './segments.ts';
 import type { VariantReport, VariantTarget } from './target.ts';
 
 /** Where a variant runs locally: its own metered clients, the harness's clients, the Temporal dev server, a fresh name prefix. */
@@ -59,6 +60,8 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   floor(run: Omit<LocalRun, 'harness'>, hops: number): Promise<FloorTarget>;
   /** Hops on one completed order's critical path, from its trace points: what the floor copies. */
   criticalPathHops(steps: TracePoint[]): number;
+  /** What each segment of an order's critical path is in this pattern (inherent, implementation, workload), for the report. */
+  segments: SegmentNatures;
   billing: Billing;
   coupling: {
     /** Which files are which component in this variant's graph. */
