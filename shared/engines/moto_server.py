@@ -39,8 +39,9 @@ runs one operation at a time (it is CPU-bound under the GIL anyway, so this cost
 little throughput, and it makes a transaction atomic against other writers), and
 a transaction's rollback is an undo log of the items it touched rather than a
 copy of every table (7: the copy made each transaction O(table size)), and the
-executions that end are pushed to whoever waits for them (8, below), and a Query on
-a table's own key reads that partition only (9, below).
+executions that end are pushed to whoever waits for them (8, below), a Query on
+a table's own key reads that partition only (9, below), and a client's HTTP
+connection is kept open across calls instead of one TCP connection per call (10, below).
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
