@@ -14,7 +14,7 @@ import { projectMonthly } from './cost/monthly.ts';
 import { mergeUsage, usageOf, whatIfs } from './cost/usage.ts';
 import { runLevel, type LevelRun } from './run-level.ts';
 import { measureFloor } from './floor/run.ts';
-import { measureCoupling } from './coupling/run.ts';
+import { measureChangeImpacts, measureCoupling } from './coupling/run.ts';
 import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, p99PerMinute, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
@@ -276,7 +276,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           ctx.checkpoint(snapshot(true));
         }
         if (repeat === 0 && runs.length && !ctx.signal.aborted)
-          result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress });
+          result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress, deferChangeImpact: true });
         if (!last) continue;
         const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
         for (const [i, fault] of config.faults.entries()) {
@@ -294,6 +294,14 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           ctx.checkpoint(snapshot(true));
         }
       }
+    }
+    if (config.changeImpact && !ctx.signal.aborted) {
+      const impacts = await measureChangeImpacts(
+        variants.filter((v) => v.coupling).map((v) => v.name),
+        ctx.progress,
+      );
+      for (const v of variants) if (v.coupling && impacts.has(v.name)) v.coupling.changeImpact = impacts.get(v.name)!;
+      ctx.checkpoint(snapshot(true));
     }
   } catch (err) {
     partialReason = ctx.signal.aborted
