@@ -76,20 +76,44 @@ export function writeOrdersApiUrl(traceDir: string, url: string): void {
  * order twice.
  */
 export function ordersApiClient(traceDir: string): (order: unknown) => Promise<void> {
-  const read = () => (JSON.parse(fs.readFileSync(ordersApiFile(traceDir), 'utf8')) as { url: string }).url;
+  const read = () => new URL((JSON.parse(fs.readFileSync(ordersApiFile(traceDir), 'utf8')) as { url: string }).url);
   let url = read();
-  const post = (body: string) => fetch(`${url}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  // node:http with a kept connection rather than fetch: the harness's CPU per order is what this is
+  // for, and fetch cost 0.26-0.36 ms of CPU per call here against 0.10-0.12 (client and server together).
+  const agent = new http.Agent({ keepAlive: true });
+  const post = (body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: PATH,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   return async (order) => {
     const body = JSON.stringify(order);
-    let res: Response;
+    let res: { status: number; text: string };
     try {
       res = await post(body);
     } catch (err) {
-      if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED') throw err;
+      if ((err as { code?: string }).code !== 'ECONNREFUSED') throw err;
       url = read();
       res = await post(body);
     }
-    const answer = (await res.json()) as { error?: string; orderId?: string };
+    const answer = JSON.parse(res.text) as { error?: string; orderId?: string };
     if (res.status === 201) return;
     if (res.status === 409) throw new DuplicateOrderError(answer.orderId ?? '');
     throw new Error(`orders API answered ${res.status}: ${answer.error ?? ''}`);
