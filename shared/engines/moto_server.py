@@ -144,6 +144,7 @@ import time  # noqa: E402
 from urllib.parse import parse_qs  # noqa: E402
 
 from moto.stepfunctions.parser.backend import execution as sfn_execution  # noqa: E402
+from moto.stepfunctions.parser.asl.utils.encoding import to_json_str as sfn_to_json_str  # noqa: E402
 from moto.moto_server import werkzeug_app  # noqa: E402
 
 # 8. Ended executions, pushed. A harness waiting for executions to end had to
@@ -155,8 +156,15 @@ from moto.moto_server import werkzeug_app  # noqa: E402
 # thread of its own). AWS's counterpart is EventBridge's "Step Functions
 # Execution Status Change" event. The log keeps the last _ENDED_KEEP entries; a
 # cursor older than that is answered with "gap": true, and the reader lists.
+# A succeeded execution's entry carries its output (as DescribeExecution gives
+# it, and as the EventBridge event does), so a reader that wants the result
+# needs no further call; only the newest _OUTPUT_KEEP entries keep it, which
+# bounds the log's memory on a long run (an older reader describes instead).
 _ENDED_KEEP = 100_000
+_OUTPUT_KEEP = 10_000
+_OUTPUT_MAX_CHARS = 16_384
 _ended = collections.deque(maxlen=_ENDED_KEEP)
+_with_output = collections.deque()
 _ended_seq = 0
 _ended_cond = threading.Condition()
 
@@ -165,22 +173,34 @@ def _millis(d):
     return None if d is None else int(d.timestamp() * 1000)
 
 
+def _output_of(execution, status):
+    if status != "SUCCEEDED" or execution.output is None:
+        return None
+    text = sfn_to_json_str(execution.output, separators=(",", ":"))
+    return text if len(text) <= _OUTPUT_MAX_CHARS else None
+
+
 def _record_ended(execution):
     global _ended_seq
-    status = getattr(execution.exec_status, "value", execution.exec_status)
+    status = str(getattr(execution.exec_status, "value", execution.exec_status))
+    output = _output_of(execution, status)
     with _ended_cond:
         _ended_seq += 1
-        _ended.append(
-            {
-                "seq": _ended_seq,
-                "stateMachineArn": execution.state_machine_arn,
-                "executionArn": execution.exec_arn,
-                "name": execution.name,
-                "status": str(status),
-                "startDate": _millis(execution.start_date),
-                "stopDate": _millis(execution.stop_date),
-            }
-        )
+        entry = {
+            "seq": _ended_seq,
+            "stateMachineArn": execution.state_machine_arn,
+            "executionArn": execution.exec_arn,
+            "name": execution.name,
+            "status": status,
+            "startDate": _millis(execution.start_date),
+            "stopDate": _millis(execution.stop_date),
+            "output": output,
+        }
+        _ended.append(entry)
+        if output is not None:
+            _with_output.append(entry)
+            if len(_with_output) > _OUTPUT_KEEP:
+                _with_output.popleft()["output"] = None
         _ended_cond.notify_all()
 
 

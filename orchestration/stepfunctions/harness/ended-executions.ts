@@ -8,7 +8,8 @@ export const POLL_MS = 150;
 /** While pushed ends arrive, a full listing now and then catches anything the push did not bring. */
 export const RECONCILE_MS = 10_000;
 
-export type EndedExecution = ExecutionListItem & { name: string; stopDate: Date };
+/** `output` only where the launcher pushed it (a listing has none). */
+export type EndedExecution = ExecutionListItem & { name: string; stopDate: Date; output?: string };
 
 /**
  * Hands over every execution of the state machine that stopped and is still

@@ -7,7 +7,16 @@ const LONG_POLL_SECONDS = 5;
 interface Answer {
   cursor: number;
   gap: boolean;
-  ended: { name: string; executionArn: string; stateMachineArn: string; status: string; startDate: number | null; stopDate: number }[];
+  ended: {
+    name: string;
+    executionArn: string;
+    stateMachineArn: string;
+    status: string;
+    startDate: number | null;
+    stopDate: number;
+    /** A succeeded execution's output, as DescribeExecution gives it (absent from an older launcher, or an old entry). */
+    output?: string | null;
+  }[];
 }
 
 /**
@@ -45,6 +54,7 @@ export async function endedExecutionsPush(
       status: e.status as EndedExecution['status'],
       ...(e.startDate !== null ? { startDate: new Date(e.startDate) } : {}),
       stopDate: new Date(e.stopDate),
+      ...(typeof e.output === 'string' ? { output: e.output } : {}),
     })) as EndedExecution[];
   return {
     async next() {

@@ -12,6 +12,7 @@ import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
 import { mergeCounts } from '../../../shared/aws/metering.ts';
+import { isTerminal, ORDER_STATUSES, type OrderStatus } from '../../../shared/domain/order.ts';
 
 /**
  * Step Functions under load: the STANDARD saga with its callback worker in a
@@ -41,7 +42,8 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
     awaited: () => pending.pendingIds(),
     async onEnded(e) {
       if (e.startDate) durations.set(e.name, e.stopDate.getTime() - e.startDate.getTime());
-      const status = e.status === 'SUCCEEDED' ? ((await read.statusOf(e.name)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
+      const status =
+        e.status === 'SUCCEEDED' ? (recordedStatusIn(e.output) ?? (await read.statusOf(e.name)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
       pending.resolve({ id: e.name, status, terminalAt: e.stopDate.getTime() });
     },
   });
@@ -98,6 +100,24 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
       };
     },
   };
+}
+
+/**
+ * The status the saga's last recordStatus task wrote, from the execution's output
+ * ($.r.recordStatus.status, what the orders table answered), when the launcher
+ * pushed the output: one DynamoDB read per order fewer for the harness. Undefined
+ * when there is no output or it holds no terminal status; the caller reads the table.
+ */
+export function recordedStatusIn(output: string | undefined): OrderStatus | undefined {
+  if (!output) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output);
+  } catch {
+    return undefined;
+  }
+  const status = (parsed as { r?: { recordStatus?: { status?: unknown } } } | null)?.r?.recordStatus?.status;
+  return (ORDER_STATUSES as readonly unknown[]).includes(status) && isTerminal(status as OrderStatus) ? (status as OrderStatus) : undefined;
 }
 
 async function fullHistory(clients: AwsClients, executionArn: string): Promise<HistoryEvent[]> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateStateMachineCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { createAwsClients, LOCAL_ACCOUNT, type AwsClients } from '../../../shared/aws/clients.ts';
 import { watchEndedExecutions, type EndedExecution } from '../harness/ended-executions.ts';
+import { recordedStatusIn } from '../harness/target.ts';
 
 describe('ended executions: pushed by the launcher, polled where it is not served', () => {
   const substrate = inject('substrate');
@@ -15,12 +16,16 @@ describe('ended executions: pushed by the launcher, polled where it is not serve
     const machine = async (name: string, definition: object) =>
       (await clients.sfn.send(new CreateStateMachineCommand({ name, roleArn: role, definition: JSON.stringify(definition) })))
         .stateMachineArn!;
-    passArn = await machine(`ended-pass-${tag}`, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    // Ends with what the saga's last recordStatus task leaves in its output.
+    passArn = await machine(`ended-pass-${tag}`, {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Result: { status: 'CANCELLED' }, ResultPath: '$.r.recordStatus', End: true } },
+    });
     waitArn = await machine(`ended-wait-${tag}`, { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, End: true } } });
   });
   afterAll(() => clients.destroy());
 
-  async function run(pushEndpoint: string): Promise<number> {
+  async function run(pushEndpoint: string, pushed: boolean): Promise<number> {
     const listed = clients.meter.get('sfn', 'ListExecutions')?.calls ?? 0;
     const tag = `${Date.now()}-${pushEndpoint.length}`;
     const names = Array.from({ length: 12 }, (_, i) => `e-${tag}-${i}`);
@@ -47,6 +52,14 @@ describe('ended executions: pushed by the launcher, polled where it is not serve
     }
     expect([...ended.keys()].sort()).toEqual([...names, `stopped-${tag}`].sort());
     for (const name of names) expect(ended.get(name)).toMatchObject({ status: 'SUCCEEDED', stateMachineArn: passArn });
+    // The push carries a succeeded execution's output, so the harness needs no read for the order's status; a listing has none.
+    for (const name of names) {
+      const e = ended.get(name)!;
+      if (pushed) expect(JSON.parse(e.output!)).toEqual({ r: { recordStatus: { status: 'CANCELLED' } } });
+      else expect(e.output).toBeUndefined();
+      expect(recordedStatusIn(e.output)).toBe(pushed ? 'CANCELLED' : undefined);
+    }
+    expect(ended.get(`stopped-${tag}`)!.output).toBeUndefined();
     expect(ended.get(`stopped-${tag}`)).toMatchObject({ status: 'ABORTED', stateMachineArn: waitArn });
     for (const e of ended.values()) {
       expect(e.stopDate.getTime()).toBeGreaterThanOrEqual(started - 1000);
@@ -56,7 +69,19 @@ describe('ended executions: pushed by the launcher, polled where it is not serve
   }
 
   it('hands over every end of its own state machine once, an aborted one too, from the launcher’s push', () =>
-    run(substrate.moto.endpoints.sfn));
+    run(substrate.moto.endpoints.sfn, true));
 
-  it('falls back to listing executions when the push is not served', () => run('http://127.0.0.1:9'));
+  it('falls back to listing executions when the push is not served', () => run('http://127.0.0.1:9', false));
+});
+
+describe('the status in a pushed output', () => {
+  it('is the terminal status the last recordStatus answered, and nothing else', () => {
+    expect(recordedStatusIn('{"order":{},"r":{"recordStatus":{"status":"COMPLETED"}}}')).toBe('COMPLETED');
+    expect(recordedStatusIn('{"r":{"recordStatus":{"status":"PENDING"}}}')).toBeUndefined();
+    expect(recordedStatusIn('{"r":{"recordStatus":{"status":"NOT_A_STATUS"}}}')).toBeUndefined();
+    expect(recordedStatusIn('{"r":{}}')).toBeUndefined();
+    expect(recordedStatusIn('null')).toBeUndefined();
+    expect(recordedStatusIn('not json')).toBeUndefined();
+    expect(recordedStatusIn(undefined)).toBeUndefined();
+  });
 });
