@@ -1,8 +1,6 @@
 import type { Variant } from '../shared/variant/variant.ts';
 import { SERVICES } from '../shared/domain/contracts.ts';
 import { DOMAIN_RULES, PLATFORM_RULES, SERVICE_RULES } from '../shared/variant/components.ts';
-import { choreographyTarget } from './harness/target.ts';
-import { choreographyFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import type { z } from 'zod';
@@ -14,8 +12,9 @@ export const choreography: Variant<'choreography', z.infer<typeof resourcesSchem
   label: 'Choreography',
   color: '#4c78a8',
   duplicateFault: 'client-middleware',
-  target: (run) => choreographyTarget(run.clients, run.harness, run.prefix),
-  floor: (run, hops) => choreographyFloor(run.clients, run.prefix, hops),
+  // Loaded when a run asks: the registry is read by every command, most of which never start a variant.
+  target: async (run) => (await import('./harness/target.ts')).choreographyTarget(run.clients, run.harness, run.prefix),
+  floor: async (run, hops) => (await import('./harness/floor.ts')).choreographyFloor(run.clients, run.prefix, hops),
   // One event reaches its subscribers side by side (ShipmentCreated starts the commit and the
   // notification at once), so each distinct event handled is a hop.
   criticalPathHops: (steps) => new Set(steps.map((s) => s.step.split(':')[1])).size,

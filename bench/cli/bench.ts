@@ -17,10 +17,8 @@ import { parseFailureSpec, parseFaultList, readConfigFile, resolveConfig, type B
 import { FAULTS } from '../faults/catalog.ts';
 import { PRICE_TABLE } from '../cost/prices.ts';
 import { createProgress } from '../progress.ts';
-import { runBenchmark } from '../run.ts';
 import { writeResults } from '../results/write.ts';
 import { summaryText } from '../results/summary-text.ts';
-import { writeReport } from '../report/cli.ts';
 import { readDeployment } from '../../infra/deploy/record.ts';
 
 interface BenchFlags extends UpFlags {
@@ -226,6 +224,9 @@ export function registerBenchCommand(program: Command): void {
     let afterDeath: ((err: Error) => void) | undefined;
     try {
       lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
+      // The harness and the report load here, not with the CLI: every other command (and every refusal
+      // above) would pay for the Temporal worker, the TypeScript compiler and Vega on each start.
+      const [{ runBenchmark }, { writeReport }] = await Promise.all([import('../run.ts'), import('../report/cli.ts')]);
       signals = handleStopSignals((l) => console.error(l));
       // The workload's transient faults are planned; a worker's WARN per retry would only bury the progress.
       process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';

@@ -4,8 +4,6 @@ import type { Command } from 'commander';
 import { UserError } from '../../shared/errors.ts';
 import { SCHEMA_VERSION, type Results } from '../results/schema.ts';
 import { writeResults } from '../results/write.ts';
-import { compareHtml, compareMarkdown, compareResults } from './compare.ts';
-import { reportHtml } from './html.ts';
 import { loadResults } from './load.ts';
 import { reportMarkdown } from './markdown.ts';
 import { buildReport } from './model.ts';
@@ -35,6 +33,8 @@ export async function writeReport(outDir: string, results: Results): Promise<{ h
   const html = path.join(outDir, REPORT_HTML);
   const markdown = path.join(outDir, REPORT_MD);
   const json = path.join(outDir, 'results.json');
+  // Vega and its renderer load when a report is drawn, not with every command of the CLI.
+  const { reportHtml } = await import('./html.ts');
   writeFileAtomic(html, await reportHtml(model, results.environment.emulatorNumbers, generatedBy(results)));
   writeFileAtomic(markdown, reportMarkdown(model, REPORT_HTML, generatedBy(results)));
   if (!fs.existsSync(json)) writeResults(outDir, results);
@@ -49,6 +49,8 @@ export async function writeCompare(
   labels: { a: string; b: string },
 ): Promise<{ html: string; markdown: string }> {
   fs.mkdirSync(outDir, { recursive: true });
+  // Vega and its renderer load when a comparison is drawn, not with every command of the CLI.
+  const { compareHtml, compareMarkdown, compareResults } = await import('./compare.ts');
   const model = compareResults(a, b, labels);
   const html = path.join(outDir, COMPARE_HTML);
   const markdown = path.join(outDir, COMPARE_MD);
@@ -89,7 +91,7 @@ export function registerReportCommand(program: Command): void {
         const b = loadResults(fb);
         const out = outDirFor(flags.out, path.dirname(b.path));
         const written = await writeCompare(out, a.results, b.results, { a: fa, b: fb });
-        const m = compareResults(a.results, b.results, { a: fa, b: fb });
+        const m = (await import('./compare.ts')).compareResults(a.results, b.results, { a: fa, b: fb });
         for (const n of [...m.notes, ...m.headlines]) console.log(n);
         console.log(`\nComparison: ${written.html}\nMarkdown:   ${written.markdown}`);
         return;

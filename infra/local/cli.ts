@@ -3,7 +3,6 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS, down, health, up, type UpOptions } from '../../shared/engines/substrate.ts';
 import { readState, type SubstrateState } from '../../shared/engines/state.ts';
 import { ensureTools } from '../../shared/engines/install.ts';
-import { runSmoke } from '../../shared/engines/smoke.ts';
 import { intOption } from '../../shared/cli/options.ts';
 import type { MotoLayout } from '../../shared/engines/moto.ts';
 import { UserError } from '../../shared/errors.ts';
@@ -206,7 +205,9 @@ export function registerLocalCommands(program: Command): void {
       try {
         const r = await up(upOptions(flags));
         if (!before && !flags.keep) lock.markOwnsEngines();
-        const report = await runSmoke(r.state, { concurrency: flags.concurrency, ops: flags.ops, log: (l: string) => console.error(l) });
+        const report = await (
+          await import('../../shared/engines/smoke.ts')
+        ).runSmoke(r.state, { concurrency: flags.concurrency, ops: flags.ops, log: (l: string) => console.error(l) });
         console.log(flags.json ? JSON.stringify(report, null, 2) : report.text);
         if (!report.ok) process.exitCode = 1;
       } finally {

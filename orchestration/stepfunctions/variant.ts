@@ -1,8 +1,6 @@
 import type { Variant } from '../../shared/variant/variant.ts';
 import { DOMAIN_RULES, ORCHESTRATION_COMMON_RULES, PLATFORM_RULES, SERVICE_RULES } from '../../shared/variant/components.ts';
 import { taskHops } from '../../shared/variant/variant.ts';
-import { stepFunctionsTarget } from './harness/target.ts';
-import { stepFunctionsFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import type { z } from 'zod';
@@ -14,8 +12,9 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   label: 'Step Functions',
   color: '#f58518',
   duplicateFault: 'client-middleware',
-  target: (run) => stepFunctionsTarget(run.clients, run.harness, run.prefix),
-  floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),
+  // Loaded when a run asks: the registry is read by every command, most of which never start a variant.
+  target: async (run) => (await import('./harness/target.ts')).stepFunctionsTarget(run.clients, run.harness, run.prefix),
+  floor: async (run, hops) => (await import('./harness/floor.ts')).stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
   segments,
   billing: {

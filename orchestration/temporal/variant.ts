@@ -2,8 +2,6 @@ import type { Variant } from '../../shared/variant/variant.ts';
 import { DOMAIN_RULES, ORCHESTRATION_COMMON_RULES, PLATFORM_RULES, SERVICE_RULES } from '../../shared/variant/components.ts';
 import { taskHops } from '../../shared/variant/variant.ts';
 import { TEMPORAL_WORKER_SERVICE } from '../../shared/topology/functions.ts';
-import { temporalTarget } from './harness/target.ts';
-import { temporalFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import type { z } from 'zod';
@@ -16,8 +14,9 @@ export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   color: '#54a24b',
   // The server owns delivery: the duplicate fault is every start sent twice.
   duplicateFault: 'start-twice',
-  target: temporalTarget,
-  floor: (run, hops) => temporalFloor(run.clients, run.temporal, run.prefix, hops),
+  // Loaded when a run asks: the registry is read by every command, most of which never start a variant.
+  target: async (run) => (await import('./harness/target.ts')).temporalTarget(run),
+  floor: async (run, hops) => (await import('./harness/floor.ts')).temporalFloor(run.clients, run.temporal, run.prefix, hops),
   criticalPathHops: taskHops,
   segments,
   billing: {
