@@ -3,6 +3,7 @@ import { Worker } from '@temporalio/worker';
 import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
 import { connectWorker, installWorkerRuntime, type TemporalTarget } from '../../shared/temporal/connection.ts';
+import { cachedWorkflowBundle } from '../../shared/temporal/workflow-bundle.ts';
 import { createActivities } from './activities.ts';
 import type { TraceSink } from '../../shared/messaging/trace.ts';
 
@@ -34,7 +35,7 @@ export async function startWorker(
     connection,
     namespace: target.namespace,
     taskQueue: opts.taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+    workflowBundle: await cachedWorkflowBundle(fileURLToPath(new URL('./workflow.ts', import.meta.url))),
     activities: createActivities(clients, tables, opts.trace),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? WORKER_CONCURRENCY.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? WORKER_CONCURRENCY.maxConcurrentWorkflowTaskExecutions,

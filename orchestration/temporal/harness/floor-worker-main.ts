@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { connectWorker, installWorkerRuntime, type TemporalTarget } from '../../../shared/temporal/connection.ts';
+import { cachedWorkflowBundle } from '../../../shared/temporal/workflow-bundle.ts';
 import { onParentGone } from '../../../shared/runtime/children.ts';
 import { reportMeter } from '../../../shared/variant/floor.ts';
 import type { FloorActivities } from './floor-workflow.ts';
@@ -17,7 +18,7 @@ const worker = await Worker.create({
   connection,
   namespace: target.namespace,
   taskQueue,
-  workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
+  workflowBundle: await cachedWorkflowBundle(fileURLToPath(new URL('./floor-workflow.ts', import.meta.url))),
   activities,
   ...WORKER_CONCURRENCY,
 });
