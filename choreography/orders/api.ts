@@ -41,7 +41,8 @@ export async function serveOrdersApi(orders: OrdersService): Promise<{ url: stri
         ({ orderId }) => answer(201, { orderId }),
         (err: Error) => {
           if (err instanceof DuplicateOrderError) return answer(409, { error: err.message, orderId: err.orderId });
-          if (err instanceof ContractError) return answer(400, { error: err.message });
+          // The refusal's own terms travel back, so the caller sees the same ContractError the service threw.
+          if (err instanceof ContractError) return answer(400, { error: err.message, contract: { what: err.what, issues: err.issues } });
           answer(500, { error: err.message });
         },
       );
@@ -113,9 +114,11 @@ export function ordersApiClient(traceDir: string): (order: unknown) => Promise<v
       url = read();
       res = await post(body);
     }
-    const answer = JSON.parse(res.text) as { error?: string; orderId?: string };
+    const answer = JSON.parse(res.text) as { error?: string; orderId?: string; contract?: { what: string; issues: string[] } };
     if (res.status === 201) return;
     if (res.status === 409) throw new DuplicateOrderError(answer.orderId ?? '');
+    // The edge's validation said no: the same error the service's own call would have thrown.
+    if (res.status === 400 && answer.contract) throw new ContractError(answer.contract.what, answer.contract.issues);
     throw new Error(`orders API answered ${res.status}: ${answer.error ?? ''}`);
   };
 }

@@ -6,7 +6,7 @@ import type { TracePoint } from '../../shared/messaging/trace.ts';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
-import type { DomainEvent } from '../../shared/domain/contracts.ts';
+import { ContractError, type DomainEvent } from '../../shared/domain/contracts.ts';
 import { isRunning } from '../../shared/engines/processes.ts';
 import { publishEvent } from '../bus.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
@@ -285,7 +285,10 @@ describe('choreography scenarios', () => {
     };
     await post(order);
     await expect(post(order)).rejects.toBeInstanceOf(DuplicateOrderError);
-    await expect(post({ ...order, orderId: `${orderId}-bad`, lines: [] })).rejects.toThrow(/orders API answered 400: .*lines/);
+    // The refusal comes back as the service's own ContractError: the fault checks count it as refused at the edge.
+    const refusal = post({ ...order, orderId: `${orderId}-bad`, lines: [] });
+    await expect(refusal).rejects.toBeInstanceOf(ContractError);
+    await expect(refusal).rejects.toThrow(/invalid PlaceOrder: lines/);
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
     expect((await variant.deps.store.load(orderId)).filter((s) => s.event.type === 'OrderPlaced')).toHaveLength(1);
     expect(await variant.deps.orders.getOrder(`${orderId}-bad`)).toBeUndefined();
