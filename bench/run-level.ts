@@ -10,7 +10,7 @@ import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { tableReader } from '../shared/variant/snapshot.ts';
 import { variantOf, type VariantName } from '../infra/variants.ts';
 import { checkInvariants, noDeadLetters } from './invariants.ts';
-import { recordedOrderIds } from './recorded-ids.ts';
+import { recordedOrderIds, thirdPartyLedger } from './recorded-ids.ts';
 import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';
 import type { LoadTarget } from '../shared/variant/load-target.ts';
 import { generateWorkload, initialStock, type PlannedOrder } from './workload.ts';
@@ -164,6 +164,7 @@ export async function runLevel(opts: {
         abandoned: plan.filter((p) => abandoned.has(p.input.orderId)),
         recordedIds: await recordedOrderIds(harness, tables),
         placed: all.map((r) => r.id),
+        ledger: await thirdPartyLedger(harness, tables),
       },
     );
     const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');

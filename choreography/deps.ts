@@ -2,6 +2,7 @@ import type { AwsClients } from '../shared/aws/clients.ts';
 import type { TableNames } from '../shared/topology/tables.ts';
 import type { DynamoInventoryRepo } from '../shared/services/dynamo/inventory.ts';
 import type { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../shared/services/dynamo/records.ts';
+import type { DynamoBank, DynamoCarrier } from '../shared/services/dynamo/ledger.ts';
 import { serviceRepositories } from '../shared/services/repositories.ts';
 import { ClaimCheckStore } from '../shared/messaging/claim-check.ts';
 import { EventStore } from './orders/event-store.ts';
@@ -15,6 +16,8 @@ export interface ChoreographyDeps {
   inventory: DynamoInventoryRepo;
   payments: DynamoPaymentsRepo;
   shipments: DynamoShipmentsRepo;
+  bank: DynamoBank;
+  carrier: DynamoCarrier;
   notifications: DynamoNotificationsRepo;
   claims: ClaimCheckStore;
   store: EventStore;
@@ -33,7 +36,7 @@ export function choreographyDeps(
   topicArn: string,
   opts: { publishOnCommit?: boolean } = {},
 ): ChoreographyDeps {
-  const { doc, inventory, payments, shipments, notifications } = serviceRepositories(clients.dynamodb, tables);
+  const { doc, inventory, payments, shipments, notifications, bank, carrier } = serviceRepositories(clients.dynamodb, tables);
   const claims = new ClaimCheckStore(doc, tables.claimChecks);
   const store = new EventStore(doc, tables.orderEvents);
   if (opts.publishOnCommit) publishOnCommit(store, clients.sns, topicArn, countPublisherInvocation(clients.meter));
@@ -43,6 +46,8 @@ export function choreographyDeps(
     inventory,
     payments,
     shipments,
+    bank,
+    carrier,
     notifications,
     claims,
     store,

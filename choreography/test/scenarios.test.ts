@@ -217,7 +217,12 @@ describe('choreography scenarios', () => {
   it('does not charge twice when a charge landed but its event was never published', async () => {
     // The payments handler charged, then died before publishing: the redelivered event finds the charge.
     const orderId = `ord-acklost-${Date.now()}`;
-    await chargePayment(variant.deps.payments, { orderId, amountCents: 3000, paymentToken: paymentToken('ok'), attempt: 1 });
+    await chargePayment(variant.deps.payments, variant.deps.bank, {
+      orderId,
+      amountCents: 3000,
+      paymentToken: paymentToken('ok'),
+      attempt: 1,
+    });
     await place({ orderId });
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
     expect(await variant.deps.payments.get(orderId)).toEqual({ status: 'CHARGED', paymentId: `pay-${orderId}`, amountCents: 3000 });

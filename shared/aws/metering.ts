@@ -42,6 +42,15 @@ const polling = new AsyncLocalStorage<boolean>();
 export const pollingLoop = <T>(fn: () => T): T => polling.run(true, fn);
 export const perOrderWork = <T>(fn: () => T): T => polling.run(false, fn);
 
+const unbilled = new AsyncLocalStorage<boolean>();
+
+/**
+ * Runs `fn` with its calls left off the meter: a simulated third party's own
+ * bookkeeping (the bank's and the carrier's attempt ledgers) rides on the
+ * variant's client for convenience, but a real bank is not on the variant's bill.
+ */
+export const outsideTheBill = <T>(fn: () => T): T => unbilled.run(true, fn);
+
 type Key = `${string}.${string}.${'poll' | 'work'}`;
 
 /**
@@ -205,6 +214,7 @@ export function meteringPlugin(meter: Meter, service: string): Pluggable<any, an
       stack.add(
         (next, context) => async (args) => {
           const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+          if (unbilled.getStore()) return next(args);
           const request = args.request as { body?: unknown };
           const requestBytes = bodyBytes(request?.body);
           const inLoop = polling.getStore() === true;
@@ -248,6 +258,7 @@ export function meteringPlugin(meter: Meter, service: string): Pluggable<any, an
       stack.add(
         (next, context) => async (args) => {
           const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+          if (unbilled.getStore()) return next(args);
           const inLoop = polling.getStore() === true;
           let result: Awaited<ReturnType<typeof next>>;
           try {
