@@ -52,11 +52,18 @@ export function startVariant(
 }
 
 /** The variant as the loop sees it: a duplicate-flagged order is submitted twice, as a client retry would. */
-function asLoadTarget(target: VariantTarget, duplicates: (id: string) => boolean): LoadTarget<OrderDocument> {
+function asLoadTarget(
+  target: VariantTarget,
+  duplicates: (id: string) => boolean,
+  sent: { duplicates: number } = { duplicates: 0 },
+): LoadTarget<OrderDocument> {
   return {
     async submit(id, order) {
       await target.submit(id, order);
-      if (duplicates(id)) await target.submitDuplicate(order);
+      if (duplicates(id)) {
+        await target.submitDuplicate(order);
+        sent.duplicates++;
+      }
     },
     awaitTerminal: (id) => target.awaitTerminal(id),
     stop: () => target.stop(),
@@ -104,7 +111,9 @@ export async function runLevel(opts: {
     await read.repos.inventory.seedStock(stock);
     // Where the engine owns delivery (Temporal's server), the duplicate fault is every start sent twice.
     const everyOrderTwice = opts.fault === 'duplicate' && variantOf(variant).duplicateFault === 'start-twice';
-    const loadTarget = asLoadTarget(target, (id) => everyOrderTwice || duplicates.has(id));
+    // Counted only for the fault: the workload's own duplicate submissions are a client retry, not a delivery fault.
+    const startedTwice = { duplicates: 0 };
+    const loadTarget = asLoadTarget(target, (id) => everyOrderTwice || duplicates.has(id), everyOrderTwice ? startedTwice : undefined);
     const deadlineMs = config.deadlineSeconds * 1000;
     const label = `${variant} @${level}${shape.kind === 'open' ? '/s' : ''}`;
     let warmupRecords: UnitRecord[] = [];
@@ -151,6 +160,8 @@ export async function runLevel(opts: {
         })
       : await stopping.stop();
     target = undefined;
+    // Counted where sent (the variant's processes write theirs on exit), so it is known only once the variant stopped.
+    armed?.countDuplicates((report.duplicatesSent ?? 0) + startedTwice.duplicates);
     // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep,
     // and one abandoned by a second Ctrl-C is in no known state: it is tallied, not judged.
     const all = [...warmupRecords, ...records];

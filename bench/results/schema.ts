@@ -148,6 +148,8 @@ export const faultResultSchema = z.object({
   retries: count,
   throttledCalls: count,
   poisonInjected: count,
+  /** Duplicate fault only: the duplicate deliveries actually sent (a publish, a task answer or a start sent again). */
+  duplicatesSent: count.optional(),
   dlq: z.array(z.object({ queue: z.string(), messages: count, sample: z.array(z.string()) })),
   invariants: z.array(invariantSchema),
 });

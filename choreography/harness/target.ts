@@ -96,6 +96,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         observationFailures: own.observationFailures,
+        duplicatesSent: own.duplicatesSent,
         // The completions subscription exists for the harness; it is not one of the variant's channels.
         channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
         dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),

@@ -35,6 +35,8 @@ export interface VariantReport extends TargetReport {
   processes: number;
   /** Meter and trace writes that failed in the variant's processes: observation only, outcomes unaffected. */
   observationFailures?: number;
+  /** Duplicate deliveries the variant's processes actually sent under the duplicate fault. */
+  duplicatesSent?: number;
 }
 
 export interface VariantTarget extends LoadTarget<OrderDocument> {
@@ -53,7 +55,12 @@ export interface VariantTarget extends LoadTarget<OrderDocument> {
 }
 
 /** Meter files (`*.meter.json`) and trace files (`*.jsonl`) the processes wrote into `dir`. */
-export function readProcessReports(dir: string): { metered: OperationCount[]; traces: TracePoint[]; observationFailures: number } {
+export function readProcessReports(dir: string): {
+  metered: OperationCount[];
+  traces: TracePoint[];
+  observationFailures: number;
+  duplicatesSent: number;
+} {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   const meters = files
     .filter((f) => f.endsWith('.meter.json'))
@@ -81,5 +88,8 @@ export function readProcessReports(dir: string): { metered: OperationCount[]; tr
     .filter((f) => f.endsWith('.observation.json'))
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { meterWrites: number; traceWrites: number })
     .reduce((n, o) => n + o.meterWrites + o.traceWrites, cut);
-  return { metered: mergeCounts(...meters), traces, observationFailures };
+  const duplicatesSent = files
+    .filter((f) => f.endsWith('.faults.json'))
+    .reduce((n, f) => n + (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { duplicates: number }).duplicates, 0);
+  return { metered: mergeCounts(...meters), traces, observationFailures, duplicatesSent };
 }

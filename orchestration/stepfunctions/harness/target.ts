@@ -83,6 +83,7 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         observationFailures: own.observationFailures,
+        duplicatesSent: own.duplicatesSent,
         stepFunctions: {
           type: 'STANDARD',
           executions: executions.size,

@@ -100,6 +100,7 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         observationFailures: own.observationFailures,
+        duplicatesSent: own.duplicatesSent,
         temporal: { actions, workflows: started.size, historyBytes, openMsTotal },
         channels: [taskQueue],
         // A failed activity stays in its workflow's history; there is no dead-letter queue to list.
