@@ -571,7 +571,11 @@ export function faultsTable(r: Results): Table | null {
         variantCell(v.name),
         text(f.fault),
         levelCell(r, f.level),
-        text(f.fired ? 'yes' : 'no', f.fired ? {} : { tone: 'bad' }),
+        // The duplicate fault's count is measured where the duplicates were sent, so the cell says how many.
+        text(
+          `${f.fired ? 'yes' : 'no'}${f.duplicatesSent !== undefined ? ` (${fmtCount(f.duplicatesSent)} sent)` : ''}`,
+          f.fired ? {} : { tone: 'bad' },
+        ),
         num(fmtCount(f.ordersAffected)),
         num(fmtMs(f.latencyMs.p99)),
         num(f.extraP99Ms === null ? dash : fmtMs(f.extraP99Ms)),

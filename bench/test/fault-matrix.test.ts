@@ -58,6 +58,8 @@ describe('fault matrix', () => {
       for (const f of v.faults!) {
         const where = `${v.name}/${f.fault}`;
         expect(f.fired, where).toBe(true);
+        // Counted where sent, not assumed: the duplicate fault fired only if duplicates went out.
+        if (f.fault === 'duplicate') expect(f.duplicatesSent, where).toBeGreaterThan(0);
         expect(f.outcomes.lost, where).toBe(0);
         expect(f.outcomes.errors, where).toBe(0);
         expect(f.outcomes.accepted, where).toBe(8);

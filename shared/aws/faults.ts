@@ -81,6 +81,8 @@ export function faultPlugin(faults: ClientFaults, service: string): Pluggable<an
     if (hit) hit.left--;
     return !!hit;
   };
+  // The first message a client could duplicate always is: a short fault run then never ends without one by chance.
+  let duplicatedOnce = false;
   return {
     applyToStack(stack: MiddlewareStack<any, any>) {
       // Inside the SDK's retry loop and inside the meter: a throttle is retried like a real
@@ -99,7 +101,8 @@ export function faultPlugin(faults: ClientFaults, service: string): Pluggable<an
         (next, context) => async (args) => {
           const result = await next(args);
           const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-          if (DUPLICATED.has(`${service}.${operation}`) && roll(faults.duplicatePct)) {
+          if (DUPLICATED.has(`${service}.${operation}`) && faults.duplicatePct > 0 && (!duplicatedOnce || roll(faults.duplicatePct))) {
+            duplicatedOnce = true;
             // Refused by the engine (an already-answered task token) still counts: it was delivered; a lost request was not.
             const reached = await next(args).then(
               () => true,

@@ -106,6 +106,11 @@ describe('client fault injection', () => {
         got.push(...(r.Messages ?? []).map((m) => m.Body!));
       }
       expect(got).toEqual(['once', 'once']);
+      // At a tiny rate the first publish is still duplicated, and only it: a short fault run always injects some.
+      const rare = createAwsClients({ kind: 'local', endpoints }, new Meter(), { throttlePct: 0, duplicatePct: 0.01, seed: 1 });
+      for (const m of ['1', '2', '3']) await rare.sns.send(new PublishCommand({ TopicArn, Message: m }));
+      expect(rare.meter.get('sns', 'Publish')?.calls).toBe(4);
+      rare.destroy();
     } finally {
       c.destroy();
     }
