@@ -5,6 +5,7 @@ import { down, up } from '../../shared/engines/substrate.ts';
 import { readState, type SubstrateState } from '../../shared/engines/state.ts';
 import { guardInstance } from '../../shared/engines/instance-guard.ts';
 import { watchEngines } from '../../shared/engines/engine-watch.ts';
+import { stopProcess } from '../../shared/engines/processes.ts';
 import type { InstanceLock } from '../../shared/runtime/instance-lock.ts';
 import { handleStopSignals, type StopSignals } from '../../shared/runtime/stop-signals.ts';
 import { prepareOut } from './out-dir.ts';
@@ -220,7 +221,7 @@ export function registerBenchCommand(program: Command): void {
     const log = flags.quiet ? () => {} : (l: string) => console.error(l);
     let lock: InstanceLock | undefined;
     let signals: StopSignals | undefined;
-    let watch: { stop(): void } | undefined;
+    let watch: { stop(): Promise<void> } | undefined;
     let before: SubstrateState | undefined;
     let written = false;
     let afterDeath: ((err: Error) => void) | undefined;
@@ -232,7 +233,8 @@ export function registerBenchCommand(program: Command): void {
       before = readState(flags.instance);
       // Engines this run starts die with it, even by SIGKILL: a watchdog stops them once this pid is gone.
       const r = await up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) });
-      if (!before && !flags.keep) lock.markOwnsEngines();
+      const ownsEngines = !before && !flags.keep;
+      if (ownsEngines) lock.markOwnsEngines();
       const stops = signals;
       // Once an engine is dead, a client library's retry timer can still throw into a closed channel
       // (Temporal's gRPC retry does): a consequence of the line already printed, not a crash to report.
@@ -242,8 +244,15 @@ export function registerBenchCommand(program: Command): void {
       };
       process.on('uncaughtException', afterDeath);
       watch = watchEngines(r.state, (e) => {
-        console.error(`\nsagabench: the ${e.name} engine (pid ${e.pid}) died during the run; stopping (its log: ${e.log})`);
-        stops.stopNow({ why: `the ${e.name} engine (pid ${e.pid}) died`, exitCode: 1 });
+        const what =
+          e.how === 'died'
+            ? 'died during the run'
+            : `stopped answering (nothing for ${Math.round((e.silentMs ?? 0) / 1000)} s: frozen or hung)`;
+        console.error(`\nsagabench: the ${e.name} engine (pid ${e.pid}) ${what}; stopping (its log: ${e.log})`);
+        stops.stopNow({ why: `the ${e.name} engine (pid ${e.pid}) ${e.how === 'died' ? 'died' : 'froze'}`, exitCode: 1 });
+        // Stopped at once when this run started it: every call to it then fails fast, as with a dead
+        // engine, instead of each waiting out its 30 s timeout while the run winds down.
+        if (e.how === 'frozen' && ownsEngines) void stopProcess(e.process).catch(() => undefined);
       });
       const progress = createProgress(process.stderr, flags.quiet);
       let writeError: string | undefined;
@@ -297,7 +306,7 @@ export function registerBenchCommand(program: Command): void {
         process.exitCode = 1;
       }
     } finally {
-      watch?.stop();
+      await watch?.stop();
       // After a death the handler stays to the end: the timers it covers can fire after this returns.
       if (afterDeath && signals?.reason()?.exitCode !== 1) process.off('uncaughtException', afterDeath);
       signals?.dispose();
