@@ -74,6 +74,19 @@ function removeTraceDirs(runTag: string): void {
 const lastWrite = (dir: string): number =>
   fs.readdirSync(dir).reduce((m, f) => Math.max(m, fs.statSync(path.join(dir, f)).mtimeMs), fs.statSync(dir).mtimeMs);
 
+/**
+ * A level's orders, plan and trace points are needed only until its result is
+ * summarized (and, for a variant's first level, until its coupling is measured):
+ * kept longer, every level of a long suite would stay in memory. With --repeat the
+ * levels pool their runs' orders, so their detail stays until the last repeat.
+ */
+function dropDetail(run: LevelRun): void {
+  run.plan = [];
+  run.records = [];
+  run.warmupRecords = [];
+  run.report = { ...run.report, traces: [] };
+}
+
 /** No variant always runs first (on a warmer machine, after a fresher emulator): the seed rotates the order. */
 export function variantOrder(variants: readonly VariantName[], seed: number): VariantName[] {
   const k = seed % variants.length;
@@ -274,9 +287,11 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
               (lr.observationFailures ? `, ${lr.observationFailures} trace/meter writes failed (observation only)` : ''),
           );
           ctx.checkpoint(snapshot(true));
+          if (config.repeat === 1 && index > 0) dropDetail(run);
         }
         if (repeat === 0 && runs.length && !ctx.signal.aborted)
           result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress });
+        if (config.repeat === 1) runs.forEach(dropDetail);
         if (!last) continue;
         const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
         for (const [i, fault] of config.faults.entries()) {
