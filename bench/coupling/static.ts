@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { createRequire, isBuiltin } from 'node:module';
+import type * as TS from 'typescript';
 import { z } from 'zod';
 import { CONTRACTS_FILE, componentOf, isExcluded, type Variant } from './components.ts';
 import { variantNameSchema } from '../../infra/variants.ts';
@@ -45,12 +45,25 @@ export const staticCouplingSchema = z.object({
 });
 export type StaticCoupling = z.infer<typeof staticCouplingSchema>;
 
-const COMPILER_OPTIONS: ts.CompilerOptions = {
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  allowImportingTsExtensions: true,
-  noEmit: true,
-};
+/**
+ * The compiler is loaded on first use: this module's schema is part of every
+ * results file, so every command imports it, but only the coupling analysis
+ * parses anything, and a bench would otherwise carry the whole compiler in
+ * memory through all its load levels.
+ */
+let compiler: typeof TS | undefined;
+const ts = new Proxy({} as typeof TS, {
+  get: (_, name) => (compiler ??= createRequire(import.meta.url)('typescript') as typeof TS)[name as keyof typeof TS],
+});
+
+let options: TS.CompilerOptions | undefined;
+const compilerOptions = (): TS.CompilerOptions =>
+  (options ??= {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    allowImportingTsExtensions: true,
+    noEmit: true,
+  });
 
 interface ModuleRef {
   specifier: string;
@@ -60,9 +73,9 @@ interface ModuleRef {
 }
 
 /** Every module reference in a file, with the names it takes. */
-function moduleRefs(sf: ts.SourceFile): ModuleRef[] {
+function moduleRefs(sf: TS.SourceFile): ModuleRef[] {
   const refs: ModuleRef[] = [];
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.importClause;
       const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : [];
@@ -100,9 +113,9 @@ function moduleRefs(sf: ts.SourceFile): ModuleRef[] {
 }
 
 /** Text of every string literal and plain template in the file. */
-function stringLiterals(sf: ts.SourceFile): string[] {
+function stringLiterals(sf: TS.SourceFile): string[] {
   const out: string[] = [];
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) out.push(node.text);
     ts.forEachChild(node, visit);
   };
@@ -110,7 +123,7 @@ function stringLiterals(sf: ts.SourceFile): string[] {
   return out;
 }
 
-const unwrap = (e: ts.Expression): ts.Expression =>
+const unwrap = (e: TS.Expression): TS.Expression =>
   ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e) ? unwrap(e.expression) : e;
 
 /**
@@ -122,10 +135,10 @@ const unwrap = (e: ts.Expression): ts.Expression =>
  * Functions, classes and plain constants (parseEvent, ContractError, LIMITS) are
  * helpers around the contracts, not contracts, and do not count.
  */
-export function contractVocabulary(sf: ts.SourceFile): { names: Set<string>; messageTypes: Set<string> } {
+export function contractVocabulary(sf: TS.SourceFile): { names: Set<string>; messageTypes: Set<string> } {
   const names = new Set<string>();
   const messageTypes = new Set<string>();
-  const exported = (n: ts.Node) => ts.canHaveModifiers(n) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const exported = (n: TS.Node) => ts.canHaveModifiers(n) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const st of sf.statements) {
     if ((ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) && exported(st)) names.add(st.name.text);
     if (ts.isVariableStatement(st) && exported(st)) {
@@ -211,7 +224,7 @@ export function componentGraph(variant: Variant, root: string = PROJECT_ROOT): S
       const resolved = ts.resolveModuleName(
         ref.specifier,
         path.join(root, rel),
-        COMPILER_OPTIONS,
+        compilerOptions(),
         ts.sys,
         undefined,
         undefined,
