@@ -79,6 +79,8 @@ export function watchEngines(
     { ...state.temporal, name: `temporal (${state.temporal.address})`, ...temporalProbe(state.temporal.address) },
   ];
   let done = false;
+  // Cuts the probe loops' pauses short on stop: an unref'd pause left pending would leave its loop unsettled.
+  const stopped = new AbortController();
   const report = (e: Watched, how: DeadEngine['how'], silentMs?: number) => {
     if (done) return;
     done = true;
@@ -114,7 +116,7 @@ export function watchEngines(
         report(e, 'frozen', Date.now() - lastAnswer);
         break;
       }
-      await sleep(t.everyMs, undefined, { ref: false });
+      await sleep(t.everyMs, undefined, { ref: false, signal: stopped.signal }).catch(() => undefined);
     }
     await e.close?.();
   });
@@ -122,9 +124,10 @@ export function watchEngines(
     async stop() {
       done = true;
       clearInterval(timer);
+      stopped.abort();
       await Promise.all(engines.map((e) => e.close?.()));
-      // A probe in flight is bounded by its timeout; its loop closes what it opened.
-      await Promise.all(loops);
+      // Not awaited: a probe in flight is bounded by its timeout, and its loop closes what it opened.
+      void loops;
     },
   };
 }
