@@ -18,6 +18,12 @@ export const choreography: Variant<'choreography', z.infer<typeof resourcesSchem
   // One event reaches its subscribers side by side (ShipmentCreated starts the commit and the
   // notification at once), so each distinct event handled is a hop.
   criticalPathHops: (steps) => new Set(steps.map((s) => s.step.split(':')[1])).size,
+  awsPath: {
+    first: ['dynamodb-streams-lambda', 'sns-sqs-lambda'],
+    handOff: ['sns-sqs-lambda'],
+    folds: ['publish'],
+    why: "on AWS the event store's stream publishes OrderPlaced (publish-on-commit is off there), then every event on the path goes SNS -> the consumer's SQS queue -> its Lambda; the SNS publish inside a step is part of that hop; the orders service decides the end inside its last step, so nothing follows it",
+  },
   billing: {
     localOnly: [],
     // One event source mapping per service queue; the outbox publisher's DynamoDB Streams trigger reads for free.

@@ -16,6 +16,12 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   target: (run) => stepFunctionsTarget(run.clients, run.harness, run.prefix),
   floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
+  awsPath: {
+    first: ['sfn-standard-lambda-task'],
+    handOff: ['sfn-standard-lambda-task'],
+    folds: ['answer'],
+    why: "on AWS each Task state invokes its service's Lambda function synchronously (the deployed definition's Resource is the function), so the local callback queue and SendTaskSuccess/Failure answer are replaced by the state's invoke; StartExecution and the end of the execution are carried over",
+  },
   billing: {
     localOnly: [
       {

@@ -18,6 +18,14 @@ export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   target: temporalTarget,
   floor: (run, hops) => temporalFloor(run.clients, run.temporal, run.prefix, hops),
   criticalPathHops: taskHops,
+  awsPath: {
+    submit: ['temporal-cloud-start-workflow'],
+    first: ['temporal-cloud-worker-request'],
+    handOff: ['temporal-cloud-worker-request', 'temporal-cloud-worker-request'],
+    close: ['temporal-cloud-worker-request', 'temporal-cloud-worker-request'],
+    folds: [],
+    why: 'the worker (on Fargate) talks to Temporal Cloud: the first workflow task schedules the first activity (one request), and between two activities, and after the last, the activity completion and the next workflow task completion are two requests on the path',
+  },
   billing: {
     localOnly: [],
     sqsEventSources: 0,

@@ -7,6 +7,7 @@ import type { Deployable } from './deploy.ts';
 import type { VariantDriver } from './driver.ts';
 import type { FloorTarget } from './floor.ts';
 import type { VariantReport, VariantTarget } from './target.ts';
+import type { AwsPath } from './aws-hops.ts';
 
 /** Where a variant runs locally: its own metered clients, the harness's clients, the Temporal dev server, a fresh name prefix. */
 export interface LocalRun {
@@ -59,6 +60,8 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   floor(run: Omit<LocalRun, 'harness'>, hops: number): Promise<FloorTarget>;
   /** Hops on one completed order's critical path, from its trace points: what the floor copies. */
   criticalPathHops(steps: TracePoint[]): number;
+  /** Its critical path on AWS as hops of each kind: what the latency projection draws (bench/projection). */
+  awsPath: AwsPath;
   billing: Billing;
   coupling: {
     /** Which files are which component in this variant's graph. */
