@@ -21,7 +21,7 @@ import { runBenchmark } from '../run.ts';
 import { writeResults } from '../results/write.ts';
 import { summaryText } from '../results/summary-text.ts';
 import { writeReport } from '../report/cli.ts';
-import { readDeployment } from '../../infra/deploy/record.ts';
+import { confirmAwsRun, DEFAULT_AWS_MAX_ORDERS, formatAwsPlan, planAwsRun } from './aws-plan.ts';
 
 interface BenchFlags extends UpFlags {
   config?: string;
@@ -49,6 +49,10 @@ interface BenchFlags extends UpFlags {
   duration?: number;
   keep: boolean;
   quiet: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  maxOrders?: number;
+  estimateFrom?: string;
 }
 
 const list = (v: string) =>
@@ -191,6 +195,18 @@ export function registerBenchCommand(program: Command): void {
           },
         ),
       )
+      .option('--dry-run', '--target aws: print the plan and the estimated bill, call nothing on AWS')
+      .option('--yes', '--target aws: place the orders without asking to confirm the estimated bill')
+      .addOption(
+        new Option(
+          '--max-orders <n>',
+          `--target aws: the most orders the run may place, warmup included (default ${DEFAULT_AWS_MAX_ORDERS})`,
+        ).argParser(intOption(1, 1_000_000)),
+      )
+      .option(
+        '--estimate-from <results>',
+        '--target aws: local results whose counted operations price the estimate (default: the newest under results/)',
+      )
       .option('--keep', 'leave a substrate this command started running', false)
       .option('--quiet', 'no progress output', false)
       .addOption(instanceOption()),
@@ -201,17 +217,29 @@ export function registerBenchCommand(program: Command): void {
       flagsToConfig(flags),
       flags.config ? `config (${flags.config} + flags)` : 'flags',
     );
-    if (config.target === 'aws') {
-      const missing = config.variants.filter((v) => !readDeployment(v, { target: 'aws' }));
-      if (missing.length)
-        throw new UserError(
-          `--target aws needs each variant deployed first: run ${missing.map((v) => `\`sagabench deploy ${v} --target aws\``).join(', ')}`,
-          2,
-        );
-      // The stacks' outputs are found, but driving them is not built: on AWS the variants' own calls
-      // happen inside Lambda and ECS, where this harness's meters cannot count them.
+    const awsOnly = (['dryRun', 'yes', 'maxOrders', 'estimateFrom'] as const).filter((k) => flags[k] !== undefined);
+    if (config.target !== 'aws' && awsOnly.length)
       throw new UserError(
-        '--target aws: the deployed stacks were found, but benchmarking them is not implemented yet (their AWS calls run inside Lambda and ECS, out of reach of the harness meters); run --target local',
+        `${awsOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: only with --target aws`,
+        2,
+      );
+    if (config.target === 'aws') {
+      // First, so a machine without credentials hears so in seconds; a dry run reads only local files
+      // (the deployment records and the local results the estimate prices) and calls nothing on AWS.
+      // Loaded here: the credential chain's SDK must not slow down every other command.
+      if (!flags.dryRun)
+        await (await import('../../infra/deploy/credentials.ts')).checkAwsEnvironment({ nothingDone: 'No order was placed.' });
+      const plan = planAwsRun(config, {
+        maxOrders: flags.maxOrders ?? DEFAULT_AWS_MAX_ORDERS,
+        ...(flags.estimateFrom ? { estimateFrom: flags.estimateFrom } : {}),
+      });
+      console.log(formatAwsPlan(plan, config));
+      if (flags.dryRun) return;
+      if (!flags.yes) await confirmAwsRun(plan);
+      // Driving the stacks is not built: on AWS the variants' own calls run inside Lambda and ECS, where
+      // the harness meters cannot count them; the provider-side counts (infra/DEPLOY.md) come first.
+      throw new UserError(
+        '--target aws: the plan is checked, but placing orders on the deployed stacks is not implemented yet (their AWS calls run inside Lambda and ECS, out of reach of the harness meters); no order was placed',
         2,
       );
     }
