@@ -86,7 +86,10 @@ describe('sagabench bench', () => {
       expect(p.p99Ms).toBeGreaterThanOrEqual(p.p50Ms);
       expect(p.p50Ms).toBeGreaterThan(p.carriedOver.p50Ms);
       expect(p.sources.length).toBeGreaterThan(0);
-      expect(p.hops.reduce((a, h) => a + h.perOrderMean, 0), v.name).toBeGreaterThan(1);
+      expect(
+        p.hops.reduce((a, h) => a + h.perOrderMean, 0),
+        v.name,
+      ).toBeGreaterThan(1);
     }
     expect(r.stdout).toMatch(/PROJECTION on AWS/);
     // Same seeded orders, same outcomes, whichever way they were coordinated.
