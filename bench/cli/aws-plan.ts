@@ -124,7 +124,9 @@ export function formatAwsPlan(p: AwsPlan, config: BenchConfig): string {
   out.push(
     `Estimated bill: ${usd(p.usd)} for ${p.orders} orders (cap ${p.maxOrders}; --max-orders raises it), per-order prices from the operations counted in ${p.estimateFrom}, price table ${p.priceTable}.`,
   );
-  out.push('Not included: CloudWatch Logs ingestion of the run, data transfer, and anything else in the account.');
+  out.push(
+    "Not included: CloudWatch Logs ingestion of the run, data transfer, the Temporal Cloud plan's monthly minimum, and anything else in the account.",
+  );
   return out.join('\n');
 }
 
