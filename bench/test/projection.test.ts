@@ -136,7 +136,8 @@ describe('AWS projection: the registry paths', () => {
     // Start, one request to the first activity, two between each of 7 activities, two to close.
     expect(hopsOf(variantOf('temporal').awsPath, 7)).toEqual({ 'temporal-cloud-start-workflow': 1, 'temporal-cloud-worker-request': 15 });
     expect(replacedSegments(variantOf('temporal').awsPath)).toEqual(['submit', 'first-hop', 'hand-off', 'close']);
-    expect(replacedSegments(variantOf('stepfunctions').awsPath)).toEqual(['first-hop', 'answer', 'hand-off']);
+    expect(replacedSegments(variantOf('stepfunctions').awsPath)).toEqual(['submit', 'first-hop', 'answer', 'hand-off']);
+    expect(replacedSegments(variantOf('choreography').awsPath)).toEqual(['first-hop', 'publish', 'hand-off']);
   });
 
   it("carries over exactly the segments the path does not replace, from the order's own breakdown", () => {
@@ -154,8 +155,10 @@ describe('AWS projection: the registry paths', () => {
       t('orders:recordStatus', 30, 50, { io: { dynamodb: 12 }, answerMs: 5 }),
       t('inventory:reserve', 80, 100, { io: { dynamodb: 4 }, answerMs: 6 }),
     ];
-    // Step Functions keeps submit, handler, DynamoDB and close: 10 + 24 + 16 + 94.
-    expect(orderPaths('stepfunctions', [record], traces)).toEqual([{ carriedMs: 144, hops: { 'sfn-standard-lambda-task': 2 } }]);
+    // Step Functions keeps handler, DynamoDB and close: 24 + 16 + 94.
+    expect(orderPaths('stepfunctions', [record], traces)).toEqual([{ carriedMs: 134, hops: { 'sfn-standard-lambda-task': 2 } }]);
+    // The choreography keeps submit, handler, DynamoDB, the answers (none there: 11 kept) and close.
+    expect(orderPaths('choreography', [record], traces)[0]!.carriedMs).toBe(10 + 24 + 16 + 11 + 94);
     // Temporal replaces submit and close too: 24 + 16 + the answers (none on Temporal: 11 kept).
     expect(orderPaths('temporal', [record], traces)).toEqual([
       { carriedMs: 51, hops: { 'temporal-cloud-start-workflow': 1, 'temporal-cloud-worker-request': 5 } },

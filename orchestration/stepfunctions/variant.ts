@@ -17,10 +17,12 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
   awsPath: {
+    // The published figure runs from the producer's StartExecution call to the task Lambda's start, so it stands for the accept too.
+    submit: [],
     first: ['sfn-standard-lambda-task'],
     handOff: ['sfn-standard-lambda-task'],
     folds: ['answer'],
-    why: "on AWS each Task state invokes its service's Lambda function synchronously (the deployed definition's Resource is the function), so the local callback queue and SendTaskSuccess/Failure answer are replaced by the state's invoke; StartExecution and the end of the execution are carried over",
+    why: "on AWS each Task state invokes its service's Lambda function synchronously (the deployed definition's Resource is the function), so the local callback queue and SendTaskSuccess/Failure answer are replaced by the state's invoke; the first hop, measured from the StartExecution call, stands for the accept as well; the end of the execution is carried over",
   },
   billing: {
     localOnly: [
