@@ -103,19 +103,19 @@ describe('report output (HTML and Markdown from one fixture)', () => {
 
   it("the numbers are the fixture's own (spot checks)", () => {
     const h = htmlTables(html);
-    // Temporal at 8 clients: p50 1,834, p99 2,499, 3.31 orders/s; Choreography's cost $35.62 per 1M orders, $1.31 a month fixed.
+    // Temporal at 8 clients: p50 1,590, p99 2,560, 3.82 orders/s; Choreography's cost $35.62 per 1M orders, $1.31 a month fixed.
     expect(h.get('load')).toContainEqual([
       'Temporal',
       '8 clients',
-      '3.31',
-      '1,834 [1,301–2,139]',
-      '2,499 [2,139–2,499]',
+      '3.82',
+      '1,590 [1,123–2,279]',
+      '2,560 [2,279–2,560]',
       '10',
       '1',
       '1',
       '0',
       '0',
-      '5.11',
+      '4.53',
     ]);
     expect(
       h

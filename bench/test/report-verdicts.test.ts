@@ -218,11 +218,11 @@ describe('report verdicts (computed from the data)', () => {
     const v = verdicts(r);
     expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
     expect(v[0]!.text).toMatch(
-      /^Choreography had the lowest p99 at 1 client \(188 ms \[169 ms–188 ms\]; next Temporal 482 ms \[409 ms–482 ms\]\), 4 clients \(1,286 ms \[1,040 ms–1,286 ms\]; next Step Functions 1,448 ms \[1,435 ms–1,448 ms\]\) and 8 clients/,
+      /^Choreography had the lowest p99 at 1 client \(341 ms \[208 ms–341 ms\]; next Temporal 515 ms \[392 ms–515 ms\]\), 4 clients \(1,309 ms \[843 ms–1,309 ms\]; next Temporal 1,787 ms \[1,377 ms–1,787 ms\]\) and 8 clients/,
     );
     expect(v[3]!.text).toBe(
-      'Choreography was the cheapest per 1M orders ($35.62; Step Functions $336.86, Temporal $407.74; what-if: Step Functions EXPRESS (what-if) $24.93); ' +
-        'by monthly bill (at zero orders: Temporal $521.67/month and Choreography $1.31/month), below 4,362 orders/month Step Functions is cheapest, above 4,362 Choreography is cheapest.',
+      'Choreography was the cheapest per 1M orders ($35.62; Step Functions $337.19, Temporal $407.74; what-if: Step Functions EXPRESS (what-if) $25.89); ' +
+        'by monthly bill (at zero orders: Temporal $521.67/month and Choreography $1.31/month), below 4,357 orders/month Step Functions is cheapest, above 4,357 Choreography is cheapest.',
     );
     expect(v[6]!.text).toBe('All 72 invariant checks held in all 3 variants; no order was lost.');
   });
