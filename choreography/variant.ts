@@ -22,7 +22,7 @@ export const choreography: Variant<'choreography', z.infer<typeof resourcesSchem
     first: ['dynamodb-streams-lambda', 'sns-sqs-lambda'],
     handOff: ['sns-sqs-lambda'],
     folds: ['publish'],
-    why: "on AWS the event store's stream publishes OrderPlaced (publish-on-commit is off there), then every event on the path goes SNS -> the consumer's SQS queue -> its Lambda; the SNS publish inside a step is part of that hop; the orders service decides the end inside its last step, so nothing follows it",
+    why: "on AWS the event store's stream publishes OrderPlaced (publish-on-commit is off there), then every event on the path goes SNS → the consumer's SQS queue → its Lambda; the SNS publish inside a step is part of that hop; the orders service decides the end inside its last step, so nothing follows it",
   },
   billing: {
     localOnly: [],

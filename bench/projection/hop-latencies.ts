@@ -74,7 +74,7 @@ export const HOP_TABLE: HopTable = hopTableSchema.parse({
   figures: [
     {
       id: 'aws-sqs-standard-lambda',
-      what: 'SQS Standard -> Lambda (event source mapping), producer publish to consumer start',
+      what: 'SQS Standard → Lambda (event source mapping), producer publish to consumer start',
       p50Ms: 16.2,
       p99Ms: 105,
       alsoPublished: { p10: 13.7, p90: 33.8 },
@@ -85,7 +85,7 @@ export const HOP_TABLE: HopTable = hopTableSchema.parse({
     },
     {
       id: 'aws-sns-standard-lambda',
-      what: 'SNS Standard -> Lambda (async invocation), producer publish to consumer start',
+      what: 'SNS Standard → Lambda (async invocation), producer publish to consumer start',
       p50Ms: 73,
       p99Ms: 225,
       alsoPublished: { p10: 62, p90: 125 },
@@ -96,7 +96,7 @@ export const HOP_TABLE: HopTable = hopTableSchema.parse({
     },
     {
       id: 'aws-dynamodb-streams-lambda',
-      what: 'DynamoDB Streams -> Lambda (event source mapping), producer write to consumer start',
+      what: 'DynamoDB Streams → Lambda (event source mapping), producer write to consumer start',
       p50Ms: 213,
       p99Ms: 552,
       alsoPublished: { p10: 118, p90: 341 },
@@ -107,7 +107,7 @@ export const HOP_TABLE: HopTable = hopTableSchema.parse({
     },
     {
       id: 'aws-sfn-standard-sync-lambda',
-      what: 'Step Functions Standard -> Lambda (synchronous invoke), StartExecution by the producer to the task Lambda start',
+      what: 'Step Functions Standard → Lambda (synchronous invoke), StartExecution by the producer to the task Lambda start',
       p50Ms: 99.1,
       p99Ms: 250,
       alsoPublished: { p10: 73, p90: 133 },
@@ -144,13 +144,13 @@ export const HOP_TABLE: HopTable = hopTableSchema.parse({
       kind: 'sns-sqs-lambda',
       drawnAs: ['aws-sns-standard-lambda', 'aws-sqs-standard-lambda'],
       published: false,
-      note: 'no published figure for SNS -> SQS -> Lambda; drawn as SNS -> Lambda plus SQS -> Lambda, which counts one hand-over to Lambda twice (likely pessimistic)',
+      note: 'no published figure for SNS → SQS → Lambda; drawn as SNS → Lambda plus SQS → Lambda, which counts one hand-over to Lambda twice (likely pessimistic)',
     },
     {
       kind: 'dynamodb-streams-lambda',
       drawnAs: ['aws-dynamodb-streams-lambda'],
       published: true,
-      note: 'the published DynamoDB Streams -> Lambda figure (default batching window)',
+      note: 'the published DynamoDB Streams → Lambda figure (default batching window)',
     },
     {
       kind: 'sfn-standard-lambda-task',

@@ -68,7 +68,7 @@ export function awsProjectionHopsTable(r: Results): Table | null {
       num('—'),
       text(p.carriedOver.segments.join(', ')),
       text('measured here'),
-      text(`mean ${fmtMs(p.carriedOver.meanMs)} ms per order. ${p.path}`),
+      text(`mean ${fmtMs(p.carriedOver.meanMs)} ms per order; ${p.path}`),
     ]);
   }
   return {
@@ -105,11 +105,12 @@ export function awsProjectionSourcesTable(r: Results): Table | null {
     rows: [...seen.values()].map((s) => [
       text(s.id),
       text(s.what),
-      num(fmtMs(s.p50Ms)),
-      num(fmtMs(s.p99Ms)),
+      // As published, to the digit (99.1, not 99).
+      num(String(s.p50Ms)),
+      num(String(s.p99Ms)),
       text(
         Object.entries(s.alsoPublished ?? {})
-          .map(([k, ms]) => `${k} ${fmtMs(ms)}`)
+          .map(([k, ms]) => `${k} ${ms}`)
           .join(', '),
       ),
       text(s.measured),
