@@ -1,7 +1,7 @@
 import type { Variant } from '../shared/variant/variant.ts';
 import { SERVICES } from '../shared/domain/contracts.ts';
 import { DOMAIN_RULES, PLATFORM_RULES, SERVICE_RULES } from '../shared/variant/components.ts';
-import { choreographyTarget } from './harness/target.ts';
+import { choreographyDeployedTarget, choreographyTarget } from './harness/target.ts';
 import { choreographyFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
@@ -14,6 +14,7 @@ export const choreography: Variant<'choreography', z.infer<typeof resourcesSchem
   color: '#4c78a8',
   duplicateFault: 'client-middleware',
   target: (run) => choreographyTarget(run.clients, run.harness, run.prefix),
+  deployedTarget: choreographyDeployedTarget,
   floor: (run, hops) => choreographyFloor(run.clients, run.prefix, hops),
   // One event reaches its subscribers side by side (ShipmentCreated starts the commit and the
   // notification at once), so each distinct event handled is a hop.

@@ -12,7 +12,8 @@ import type { Results } from '../results/schema.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
 import { intOption } from '../../shared/cli/options.ts';
-import { VARIANTS } from '../../infra/variants.ts';
+import { VARIANTS, variantOf } from '../../infra/variants.ts';
+import { isRunning } from '../../shared/engines/processes.ts';
 import { parseFailureSpec, parseFaultList, readConfigFile, resolveConfig, type BenchConfig } from '../config.ts';
 import { FAULTS } from '../faults/catalog.ts';
 import { PRICE_TABLE } from '../cost/prices.ts';
@@ -21,6 +22,7 @@ import { runBenchmark } from '../run.ts';
 import { writeResults } from '../results/write.ts';
 import { summaryText } from '../results/summary-text.ts';
 import { writeReport } from '../report/cli.ts';
+import { readDeployment } from '../../infra/deploy/record.ts';
 import { confirmAwsRun, DEFAULT_AWS_MAX_ORDERS, formatAwsPlan, planAwsRun } from './aws-plan.ts';
 
 interface BenchFlags extends UpFlags {
@@ -53,6 +55,7 @@ interface BenchFlags extends UpFlags {
   yes?: boolean;
   maxOrders?: number;
   estimateFrom?: string;
+  deployed?: boolean;
 }
 
 const list = (v: string) =>
@@ -195,6 +198,10 @@ export function registerBenchCommand(program: Command): void {
           },
         ),
       )
+      .option(
+        '--deployed',
+        '--target local: drive the variants deployed on --instance (sagabench deploy <v> --target local) instead of fresh resources',
+      )
       .option('--dry-run', '--target aws: print the plan and the estimated bill, call nothing on AWS')
       .option('--yes', '--target aws: place the orders without asking to confirm the estimated bill')
       .addOption(
@@ -243,6 +250,7 @@ export function registerBenchCommand(program: Command): void {
         2,
       );
     }
+    if (flags.deployed) checkDeployed(config, flags.instance);
     const out = path.resolve(config.out ?? defaultOut());
     const outDir = prepareOut(out);
     const log = flags.quiet ? () => {} : (l: string) => console.error(l);
@@ -295,6 +303,7 @@ export function registerBenchCommand(program: Command): void {
           abandon: signals.abandon,
           progress,
           checkpoint,
+          ...(flags.deployed ? { deployed: true } : {}),
         }).finally(() => progress.close());
       } catch (err) {
         // A dead engine fails whatever was talking to it: the line naming the engine is the reason, not this error.
@@ -334,4 +343,33 @@ export function registerBenchCommand(program: Command): void {
       if (!written) outDir.cleanup();
     }
   });
+}
+
+/** `--deployed`: every variant named has a live local deployment on the instance that the harness can drive. */
+function checkDeployed(config: BenchConfig, instance: string): void {
+  if (config.target !== 'local')
+    throw new UserError('--deployed drives a local deployment; on AWS, --target aws drives the deployed stacks', 2);
+  if (config.faults.length)
+    throw new UserError(
+      "--deployed: faults stop and start the variant's processes, which belong to the deployment; run faults without --deployed",
+      2,
+    );
+  for (const v of config.variants) {
+    if (!variantOf(v).deployedTarget)
+      throw new UserError(
+        `--deployed: driving a deployed ${v} is not implemented yet (choose from ${VARIANTS.filter((x) => variantOf(x).deployedTarget).join(', ')})`,
+        2,
+      );
+    const d = readDeployment(v, { target: 'local', instance });
+    if (!d || d.placement.target !== 'local')
+      throw new UserError(
+        `--deployed: ${v} is not deployed on instance '${instance}': run \`sagabench deploy ${v} --target local --instance ${instance}\` first`,
+        2,
+      );
+    if (!d.placement.host || d.placement.host.pid <= 0 || !isRunning(d.placement.host.pid))
+      throw new UserError(
+        `--deployed: the ${v} deployment on '${instance}' is recorded but its host process is not running; deploy it again`,
+        2,
+      );
+  }
 }

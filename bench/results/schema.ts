@@ -213,6 +213,20 @@ export const variantResultSchema = z.object({
   invariants: z.array(invariantSchema),
   traces: z.array(traceSampleSchema),
   faults: z.array(faultResultSchema).optional(),
+  /**
+   * Schema 3, `bench --deployed`: the recorded deployment this variant's orders went through
+   * (instead of fresh resources): where, under which prefix, its record file and what it holds.
+   */
+  deployment: z
+    .object({
+      target: z.enum(['local', 'aws']),
+      instance: z.string().optional(),
+      prefix: z.string(),
+      record: z.string(),
+      deployedAt: z.string(),
+      resources: z.string(),
+    })
+    .optional(),
   /** Schema 3: latency projected on AWS (a PROJECTION), from the lowest level's orders; null when none ended; absent in schema 2 files and in runs on AWS. */
   awsProjection: awsProjectionSchema.nullable().optional(),
 });

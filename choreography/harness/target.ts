@@ -5,7 +5,11 @@ import { parseEvent, type DomainEvent } from '../../shared/domain/contracts.ts';
 import { provisionLocal, startLocal } from '../local.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { PendingCompletions } from '../../shared/variant/pending.ts';
-import { readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import { countedSince, readMeterFiles, readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import type { DeployedRun } from '../../shared/variant/variant.ts';
+import { ProcessGroup } from '../../shared/runtime/process-group.ts';
+import type { ChoreographyConfig } from '../config.ts';
+import { choreographyDeps } from '../deps.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
 
 const POLL_ERROR_PAUSE_MS = 500;
@@ -22,6 +26,72 @@ const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', Order
 export async function choreographyTarget(variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
   const config = await provisionLocal(variantClients, prefix);
   const variant = await startLocal(variantClients, config);
+  return drive(variantClients, harness, config, {
+    ...variant,
+    report: () => readProcessReports(config.traceDir),
+  });
+}
+
+/**
+ * The choreography of a recorded local deployment (`bench --deployed`): its service processes
+ * already run under the deployment's host and keep counting across runs, so this run's calls
+ * are their meters' growth since it began, and its traces those of the orders it placed.
+ */
+export async function choreographyDeployedTarget(
+  run: DeployedRun<{ topicArn: string; queues: ChoreographyConfig['queues'] }>,
+): Promise<VariantTarget> {
+  if (run.clients.target.kind !== 'local') throw new Error('a local deployment runs on the local substrate');
+  const config: ChoreographyConfig = {
+    prefix: run.prefix,
+    endpoints: run.clients.target.endpoints,
+    topicArn: run.resources.topicArn,
+    queues: run.resources.queues,
+    tables: run.tables,
+    traceDir: run.traceDir,
+  };
+  const before = readMeterFiles(run.traceDir);
+  const placed = new Set<string>();
+  return drive(run.clients, run.harness, config, {
+    deps: choreographyDeps(run.clients, run.tables, run.resources.topicArn, { publishOnCommit: true }),
+    // The deployment's processes are its host's, not this run's to stop or to fault.
+    group: await ProcessGroup.start([]),
+    pids: [],
+    stop: async () => {
+      // Each process writes its meter every second: one more write holds every call of this run.
+      await sleep(METER_FLUSH_WAIT_MS);
+    },
+    placed,
+    report: () => {
+      const all = readProcessReports(run.traceDir);
+      return {
+        metered: countedSince(run.traceDir, before),
+        traces: all.traces.filter((t) => placed.has(t.orderId)),
+        observationFailures: all.observationFailures,
+      };
+    },
+    processes: before.size,
+  });
+}
+
+const METER_FLUSH_WAIT_MS = 2500;
+
+interface Running {
+  deps: ReturnType<typeof choreographyDeps>;
+  group: ProcessGroup;
+  pids: number[];
+  stop(): Promise<void>;
+  report(): ReturnType<typeof readProcessReports>;
+  /** Filled with every order id placed, where the report needs them. */
+  placed?: Set<string>;
+  processes?: number;
+}
+
+async function drive(
+  variantClients: AwsClients,
+  harness: AwsClients,
+  config: ChoreographyConfig,
+  variant: Running,
+): Promise<VariantTarget> {
   const pending = new PendingCompletions();
   const queueUrl = config.queues.completions!.url;
   let stopped = false;
@@ -59,8 +129,9 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
         .catch(() => undefined);
     }
   })().catch(() => undefined);
-  const place = (o: Parameters<VariantTarget['submit']>[1]) =>
-    variant.deps.orders.placeOrder({
+  const place = (o: Parameters<VariantTarget['submit']>[1]) => {
+    variant.placed?.add(o.orderId);
+    return variant.deps.orders.placeOrder({
       orderId: o.orderId,
       customerId: o.customerId,
       lines: o.lines,
@@ -68,6 +139,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       shippingAddress: o.shippingAddress,
       ...(o.notes ? { notes: o.notes } : {}),
     });
+  };
   return {
     name: 'choreography',
     tables: config.tables,
@@ -91,7 +163,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       stopped = true;
       await variant.stop();
       await poller;
-      const own = readProcessReports(config.traceDir);
+      const own = variant.report();
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
@@ -100,7 +172,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
         channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
         dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
         binding: 'sns-sqs',
-        processes: variant.pids.length,
+        processes: variant.processes ?? variant.pids.length,
       };
     },
   };
