@@ -1,7 +1,7 @@
 import type { Variant } from '../../shared/variant/variant.ts';
 import { DOMAIN_RULES, ORCHESTRATION_COMMON_RULES, PLATFORM_RULES, SERVICE_RULES } from '../../shared/variant/components.ts';
 import { taskHops } from '../../shared/variant/variant.ts';
-import { stepFunctionsTarget } from './harness/target.ts';
+import { stepFunctionsDeployedTarget, stepFunctionsTarget } from './harness/target.ts';
 import { stepFunctionsFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
@@ -14,6 +14,7 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   color: '#f58518',
   duplicateFault: 'client-middleware',
   target: (run) => stepFunctionsTarget(run.clients, run.harness, run.prefix),
+  deployedTarget: stepFunctionsDeployedTarget,
   floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
   awsPath: {
