@@ -11,7 +11,7 @@ import { variantOf, type VariantName } from '../../infra/variants.ts';
 
 // Its own instance (a CLI run may not share the tests' instance), named after the test run's.
 const INSTANCE = `${process.env.SAGABENCH_TEST_INSTANCE ?? 'test'}-benchdep`;
-const VARIANTS = ['choreography', 'stepfunctions'] as const;
+const VARIANTS = ['choreography', 'stepfunctions', 'temporal'] as const;
 
 const cleanup = async () => {
   await runDeployCli(['destroy', 'all', '--target', 'local', '--instance', INSTANCE]);
@@ -79,11 +79,12 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
       expect(v.traces.length, d.variant).toBeGreaterThan(0);
       expect(v.awsProjection?.label).toBe('PROJECTION');
     }
-    // Step Functions' engine counts come from the executions' histories, as they would on AWS.
+    // The engines' counts come from the executions' and workflows' histories, as they would on AWS.
     expect(of(a.results!, 'stepfunctions').levels[0]!.usage.stepFunctions).toMatchObject({ executions: 6 });
+    expect(of(a.results!, 'temporal').levels[0]!.usage.temporal).toMatchObject({ workflows: 6 });
 
     // The same orders on fresh resources: the same per-order calls and engine counts, so the same bill but for what is
-    // measured rather than counted: time, and log bytes (histories carry the resources' names, which differ).
+    // measured rather than counted: time, and log and history bytes (histories carry the resources' names, which differ).
     const b = await bench('fresh');
     expect(b.code, b.stderr).toBe(0);
     for (const v of VARIANTS) {
@@ -94,7 +95,7 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
       expect(perOrderCalls(a.results!, v), v).toEqual(calls);
       const billed = (r: Results) =>
         of(r, v)
-          .cost!.breakdown.filter((l) => !/duration|ingested/.test(l.item))
+          .cost!.breakdown.filter((l) => !/duration|ingested|storage/i.test(l.item))
           .map((l) => [l.item, l.count]);
       expect(billed(a.results!), v).toEqual(billed(b.results!));
     }
@@ -103,6 +104,8 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
       return counts;
     };
     expect(engine(a.results!)).toEqual(engine(b.results!));
+    const actions = (r: Results) => of(r, 'temporal').levels[0]!.usage.temporal!.actions;
+    expect(actions(a.results!)).toBe(actions(b.results!));
 
     // A second run on the same deployment judges only its own orders (the tables keep the first run's).
     const c = await bench('again', ['--deployed', '--seed', '4']);
@@ -122,12 +125,12 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
     fs.rmSync(out, { recursive: true, force: true });
   });
 
-  it('refuses a variant it cannot drive deployed yet, and faults', async () => {
-    const r = await runDeployCli(['bench', '--deployed', '--variants', 'temporal', '--instance', INSTANCE]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/driving a deployed temporal is not implemented yet \(choose from choreography, stepfunctions\)/);
+  it('refuses faults, and a variant not deployed on the instance', async () => {
     const f = await runDeployCli(['bench', '--deployed', '--variants', 'choreography', '--faults', 'crash', '--instance', INSTANCE]);
     expect(f.code).toBe(2);
     expect(f.stderr).toMatch(/--deployed: faults/);
+    const t = await runDeployCli(['bench', '--deployed', '--variants', 'temporal', '--instance', `${INSTANCE}-none`]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/--deployed: temporal is not deployed on instance '.*-none'/);
   });
 });
