@@ -1,24 +1,8 @@
 import type { TracePoint } from '../shared/messaging/trace.ts';
 import type { UnitRecord } from './load/loop.ts';
+import { SEGMENTS, type Segment } from '../shared/variant/segments.ts';
 
-/**
- * The segments an order's latency splits into, in the order they happen. Their
- * sum is the order's latency exactly, so their means stack to the mean latency.
- */
-export const SEGMENTS = ['submit', 'first-hop', 'handler', 'dynamodb', 'publish', 'answer', 'hand-off', 'retry-wait', 'close'] as const;
-export type Segment = (typeof SEGMENTS)[number];
-
-export const SEGMENT_MEANING: Record<Segment, string> = {
-  submit: 'the submit call until the system accepted the order',
-  'first-hop': 'from acceptance until the first step ran (start of the execution or workflow; the outbox and the bus for the choreography)',
-  handler: "the steps' own compute (a step's time outside its AWS calls)",
-  dynamodb: "the steps' DynamoDB calls",
-  publish: "the steps' SNS and SQS calls (the choreography's publish)",
-  answer: "the task's answer to the engine (Step Functions' SendTaskSuccess/Failure)",
-  'hand-off': 'between one step on the critical path and the next: delivery, queue wait, engine scheduling',
-  'retry-wait': "before a retried step: the planned transient failure's backoff and redelivery",
-  close: 'from the last step until the engine recorded the order as ended',
-};
+export { SEGMENTS, SEGMENT_MEANING, type Segment } from '../shared/variant/segments.ts';
 
 export type Breakdown = Record<Segment, number>;
 

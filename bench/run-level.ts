@@ -5,6 +5,7 @@ import { createAwsClients, type AwsClients } from '../shared/aws/clients.ts';
 import { Meter } from '../shared/aws/metering.ts';
 import { orderTotal } from '../shared/domain/order.ts';
 import type { OrderDocument } from '../shared/domain/contracts.ts';
+import type { Deployment } from '../infra/deploy/record.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { tableReader } from '../shared/variant/snapshot.ts';
@@ -46,7 +47,21 @@ export function startVariant(
   variantClients: AwsClients,
   harness: AwsClients,
   prefix: string,
+  deployment?: Deployment,
 ): Promise<VariantTarget> {
+  if (deployment) {
+    const v = variantOf(variant);
+    if (!v.deployedTarget || deployment.placement.target !== 'local')
+      throw new Error(`${variant}: no local deployment target (bench --deployed checks this first)`);
+    return v.deployedTarget({
+      clients: variantClients,
+      harness,
+      prefix: deployment.prefix,
+      tables: deployment.tables,
+      resources: deployment.resources as never,
+      traceDir: deployment.placement.traceDir,
+    });
+  }
   const temporal = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
   return variantOf(variant).target({ clients: variantClients, harness, temporal, prefix });
 }
@@ -88,6 +103,8 @@ export async function runLevel(opts: {
   progress: Progress;
   /** One fault injected into this run (the fault matrix); none for a normal level. */
   fault?: Fault;
+  /** `bench --deployed`: drive this recorded local deployment instead of fresh resources. */
+  deployment?: Deployment;
 }): Promise<LevelRun> {
   const { variant, level, config, substrate } = opts;
   const shape = shapeOf(config, level);
@@ -106,8 +123,12 @@ export async function runLevel(opts: {
   const stock = initialStock(plan);
   let target: VariantTarget | undefined;
   try {
-    target = await withClientFaults(opts.fault, config.seed, () => startVariant(variant, substrate, variantClients, harness, prefix));
+    target = await withClientFaults(opts.fault, config.seed, () =>
+      startVariant(variant, substrate, variantClients, harness, prefix, opts.deployment),
+    );
     const read = tableReader(harness, target.tables);
+    // A deployment's tables keep earlier runs' orders: only what appears during this run is this run's to judge.
+    const earlier = opts.deployment ? new Set(await recordedOrderIds(harness, target.tables)) : undefined;
     await read.repos.inventory.seedStock(stock);
     // Where the engine owns delivery (Temporal's server), the duplicate fault is every start sent twice.
     const everyOrderTwice = opts.fault === 'duplicate' && variantOf(variant).duplicateFault === 'start-twice';
@@ -173,7 +194,7 @@ export async function runLevel(opts: {
       { ...read.repos, statusOf: read.statusOf },
       {
         abandoned: plan.filter((p) => abandoned.has(p.input.orderId)),
-        recordedIds: await recordedOrderIds(harness, tables),
+        recordedIds: (await recordedOrderIds(harness, tables)).filter((id) => !earlier?.has(id)),
         placed: all.map((r) => r.id),
         ledger: await thirdPartyLedger(harness, tables),
       },

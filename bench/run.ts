@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runDir } from '../shared/paths.ts';
+import { PROJECT_ROOT, runDir } from '../shared/paths.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resetMoto } from '../shared/engines/moto.ts';
-import { VARIANTS, type VariantName } from '../infra/variants.ts';
-import { readDeployment } from '../infra/deploy/record.ts';
+import { VARIANTS, variantOf, type VariantName } from '../infra/variants.ts';
+import { deploymentFile, readDeployment } from '../infra/deploy/record.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import { summarize } from './load/latency.ts';
@@ -14,11 +14,12 @@ import { projectMonthly } from './cost/monthly.ts';
 import { mergeUsage, usageOf, whatIfs } from './cost/usage.ts';
 import { runLevel, type LevelRun } from './run-level.ts';
 import { measureFloor } from './floor/run.ts';
-import { measureCoupling } from './coupling/run.ts';
+import { measureChangeImpacts, measureCoupling } from './coupling/run.ts';
 import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, p99PerMinute, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
 import { segmentSummaries } from './attribution.ts';
+import { projectOnAws } from './projection/project.ts';
 import { bootstrapMedian, bootstrapQuantile, quantileOf } from './bootstrap.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
 import type { Fault } from './faults/catalog.ts';
@@ -33,6 +34,8 @@ export interface BenchContext {
   progress: Progress;
   /** Called with the results so far after every level, so an interrupted run still leaves them. */
   checkpoint(results: Results): void;
+  /** `--deployed`: drive each variant's recorded local deployment on the instance instead of fresh resources. */
+  deployed?: boolean;
 }
 
 /**
@@ -193,8 +196,11 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   };
 
   // A normal level and a fault run differ only in their level, index and fault.
+  const where = { target: 'local' as const, instance: substrate.instance };
+  const deploymentOf = (variant: VariantName) => (ctx.deployed ? readDeployment(variant, where) : undefined);
   const levelRun = (variant: VariantName, level: number, index: number, fault?: Fault) =>
     runLevel({
+      ...(deploymentOf(variant) && !fault ? { deployment: deploymentOf(variant)! } : {}),
       variant,
       level,
       index,
@@ -230,6 +236,16 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
             invariants: [],
             traces: [],
           };
+          const d = deploymentOf(variant);
+          if (d)
+            result.deployment = {
+              target: 'local',
+              instance: substrate.instance,
+              prefix: d.prefix,
+              record: path.relative(PROJECT_ROOT, deploymentFile(variant, where)),
+              deployedAt: d.deployedAt,
+              resources: variantOf(variant).deploy.local.describe(d.resources as never),
+            };
           resultOf.set(variant, result);
           variants.push(result);
         }
@@ -262,6 +278,14 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
             );
           const lr = levelResult(all, floors.get(key) ?? null, config.seed + index, config.billing);
           result.levels[index] = lr;
+          // The published per-hop figures were taken at low load: the lowest level's orders are projected.
+          if (config.target === 'local' && level === Math.min(...config.levels))
+            result.awsProjection = projectOnAws(
+              variant,
+              all.flatMap((r) => r.records),
+              all.flatMap((r) => r.report.traces),
+              { level, loop: config.loop, seed: config.seed },
+            );
           result.binding = run.report.binding;
           result.processes = run.report.processes;
           result.outcomes = result.levels.reduce((a, l) => addOutcomes(a, l.outcomes), {
@@ -290,7 +314,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           if (config.repeat === 1 && index > 0) dropDetail(run);
         }
         if (repeat === 0 && runs.length && !ctx.signal.aborted)
-          result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress });
+          result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress, deferChangeImpact: true });
         if (config.repeat === 1) runs.forEach(dropDetail);
         if (!last) continue;
         const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
@@ -309,6 +333,14 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           ctx.checkpoint(snapshot(true));
         }
       }
+    }
+    if (config.changeImpact && !ctx.signal.aborted) {
+      const impacts = await measureChangeImpacts(
+        variants.filter((v) => v.coupling).map((v) => v.name),
+        ctx.progress,
+      );
+      for (const v of variants) if (v.coupling && impacts.has(v.name)) v.coupling.changeImpact = impacts.get(v.name)!;
+      ctx.checkpoint(snapshot(true));
     }
   } catch (err) {
     partialReason = ctx.signal.aborted

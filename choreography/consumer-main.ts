@@ -17,6 +17,7 @@ import { makeHandler } from './handler.ts';
 import { OutboxPublisher } from './orders/publisher.ts';
 import { countPublisherInvocation, OUTBOX_RECOVERY_MS } from './orders/publish-on-commit.ts';
 import { onParentGone } from '../shared/runtime/children.ts';
+import { serveOrdersApi, writeOrdersApiUrl } from './orders/api.ts';
 
 const [service, configPath] = process.argv.slice(2) as [ServiceName, string];
 if (!SERVICES.includes(service) || !configPath) {
@@ -78,9 +79,15 @@ const publisher =
     ? new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, OUTBOX_RECOVERY_MS, countPublisherInvocation(clients.meter))
     : undefined;
 
+// The orders process also takes new orders: the benchmark's edge call, answered here rather than in the harness.
+const api = service === 'orders' ? await serveOrdersApi(deps.orders) : undefined;
+if (api) writeOrdersApiUrl(config.traceDir, api.url);
+
 const meterFile = flushMeterEvery(path.join(config.traceDir, `${service}-${process.pid}.meter.json`), clients.meter, 1000, trace);
 onParentGone(async () => {
   stopping = true;
+  // No new order once stopping; one in hand is answered first.
+  await api?.close();
   // A batch in hand runs to its end: exiting between the orders service's append
   // and its projection write would leave a finished order showing an older status.
   const stopped = new Promise<void>((resolve) => consumer.once('stopped', () => resolve()));

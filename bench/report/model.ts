@@ -9,6 +9,7 @@ import { latencyLoadChart, throughputLoadChart } from './charts/load-levels.ts';
 import { timelineChart } from './charts/timeline.ts';
 import { waterfallChart } from './charts/waterfall.ts';
 import { segmentsTable } from './segments.ts';
+import { awsProjectionSection } from './aws-projection.ts';
 import {
   bandVerdicts,
   billDriversTable,
@@ -108,6 +109,8 @@ export function buildReport(r: Results): ReportModel {
       charts: present([latencyCdfChart(r)]),
       tables: [percentilesTable(r)],
     },
+    // Beside the measured latencies, in a section of its own: a projection is never mixed into them.
+    ...present([awsProjectionSection(r)]),
     {
       id: 'load',
       title: 'Latency and throughput under load',

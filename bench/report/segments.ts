@@ -1,71 +1,8 @@
 import type { Results } from '../results/schema.ts';
 import { fmtLevel, fmtMs, variantLabel } from './format.ts';
 import { col, num, text, type Cell, type Table } from './table.ts';
-import type { VariantName } from '../../infra/variants.ts';
+import { variantOf } from '../../infra/variants.ts';
 import { SEGMENTS, SEGMENT_MEANING, type Segment } from '../attribution.ts';
-
-/**
- * Which segments of an order's time the coordination style requires, and which
- * are this implementation's (or the workload's) own, per variant. `inherent`: any
- * faithful build of the pattern on these services pays it; `implementation`: a
- * choice of this code or of the local substrate that another build could avoid;
- * `workload`: what the seeded failures ask for.
- */
-export type Nature = 'inherent' | 'implementation' | 'workload' | 'none';
-
-export const SEGMENT_NATURE: Record<VariantName, Record<Segment, { nature: Nature; why: string }>> = {
-  choreography: {
-    submit: { nature: 'inherent', why: 'ES/CQRS: the orders service appends OrderPlaced to its event store before it accepts' },
-    'first-hop': {
-      nature: 'inherent',
-      why: 'the outbox hands OrderPlaced to SNS, which delivers it to the inventory queue (the publisher is woken by the append; its poll is the recovery path)',
-    },
-    handler: { nature: 'implementation', why: "the services' own code and SDK work" },
-    dynamodb: {
-      nature: 'inherent',
-      why: "the services' writes, which every variant makes, plus the event store's transactional appends, which ES/CQRS requires",
-    },
-    publish: { nature: 'inherent', why: 'each service publishes its event to SNS: the choreography\u2019s hand-over' },
-    answer: { nature: 'none', why: 'no engine to answer' },
-    'hand-off': { nature: 'inherent', why: 'SNS to SQS delivery and the consumer\u2019s long poll: the bus between services' },
-    'retry-wait': { nature: 'workload', why: "the planned transient failure's backoff (1 s, 2 s) and redelivery" },
-    close: { nature: 'none', why: 'the decision is the terminal time' },
-  },
-  stepfunctions: {
-    submit: { nature: 'inherent', why: 'StartExecution' },
-    'first-hop': { nature: 'inherent', why: 'the engine starts the execution and sends the first task to the callback queue' },
-    handler: { nature: 'implementation', why: "the services' own code and SDK work" },
-    dynamodb: {
-      nature: 'inherent',
-      why: "the services' writes, which every variant makes, plus the status records the saga writes as tasks (a choice, kept so every variant's orders table compares)",
-    },
-    publish: { nature: 'none', why: 'no publish' },
-    answer: { nature: 'inherent', why: 'SendTaskSuccess/Failure: how a callback task reports (on AWS a Lambda task returns instead)' },
-    'hand-off': {
-      nature: 'inherent',
-      why: "the engine's transition to the next Task and the callback queue's delivery (a LOCAL binding: on AWS a Lambda invocation)",
-    },
-    'retry-wait': { nature: 'workload', why: "the planned transient failure's Retry backoff (1 s, 2 s)" },
-    close: { nature: 'inherent', why: 'the engine records the execution as stopped' },
-  },
-  temporal: {
-    submit: { nature: 'inherent', why: 'StartWorkflowExecution' },
-    'first-hop': { nature: 'inherent', why: 'the first workflow task, then the first activity task, through the server' },
-    handler: { nature: 'implementation', why: "the services' own code and SDK work" },
-    dynamodb: {
-      nature: 'inherent',
-      why: "the services' writes, which every variant makes, plus the status records the saga writes as activities (a choice, kept so every variant's orders table compares)",
-    },
-    publish: { nature: 'none', why: 'no publish' },
-    answer: { nature: 'none', why: 'the SDK completes the activity; its time shows in the hand-off' },
-    'hand-off': {
-      nature: 'inherent',
-      why: 'activity completion, a workflow task to decide the next activity, and its dispatch: the server round trips between activities',
-    },
-    'retry-wait': { nature: 'workload', why: "the planned transient failure's retry backoff (1 s, 2 s)" },
-    close: { nature: 'inherent', why: 'the last workflow task completes the workflow' },
-  },
-};
 
 export const segmentMeaning = (s: Segment): string => SEGMENT_MEANING[s];
 export { SEGMENTS };
@@ -96,7 +33,7 @@ export function segmentsTable(r: Results): Table | null {
     const measured = v.levels.filter((l) => l.segmentsMs);
     if (!measured.length) continue;
     for (const s of SEGMENTS) {
-      const nature = SEGMENT_NATURE[v.name][s];
+      const nature = variantOf(v.name).segments[s];
       if (nature.nature === 'none' && measured.every((l) => l.segmentsMs![s].p99 === 0)) continue;
       rows.push([
         text(variantLabel(v.name)),

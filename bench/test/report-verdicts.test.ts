@@ -218,13 +218,13 @@ describe('report verdicts (computed from the data)', () => {
     const v = verdicts(r);
     expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
     expect(v[0]!.text).toMatch(
-      /^Choreography had the lowest p99 at 1 client \(298 ms \[199 ms–298 ms\]; next Temporal 402 ms \[394 ms–402 ms\]\); no clear difference in p99 at 4 clients \(Temporal 689 ms \[658 ms–689 ms\] vs Choreography 786 ms \[596 ms–786 ms\]\): the 95 % intervals overlap/,
+      /^Choreography had the lowest p99 at 1 client \(341 ms \[208 ms–341 ms\]; next Temporal 515 ms \[392 ms–515 ms\]\), 4 clients \(1,309 ms \[843 ms–1,309 ms\]; next Temporal 1,787 ms \[1,377 ms–1,787 ms\]\) and 8 clients/,
     );
     expect(v[3]!.text).toBe(
-      'Choreography was the cheapest per 1M orders ($35.33; Step Functions $336.83, Temporal $407.74; what-if: Step Functions EXPRESS (what-if) $24.90); ' +
-        'by monthly bill (at zero orders: Temporal $521.67/month and Choreography $1.31/month), below 4,358 orders/month Step Functions is cheapest, above 4,358 Choreography is cheapest.',
+      'Choreography was the cheapest per 1M orders ($35.62; Step Functions $337.19, Temporal $407.74; what-if: Step Functions EXPRESS (what-if) $25.89); ' +
+        'by monthly bill (at zero orders: Temporal $521.67/month and Choreography $1.31/month), below 4,357 orders/month Step Functions is cheapest, above 4,357 Choreography is cheapest.',
     );
-    expect(v[6]!.text).toBe('All 54 invariant checks held in all 3 variants; no order was lost.');
+    expect(v[6]!.text).toBe('All 72 invariant checks held in all 3 variants; no order was lost.');
   });
 
   it('the timeline puts a hop before each step, from the end of its cause, and one to the terminal state', () => {

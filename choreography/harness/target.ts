@@ -4,17 +4,22 @@ import type { AwsClients } from '../../shared/aws/clients.ts';
 import { parseEvent, type DomainEvent } from '../../shared/domain/contracts.ts';
 import { provisionLocal, startLocal } from '../local.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
+import { ordersApiClient } from '../orders/api.ts';
 import { PendingCompletions } from '../../shared/variant/pending.ts';
-import { readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import { countedSince, readMeterFiles, readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import type { DeployedRun } from '../../shared/variant/variant.ts';
+import { ProcessGroup } from '../../shared/runtime/process-group.ts';
+import type { ChoreographyConfig } from '../config.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
 
 const POLL_ERROR_PAUSE_MS = 500;
+const DELETE_EVERY_MS = 1000;
 
 const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', OrderCancelled: 'CANCELLED' } as const;
 
 /**
  * The choreography under load: its five service processes, orders placed
- * through the orders service with the variant's own (metered) client, and
+ * through the orders process's API (one HTTP call per order), and
  * completions read by the harness from the completions subscription. An order's
  * terminal time is when the orders service decided it (the event's occurredAt),
  * not when the harness happened to read the event.
@@ -22,9 +27,85 @@ const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', Order
 export async function choreographyTarget(variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
   const config = await provisionLocal(variantClients, prefix);
   const variant = await startLocal(variantClients, config);
+  return drive(variantClients, harness, config, {
+    ...variant,
+    report: () => readProcessReports(config.traceDir),
+  });
+}
+
+/**
+ * The choreography of a recorded local deployment (`bench --deployed`): its service processes
+ * already run under the deployment's host and keep counting across runs, so this run's calls
+ * are their meters' growth since it began, and its traces those of the orders it placed.
+ */
+export async function choreographyDeployedTarget(
+  run: DeployedRun<{ topicArn: string; queues: ChoreographyConfig['queues'] }>,
+): Promise<VariantTarget> {
+  if (run.clients.target.kind !== 'local') throw new Error('a local deployment runs on the local substrate');
+  const config: ChoreographyConfig = {
+    prefix: run.prefix,
+    endpoints: run.clients.target.endpoints,
+    topicArn: run.resources.topicArn,
+    queues: run.resources.queues,
+    tables: run.tables,
+    traceDir: run.traceDir,
+  };
+  const before = readMeterFiles(run.traceDir);
+  const placed = new Set<string>();
+  return drive(run.clients, run.harness, config, {
+    // The deployment's processes are its host's, not this run's to stop or to fault.
+    group: await ProcessGroup.start([]),
+    pids: [],
+    stop: async () => {
+      // Each process writes its meter every second: one more write holds every call of this run.
+      await sleep(METER_FLUSH_WAIT_MS);
+    },
+    placed,
+    report: () => {
+      const all = readProcessReports(run.traceDir);
+      return {
+        metered: countedSince(run.traceDir, before),
+        traces: all.traces.filter((t) => placed.has(t.orderId)),
+        observationFailures: all.observationFailures,
+      };
+    },
+    processes: before.size,
+  });
+}
+
+const METER_FLUSH_WAIT_MS = 2500;
+
+interface Running {
+  group: ProcessGroup;
+  pids: number[];
+  stop(): Promise<void>;
+  report(): ReturnType<typeof readProcessReports>;
+  /** Filled with every order id placed, where the report needs them. */
+  placed?: Set<string>;
+  processes?: number;
+}
+
+async function drive(
+  variantClients: AwsClients,
+  harness: AwsClients,
+  config: ChoreographyConfig,
+  variant: Running,
+): Promise<VariantTarget> {
   const pending = new PendingCompletions();
   const queueUrl = config.queues.completions!.url;
   let stopped = false;
+  // Deleted ten at a time (or after a second): at one client a delete per order would double the
+  // harness's calls, and a completion read twice (its delete late) resolves nothing new.
+  const received: string[] = [];
+  let lastDelete = Date.now();
+  const deleteReceived = async () => {
+    lastDelete = Date.now();
+    if (!received.length) return;
+    const batch = received.splice(0, 10);
+    await harness.sqs
+      .send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }))
+      .catch(() => undefined);
+  };
   // Never a promise nobody awaits that can reject, and never a loop that spins: a failed receive
   // (an engine gone) pauses before the next, and a message that does not parse is skipped, not thrown.
   const poller = (async () => {
@@ -38,7 +119,6 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
         await sleep(POLL_ERROR_PAUSE_MS);
         continue;
       }
-      if (!msgs.length) continue;
       for (const m of msgs) {
         let e: DomainEvent;
         try {
@@ -49,18 +129,16 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
         if (e.type in TERMINAL)
           pending.resolve({ id: e.orderId, status: TERMINAL[e.type as keyof typeof TERMINAL], terminalAt: Date.parse(e.occurredAt) });
       }
-      await harness.sqs
-        .send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-          }),
-        )
-        .catch(() => undefined);
+      received.push(...msgs.map((m) => m.ReceiptHandle!));
+      if (received.length >= 10 || Date.now() - lastDelete >= DELETE_EVERY_MS) await deleteReceived();
     }
+    while (received.length) await deleteReceived();
   })().catch(() => undefined);
-  const place = (o: Parameters<VariantTarget['submit']>[1]) =>
-    variant.deps.orders.placeOrder({
+  // Through the orders process's API: the harness only makes the call, as it does for the other variants.
+  const placeOrder = ordersApiClient(config.traceDir);
+  const place = (o: Parameters<VariantTarget['submit']>[1]) => {
+    variant.placed?.add(o.orderId);
+    return placeOrder({
       orderId: o.orderId,
       customerId: o.customerId,
       lines: o.lines,
@@ -68,6 +146,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       shippingAddress: o.shippingAddress,
       ...(o.notes ? { notes: o.notes } : {}),
     });
+  };
   return {
     name: 'choreography',
     tables: config.tables,
@@ -91,7 +170,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       stopped = true;
       await variant.stop();
       await poller;
-      const own = readProcessReports(config.traceDir);
+      const own = variant.report();
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
@@ -101,7 +180,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
         channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
         dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
         binding: 'sns-sqs',
-        processes: variant.pids.length,
+        processes: variant.processes ?? variant.pids.length,
       };
     },
   };

@@ -10,6 +10,7 @@ import type { DomainEvent } from '../../shared/domain/contracts.ts';
 import { isRunning } from '../../shared/engines/processes.ts';
 import { publishEvent } from '../bus.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
+import { ordersApiClient } from '../orders/api.ts';
 import { chargePayment } from '../../shared/services/payments.ts';
 import { provisionLocal, startLocal, type RunningChoreography } from '../local.ts';
 import { readProcessReports } from '../../shared/variant/target.ts';
@@ -275,6 +276,24 @@ describe('choreography scenarios', () => {
       notified: true,
     });
     expect((await variant.deps.store.load(orderId)).filter((s) => s.event.type === 'OrderPlaced')).toHaveLength(1);
+  });
+
+  it("takes orders over the orders process's API (the bench's edge): placed once, a duplicate refused, a bad order refused", async () => {
+    const post = ordersApiClient(variant.config.traceDir);
+    const orderId = `ord-api-${Date.now()}`;
+    const order = {
+      orderId,
+      customerId: 'cust-api',
+      lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 1500 }],
+      paymentToken: paymentToken('ok'),
+      shippingAddress: address('ok'),
+    };
+    await post(order);
+    await expect(post(order)).rejects.toBeInstanceOf(DuplicateOrderError);
+    await expect(post({ ...order, orderId: `${orderId}-bad`, lines: [] })).rejects.toThrow(/orders API answered 400: .*lines/);
+    expect((await outcome(orderId)).type).toBe('OrderCompleted');
+    expect((await variant.deps.store.load(orderId)).filter((s) => s.event.type === 'OrderPlaced')).toHaveLength(1);
+    expect(await variant.deps.orders.getOrder(`${orderId}-bad`)).toBeUndefined();
   });
 
   it('moves poison to the DLQ and keeps consuming', async () => {

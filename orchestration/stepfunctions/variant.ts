@@ -1,11 +1,12 @@
 import type { Variant } from '../../shared/variant/variant.ts';
 import { DOMAIN_RULES, ORCHESTRATION_COMMON_RULES, PLATFORM_RULES, SERVICE_RULES } from '../../shared/variant/components.ts';
 import { taskHops } from '../../shared/variant/variant.ts';
-import { stepFunctionsTarget } from './harness/target.ts';
+import { stepFunctionsDeployedTarget, stepFunctionsTarget } from './harness/target.ts';
 import { stepFunctionsFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import type { z } from 'zod';
+import { segments } from './segments.ts';
 
 /** An Amazon States Language saga drives the shared services as tasks. */
 export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSchema>> = {
@@ -14,8 +15,18 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   color: '#f58518',
   duplicateFault: 'client-middleware',
   target: (run) => stepFunctionsTarget(run.clients, run.harness, run.prefix),
+  deployedTarget: stepFunctionsDeployedTarget,
   floor: (run, hops) => stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
+  segments,
+  awsPath: {
+    // The published figure runs from the producer's StartExecution call to the task Lambda's start, so it stands for the accept too.
+    submit: [],
+    first: ['sfn-standard-lambda-task'],
+    handOff: ['sfn-standard-lambda-task'],
+    folds: ['answer'],
+    why: "on AWS each Task state invokes its service's Lambda function synchronously (the deployed definition's Resource is the function), so the local callback queue and SendTaskSuccess/Failure answer are replaced by the state's invoke; the first hop, measured from the StartExecution call, stands for the accept as well; the end of the execution is carried over",
+  },
   billing: {
     localOnly: [
       {

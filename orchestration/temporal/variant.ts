@@ -2,11 +2,12 @@ import type { Variant } from '../../shared/variant/variant.ts';
 import { DOMAIN_RULES, ORCHESTRATION_COMMON_RULES, PLATFORM_RULES, SERVICE_RULES } from '../../shared/variant/components.ts';
 import { taskHops } from '../../shared/variant/variant.ts';
 import { TEMPORAL_WORKER_SERVICE } from '../../shared/topology/functions.ts';
-import { temporalTarget } from './harness/target.ts';
+import { temporalDeployedTarget, temporalTarget } from './harness/target.ts';
 import { temporalFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import type { z } from 'zod';
+import { segments } from './segments.ts';
 
 /** A Temporal workflow drives the shared services as activities. */
 export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
@@ -16,8 +17,18 @@ export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   // The server owns delivery: the duplicate fault is every start sent twice.
   duplicateFault: 'start-twice',
   target: temporalTarget,
+  deployedTarget: temporalDeployedTarget,
   floor: (run, hops) => temporalFloor(run.clients, run.temporal, run.prefix, hops),
   criticalPathHops: taskHops,
+  segments,
+  awsPath: {
+    submit: ['temporal-cloud-start-workflow'],
+    first: ['temporal-cloud-worker-request'],
+    handOff: ['temporal-cloud-worker-request', 'temporal-cloud-worker-request'],
+    close: ['temporal-cloud-worker-request', 'temporal-cloud-worker-request'],
+    folds: [],
+    why: 'the worker (on Fargate) talks to Temporal Cloud: the first workflow task schedules the first activity (one request), and between two activities, and after the last, the activity completion and the next workflow task completion are two requests on the path',
+  },
   billing: {
     localOnly: [],
     sqsEventSources: 0,

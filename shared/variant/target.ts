@@ -59,7 +59,8 @@ export function readProcessReports(dir: string): {
   metered: OperationCount[];
   traces: TracePoint[];
   observationFailures: number;
-  duplicatesSent: number;
+  /** Always counted here; optional for the deployed targets' reports, whose host cannot count them. */
+  duplicatesSent?: number;
 } {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   const meters = files
@@ -92,4 +93,27 @@ export function readProcessReports(dir: string): {
     .filter((f) => f.endsWith('.faults.json'))
     .reduce((n, f) => n + (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { duplicates: number }).duplicates, 0);
   return { metered: mergeCounts(...meters), traces, observationFailures, duplicatesSent };
+}
+
+/** Each process's meter file in `dir` as it stands: a deployment's processes keep counting across runs. */
+export function readMeterFiles(dir: string): Map<string, OperationCount[]> {
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.meter.json')) : [];
+  return new Map(files.map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OperationCount[]]));
+}
+
+/**
+ * What a deployment's processes counted since `before` (a readMeterFiles snapshot): each
+ * file's counts less that file's counts then (a process started since counts from zero).
+ */
+export function countedSince(dir: string, before: Map<string, OperationCount[]>): OperationCount[] {
+  const now = readMeterFiles(dir);
+  const negated = [...now.keys()].flatMap((f) =>
+    (before.get(f) ?? []).map(({ service, operation, polling, ...counts }) => ({
+      service,
+      operation,
+      polling,
+      ...(Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, -v])) as Omit<OperationCount, 'service' | 'operation' | 'polling'>),
+    })),
+  );
+  return mergeCounts([...now.values()].flat(), negated).filter((c) => c.calls !== 0 || c.errors !== 0);
 }

@@ -6,7 +6,10 @@ import type { Rule } from './components.ts';
 import type { Deployable } from './deploy.ts';
 import type { VariantDriver } from './driver.ts';
 import type { FloorTarget } from './floor.ts';
+import type { SegmentNatures } from './segments.ts';
 import type { VariantReport, VariantTarget } from './target.ts';
+import type { AwsPath } from './aws-hops.ts';
+import type { TableNames } from '../topology/tables.ts';
 
 /** Where a variant runs locally: its own metered clients, the harness's clients, the Temporal dev server, a fresh name prefix. */
 export interface LocalRun {
@@ -15,6 +18,17 @@ export interface LocalRun {
   harness: AwsClients;
   temporal: TemporalTarget;
   prefix: string;
+}
+
+/** A recorded local deployment the harness drives instead of fresh resources (`bench --deployed`): its processes already run. */
+export interface DeployedRun<R> {
+  clients: AwsClients;
+  harness: AwsClients;
+  prefix: string;
+  tables: TableNames;
+  resources: R;
+  /** Where the deployment's processes write their traces and (cumulative) meters. */
+  traceDir: string;
 }
 
 /**
@@ -55,10 +69,16 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   duplicateFault: 'client-middleware' | 'start-twice';
   /** Its load target: resources created under `run.prefix`, processes started, orders accepted, completions watched. */
   target(run: LocalRun): Promise<VariantTarget>;
+  /** Its load target on a recorded local deployment; absent: `bench --deployed` refuses the variant. */
+  deployedTarget?(run: DeployedRun<Omit<R, never>>): Promise<VariantTarget>;
   /** Its substrate floor: `hops` no-op hops through the same engine, with no domain logic. */
   floor(run: Omit<LocalRun, 'harness'>, hops: number): Promise<FloorTarget>;
   /** Hops on one completed order's critical path, from its trace points: what the floor copies. */
   criticalPathHops(steps: TracePoint[]): number;
+  /** What each segment of an order's critical path is in this pattern (inherent, implementation, workload), for the report. */
+  segments: SegmentNatures;
+  /** Its critical path on AWS as hops of each kind: what the latency projection draws (bench/projection). */
+  awsPath: AwsPath;
   billing: Billing;
   coupling: {
     /** Which files are which component in this variant's graph. */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateStateMachineCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -322,6 +323,39 @@ describe('concurrency smoke', () => {
     for (let i = 0; i < 300; i++) await base.sns.send(new PublishCommand({ TopicArn, Message: body }));
     // Plain moto keeps all 300 (60 MB); the launcher keeps the last few.
     expect(rssMb() - before).toBeLessThan(25);
+  });
+
+  it('keeps a connection open across calls, reading each body to its length and no further; a chunked body still closes', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const url = new URL(substrate.moto.endpoints.sfn);
+    const call = (body: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; connection?: string; reused: boolean; text: string }>((resolve, reject) => {
+        const req = http.request(
+          { agent, host: url.hostname, port: url.port, method: 'POST', path: '/_sagabench/sfn/ended?wait=0', headers },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, reused: req.reusedSocket, text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      // The ended-executions endpoint never reads its body: the launcher must, or the next request line is lost in it.
+      const first = await call('x'.repeat(50_000), { 'content-length': '50000' });
+      const second = await call('');
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(first.connection).not.toBe('close');
+      expect(second.reused).toBe(true);
+      expect(JSON.parse(second.text)).toHaveProperty('cursor');
+      const chunked = await call('abc', { 'transfer-encoding': 'chunked' });
+      expect(chunked.connection).toBe('close');
+      const after = await call('');
+      expect([chunked.status, after.status, after.reused]).toEqual([200, 200, false]);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('left no server-side exception in any emulator log', () => {
