@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { variantStackName } from '../shared/topology/stacks.ts';
 import { choreography } from '../choreography/variant.ts';
+import { eventbridge } from '../choreography/eventbridge/variant.ts';
 import { stepFunctions } from '../orchestration/stepfunctions/variant.ts';
 import { temporal } from '../orchestration/temporal/variant.ts';
 
@@ -9,7 +10,7 @@ import { temporal } from '../orchestration/temporal/variant.ts';
  * variant folders, so the deploy (infra/) and the harness, report and CLI
  * (bench/) can all read it; adding a variant is its folder plus one line here.
  */
-export const REGISTRY = [choreography, stepFunctions, temporal] as const;
+export const REGISTRY = [choreography, eventbridge, stepFunctions, temporal] as const;
 
 export type VariantName = (typeof REGISTRY)[number]['name'];
 export type RegisteredVariant = (typeof REGISTRY)[number];

@@ -154,6 +154,22 @@ export const EXCLUDED_MANAGEMENT_CALLS: Readonly<Record<string, readonly string[
     'UntagResource',
     'ListTagsForResource',
   ],
+  events: [
+    'CreateEventBus',
+    'DeleteEventBus',
+    'DescribeEventBus',
+    'ListEventBuses',
+    'PutRule',
+    'DeleteRule',
+    'DescribeRule',
+    'ListRules',
+    'PutTargets',
+    'RemoveTargets',
+    'ListTargetsByRule',
+    'TagResource',
+    'UntagResource',
+    'ListTagsForResource',
+  ],
   dynamodb: [
     'CreateTable',
     'DeleteTable',
@@ -200,6 +216,11 @@ export const SERVICE_RULES: Readonly<Record<string, Rule>> = {
     c.operation === 'Publish' || c.operation === 'PublishBatch'
       ? { priceId: 'sns-standard-publish', item: `${c.operation} (64 KB chunks)`, units: c.billingChunks }
       : { none: 'not a billed SNS request' },
+  // Each entry a PutEvents carries is billed, one event per 64 KB of it (the meter counts per entry); rule matching and delivery to SQS are included.
+  events: (c) =>
+    c.operation === 'PutEvents'
+      ? { priceId: 'eventbridge-custom-event', item: 'PutEvents entries (64 KB chunks)', units: c.billingChunks }
+      : { none: 'not a billed EventBridge request' },
   // Units by AWS's rules (capacity.ts): per item per KB, transactions double, consistent reads full.
   dynamodb: (c) =>
     DYNAMO_WRITES.has(c.operation)

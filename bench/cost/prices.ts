@@ -15,6 +15,7 @@ import { z } from 'zod';
 export const PRICE_SERVICES = [
   'sqs',
   'sns',
+  'eventbridge',
   'sfn',
   'lambda',
   'dynamodb',
@@ -155,6 +156,17 @@ export const PRICE_TABLE: PriceTable = {
       asOf: TAKEN,
       freePerMonth: 1 * M,
       note: `${NOT_REREAD}; free tier: first 1M publishes a month`,
+    },
+    {
+      id: 'eventbridge-custom-event',
+      service: 'eventbridge',
+      description: 'EventBridge custom event put on a bus (each 64 KB chunk of an entry is one event); delivery to targets included',
+      usd: 1.0,
+      per: M,
+      unit: 'event',
+      source: 'https://aws.amazon.com/eventbridge/pricing/',
+      asOf: READ,
+      note: 'the AWS page itself not read here; figure and 64 KB rule from summaries of it (cloudburn.io EventBridge pricing guide, 2026-03-13; blog.awsfundamentals.com); no free tier for custom events',
     },
     {
       id: 'sfn-standard-transition',

@@ -7,20 +7,27 @@ import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { PendingCompletions } from '../../shared/variant/pending.ts';
 import { readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
+import type { BusKind } from '../../shared/engines/provision.ts';
 
 const POLL_ERROR_PAUSE_MS = 500;
 
 const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', OrderCancelled: 'CANCELLED' } as const;
 
 /**
- * The choreography under load: its five service processes, orders placed
+ * The choreography under load, on the bus it is given (SNS or EventBridge): its five service processes, orders placed
  * through the orders service with the variant's own (metered) client, and
  * completions read by the harness from the completions subscription. An order's
  * terminal time is when the orders service decided it (the event's occurredAt),
  * not when the harness happened to read the event.
  */
-export async function choreographyTarget(variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
-  const config = await provisionLocal(variantClients, prefix);
+export async function choreographyTarget(
+  variantClients: AwsClients,
+  harness: AwsClients,
+  prefix: string,
+  bus: BusKind = 'sns',
+  name = 'choreography',
+): Promise<VariantTarget> {
+  const config = await provisionLocal(variantClients, prefix, bus);
   const variant = await startLocal(variantClients, config);
   const pending = new PendingCompletions();
   const queueUrl = config.queues.completions!.url;
@@ -69,7 +76,7 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       ...(o.notes ? { notes: o.notes } : {}),
     });
   return {
-    name: 'choreography',
+    name,
     tables: config.tables,
     async submit(_id, order) {
       await place(order);
@@ -97,9 +104,9 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
         traces: own.traces,
         observationFailures: own.observationFailures,
         // The completions subscription exists for the harness; it is not one of the variant's channels.
-        channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
+        channels: [config.busArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
         dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
-        binding: 'sns-sqs',
+        binding: bus === 'sns' ? 'sns-sqs' : 'eventbridge-sqs',
         processes: variant.pids.length,
       };
     },

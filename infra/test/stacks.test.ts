@@ -523,7 +523,7 @@ describe('one topology source', () => {
       });
     }
     const localSubs: SubscriptionShape[] = [];
-    const subs = (await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: provisioned.topicArn }))).Subscriptions ?? [];
+    const subs = (await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: provisioned.busArn }))).Subscriptions ?? [];
     for (const sub of subs) {
       const a = (await clients.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn! }))).Attributes ?? {};
       localSubs.push({
@@ -552,7 +552,7 @@ describe('one topology source', () => {
       raw: p.RawMessageDelivery === true,
     }));
 
-    expect(arnName(provisioned.topicArn).slice(prefix.length)).toBe(
+    expect(arnName(provisioned.busArn).slice(prefix.length)).toBe(
       (resourcesOf(t.choreography, 'AWS::SNS::Topic')[0]![1].TopicName as string).slice(PREFIX.length),
     );
     expect(local).toHaveLength(choreographyTopology(prefix).queues.length * 2);
@@ -604,11 +604,11 @@ describe('the Lambda bundles run the shared code', () => {
     const prefix = `bndl${Date.now().toString(36)}`;
     const tables = await provisionTables(clients, prefix);
     const topology = await provisionChoreography(clients, prefix);
-    const deps = choreographyDeps(clients, tables, topology.topicArn);
+    const deps = choreographyDeps(clients, tables, topology.busArn);
     await deps.inventory.seedStock({ WIDGET: 3 });
     Object.assign(process.env, {
       SAGABENCH_TABLES: JSON.stringify(tables),
-      SAGABENCH_TOPIC_ARN: topology.topicArn,
+      SAGABENCH_TOPIC_ARN: topology.busArn,
       SAGABENCH_QUEUE_URL: topology.queues.inventory!.url,
       SAGABENCH_SERVICE: 'inventory',
     });
