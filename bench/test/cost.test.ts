@@ -107,6 +107,24 @@ describe('estimateCost: per order at list price', () => {
     );
   });
 
+  it('eventbridge: the SNS publishes become PutEvents entries, each 64 KB chunk one event at $1.00/M', () => {
+    // The same counts, the 700 publishes put as 400 PutEvents calls carrying 700 entries, 20 of them over 64 KB (2 chunks each).
+    const onBus: UsageSample = {
+      ...choreography,
+      variant: 'eventbridge',
+      metered: [
+        ...choreography.metered.filter((c) => c.service !== 'sns'),
+        op('events', 'PutEvents', { calls: 400, items: 700, billingChunks: 720 }),
+        op('events', 'PutRule', { calls: 6 }),
+      ],
+    };
+    const e = estimateCost(onBus);
+    // Per 1M orders: 7.2M events × $1.00/M = 7.20 in place of SNS's 3.50.
+    expect(e.perMillionOrdersUsd).toBeCloseTo(18.6816685 - 3.5 + 7.2, 6);
+    expect(e.breakdown.find((l) => l.priceId === 'eventbridge-custom-event')).toMatchObject({ service: 'events', count: 7.2e6 });
+    expect(e.notes.join('\n')).toMatch(/Management calls excluded.*events\.PutRule×6/);
+  });
+
   it('the same counts with any amount of polling cost the same per order', () => {
     const busier = {
       ...choreography,
@@ -139,8 +157,8 @@ describe('estimateCost: per order at list price', () => {
   });
 
   it('refuses a service with no billing rule, naming where to add one', () => {
-    const s = { ...temporal, metered: [...temporal.metered, op('events', 'PutEvents', { calls: 5 })] };
-    expect(() => estimateCost(s)).toThrow(/no billing rule for service events: add one to SERVICE_RULES in bench\/cost\/model\.ts/);
+    const s = { ...temporal, metered: [...temporal.metered, op('kinesis', 'PutRecord', { calls: 5 })] };
+    expect(() => estimateCost(s)).toThrow(/no billing rule for service kinesis: add one to SERVICE_RULES in bench\/cost\/model\.ts/);
   });
 
   it("has a rule for every service a variant's AWS clients can call", () => {
