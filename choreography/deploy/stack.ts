@@ -53,7 +53,7 @@ export class ChoreographyStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ChoreographyStackProps) {
     super(scope, id, props);
-    const topology = choreographyTopology(props.prefix);
+    const topology = choreographyTopology(props.prefix, props.bus);
 
     let busArn: string;
     if ((props.bus ?? 'sns') === 'sns') {
@@ -95,7 +95,7 @@ export class ChoreographyStack extends Stack {
     }
 
     // Stream failures the publisher gave up on land here rather than blocking the shard.
-    const publisherFailures = encryptedQueue(this, 'PublisherFailures', `${props.prefix}-outbox-publisher-failures`, {
+    const publisherFailures = encryptedQueue(this, 'PublisherFailures', topology.publisherFailuresName, {
       retentionPeriod: Duration.days(14),
     });
     acknowledge(publisherFailures, 'AwsSolutions-SQS3', REASONS.publisherFailures);

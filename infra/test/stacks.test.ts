@@ -41,7 +41,7 @@ const names = { data: dataStackName(PREFIX) };
 const tables = tableNames(PREFIX);
 let outdir: string;
 let built: SagabenchApp;
-const t: Record<'data' | 'choreography' | 'stepfunctions' | 'temporalWorker', CfnTemplate> = {} as never;
+const t: Record<'data' | 'choreography' | 'eventbridge' | 'stepfunctions' | 'temporalWorker', CfnTemplate> = {} as never;
 const tpl: Record<keyof typeof t, Template> = {} as never;
 
 /** The test's names for the stacks: the data stack and each variant's own. */
@@ -52,7 +52,7 @@ beforeAll(async () => {
   built = await buildApp({ outdir });
   // Fails here, with cdk-nag's report, if any finding is unacknowledged.
   built.app.synth();
-  for (const k of ['data', 'choreography', 'stepfunctions', 'temporalWorker'] as const) {
+  for (const k of ['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporalWorker'] as const) {
     tpl[k] = Template.fromStack(stackOf(built, k));
     t[k] = tpl[k].toJSON() as CfnTemplate;
   }
@@ -337,6 +337,46 @@ describe('choreography stack', () => {
   });
 });
 
+describe('eventbridge stack', () => {
+  const topology = choreographyTopology(PREFIX, 'eventbridge');
+
+  it('has a custom bus and, per consumer, a rule with the topology\u2019s pattern targeting its queue with the event detail; no SNS', () => {
+    tpl.eventbridge.resourceCountIs('AWS::SNS::Topic', 0);
+    tpl.eventbridge.resourceCountIs('AWS::Events::EventBus', 1);
+    tpl.eventbridge.hasResourceProperties('AWS::Events::EventBus', { Name: topology.busName });
+    tpl.eventbridge.resourceCountIs('AWS::SQS::Queue', topology.queues.length * 2 + 1);
+    tpl.eventbridge.resourceCountIs('AWS::Lambda::Function', SERVICES.length + 1);
+    const busId = resourcesOf(t.eventbridge, 'AWS::Events::EventBus')[0]![0];
+    const rules = resourcesOf(t.eventbridge, 'AWS::Events::Rule').map(([, p]) => p);
+    expect(rules.map((r) => r.Name).sort()).toEqual(topology.queues.map((q) => q.ruleName).sort());
+    for (const q of topology.queues) {
+      const rule = rules.find((r) => r.Name === q.ruleName)!;
+      expect(refId(rule.EventBusName)).toBe(busId);
+      expect(rule.EventPattern).toEqual(q.eventPattern);
+      const [target] = rule.Targets as Json[];
+      expect(queueName(t.eventbridge, refId(target!.Arn))).toBe(q.name);
+      expect(target!.InputTransformer).toEqual({ InputPathsMap: { detail: '$.detail' }, InputTemplate: '<detail>' });
+    }
+    // Each consumer queue lets only its own rule send to it.
+    const fromRules = resourcesOf(t.eventbridge, 'AWS::SQS::QueuePolicy').flatMap(([, p]) =>
+      ((p.PolicyDocument as Json).Statement as Json[]).filter(
+        (st) => (st.Principal as Json | undefined)?.Service === 'events.amazonaws.com',
+      ),
+    );
+    expect(fromRules).toHaveLength(topology.queues.length);
+    for (const st of fromRules) expect(Object.keys((st.Condition as Json).ArnEquals as Json)).toEqual(['aws:SourceArn']);
+  });
+
+  it('lets the publishing functions put events on the bus, and no other', () => {
+    const busId = resourcesOf(t.eventbridge, 'AWS::Events::EventBus')[0]![0];
+    const putters = resourcesOf(t.eventbridge, 'AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.PolicyDocument).includes('events:PutEvents'),
+    );
+    expect(putters.length).toBe(SERVICES.filter((s) => accessOf(CHOREOGRAPHY_ACCESS, s, 'test').publishes).length + 1);
+    for (const [, p] of putters) expect(JSON.stringify(p.PolicyDocument)).toContain(busId);
+  });
+});
+
 describe('stepfunctions stack', () => {
   const sm = () => resourcesOf(t.stepfunctions, 'AWS::StepFunctions::StateMachine')[0]![1];
   const deployed = () => JSON.parse(sm().DefinitionString as string) as ReturnType<typeof buildSagaDefinition>;
@@ -458,7 +498,7 @@ describe('the deployment record', () => {
   it('is built from the stacks’ outputs, with every key the deploy command reads', () => {
     // What `cdk deploy --outputs-file` would write, one value per output the templates declare.
     const outputs = Object.fromEntries(
-      (['data', 'choreography', 'stepfunctions', 'temporalWorker'] as const).map((k) => [
+      (['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporalWorker'] as const).map((k) => [
         stackOf(built, k).stackName,
         Object.fromEntries(Object.keys(t[k].Outputs ?? {}).map((o) => [o, o === OUTPUTS.stateMachineType ? 'STANDARD' : `value-of-${o}`])),
       ]),

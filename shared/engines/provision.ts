@@ -56,7 +56,7 @@ export type BusKind = 'sns' | 'eventbridge';
 
 /** The bus, queues, DLQs with redrive, and one filtered route per queue, from the shared topology. */
 export async function provisionChoreography(clients: AwsClients, prefix: string, bus: BusKind = 'sns'): Promise<ProvisionedChoreography> {
-  const topology = choreographyTopology(prefix);
+  const topology = choreographyTopology(prefix, bus);
   const busArn =
     bus === 'sns'
       ? (await clients.sns.send(new CreateTopicCommand({ Name: topology.topicName }))).TopicArn!

@@ -28,6 +28,8 @@ export interface ChoreographyTopology {
   topicName: string;
   /** The EventBridge custom bus, for the choreography that runs on EventBridge instead of SNS. */
   busName: string;
+  /** Where the AWS outbox publisher's stream failures land. */
+  publisherFailuresName: string;
   queues: QueueSpec[];
 }
 
@@ -41,23 +43,29 @@ export const EVENT_SOURCE = 'sagabench.orders';
  */
 export const DETAIL_ONLY = { InputPathsMap: { detail: '$.detail' }, InputTemplate: '<detail>' } as const;
 
-export function choreographyTopology(prefix: string): ChoreographyTopology {
+/**
+ * `bus`: which bus the queues hang off. The EventBridge choreography's queues and rules
+ * carry `-eb` after the prefix, so both choreographies' stacks can sit in one account.
+ */
+export function choreographyTopology(prefix: string, bus: 'sns' | 'eventbridge' = 'sns'): ChoreographyTopology {
+  const channels = bus === 'sns' ? prefix : `${prefix}-eb`;
   const queue = (consumer: QueueSpec['consumer'], eventTypes: readonly EventType[]): QueueSpec => {
     const unknown = eventTypes.filter((t) => !EVENT_TYPES.includes(t));
     if (unknown.length) throw new Error(`REACTIONS names unknown event types: ${unknown.join(', ')}`);
     return {
-      name: `${prefix}-${consumer}`,
-      dlqName: `${prefix}-${consumer}-dlq`,
+      name: `${channels}-${consumer}`,
+      dlqName: `${channels}-${consumer}-dlq`,
       consumer,
       eventTypes,
       filterPolicy: { type: [...eventTypes] },
-      ruleName: `${prefix}-${consumer}`,
+      ruleName: `${channels}-${consumer}`,
       eventPattern: { source: [EVENT_SOURCE], 'detail-type': [...eventTypes] },
     };
   };
   return {
     topicName: `${prefix}-bus`,
     busName: `${prefix}-events`,
+    publisherFailuresName: `${channels}-outbox-publisher-failures`,
     queues: [
       ...(Object.entries(REACTIONS) as [ServiceName, readonly EventType[]][]).map(([svc, types]) => queue(svc, types)),
       // The harness learns each order's end from here, without polling the order.

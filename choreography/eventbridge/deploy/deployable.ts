@@ -44,7 +44,7 @@ export const deployable: Deployable<'eventbridge', Resources> = {
   resources: resourcesSchema,
   fromOutputs(out, prefix) {
     const queues = Object.fromEntries(
-      choreographyTopology(prefix).queues.map((q) => [
+      choreographyTopology(prefix, 'eventbridge').queues.map((q) => [
         q.consumer,
         {
           consumer: q.consumer,
@@ -72,7 +72,7 @@ export const deployable: Deployable<'eventbridge', Resources> = {
       const bus = busNameOf(r.busArn);
       const prefix = bus.replace(/-events$/, '');
       // A bus with rules cannot be deleted: targets first, then rules, then the bus.
-      for (const q of choreographyTopology(prefix).queues) {
+      for (const q of choreographyTopology(prefix, 'eventbridge').queues) {
         await clients.events.send(new RemoveTargetsCommand({ Rule: q.ruleName, EventBusName: bus, Ids: ['queue'] })).catch(ignoreMissing);
         await clients.events.send(new DeleteRuleCommand({ Name: q.ruleName, EventBusName: bus })).catch(ignoreMissing);
       }
