@@ -77,6 +77,8 @@ export const usageSampleSchema = z
       .strict()
       .optional(),
     temporal: z.object({ actions: whole, historyBytes: whole, openMsTotal: n, workflows: whole }).strict().optional(),
+    /** Lambda durable functions: executions, durable operations (step attempts), retries (re-invocations) and checkpointed bytes. */
+    durable: z.object({ executions: whole, operations: whole, retries: whole, dataWrittenBytes: whole }).strict().optional(),
   })
   .strict()
   // Without these the variant's dominant charge would silently be $0.
@@ -86,7 +88,7 @@ export const usageSampleSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [needed],
-        message: needed === 'stepFunctions' ? `${s.variant} needs stepFunctions usage` : `${s.variant} needs temporal usage`,
+        message: `${s.variant} needs ${needed} usage`,
       });
     if (variantOf(s.variant).billing.lambdaInvocations && !s.lambda)
       ctx.addIssue({ code: 'custom', path: ['lambda'], message: `${s.variant} runs on Lambda: lambda usage is required` });
@@ -109,7 +111,7 @@ export const billingOptionsSchema = z
         message: `not a Temporal Cloud plan of the price table (${PRICE_TABLE.temporalPlans.map((p) => p.id).join(', ')})`,
       })
       .default(DEFAULT_TEMPORAL_PLAN),
-    /** How long Temporal Cloud keeps a closed workflow's history (the namespace's retention period, 1 to 90 days). */
+    /** How long Temporal Cloud keeps a closed workflow's history (the namespace's retention period, 1 to 90 days); also a durable function's RetentionPeriodInDays. */
     retentionDays: z.number().int().min(1).max(90).default(30),
   })
   .strict();
@@ -276,6 +278,8 @@ export interface CostEstimate {
 
 const tally = (list: Array<[string, number]>) => list.map(([k, v]) => `${k}×${v}`).join(', ');
 export const HOURS_PER_MONTH = 730;
+/** AWS's month of 730 hours, in days: a GB-month of retention is a GB kept this long. */
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 /** Idle SQS event source mapping: long polls at the 20 s maximum wait, by this many pollers per queue. */
 export const ESM_IDLE_POLLERS = 5;
 export const ESM_WAIT_SECONDS = 20;
@@ -418,6 +422,22 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
 
   const lam = sample.lambda;
   if (billing.lambdaInvocations === 'task-attempts') invocations = sfn?.taskAttempts ?? 0;
+  const d = sample.durable;
+  // A durable execution is invoked once, then once more after each retry delay it suspended for (replays included in the duration measured).
+  if (billing.lambdaInvocations === 'durable-invocations') invocations = d ? d.executions + d.retries : 0;
+  if (d) {
+    add('lambda', 'durable operations (step attempts, retries included)', d.operations, 'lambda-durable-operation');
+    add('lambda', 'durable data written (checkpoints)', d.dataWrittenBytes / GB, 'lambda-durable-data-written');
+    add(
+      'lambda',
+      `durable data retained (${options.retentionDays} days)`,
+      (d.dataWrittenBytes / GB) * (options.retentionDays / DAYS_PER_MONTH),
+      'lambda-durable-data-retained',
+    );
+    notes.push(
+      `Lambda durable functions: ${d.operations} durable operations over ${d.executions} executions (one per step attempt); checkpoints retained ${options.retentionDays} days.`,
+    );
+  }
   if (lam && invocations > 0) {
     add('lambda', 'invocations (failed attempts included)', invocations, 'lambda-request');
     // Lambda bills each invocation's duration rounded up to 1 ms; from a total, the average is rounded.

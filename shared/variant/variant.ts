@@ -29,11 +29,11 @@ export interface Billing {
   /** SQS queues its Lambda functions consume through event source mappings on AWS (each polls while idle: a fixed line). */
   sqsEventSources: number;
   /** How its Lambda invocations are counted: the meter's lambda.Invoke* records, or the state machine's task attempts. */
-  lambdaInvocations: 'metered' | 'task-attempts' | null;
+  lambdaInvocations: 'metered' | 'task-attempts' | 'durable-invocations' | null;
   /** Its stack traces each execution with X-Ray and logs every history event (the Step Functions stack). */
   executionTracing?: boolean;
   /** The engine count the dominant charge comes from; a usage sample without it is refused rather than priced at $0. */
-  engineCount: 'stepFunctions' | 'temporal' | null;
+  engineCount: 'stepFunctions' | 'temporal' | 'durable' | null;
   /** An always-on container besides the per-order work (the Temporal worker on Fargate, with a public IPv4 address). */
   alwaysOnWorker?: { vcpu: number; memoryGb: number; tasks?: number; publicIpv4?: boolean };
   /** The same executions priced as another workflow type (EXPRESS for Step Functions), labelled as a what-if. */
@@ -49,6 +49,11 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   name: N;
   /** Its name for people, in the report. */
   label: string;
+  /**
+   * Whether its local latency is the engines' (`measured`) or an in-process stand-in's
+   * (`simulated`: the report labels it and its latency verdicts leave it out).
+   */
+  latencyKind?: 'measured' | 'simulated';
   /** Its colour in every chart of the report. */
   color: string;
   /** How the fault matrix makes a duplicate: client middleware on the variant's calls, or every start sent twice (when the engine owns delivery). */
