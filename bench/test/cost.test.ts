@@ -125,6 +125,27 @@ describe('estimateCost: per order at list price', () => {
     expect(e.notes.join('\n')).toMatch(/Management calls excluded.*events\.PutRule×6/);
   });
 
+  it('lambda-durable: durable operations, data written and retained, and one invocation per execution plus one per retry', () => {
+    const durable: UsageSample = {
+      variant: 'lambda-durable',
+      orders: 100,
+      metered: [op('dynamodb', 'PutItem', { calls: 800, billedCapacityUnits: 800 })],
+      // 100 executions of 9 step attempts, 20 of them retries; 1 GiB checkpointed in all.
+      durable: { executions: 100, operations: 900, retries: 20, dataWrittenBytes: 1024 ** 3 },
+      lambda: { tracedRuns: 900, durationMsTotal: 9000, memoryMb: 256, arch: 'arm64' },
+    };
+    const e = estimateCost(durable, PRICE_TABLE, { retentionDays: 30 });
+    const line = (id: string) => e.breakdown.find((l) => l.priceId === id);
+    // Per 1M orders: 9M operations × $8/M = 72; 10,000 GB written × $0.25 = 2,500; retained 10,000 GB × 30/30.4167 months × $0.15;
+    // 1.2M invocations × $0.20/M = 0.24, each at the 10 ms average × 0.25 GB; DynamoDB 8M WRU = 5.
+    expect(line('lambda-durable-operation')?.count).toBeCloseTo(9e6, 3);
+    expect(line('lambda-durable-data-written')?.usdPerMillionOrders).toBeCloseTo(2500, 6);
+    expect(line('lambda-durable-data-retained')?.usdPerMillionOrders).toBeCloseTo(10_000 * (30 / (730 / 24)) * 0.15, 6);
+    expect(line('lambda-request')?.count).toBeCloseTo(1.2e6, 3);
+    expect(line('lambda-gb-second-arm64')?.count).toBeCloseTo(1.2e6 * 0.01 * 0.25, 3);
+    expect(() => estimateCost({ ...durable, durable: undefined })).toThrow(/needs durable usage/);
+  });
+
   it('the same counts with any amount of polling cost the same per order', () => {
     const busier = {
       ...choreography,

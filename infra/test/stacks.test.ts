@@ -41,7 +41,7 @@ const names = { data: dataStackName(PREFIX) };
 const tables = tableNames(PREFIX);
 let outdir: string;
 let built: SagabenchApp;
-const t: Record<'data' | 'choreography' | 'eventbridge' | 'stepfunctions' | 'temporalWorker', CfnTemplate> = {} as never;
+const t: Record<'data' | 'choreography' | 'eventbridge' | 'stepfunctions' | 'temporalWorker' | 'lambda-durable', CfnTemplate> = {} as never;
 const tpl: Record<keyof typeof t, Template> = {} as never;
 
 /** The test's names for the stacks: the data stack and each variant's own. */
@@ -52,7 +52,7 @@ beforeAll(async () => {
   built = await buildApp({ outdir });
   // Fails here, with cdk-nag's report, if any finding is unacknowledged.
   built.app.synth();
-  for (const k of ['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporalWorker'] as const) {
+  for (const k of ['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporalWorker', 'lambda-durable'] as const) {
     tpl[k] = Template.fromStack(stackOf(built, k));
     t[k] = tpl[k].toJSON() as CfnTemplate;
   }
@@ -377,6 +377,21 @@ describe('eventbridge stack', () => {
   });
 });
 
+describe('lambda-durable stack', () => {
+  it('is one durable function (DurableConfig) that checkpoints only itself and writes the five service tables', () => {
+    tpl['lambda-durable'].resourceCountIs('AWS::Lambda::Function', 1);
+    const [[fnId, fn]] = resourcesOf(t['lambda-durable'], 'AWS::Lambda::Function') as [[string, Json]];
+    expect(fn.DurableConfig).toEqual({ ExecutionTimeout: 3600, RetentionPeriodInDays: 30 });
+    const role = refId(fn.Role)!;
+    const statements = roleStatements(t['lambda-durable'], role);
+    const checkpoint = statements.filter((s) => s.Action.some((a) => a.includes('Durable')));
+    expect(checkpoint.flatMap((s) => s.Action).sort()).toEqual(['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState']);
+    expect(JSON.stringify(checkpoint.flatMap((s) => s.Resource))).toContain(`function:${PREFIX}-saga-durable`);
+    expect(writes(tableAccess(t['lambda-durable'], role))).toEqual(namesOf(TEMPORAL_WORKER_ACCESS.write));
+    expect(fnId).toBeTruthy();
+  });
+});
+
 describe('stepfunctions stack', () => {
   const sm = () => resourcesOf(t.stepfunctions, 'AWS::StepFunctions::StateMachine')[0]![1];
   const deployed = () => JSON.parse(sm().DefinitionString as string) as ReturnType<typeof buildSagaDefinition>;
@@ -498,7 +513,7 @@ describe('the deployment record', () => {
   it('is built from the stacks’ outputs, with every key the deploy command reads', () => {
     // What `cdk deploy --outputs-file` would write, one value per output the templates declare.
     const outputs = Object.fromEntries(
-      (['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporalWorker'] as const).map((k) => [
+      (['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporalWorker', 'lambda-durable'] as const).map((k) => [
         stackOf(built, k).stackName,
         Object.fromEntries(Object.keys(t[k].Outputs ?? {}).map((o) => [o, o === OUTPUTS.stateMachineType ? 'STANDARD' : `value-of-${o}`])),
       ]),
