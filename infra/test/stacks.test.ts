@@ -147,17 +147,20 @@ describe('the CDK app', () => {
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${PREFIX}-saga-durable:*]`,
       'AwsSolutions-SQS3',
     ]);
   });
 
-  it('synthesizes offline: both Lambda bundles are built by the local esbuild and load as ES modules', async () => {
+  it('synthesizes offline: the three Lambda bundles are built by the local esbuild and load as ES modules', async () => {
     const assets = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.'));
     const bundles = assets.map((a) => path.join(outdir, a, 'index.mjs')).filter((f) => fs.existsSync(f));
-    expect(bundles).toHaveLength(2);
+    // The two choreographies share one bundle (the same entry); the durable saga has its own.
+    expect(bundles).toHaveLength(3);
     const exports = await Promise.all(bundles.map(async (b) => Object.keys((await import(b)) as object).sort()));
     expect(exports).toContainEqual(expect.arrayContaining(['handler', 'publisher']));
     expect(exports).toContainEqual(expect.arrayContaining(['handler', 'makeLambdaTaskHandler']));
+    expect(exports).toContainEqual(expect.arrayContaining(['handler', 'DURABLE_ENV']));
     // The worker image is only staged at synth (Docker builds it at deploy time): its context holds what the worker runs, no tests.
     const image = assets
       .map((a) => path.join(outdir, a))

@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { grantTableAccess, bundledFunction } from '../../../shared/cdk/lambda.ts';
+import { acknowledge, REASONS } from '../../../shared/cdk/nag.ts';
 import { TEMPORAL_WORKER_ACCESS } from '../../../shared/topology/access.ts';
 import { OUTPUTS } from '../../../shared/topology/outputs.ts';
 import { tableNames, type TableRole } from '../../../shared/topology/tables.ts';
@@ -44,6 +45,11 @@ export class LambdaDurableStack extends Stack {
           }),
         ],
       }),
+    );
+    acknowledge(
+      fn.role!,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${functionName}:*]`,
+      REASONS.durableQualifier,
     );
     grantTableAccess(fn, props.tables, TEMPORAL_WORKER_ACCESS);
     new CfnOutput(this, OUTPUTS.functionName('saga'), { value: fn.functionName });
