@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runDir } from '../shared/paths.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resetMoto } from '../shared/engines/moto.ts';
-import { VARIANTS, type VariantName } from '../infra/variants.ts';
+import { VARIANTS, variantOf, type VariantName } from '../infra/variants.ts';
 import { readDeployment } from '../infra/deploy/record.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
@@ -208,6 +208,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         if (!result) {
           result = {
             name: variant,
+            latencyKind: variantOf(variant).latencyKind ?? 'measured',
             binding: '',
             processes: 0,
             levels: [],
