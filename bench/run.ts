@@ -282,6 +282,12 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
         for (const [i, fault] of config.faults.entries()) {
           if (ctx.signal.aborted) break;
+          const why = variantOf(variant).faultsNotApplicable?.[fault];
+          if (why) {
+            result.faultsSkipped = [...(result.faultsSkipped ?? []), { fault, why }];
+            ctx.progress.log(`${variant} fault ${fault}: not applicable (${why})`);
+            continue;
+          }
           await reset();
           const run = await levelRun(variant, faultLevel, 100 + i, fault);
           const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;

@@ -586,10 +586,13 @@ export function faultsTable(r: Results): Table | null {
       ]);
     }
   if (!rows.length) return null;
+  const skipped = r.variants.flatMap((v) => (v.faultsSkipped ?? []).map((s) => `${variantLabel(v.name)} ${s.fault}: ${s.why}`));
   return {
     id: 'faults',
     title: 'Injected faults',
-    caption: 'Each fault in a run of its own; extra p99 is over the same variant at the same level without the fault.',
+    caption:
+      'Each fault in a run of its own; extra p99 is over the same variant at the same level without the fault.' +
+      (skipped.length ? ` Not applicable, so not run: ${skipped.join('; ')}.` : ''),
     columns: [
       col('variant'),
       col('fault'),

@@ -172,6 +172,8 @@ export const variantResultSchema = z.object({
   invariants: z.array(invariantSchema),
   traces: z.array(traceSampleSchema),
   faults: z.array(faultResultSchema).optional(),
+  /** Fault classes asked for that have nothing to hit in this variant locally, with why (its registry entry). */
+  faultsSkipped: z.array(z.object({ fault: z.enum(FAULTS), why: z.string() })).optional(),
 });
 
 export const resultsSchema = z.object({

@@ -18,6 +18,11 @@ export const lambdaDurable: Variant<'lambda-durable', z.infer<typeof resourcesSc
   label: 'Lambda durable',
   color: '#e45756',
   latencyKind: 'simulated',
+  faultsNotApplicable: {
+    crash:
+      'no process of its own to kill: the local runner runs each execution inside the harness (on AWS a crashed invocation is re-invoked from its last checkpoint, which the local runner cannot show)',
+    pause: 'no process of its own to freeze, for the same reason',
+  },
   // The execution name owns delivery: the duplicate fault is every start sent twice.
   duplicateFault: 'start-twice',
   target: lambdaDurableTarget,

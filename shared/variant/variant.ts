@@ -56,6 +56,8 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   latencyKind?: 'measured' | 'simulated';
   /** Its colour in every chart of the report. */
   color: string;
+  /** Fault classes that have nothing to hit in this variant's local run, each with why; the fault runs skip them and the results say so. */
+  faultsNotApplicable?: Readonly<Partial<Record<'crash' | 'pause' | 'duplicate' | 'poison' | 'throttle', string>>>;
   /** How the fault matrix makes a duplicate: client middleware on the variant's calls, or every start sent twice (when the engine owns delivery). */
   duplicateFault: 'client-middleware' | 'start-twice';
   /** Its load target: resources created under `run.prefix`, processes started, orders accepted, completions watched. */
