@@ -442,14 +442,14 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
     add('lambda', 'invocations (failed attempts included)', invocations, 'lambda-request');
     // Lambda bills each invocation's duration rounded up to 1 ms; from a total, the average is rounded.
     const avgMs = lam.tracedRuns ? Math.ceil(lam.durationMsTotal / lam.tracedRuns) : 0;
-    add(
-      'lambda',
-      `duration ${lam.arch} (${lam.memoryMb} MB)`,
-      ((invocations * avgMs) / 1000) * (lam.memoryMb / 1024),
-      `lambda-gb-second-${lam.arch}`,
-    );
+    // A durable function runs its steps inside its invocations: the billed time is every step's, not one step's per invocation.
+    const durableRun = billing.lambdaInvocations === 'durable-invocations';
+    const billedMs = durableRun ? lam.durationMsTotal : invocations * avgMs;
+    add('lambda', `duration ${lam.arch} (${lam.memoryMb} MB)`, (billedMs / 1000) * (lam.memoryMb / 1024), `lambda-gb-second-${lam.arch}`);
     notes.push(
-      `Lambda: ${invocations} invocations at the measured ${avgMs} ms average handler time (${lam.tracedRuns} runs traced); INIT duration is not in it.`,
+      durableRun
+        ? `Lambda: ${invocations} invocations running ${lam.tracedRuns} step attempts for ${Math.round(lam.durationMsTotal)} ms in all (measured); replays and INIT duration are not in it.`
+        : `Lambda: ${invocations} invocations at the measured ${avgMs} ms average handler time (${lam.tracedRuns} runs traced); INIT duration is not in it.`,
     );
   }
 

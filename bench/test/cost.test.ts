@@ -137,12 +137,12 @@ describe('estimateCost: per order at list price', () => {
     const e = estimateCost(durable, PRICE_TABLE, { retentionDays: 30 });
     const line = (id: string) => e.breakdown.find((l) => l.priceId === id);
     // Per 1M orders: 9M operations × $8/M = 72; 10,000 GB written × $0.25 = 2,500; retained 10,000 GB × 30/30.4167 months × $0.15;
-    // 1.2M invocations × $0.20/M = 0.24, each at the 10 ms average × 0.25 GB; DynamoDB 8M WRU = 5.
+    // 1.2M invocations × $0.20/M = 0.24; duration: every step's 10 ms (9M × 10 ms × 0.25 GB), the steps run inside the invocations; DynamoDB 8M WRU = 5.
     expect(line('lambda-durable-operation')?.count).toBeCloseTo(9e6, 3);
     expect(line('lambda-durable-data-written')?.usdPerMillionOrders).toBeCloseTo(2500, 6);
     expect(line('lambda-durable-data-retained')?.usdPerMillionOrders).toBeCloseTo(10_000 * (30 / (730 / 24)) * 0.15, 6);
     expect(line('lambda-request')?.count).toBeCloseTo(1.2e6, 3);
-    expect(line('lambda-gb-second-arm64')?.count).toBeCloseTo(1.2e6 * 0.01 * 0.25, 3);
+    expect(line('lambda-gb-second-arm64')?.count).toBeCloseTo(9e6 * 0.01 * 0.25, 3);
     expect(() => estimateCost({ ...durable, durable: undefined })).toThrow(/needs durable usage/);
   });
 
