@@ -120,7 +120,7 @@ export function floorTable(r: Results): Table {
   for (const v of r.variants)
     for (const l of v.levels)
       rows.push([
-        variantCell(v.name),
+        timedCell(v),
         levelCell(r, l.level),
         num(l.floor ? fmtCount(l.floor.hops) : dash),
         num(l.floor ? fmtMs(l.floor.p50Ms) : dash),

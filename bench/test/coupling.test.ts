@@ -119,6 +119,20 @@ describe('static coupling on the real repo', () => {
 });
 
 describe('dynamic coupling', () => {
+  it('counts each PutEvents entry as one message (a call carries up to ten), as SNS counts each publish', () => {
+    const d = dynamicCoupling({
+      orders: 2,
+      metered: [
+        { service: 'events', operation: 'PutEvents', calls: 4, items: 9 },
+        { service: 'events', operation: 'PutRule', calls: 6 },
+      ],
+      traces: [],
+      channels: [],
+    });
+    expect(d.messages.publishes).toBe(9);
+    expect(d.messagesPerOrder).toBe(4.5);
+  });
+
   const step = (orderId: string, service: string, start: number, end: number, attempt = 1) => ({
     orderId,
     step: `${service}:x`,
