@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runDir } from '../../../shared/paths.ts';
+import { createAwsClients } from '../../../shared/aws/clients.ts';
+import { faultsFromEnv } from '../../../shared/aws/faults.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
 import { FileTraceSink } from '../../../shared/messaging/trace.ts';
 import type { LocalRun } from '../../../shared/variant/variant.ts';
@@ -20,7 +22,11 @@ export async function lambdaDurableTarget(run: LocalRun): Promise<VariantTarget>
   const dir = path.join(runDir(), 'traces', prefix);
   fs.mkdirSync(dir, { recursive: true });
   const trace = new FileTraceSink(path.join(dir, `durable-${process.pid}.jsonl`));
-  const durable = await startLocalDurable(clients, prefix, trace);
+  if (clients.target.kind !== 'local') throw new Error('the local durable target runs on the local substrate');
+  // The steps' clients take the client faults a run hands its variant's processes (the environment at start):
+  // here the "process" is the in-process runner. Same meter: the calls are the variant's own.
+  const stepClients = createAwsClients(clients.target, clients.meter, faultsFromEnv());
+  const durable = await startLocalDurable(stepClients, prefix, trace);
   const pending = new PendingCompletions();
   const started = new Set<string>();
   const running: Promise<void>[] = [];
@@ -61,6 +67,7 @@ export async function lambdaDurableTarget(run: LocalRun): Promise<VariantTarget>
     async stop() {
       await Promise.all(running);
       await durable.stop();
+      stepClients.destroy();
       const own = readProcessReports(dir);
       return {
         metered: clients.meter.snapshot(),
