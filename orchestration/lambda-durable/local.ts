@@ -27,12 +27,28 @@ export interface LocalDurable {
 }
 
 let environment: Promise<void> | undefined;
+let users = 0;
 /**
- * The testing SDK's checkpoint server, once per process. Real time (no skipTime): that
- * option installs fake timers process-wide, which the harness's own clocks cannot share.
+ * The testing SDK's checkpoint server (a worker thread), shared by everything in the
+ * process that runs durable executions, and torn down when the last of them releases
+ * it: a thread left running would keep the process from exiting. Real time (no
+ * skipTime): that option installs fake timers process-wide, which the harness's own
+ * clocks cannot share.
  */
-export const ensureDurableEnvironment = (): Promise<void> =>
-  (environment ??= LocalDurableTestRunner.setupTestEnvironment({ skipTime: false }));
+export async function acquireDurableEnvironment(): Promise<() => Promise<void>> {
+  users++;
+  await (environment ??= LocalDurableTestRunner.setupTestEnvironment({ skipTime: false }));
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    if (--users > 0) return;
+    const closing = environment;
+    environment = undefined;
+    await closing;
+    await LocalDurableTestRunner.teardownTestEnvironment();
+  };
+}
 
 /**
  * The durable saga locally: the handler runs in this process under the testing SDK's
@@ -43,7 +59,7 @@ export const ensureDurableEnvironment = (): Promise<void> =>
  */
 export async function startLocalDurable(clients: AwsClients, prefix: string, trace?: TraceSink): Promise<LocalDurable> {
   const tables = await provisionTables(clients, prefix);
-  await ensureDurableEnvironment();
+  const release = await acquireDurableEnvironment();
   const tasks = createTasks(clients, tables, trace);
   const steps = new Map<string, StepRun[]>();
   const handler = durableSaga(tasks, (s) => {
@@ -69,6 +85,6 @@ export async function startLocalDurable(clients: AwsClients, prefix: string, tra
       if (execution.getStatus() !== 'SUCCEEDED') throw new Error(`durable execution of ${order.orderId} ended ${execution.getStatus()}`);
       return { result: execution.getResult() as SagaResult, usage, endedAt };
     },
-    async stop() {},
+    stop: release,
   };
 }

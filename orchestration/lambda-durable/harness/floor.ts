@@ -3,7 +3,7 @@ import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { callsSince, type FloorTarget } from '../../../shared/variant/floor.ts';
-import { ensureDurableEnvironment } from '../local.ts';
+import { acquireDurableEnvironment } from '../local.ts';
 
 /**
  * The durable runner alone: an execution of `hops` no-op steps under the same local
@@ -13,7 +13,7 @@ import { ensureDurableEnvironment } from '../local.ts';
 export async function lambdaDurableFloor(clients: AwsClients, hops: number): Promise<FloorTarget> {
   if (!Number.isInteger(hops) || hops < 1) throw new Error(`hops must be a positive integer, not ${hops}`);
   const own = callsSince(clients.meter);
-  await ensureDurableEnvironment();
+  const release = await acquireDurableEnvironment();
   const handler = withDurableExecution(async (_input: unknown, context) => {
     for (let hop = 1; hop <= hops; hop++) await context.step(`hop-${hop}`, async () => hop);
     return hops;
@@ -33,6 +33,7 @@ export async function lambdaDurableFloor(clients: AwsClients, hops: number): Pro
     awaitTerminal: (id) => pending.wait(id),
     async stop() {
       await Promise.all(running);
+      await release();
       return { metered: own(), traces: [] };
     },
   };
