@@ -20,6 +20,7 @@ import { addOutcomes, countOutcomes, latencies, p99PerMinute, sampleTraces, step
 import { describeEnvironment } from './environment.ts';
 import { segmentSummaries } from './attribution.ts';
 import { projectOnAws } from './projection/project.ts';
+import { isProjected } from '../shared/variant/aws-hops.ts';
 import { bootstrapMedian, bootstrapQuantile, quantileOf } from './bootstrap.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
 import type { Fault } from './faults/catalog.ts';
@@ -227,6 +228,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         if (!result) {
           result = {
             name: variant,
+            latencyKind: variantOf(variant).latencyKind ?? 'measured',
             binding: '',
             processes: 0,
             levels: [],
@@ -279,13 +281,16 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           const lr = levelResult(all, floors.get(key) ?? null, config.seed + index, config.billing);
           result.levels[index] = lr;
           // The published per-hop figures were taken at low load: the lowest level's orders are projected.
-          if (config.target === 'local' && level === Math.min(...config.levels))
+          if (config.target === 'local' && level === Math.min(...config.levels)) {
+            const path = variantOf(variant).awsPath;
+            if (!isProjected(path)) result.notProjectedOnAws = path.notProjected;
             result.awsProjection = projectOnAws(
               variant,
               all.flatMap((r) => r.records),
               all.flatMap((r) => r.report.traces),
               { level, loop: config.loop, seed: config.seed },
             );
+          }
           result.binding = run.report.binding;
           result.processes = run.report.processes;
           result.outcomes = result.levels.reduce((a, l) => addOutcomes(a, l.outcomes), {
@@ -320,6 +325,12 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
         for (const [i, fault] of config.faults.entries()) {
           if (ctx.signal.aborted) break;
+          const why = variantOf(variant).faultsNotApplicable?.[fault];
+          if (why) {
+            result.faultsSkipped = [...(result.faultsSkipped ?? []), { fault, why }];
+            ctx.progress.log(`${variant} fault ${fault}: not applicable (${why})`);
+            continue;
+          }
           await reset();
           const run = await levelRun(variant, faultLevel, 100 + i, fault);
           const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;

@@ -12,7 +12,8 @@ import { countPublisherInvocation, publishOnCommit } from './orders/publish-on-c
 /** Everything a choreography handler needs, built once per process (or per Lambda container). */
 export interface ChoreographyDeps {
   clients: AwsClients;
-  topicArn: string;
+  /** The SNS topic or EventBridge bus the services publish on (bus.ts). */
+  busArn: string;
   inventory: DynamoInventoryRepo;
   payments: DynamoPaymentsRepo;
   shipments: DynamoShipmentsRepo;
@@ -25,7 +26,7 @@ export interface ChoreographyDeps {
 }
 
 /**
- * `publishOnCommit`: the orders service's events go to SNS as soon as their append
+ * `publishOnCommit`: the orders service's events go to the bus as soon as their append
  * commits, the outbox poller only recovering what that missed (the local
  * processes). Off where another publisher owns the outbox: on AWS the event
  * store's stream publishes every item, and publishing here too would send each twice.
@@ -33,16 +34,16 @@ export interface ChoreographyDeps {
 export function choreographyDeps(
   clients: AwsClients,
   tables: TableNames,
-  topicArn: string,
+  busArn: string,
   opts: { publishOnCommit?: boolean } = {},
 ): ChoreographyDeps {
   const { doc, inventory, payments, shipments, notifications, bank, carrier } = serviceRepositories(clients.dynamodb, tables);
   const claims = new ClaimCheckStore(doc, tables.claimChecks);
   const store = new EventStore(doc, tables.orderEvents);
-  if (opts.publishOnCommit) publishOnCommit(store, clients.sns, topicArn, countPublisherInvocation(clients.meter));
+  if (opts.publishOnCommit) publishOnCommit(store, clients, busArn, countPublisherInvocation(clients.meter));
   return {
     clients,
-    topicArn,
+    busArn,
     inventory,
     payments,
     shipments,

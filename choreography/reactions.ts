@@ -5,7 +5,7 @@ import { chargePayment, refundPayment } from '../shared/services/payments.ts';
 import { blockShipment, createShipment } from '../shared/services/shipping.ts';
 import { notifyCustomer } from '../shared/services/notifications.ts';
 import type { ChoreographyDeps } from './deps.ts';
-import { publishEvent } from './bus.ts';
+import { publishEvents } from './bus.ts';
 
 /**
  * What each service does with an event it subscribed to: call the shared service
@@ -95,6 +95,7 @@ export async function react(service: ServiceName, event: DomainEvent, attempt: n
     default:
       throw new Error(`${service} has no reaction to ${event.type}`);
   }
-  for (const e of emitted) await publishEvent(deps.clients.sns, deps.topicArn, e);
+  // One call for what one reaction emits, where the bus takes batches (PutEvents).
+  await publishEvents(deps.clients, deps.busArn, emitted);
   return emitted;
 }

@@ -1,5 +1,5 @@
 import type { TracePoint } from '../../shared/messaging/trace.ts';
-import type { AwsPath, HopKind } from '../../shared/variant/aws-hops.ts';
+import { isProjected, type AwsPath, type HopKind } from '../../shared/variant/aws-hops.ts';
 import { variantOf, type VariantName } from '../../infra/variants.ts';
 import { breakdownOf, SEGMENTS, type Segment } from '../attribution.ts';
 import type { UnitRecord } from '../load/loop.ts';
@@ -43,7 +43,9 @@ export function hopsOf(path: AwsPath, steps: number): Partial<Record<HopKind, nu
 /** Each ended order's path: its carried-over milliseconds and its hops, from its trace points. */
 export function orderPaths(variant: VariantName, records: readonly UnitRecord[], traces: readonly TracePoint[]): OrderPath[] {
   const v = variantOf(variant);
-  const replaced = new Set(replacedSegments(v.awsPath));
+  const path = v.awsPath;
+  if (!isProjected(path)) return [];
+  const replaced = new Set(replacedSegments(path));
   const byOrder = new Map<string, TracePoint[]>();
   for (const t of traces) byOrder.set(t.orderId, [...(byOrder.get(t.orderId) ?? []), t]);
   const paths: OrderPath[] = [];
@@ -52,7 +54,7 @@ export function orderPaths(variant: VariantName, records: readonly UnitRecord[],
     const b = breakdownOf(r, steps);
     if (!b) continue;
     const carriedMs = SEGMENTS.filter((s) => !replaced.has(s)).reduce((a, s) => a + b[s], 0);
-    paths.push({ carriedMs, hops: hopsOf(v.awsPath, v.criticalPathHops(steps)) });
+    paths.push({ carriedMs, hops: hopsOf(path, v.criticalPathHops(steps)) });
   }
   return paths;
 }
@@ -72,9 +74,10 @@ export function projectOnAws(
   basis: ProjectionBasis,
   table: HopTable = HOP_TABLE,
 ): AwsProjection | null {
+  const path = variantOf(variant).awsPath;
+  if (!isProjected(path)) return null;
   const paths = orderPaths(variant, records, traces);
   if (!paths.length) return null;
-  const path = variantOf(variant).awsPath;
   const sim = simulate(paths, table, { seed: basis.seed, ...(basis.draws ? { draws: basis.draws } : {}) });
   const round1 = (x: number) => Math.round(x * 10) / 10;
   const kinds = [...new Set(paths.flatMap((p) => Object.keys(p.hops) as HopKind[]))];

@@ -124,5 +124,8 @@ export function awsProjectionSection(r: Results): Section | null {
   const tables = [awsProjectionTable(r), awsProjectionHopsTable(r), awsProjectionSourcesTable(r)].filter((t): t is Table => t !== null);
   if (!tables.length) return null;
   const notes = projected(r)[0]!.awsProjection!.notes;
-  return { id: 'aws-projection', title: 'Projected on AWS', intro: notes, charts: [], tables };
+  const left = r.variants.flatMap((v) =>
+    v.notProjectedOnAws ? [`Not projected: ${variantLabel(v.name)}, because ${v.notProjectedOnAws}.`] : [],
+  );
+  return { id: 'aws-projection', title: 'Projected on AWS', intro: [...notes, ...left], charts: [], tables };
 }

@@ -80,6 +80,14 @@ export function buildReport(r: Results): ReportModel {
   const banners: Banner[] = [];
   const em = emulatorNote(r);
   if (em) banners.push({ tone: 'warn', text: em });
+  const simulated = r.variants.filter((v) => v.latencyKind === 'simulated').map((v) => variantLabel(v.name));
+  if (simulated.length)
+    banners.push({
+      tone: 'warn',
+      text:
+        `${listing(simulated)}: latency and throughput are SIMULATED (the orchestration ran in-process under a local test runner, not the engine), ` +
+        'marked (SIMULATED) in every table and left out of the latency, throughput and overhead verdicts; outcomes, counts, cost, coupling and change impact are real.',
+    });
   if (r.partial)
     banners.push({
       tone: 'bad',

@@ -203,6 +203,12 @@ export const awsProjectionSchema = z.object({
 
 export const variantResultSchema = z.object({
   name: z.enum(VARIANTS),
+  /**
+   * `simulated`: the variant's local orchestration ran in an in-process stand-in (Lambda durable
+   * functions under the testing SDK's runner), so its latencies are not the engine's: the report
+   * labels them and leaves them out of latency verdicts. Absent: measured (results written before it).
+   */
+  latencyKind: z.enum(['measured', 'simulated']).optional(),
   binding: z.string(),
   processes: count,
   levels: z.array(levelSchema),
@@ -231,6 +237,10 @@ export const variantResultSchema = z.object({
     .optional(),
   /** Schema 3: latency projected on AWS (a PROJECTION), from the lowest level's orders; null when none ended; absent in schema 2 files and in runs on AWS. */
   awsProjection: awsProjectionSchema.nullable().optional(),
+  /** Why this variant has no projection: its hops on AWS have no published latency to draw (its registry entry says which). */
+  notProjectedOnAws: z.string().optional(),
+  /** Fault classes asked for that have nothing to hit in this variant locally, with why (its registry entry). */
+  faultsSkipped: z.array(z.object({ fault: z.enum(FAULTS), why: z.string() })).optional(),
 });
 
 export const resultsSchema = z.object({

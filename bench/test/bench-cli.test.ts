@@ -53,8 +53,8 @@ describe('sagabench bench', () => {
     const results = resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')));
     expect(results.partial).toBe(false);
     expect(results.invariantsOk).toBe(true);
-    // seed 4 rotates the three variants by one.
-    expect(results.workload.variantOrder).toEqual(['stepfunctions', 'temporal', 'choreography']);
+    // seed 4 rotates the five variants by four.
+    expect(results.workload.variantOrder).toEqual(['lambda-durable', 'choreography', 'eventbridge', 'stepfunctions', 'temporal']);
     expect(results.environment).toMatchObject({ target: 'local', emulatorNumbers: true, emulators: { moto: '5.2.5', motoPatched: true } });
     // The CLI runs on the Node that started it (the project's own Node 24 under npm), and says so.
     expect(results.environment.node).toBe(process.version);

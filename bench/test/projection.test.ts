@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hopTableSchema, HOP_TABLE, type HopTable } from '../projection/hop-latencies.ts';
+import { hopModelOf, hopTableSchema, HOP_TABLE, type HopTable } from '../projection/hop-latencies.ts';
 import { lognormalThrough, simulate, Z99, type OrderPath } from '../projection/simulate.ts';
 import { hopsOf, orderPaths, projectOnAws, replacedSegments } from '../projection/project.ts';
 import { variantOf } from '../../infra/variants.ts';
 import { awsProjectionSchema } from '../results/schema.ts';
 import type { TracePoint } from '../../shared/messaging/trace.ts';
+import { isProjected, type AwsPath } from '../../shared/variant/aws-hops.ts';
 
 /** A table of two made-up figures, so the expected percentiles follow from the inputs alone. */
 const figure = (id: string, p50Ms: number, p99Ms: number) => ({
@@ -22,6 +23,7 @@ const TABLE: HopTable = hopTableSchema.parse({
   figures: [figure('a', 20, 100), figure('b', 50, 150)],
   hops: [
     { kind: 'sns-sqs-lambda', drawnAs: ['a', 'b'], published: false, note: 'a then b' },
+    { kind: 'eventbridge-sqs-lambda', drawnAs: ['b', 'a'], published: false, note: 'b then a' },
     { kind: 'dynamodb-streams-lambda', drawnAs: ['a'], published: true, note: 'a' },
     { kind: 'sfn-standard-lambda-task', drawnAs: ['b'], published: true, note: 'b' },
     { kind: 'temporal-cloud-start-workflow', drawnAs: ['a'], published: true, note: 'a' },
@@ -131,13 +133,24 @@ describe('AWS projection: the simulation', () => {
 
 describe('AWS projection: the registry paths', () => {
   it('turns an order of n steps into hops of each kind as the variant declares them', () => {
-    expect(hopsOf(variantOf('choreography').awsPath, 5)).toEqual({ 'dynamodb-streams-lambda': 1, 'sns-sqs-lambda': 5 });
-    expect(hopsOf(variantOf('stepfunctions').awsPath, 8)).toEqual({ 'sfn-standard-lambda-task': 8 });
+    expect(hopsOf(variantOf('choreography').awsPath as AwsPath, 5)).toEqual({ 'dynamodb-streams-lambda': 1, 'sns-sqs-lambda': 5 });
+    expect(hopsOf(variantOf('stepfunctions').awsPath as AwsPath, 8)).toEqual({ 'sfn-standard-lambda-task': 8 });
     // Start, one request to the first activity, two between each of 7 activities, two to close.
-    expect(hopsOf(variantOf('temporal').awsPath, 7)).toEqual({ 'temporal-cloud-start-workflow': 1, 'temporal-cloud-worker-request': 15 });
-    expect(replacedSegments(variantOf('temporal').awsPath)).toEqual(['submit', 'first-hop', 'hand-off', 'close']);
-    expect(replacedSegments(variantOf('stepfunctions').awsPath)).toEqual(['submit', 'first-hop', 'answer', 'hand-off']);
-    expect(replacedSegments(variantOf('choreography').awsPath)).toEqual(['first-hop', 'publish', 'hand-off']);
+    expect(hopsOf(variantOf('temporal').awsPath as AwsPath, 7)).toEqual({
+      'temporal-cloud-start-workflow': 1,
+      'temporal-cloud-worker-request': 15,
+    });
+    expect(replacedSegments(variantOf('temporal').awsPath as AwsPath)).toEqual(['submit', 'first-hop', 'hand-off', 'close']);
+    expect(replacedSegments(variantOf('stepfunctions').awsPath as AwsPath)).toEqual(['submit', 'first-hop', 'answer', 'hand-off']);
+    expect(replacedSegments(variantOf('choreography').awsPath as AwsPath)).toEqual(['first-hop', 'publish', 'hand-off']);
+  });
+
+  it('draws the EventBridge choreography on its own bus hop, and leaves a variant without published hops unprojected', () => {
+    expect(hopsOf(variantOf('eventbridge').awsPath as AwsPath, 5)).toEqual({ 'dynamodb-streams-lambda': 1, 'eventbridge-sqs-lambda': 5 });
+    expect(hopModelOf(HOP_TABLE, 'eventbridge-sqs-lambda').drawnAs).toEqual(['aws-eventbridge-lambda', 'aws-sqs-standard-lambda']);
+    expect(isProjected(variantOf('lambda-durable').awsPath)).toBe(false);
+    const records = [{ id: 'o', status: 'COMPLETED', start: 0, end: 100 }] as unknown as Parameters<typeof projectOnAws>[1];
+    expect(projectOnAws('lambda-durable', records, [], { level: 1, loop: 'closed', seed: 1 })).toBeNull();
   });
 
   it("carries over exactly the segments the path does not replace, from the order's own breakdown", () => {

@@ -12,6 +12,26 @@ const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.jso
 const verdict = (r: ReturnType<typeof minimalResults>, d: Dimension) => verdicts(r).find((v) => v.dimension === d)?.text;
 
 describe('report verdicts (computed from the data)', () => {
+  it('leaves a variant whose latency is simulated out of the latency and throughput verdicts, and says so', () => {
+    const r = minimalResults({
+      variants: [
+        { name: 'temporal', levels: [{ level: 8, p99: 900 }] },
+        { name: 'choreography', levels: [{ level: 8, p99: 1200 }] },
+        { name: 'lambda-durable', levels: [{ level: 8, p99: 100 }] },
+      ],
+    });
+    r.variants.find((v) => v.name === 'lambda-durable')!.latencyKind = 'simulated';
+    const latency = verdict(r, 'latency')!;
+    expect(latency).toMatch(/^Temporal had the lowest p99/);
+    expect(latency).toMatch(/Lambda durable left out: its local orchestration is SIMULATED/);
+    expect(verdict(r, 'throughput')).not.toMatch(/Lambda durable (had|tied)/);
+    expect(
+      buildReport(r)
+        .banners.map((b) => b.text)
+        .join('\n'),
+    ).toMatch(/Lambda durable: latency and throughput are SIMULATED/);
+  });
+
   it('names the variant with the lowest p99 at each level, grouping levels it wins', () => {
     const r = minimalResults({
       variants: [

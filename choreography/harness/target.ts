@@ -11,6 +11,7 @@ import type { DeployedRun } from '../../shared/variant/variant.ts';
 import { ProcessGroup } from '../../shared/runtime/process-group.ts';
 import type { ChoreographyConfig } from '../config.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
+import type { BusKind } from '../../shared/engines/provision.ts';
 
 const POLL_ERROR_PAUSE_MS = 500;
 const DELETE_EVERY_MS = 1000;
@@ -18,19 +19,32 @@ const DELETE_EVERY_MS = 1000;
 const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', OrderCancelled: 'CANCELLED' } as const;
 
 /**
- * The choreography under load: its five service processes, orders placed
- * through the orders process's API (one HTTP call per order), and
+ * The choreography under load, on the bus it is given (SNS or EventBridge): its five service
+ * processes, orders placed through the orders process's API (one HTTP call per order), and
  * completions read by the harness from the completions subscription. An order's
  * terminal time is when the orders service decided it (the event's occurredAt),
  * not when the harness happened to read the event.
  */
-export async function choreographyTarget(variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
-  const config = await provisionLocal(variantClients, prefix);
+export async function choreographyTarget(
+  variantClients: AwsClients,
+  harness: AwsClients,
+  prefix: string,
+  bus: BusKind = 'sns',
+  name = 'choreography',
+): Promise<VariantTarget> {
+  const config = await provisionLocal(variantClients, prefix, bus);
   const variant = await startLocal(variantClients, config);
-  return drive(variantClients, harness, config, {
-    ...variant,
-    report: () => readProcessReports(config.traceDir),
-  });
+  return drive(
+    variantClients,
+    harness,
+    config,
+    {
+      ...variant,
+      report: () => readProcessReports(config.traceDir),
+    },
+    name,
+    bus,
+  );
 }
 
 /**
@@ -45,32 +59,39 @@ export async function choreographyDeployedTarget(
   const config: ChoreographyConfig = {
     prefix: run.prefix,
     endpoints: run.clients.target.endpoints,
-    topicArn: run.resources.topicArn,
+    busArn: run.resources.topicArn,
     queues: run.resources.queues,
     tables: run.tables,
     traceDir: run.traceDir,
   };
   const before = readMeterFiles(run.traceDir);
   const placed = new Set<string>();
-  return drive(run.clients, run.harness, config, {
-    // The deployment's processes are its host's, not this run's to stop or to fault.
-    group: await ProcessGroup.start([]),
-    pids: [],
-    stop: async () => {
-      // Each process writes its meter every second: one more write holds every call of this run.
-      await sleep(METER_FLUSH_WAIT_MS);
+  return drive(
+    run.clients,
+    run.harness,
+    config,
+    {
+      // The deployment's processes are its host's, not this run's to stop or to fault.
+      group: await ProcessGroup.start([]),
+      pids: [],
+      stop: async () => {
+        // Each process writes its meter every second: one more write holds every call of this run.
+        await sleep(METER_FLUSH_WAIT_MS);
+      },
+      placed,
+      report: () => {
+        const all = readProcessReports(run.traceDir);
+        return {
+          metered: countedSince(run.traceDir, before),
+          traces: all.traces.filter((t) => placed.has(t.orderId)),
+          observationFailures: all.observationFailures,
+        };
+      },
+      processes: before.size,
     },
-    placed,
-    report: () => {
-      const all = readProcessReports(run.traceDir);
-      return {
-        metered: countedSince(run.traceDir, before),
-        traces: all.traces.filter((t) => placed.has(t.orderId)),
-        observationFailures: all.observationFailures,
-      };
-    },
-    processes: before.size,
-  });
+    'choreography',
+    'sns',
+  );
 }
 
 const METER_FLUSH_WAIT_MS = 2500;
@@ -90,6 +111,8 @@ async function drive(
   harness: AwsClients,
   config: ChoreographyConfig,
   variant: Running,
+  name: string,
+  bus: BusKind,
 ): Promise<VariantTarget> {
   const pending = new PendingCompletions();
   const queueUrl = config.queues.completions!.url;
@@ -148,7 +171,7 @@ async function drive(
     });
   };
   return {
-    name: 'choreography',
+    name,
     tables: config.tables,
     async submit(_id, order) {
       await place(order);
@@ -177,9 +200,9 @@ async function drive(
         observationFailures: own.observationFailures,
         duplicatesSent: own.duplicatesSent,
         // The completions subscription exists for the harness; it is not one of the variant's channels.
-        channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
+        channels: [config.busArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
         dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
-        binding: 'sns-sqs',
+        binding: bus === 'sns' ? 'sns-sqs' : 'eventbridge-sqs',
         processes: variant.processes ?? variant.pids.length,
       };
     },

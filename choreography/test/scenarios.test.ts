@@ -232,9 +232,9 @@ describe('choreography scenarios', () => {
   it('applies an event delivered twice only once', async () => {
     const before = await variant.deps.inventory.stockOf('WIDGET');
     const { orderId, event } = await place({ lines: [{ sku: 'WIDGET', qty: 4, unitPriceCents: 10 }] });
-    await publishEvent(clients.sns, variant.config.topicArn, event);
+    await publishEvent(clients, variant.config.busArn, event);
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
-    await publishEvent(clients.sns, variant.config.topicArn, event);
+    await publishEvent(clients, variant.config.busArn, event);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(before - 4);
     const stream = await variant.deps.store.load(orderId);

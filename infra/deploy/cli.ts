@@ -199,7 +199,7 @@ function describeLocal(d: import('./record.ts').Deployment, file: string, alread
       ? `${d.variant} is already deployed locally on '${p.instance}'; nothing changed.`
       : `Deployed ${d.variant} locally on '${p.instance}'.`,
     `  resources  ${what}; tables ${d.prefix}-*`,
-    `  processes  host pid ${p.host?.pid ?? '?'} running pids ${p.childPids.join(', ')} (log ${p.host?.log ?? '-'})`,
+    `  processes  host pid ${p.host?.pid ?? '?'} running pids ${p.childPids.join(', ') || '(none)'} (log ${p.host?.log ?? '-'})`,
     `  record     ${file}`,
     `  remove with: npx sagabench destroy ${d.variant} --target local --instance ${p.instance}`,
   ].join('\n');

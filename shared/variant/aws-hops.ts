@@ -10,6 +10,8 @@ export const HOP_KINDS = [
   'sns-sqs-lambda',
   /** A DynamoDB table's stream handed to a Lambda function by an event source mapping (the choreography's outbox). */
   'dynamodb-streams-lambda',
+  /** An event put on an EventBridge bus, delivered by a rule to a service's SQS queue, handed to its Lambda by an event source mapping. */
+  'eventbridge-sqs-lambda',
   /** A Step Functions Standard state invoking its task's Lambda function synchronously, after the previous state ended. */
   'sfn-standard-lambda-task',
   /** Temporal Cloud accepting a StartWorkflowExecution. */
@@ -42,3 +44,13 @@ export interface AwsPath {
   /** Why the path is what it is, for the report's notes. */
   why: string;
 }
+
+/**
+ * A variant whose hops on AWS have no published latency to draw: it says why, and the
+ * projection leaves it out (the results and the report carry the reason) rather than guess.
+ */
+export interface NotProjected {
+  notProjected: string;
+}
+
+export const isProjected = (p: AwsPath | NotProjected): p is AwsPath => !('notProjected' in p);

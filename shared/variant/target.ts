@@ -26,6 +26,18 @@ export interface VariantReport extends TargetReport {
     historyBytes: number;
     openMsTotal: number;
   };
+  /** A durable-functions saga's executions in AWS's billing units (Lambda durable functions). */
+  durable?: {
+    executions: number;
+    /** Durable operations as AWS bills them: each step attempt, retries included. */
+    operations: number;
+    /** Step attempts after a retry delay: each is one more invocation of the function on AWS. */
+    retries: number;
+    /** Checkpointed data: each execution's input and its steps' results. */
+    dataWrittenBytes: number;
+    /** Operations the local checkpoint server recorded, as a cross-check of `operations`. */
+    checkpointed: number;
+  };
   /** Queues, topics, state machines and task queues the variant used. */
   channels: string[];
   /** Dead-letter queues whose contents the run lists afterwards. */
