@@ -48,7 +48,7 @@ export function breakdownOf(record: UnitRecord, steps: readonly TracePoint[]): B
     const whole = Math.max(1e-9, pick.end - pick.start);
     const share = span / whole;
     const dynamo = Math.min(span, (pick.io?.dynamodb ?? 0) * share);
-    const publish = Math.min(span - dynamo, ((pick.io?.sns ?? 0) + (pick.io?.sqs ?? 0)) * share);
+    const publish = Math.min(span - dynamo, ((pick.io?.sns ?? 0) + (pick.io?.events ?? 0) + (pick.io?.sqs ?? 0)) * share);
     b.dynamodb += dynamo;
     b.publish += publish;
     b.handler += span - dynamo - publish;

@@ -1,5 +1,5 @@
 import type { PlannedOrder } from './workload.ts';
-import type { InventoryRepo, PaymentsRepo, ShipmentsRepo } from '../shared/services/ports.ts';
+import type { InventoryRepo, PaymentsRepo, ShipmentsRepo, ThirdPartyAttempt } from '../shared/services/ports.ts';
 import { isTerminal, type OrderStatus } from '../shared/domain/order.ts';
 
 export interface InvariantReport {
@@ -29,6 +29,8 @@ export async function checkInvariants(
     recordedIds?: string[];
     /** Ids the harness submitted, accepted or not (a refused or cut-off submit may still have written). */
     placed?: Iterable<string>;
+    /** Every call the bank and the carrier booked (see readLedger): their side of the story, not the services'. */
+    ledger?: ThirdPartyAttempt[];
   } = {},
 ): Promise<InvariantReport> {
   const abandoned = extra.abandoned ?? [];
@@ -43,6 +45,8 @@ export async function checkInvariants(
     shipping: [] as string[],
     stock: [] as string[],
     strangers: [] as string[],
+    bank: [] as string[],
+    carrier: [] as string[],
   };
 
   for (const { input, expected } of plan) {
@@ -96,6 +100,35 @@ export async function checkInvariants(
     for (const id of new Set(extra.recordedIds)) if (!known.has(id)) problems.strangers.push(id);
   }
 
+  if (extra.ledger) {
+    const known = new Set(abandoned.map((p) => p.input.orderId));
+    const parties = thirdPartyBooks(extra.ledger);
+    for (const { input } of plan) {
+      const id = input.orderId;
+      const books = parties.get(id);
+      const total = input.lines.reduce((s, l) => s + l.qty * l.unitPriceCents, 0);
+      const completed = outcomes[id] === 'COMPLETED';
+      const charges = books?.charges ?? new Map<string, number>();
+      const refunds = books?.refunds ?? new Map<string, number>();
+      const shipments = books?.shipments ?? new Set<string>();
+      if (charges.size > 1) problems.bank.push(`${id}: charged ${charges.size} times (keys ${[...charges.keys()].join(', ')})`);
+      else if (completed && (charges.size !== 1 || [...charges.values()][0] !== total))
+        problems.bank.push(`${id}: completed, but the bank charged ${JSON.stringify([...charges.values()])}, planned ${total}`);
+      if (completed && refunds.size > 0) problems.bank.push(`${id}: completed, but the bank refunded it`);
+      if (!completed && sum(charges) !== sum(refunds))
+        problems.bank.push(`${id}: ${outcomes[id]}, but the bank charged ${sum(charges)} and refunded ${sum(refunds)}`);
+      if (shipments.size > 1) problems.carrier.push(`${id}: shipped ${shipments.size} times`);
+      else if (completed && shipments.size !== 1) problems.carrier.push(`${id}: completed, but the carrier shipped nothing`);
+      else if (!completed && shipments.size > 0) problems.carrier.push(`${id}: ${outcomes[id]}, but the carrier shipped it`);
+    }
+    // An abandoned order's state is unknown, so only a double is a breach there.
+    for (const id of known) {
+      const books = parties.get(id);
+      if ((books?.charges.size ?? 0) > 1) problems.bank.push(`${id} (abandoned): charged ${books!.charges.size} times`);
+      if ((books?.shipments.size ?? 0) > 1) problems.carrier.push(`${id} (abandoned): shipped ${books!.shipments.size} times`);
+    }
+  }
+
   const check = (name: string, list: string[]) => ({ name, ok: list.length === 0, detail: list.slice(0, 5).join('; ') || 'ok' });
   const checks = [
     check('every order terminal', problems.notTerminal),
@@ -104,8 +137,33 @@ export async function checkInvariants(
     check('shipped exactly the completed orders', problems.shipping),
     check('stock conserved (taken = shipped)', problems.stock),
     ...(extra.recordedIds ? [check('nothing recorded for an order nobody placed', problems.strangers)] : []),
+    ...(extra.ledger
+      ? [
+          check("bank's ledger: one charge per completed order, none kept on any other", problems.bank),
+          check("carrier's ledger: one shipment per completed order, none for any other", problems.carrier),
+        ]
+      : []),
   ];
   return { ok: checks.every((c) => c.ok), checks, outcomes };
+}
+
+const sum = (m: Map<string, number>) => [...m.values()].reduce((s, v) => s + v, 0);
+
+/**
+ * What each order cost the third parties, as they booked it: the bank honours its
+ * idempotency key (attempts under one key are one charge), so only distinct keys
+ * that the bank accepted count as charges, shipments likewise.
+ */
+function thirdPartyBooks(ledger: ThirdPartyAttempt[]) {
+  const byOrder = new Map<string, { charges: Map<string, number>; refunds: Map<string, number>; shipments: Set<string> }>();
+  for (const a of ledger) {
+    let b = byOrder.get(a.orderId);
+    if (!b) byOrder.set(a.orderId, (b = { charges: new Map(), refunds: new Map(), shipments: new Set() }));
+    if (a.kind === 'charge' && a.verdict === 'OK') b.charges.set(a.idempotencyKey, a.amountCents);
+    else if (a.kind === 'refund') b.refunds.set(a.idempotencyKey, a.amountCents);
+    else if (a.kind === 'ship' && a.verdict === 'OK') b.shipments.add(a.idempotencyKey);
+  }
+  return byOrder;
 }
 
 const lineKey = (lines: readonly { sku: string; qty: number }[]): string =>

@@ -1,13 +1,17 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../shared/aws/clients.ts';
 import type { TableNames, TableRole } from '../shared/topology/tables.ts';
+import type { ThirdPartyAttempt } from '../shared/services/ports.ts';
+import { documentClient } from '../shared/services/dynamo/document.ts';
+import { readLedger } from '../shared/services/dynamo/ledger.ts';
 
 /** How each service table keys an order; stock items (SKU#) and claim checks name no order. */
 const ORDER_KEY: Partial<Record<TableRole, RegExp>> = {
   orders: /^(.+)$/,
   inventory: /^RES#(.+)$/,
-  payments: /^PAY#(.+)$/,
-  shipments: /^SHIP#(.+)$/,
+  // The bank's and the carrier's ledgers share these tables (see shared/services/dynamo/ledger.ts).
+  payments: /^(?:PAY#(.+)|LEDGER#bank#(.+)#[^#]+)$/,
+  shipments: /^(?:SHIP#(.+)|LEDGER#carrier#(.+)#[^#]+)$/,
   notifications: /^NOTE#(.+)#[^#]+$/,
 };
 
@@ -25,11 +29,20 @@ export async function recordedOrderIds(clients: AwsClients, tables: TableNames):
         new ScanCommand({ TableName: tables[role], ProjectionExpression: 'pk', ...(start ? { ExclusiveStartKey: start } : {}) }),
       );
       for (const item of page.Items ?? []) {
-        const m = pattern.exec(item.pk?.S ?? '');
-        if (m?.[1]) ids.push(m[1]);
+        const id = pattern
+          .exec(item.pk?.S ?? '')
+          ?.slice(1)
+          .find((g) => g !== undefined);
+        if (id) ids.push(id);
       }
       start = page.LastEvaluatedKey;
     } while (start);
   }
   return ids;
+}
+
+/** Every call the bank and the carrier booked, read with the harness's own client (off every variant's bill). */
+export async function thirdPartyLedger(clients: AwsClients, tables: TableNames): Promise<ThirdPartyAttempt[]> {
+  const doc = documentClient(clients.dynamodb);
+  return [...(await readLedger(doc, tables.payments)), ...(await readLedger(doc, tables.shipments))];
 }

@@ -5,12 +5,13 @@ import { createAwsClients, type AwsClients } from '../shared/aws/clients.ts';
 import { Meter } from '../shared/aws/metering.ts';
 import { orderTotal } from '../shared/domain/order.ts';
 import type { OrderDocument } from '../shared/domain/contracts.ts';
+import type { Deployment } from '../infra/deploy/record.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { tableReader } from '../shared/variant/snapshot.ts';
 import { variantOf, type VariantName } from '../infra/variants.ts';
 import { checkInvariants, noDeadLetters } from './invariants.ts';
-import { recordedOrderIds } from './recorded-ids.ts';
+import { recordedOrderIds, thirdPartyLedger } from './recorded-ids.ts';
 import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';
 import type { LoadTarget } from '../shared/variant/load-target.ts';
 import { generateWorkload, initialStock, type PlannedOrder } from './workload.ts';
@@ -46,17 +47,38 @@ export function startVariant(
   variantClients: AwsClients,
   harness: AwsClients,
   prefix: string,
+  deployment?: Deployment,
 ): Promise<VariantTarget> {
+  if (deployment) {
+    const v = variantOf(variant);
+    if (!v.deployedTarget || deployment.placement.target !== 'local')
+      throw new Error(`${variant}: no local deployment target (bench --deployed checks this first)`);
+    return v.deployedTarget({
+      clients: variantClients,
+      harness,
+      prefix: deployment.prefix,
+      tables: deployment.tables,
+      resources: deployment.resources as never,
+      traceDir: deployment.placement.traceDir,
+    });
+  }
   const temporal = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
   return variantOf(variant).target({ clients: variantClients, harness, temporal, prefix });
 }
 
 /** The variant as the loop sees it: a duplicate-flagged order is submitted twice, as a client retry would. */
-function asLoadTarget(target: VariantTarget, duplicates: (id: string) => boolean): LoadTarget<OrderDocument> {
+function asLoadTarget(
+  target: VariantTarget,
+  duplicates: (id: string) => boolean,
+  sent: { duplicates: number } = { duplicates: 0 },
+): LoadTarget<OrderDocument> {
   return {
     async submit(id, order) {
       await target.submit(id, order);
-      if (duplicates(id)) await target.submitDuplicate(order);
+      if (duplicates(id)) {
+        await target.submitDuplicate(order);
+        sent.duplicates++;
+      }
     },
     awaitTerminal: (id) => target.awaitTerminal(id),
     stop: () => target.stop(),
@@ -81,6 +103,8 @@ export async function runLevel(opts: {
   progress: Progress;
   /** One fault injected into this run (the fault matrix); none for a normal level. */
   fault?: Fault;
+  /** `bench --deployed`: drive this recorded local deployment instead of fresh resources. */
+  deployment?: Deployment;
 }): Promise<LevelRun> {
   const { variant, level, config, substrate } = opts;
   const shape = shapeOf(config, level);
@@ -99,12 +123,18 @@ export async function runLevel(opts: {
   const stock = initialStock(plan);
   let target: VariantTarget | undefined;
   try {
-    target = await withClientFaults(opts.fault, config.seed, () => startVariant(variant, substrate, variantClients, harness, prefix));
+    target = await withClientFaults(opts.fault, config.seed, () =>
+      startVariant(variant, substrate, variantClients, harness, prefix, opts.deployment),
+    );
     const read = tableReader(harness, target.tables);
+    // A deployment's tables keep earlier runs' orders: only what appears during this run is this run's to judge.
+    const earlier = opts.deployment ? new Set(await recordedOrderIds(harness, target.tables)) : undefined;
     await read.repos.inventory.seedStock(stock);
     // Where the engine owns delivery (Temporal's server), the duplicate fault is every start sent twice.
     const everyOrderTwice = opts.fault === 'duplicate' && variantOf(variant).duplicateFault === 'start-twice';
-    const loadTarget = asLoadTarget(target, (id) => everyOrderTwice || duplicates.has(id));
+    // Counted only for the fault: the workload's own duplicate submissions are a client retry, not a delivery fault.
+    const startedTwice = { duplicates: 0 };
+    const loadTarget = asLoadTarget(target, (id) => everyOrderTwice || duplicates.has(id), everyOrderTwice ? startedTwice : undefined);
     const deadlineMs = config.deadlineSeconds * 1000;
     const label = `${variant} @${level}${shape.kind === 'open' ? '/s' : ''}`;
     let warmupRecords: UnitRecord[] = [];
@@ -151,6 +181,8 @@ export async function runLevel(opts: {
         })
       : await stopping.stop();
     target = undefined;
+    // Counted where sent (the variant's processes write theirs on exit), so it is known only once the variant stopped.
+    armed?.countDuplicates((report.duplicatesSent ?? 0) + startedTwice.duplicates);
     // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep,
     // and one abandoned by a second Ctrl-C is in no known state: it is tallied, not judged.
     const all = [...warmupRecords, ...records];
@@ -162,8 +194,9 @@ export async function runLevel(opts: {
       { ...read.repos, statusOf: read.statusOf },
       {
         abandoned: plan.filter((p) => abandoned.has(p.input.orderId)),
-        recordedIds: await recordedOrderIds(harness, tables),
+        recordedIds: (await recordedOrderIds(harness, tables)).filter((id) => !earlier?.has(id)),
         placed: all.map((r) => r.id),
+        ledger: await thirdPartyLedger(harness, tables),
       },
     );
     const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');

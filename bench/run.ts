@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runDir } from '../shared/paths.ts';
+import { PROJECT_ROOT, runDir } from '../shared/paths.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resetMoto } from '../shared/engines/moto.ts';
-import { VARIANTS, type VariantName } from '../infra/variants.ts';
-import { readDeployment } from '../infra/deploy/record.ts';
+import { VARIANTS, variantOf, type VariantName } from '../infra/variants.ts';
+import { deploymentFile, readDeployment } from '../infra/deploy/record.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import { summarize } from './load/latency.ts';
@@ -19,6 +19,8 @@ import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, p99PerMinute, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
 import { segmentSummaries } from './attribution.ts';
+import { projectOnAws } from './projection/project.ts';
+import { isProjected } from '../shared/variant/aws-hops.ts';
 import { bootstrapMedian, bootstrapQuantile, quantileOf } from './bootstrap.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
 import type { Fault } from './faults/catalog.ts';
@@ -33,6 +35,8 @@ export interface BenchContext {
   progress: Progress;
   /** Called with the results so far after every level, so an interrupted run still leaves them. */
   checkpoint(results: Results): void;
+  /** `--deployed`: drive each variant's recorded local deployment on the instance instead of fresh resources. */
+  deployed?: boolean;
 }
 
 /**
@@ -73,6 +77,19 @@ function removeTraceDirs(runTag: string): void {
 /** Appending to a file leaves its folder's mtime alone: the newest file says when the folder was last written. */
 const lastWrite = (dir: string): number =>
   fs.readdirSync(dir).reduce((m, f) => Math.max(m, fs.statSync(path.join(dir, f)).mtimeMs), fs.statSync(dir).mtimeMs);
+
+/**
+ * A level's orders, plan and trace points are needed only until its result is
+ * summarized (and, for a variant's first level, until its coupling is measured):
+ * kept longer, every level of a long suite would stay in memory. With --repeat the
+ * levels pool their runs' orders, so their detail stays until the last repeat.
+ */
+function dropDetail(run: LevelRun): void {
+  run.plan = [];
+  run.records = [];
+  run.warmupRecords = [];
+  run.report = { ...run.report, traces: [] };
+}
 
 /** No variant always runs first (on a warmer machine, after a fresher emulator): the seed rotates the order. */
 export function variantOrder(variants: readonly VariantName[], seed: number): VariantName[] {
@@ -180,8 +197,11 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   };
 
   // A normal level and a fault run differ only in their level, index and fault.
+  const where = { target: 'local' as const, instance: substrate.instance };
+  const deploymentOf = (variant: VariantName) => (ctx.deployed ? readDeployment(variant, where) : undefined);
   const levelRun = (variant: VariantName, level: number, index: number, fault?: Fault) =>
     runLevel({
+      ...(deploymentOf(variant) && !fault ? { deployment: deploymentOf(variant)! } : {}),
       variant,
       level,
       index,
@@ -208,6 +228,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         if (!result) {
           result = {
             name: variant,
+            latencyKind: variantOf(variant).latencyKind ?? 'measured',
             binding: '',
             processes: 0,
             levels: [],
@@ -217,6 +238,16 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
             invariants: [],
             traces: [],
           };
+          const d = deploymentOf(variant);
+          if (d)
+            result.deployment = {
+              target: 'local',
+              instance: substrate.instance,
+              prefix: d.prefix,
+              record: path.relative(PROJECT_ROOT, deploymentFile(variant, where)),
+              deployedAt: d.deployedAt,
+              resources: variantOf(variant).deploy.local.describe(d.resources as never),
+            };
           resultOf.set(variant, result);
           variants.push(result);
         }
@@ -249,6 +280,17 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
             );
           const lr = levelResult(all, floors.get(key) ?? null, config.seed + index, config.billing);
           result.levels[index] = lr;
+          // The published per-hop figures were taken at low load: the lowest level's orders are projected.
+          if (config.target === 'local' && level === Math.min(...config.levels)) {
+            const path = variantOf(variant).awsPath;
+            if (!isProjected(path)) result.notProjectedOnAws = path.notProjected;
+            result.awsProjection = projectOnAws(
+              variant,
+              all.flatMap((r) => r.records),
+              all.flatMap((r) => r.report.traces),
+              { level, loop: config.loop, seed: config.seed },
+            );
+          }
           result.binding = run.report.binding;
           result.processes = run.report.processes;
           result.outcomes = result.levels.reduce((a, l) => addOutcomes(a, l.outcomes), {
@@ -274,13 +316,21 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
               (lr.observationFailures ? `, ${lr.observationFailures} trace/meter writes failed (observation only)` : ''),
           );
           ctx.checkpoint(snapshot(true));
+          if (config.repeat === 1 && index > 0) dropDetail(run);
         }
         if (repeat === 0 && runs.length && !ctx.signal.aborted)
           result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress, deferChangeImpact: true });
+        if (config.repeat === 1) runs.forEach(dropDetail);
         if (!last) continue;
         const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
         for (const [i, fault] of config.faults.entries()) {
           if (ctx.signal.aborted) break;
+          const why = variantOf(variant).faultsNotApplicable?.[fault];
+          if (why) {
+            result.faultsSkipped = [...(result.faultsSkipped ?? []), { fault, why }];
+            ctx.progress.log(`${variant} fault ${fault}: not applicable (${why})`);
+            continue;
+          }
           await reset();
           const run = await levelRun(variant, faultLevel, 100 + i, fault);
           const baseline = result.levels.find((l) => l.level === faultLevel)?.latencyMs.p99 ?? null;

@@ -6,7 +6,8 @@ import { tableNamesSchema } from '../shared/topology/tables.ts';
 export const choreographyConfigSchema = z.object({
   prefix: z.string(),
   endpoints: endpointsSchema,
-  topicArn: z.string(),
+  /** The SNS topic or EventBridge bus ARN the services publish on. */
+  busArn: z.string(),
   queues: z.record(z.string(), z.object({ consumer: z.string(), url: z.string(), arn: z.string(), dlqUrl: z.string() })),
   tables: tableNamesSchema,
   traceDir: z.string(),

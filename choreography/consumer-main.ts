@@ -26,7 +26,7 @@ if (!SERVICES.includes(service) || !configPath) {
 }
 const config = choreographyConfigSchema.parse(JSON.parse(fs.readFileSync(configPath, 'utf8')));
 const clients = createAwsClients({ kind: 'local', endpoints: config.endpoints }, undefined, faultsFromEnv());
-const deps = choreographyDeps(clients, config.tables, config.topicArn, { publishOnCommit: true });
+const deps = choreographyDeps(clients, config.tables, config.busArn, { publishOnCommit: true });
 const queue = config.queues[service];
 if (!queue) throw new Error(`no queue for ${service}`);
 const trace = new FileTraceSink(path.join(config.traceDir, `${service}-${process.pid}.jsonl`));
@@ -76,7 +76,7 @@ consumer.on('error', (err) => {
 // The poller recovers what publish-on-commit missed: only items older than its grace.
 const publisher =
   service === 'orders'
-    ? new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, OUTBOX_RECOVERY_MS, countPublisherInvocation(clients.meter))
+    ? new OutboxPublisher(deps.store, clients, config.busArn, undefined, OUTBOX_RECOVERY_MS, countPublisherInvocation(clients.meter))
     : undefined;
 
 // The orders process also takes new orders: the benchmark's edge call, answered here rather than in the harness.

@@ -2,6 +2,7 @@ import type { AwsClients } from '../shared/aws/clients.ts';
 import type { TableNames } from '../shared/topology/tables.ts';
 import type { DynamoInventoryRepo } from '../shared/services/dynamo/inventory.ts';
 import type { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../shared/services/dynamo/records.ts';
+import type { DynamoBank, DynamoCarrier } from '../shared/services/dynamo/ledger.ts';
 import { serviceRepositories } from '../shared/services/repositories.ts';
 import { ClaimCheckStore } from '../shared/messaging/claim-check.ts';
 import { EventStore } from './orders/event-store.ts';
@@ -11,10 +12,13 @@ import { countPublisherInvocation, publishOnCommit } from './orders/publish-on-c
 /** Everything a choreography handler needs, built once per process (or per Lambda container). */
 export interface ChoreographyDeps {
   clients: AwsClients;
-  topicArn: string;
+  /** The SNS topic or EventBridge bus the services publish on (bus.ts). */
+  busArn: string;
   inventory: DynamoInventoryRepo;
   payments: DynamoPaymentsRepo;
   shipments: DynamoShipmentsRepo;
+  bank: DynamoBank;
+  carrier: DynamoCarrier;
   notifications: DynamoNotificationsRepo;
   claims: ClaimCheckStore;
   store: EventStore;
@@ -22,7 +26,7 @@ export interface ChoreographyDeps {
 }
 
 /**
- * `publishOnCommit`: the orders service's events go to SNS as soon as their append
+ * `publishOnCommit`: the orders service's events go to the bus as soon as their append
  * commits, the outbox poller only recovering what that missed (the local
  * processes). Off where another publisher owns the outbox: on AWS the event
  * store's stream publishes every item, and publishing here too would send each twice.
@@ -30,19 +34,21 @@ export interface ChoreographyDeps {
 export function choreographyDeps(
   clients: AwsClients,
   tables: TableNames,
-  topicArn: string,
+  busArn: string,
   opts: { publishOnCommit?: boolean } = {},
 ): ChoreographyDeps {
-  const { doc, inventory, payments, shipments, notifications } = serviceRepositories(clients.dynamodb, tables);
+  const { doc, inventory, payments, shipments, notifications, bank, carrier } = serviceRepositories(clients.dynamodb, tables);
   const claims = new ClaimCheckStore(doc, tables.claimChecks);
   const store = new EventStore(doc, tables.orderEvents);
-  if (opts.publishOnCommit) publishOnCommit(store, clients.sns, topicArn, countPublisherInvocation(clients.meter));
+  if (opts.publishOnCommit) publishOnCommit(store, clients, busArn, countPublisherInvocation(clients.meter));
   return {
     clients,
-    topicArn,
+    busArn,
     inventory,
     payments,
     shipments,
+    bank,
+    carrier,
     notifications,
     claims,
     store,

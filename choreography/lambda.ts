@@ -14,6 +14,7 @@ import { publishEvent } from './bus.ts';
 export const LAMBDA_ENV = {
   service: 'SAGABENCH_SERVICE',
   tables: 'SAGABENCH_TABLES',
+  /** The SNS topic or EventBridge bus ARN (the name is the one deployed stacks already set). */
   topicArn: 'SAGABENCH_TOPIC_ARN',
   queueUrl: 'SAGABENCH_QUEUE_URL',
 } as const;
@@ -68,7 +69,7 @@ export function makePublisher(getDeps: () => ChoreographyDeps) {
       const body = image?.event?.S;
       if (record.eventName !== 'INSERT' || seq === undefined || body === undefined) continue;
       try {
-        await publishEvent(d.clients.sns, d.topicArn, parseEvent(body));
+        await publishEvent(d.clients, d.busArn, parseEvent(body));
         await d.store.ackOutbox(Number(seq));
       } catch (err) {
         console.error(`publisher: outbox item ${seq}: ${(err as Error).message}`);

@@ -4,20 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../shared/aws/clients.ts';
 import { SERVICES, parseEvent, type DomainEvent } from '../shared/domain/contracts.ts';
-import { provisionChoreography, provisionTables } from '../shared/engines/provision.ts';
+import { provisionChoreography, provisionTables, type BusKind } from '../shared/engines/provision.ts';
 import { runDir } from '../shared/paths.ts';
 import { ProcessGroup } from '../shared/runtime/process-group.ts';
 import type { ChoreographyConfig } from './config.ts';
 import { choreographyDeps, type ChoreographyDeps } from './deps.ts';
 
-/** Creates the variant's tables, topic, queues and subscriptions on the local substrate. */
-export async function provisionLocal(clients: AwsClients, prefix: string): Promise<ChoreographyConfig> {
+/** Creates the variant's tables, bus (an SNS topic or an EventBridge bus), queues and routes on the local substrate. */
+export async function provisionLocal(clients: AwsClients, prefix: string, bus: BusKind = 'sns'): Promise<ChoreographyConfig> {
   if (clients.target.kind !== 'local') throw new Error('provisionLocal runs against the local substrate');
   const tables = await provisionTables(clients, prefix);
-  const topology = await provisionChoreography(clients, prefix);
+  const topology = await provisionChoreography(clients, prefix, bus);
   const traceDir = path.join(runDir(), 'traces', prefix);
   fs.mkdirSync(traceDir, { recursive: true });
-  return { prefix, endpoints: clients.target.endpoints, topicArn: topology.topicArn, queues: topology.queues, tables, traceDir };
+  return { prefix, endpoints: clients.target.endpoints, busArn: topology.busArn, queues: topology.queues, tables, traceDir };
 }
 
 export interface RunningChoreography {
@@ -40,7 +40,7 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
   const completions = config.queues.completions!.url;
   return {
     config,
-    deps: choreographyDeps(clients, config.tables, config.topicArn, { publishOnCommit: true }),
+    deps: choreographyDeps(clients, config.tables, config.busArn, { publishOnCommit: true }),
     // The processes as started; after a fault restarted one, group.pids() has the new one.
     pids: group.pids(),
     group,

@@ -5,7 +5,7 @@ import { chargePayment, refundPayment } from '../shared/services/payments.ts';
 import { blockShipment, createShipment } from '../shared/services/shipping.ts';
 import { notifyCustomer } from '../shared/services/notifications.ts';
 import type { ChoreographyDeps } from './deps.ts';
-import { publishEvent } from './bus.ts';
+import { publishEvents } from './bus.ts';
 
 /**
  * What each service does with an event it subscribed to: call the shared service
@@ -44,7 +44,7 @@ export async function react(service: ServiceName, event: DomainEvent, attempt: n
       break;
     case 'payments:InventoryReserved': {
       const order = await deps.claims.load(event.order);
-      const r = await chargePayment(deps.payments, {
+      const r = await chargePayment(deps.payments, deps.bank, {
         orderId: event.orderId,
         amountCents: order.totalCents,
         paymentToken: order.paymentToken,
@@ -58,11 +58,16 @@ export async function react(service: ServiceName, event: DomainEvent, attempt: n
       break;
     }
     case 'payments:ShipmentFailed':
-      emit(eventFrom('PaymentRefunded', await refundPayment(deps.payments, event.orderId), ctx));
+      emit(eventFrom('PaymentRefunded', await refundPayment(deps.payments, deps.bank, event.orderId), ctx));
       break;
     case 'shipping:PaymentCharged': {
       const order = await deps.claims.load(event.order);
-      const r = await createShipment(deps.shipments, { orderId: event.orderId, address: order.shippingAddress, attempt });
+      const r = await createShipment(deps.shipments, deps.carrier, {
+        orderId: event.orderId,
+        address: order.shippingAddress,
+        lines: order.lines,
+        attempt,
+      });
       emit(
         r.status === 'CREATED'
           ? eventFrom('ShipmentCreated', { shipmentId: r.shipmentId }, ctx)
@@ -90,6 +95,7 @@ export async function react(service: ServiceName, event: DomainEvent, attempt: n
     default:
       throw new Error(`${service} has no reaction to ${event.type}`);
   }
-  for (const e of emitted) await publishEvent(deps.clients.sns, deps.topicArn, e);
+  // One call for what one reaction emits, where the bus takes batches (PutEvents).
+  await publishEvents(deps.clients, deps.busArn, emitted);
   return emitted;
 }

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { variantStackName } from '../shared/topology/stacks.ts';
 import { choreography } from '../choreography/variant.ts';
+import { eventbridge } from '../choreography/eventbridge/variant.ts';
 import { stepFunctions } from '../orchestration/stepfunctions/variant.ts';
 import { temporal } from '../orchestration/temporal/variant.ts';
+import { lambdaDurable } from '../orchestration/lambda-durable/variant.ts';
 
 /**
  * The variant registry: the one list of variants. It sits just above the
  * variant folders, so the deploy (infra/) and the harness, report and CLI
  * (bench/) can all read it; adding a variant is its folder plus one line here.
  */
-export const REGISTRY = [choreography, stepFunctions, temporal] as const;
+export const REGISTRY = [choreography, eventbridge, stepFunctions, temporal, lambdaDurable] as const;
 
 export type VariantName = (typeof REGISTRY)[number]['name'];
 export type RegisteredVariant = (typeof REGISTRY)[number];

@@ -33,17 +33,22 @@ export function taskTable(repos: ServiceRepositories) {
     release: (c: TaskCall) => releaseInventory(repos.inventory, c.order.orderId),
     commit: (c: TaskCall) => commitInventory(repos.inventory, c.order.orderId),
     charge: (c: TaskCall) =>
-      chargePayment(repos.payments, {
+      chargePayment(repos.payments, repos.bank, {
         orderId: c.order.orderId,
         amountCents: c.order.totalCents,
         paymentToken: c.order.paymentToken,
         attempt: c.attempt,
       }),
-    refund: (c: TaskCall) => refundPayment(repos.payments, c.order.orderId),
+    refund: (c: TaskCall) => refundPayment(repos.payments, repos.bank, c.order.orderId),
     cancelGate: (c: TaskCall) => readCancelGate(repos.orders, c.order.orderId),
     block: (c: TaskCall) => blockShipment(repos.shipments, c.order.orderId),
     ship: (c: TaskCall) =>
-      createShipment(repos.shipments, { orderId: c.order.orderId, address: c.order.shippingAddress, attempt: c.attempt }),
+      createShipment(repos.shipments, repos.carrier, {
+        orderId: c.order.orderId,
+        address: c.order.shippingAddress,
+        lines: c.order.lines,
+        attempt: c.attempt,
+      }),
     notify: (c: TaskCall) =>
       notifyCustomer(repos.notifications, { orderId: c.order.orderId, customerId: c.order.customerId, template: 'order-shipped' }),
   };

@@ -5,6 +5,7 @@ import { down, up } from '../../shared/engines/substrate.ts';
 import { readState, type SubstrateState } from '../../shared/engines/state.ts';
 import { guardInstance } from '../../shared/engines/instance-guard.ts';
 import { watchEngines } from '../../shared/engines/engine-watch.ts';
+import { stopProcess } from '../../shared/engines/processes.ts';
 import type { InstanceLock } from '../../shared/runtime/instance-lock.ts';
 import { handleStopSignals, type StopSignals } from '../../shared/runtime/stop-signals.ts';
 import { prepareOut } from './out-dir.ts';
@@ -12,7 +13,8 @@ import type { Results } from '../results/schema.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { UserError } from '../../shared/errors.ts';
 import { intOption } from '../../shared/cli/options.ts';
-import { VARIANTS } from '../../infra/variants.ts';
+import { VARIANTS, variantOf } from '../../infra/variants.ts';
+import { isRunning } from '../../shared/engines/processes.ts';
 import { parseFailureSpec, parseFaultList, readConfigFile, resolveConfig, type BenchConfig } from '../config.ts';
 import { FAULTS } from '../faults/catalog.ts';
 import { PRICE_TABLE } from '../cost/prices.ts';
@@ -20,6 +22,7 @@ import { createProgress } from '../progress.ts';
 import { writeResults } from '../results/write.ts';
 import { summaryText } from '../results/summary-text.ts';
 import { readDeployment } from '../../infra/deploy/record.ts';
+import { confirmAwsRun, DEFAULT_AWS_MAX_ORDERS, formatAwsPlan, planAwsRun } from './aws-plan.ts';
 
 interface BenchFlags extends UpFlags {
   config?: string;
@@ -47,6 +50,11 @@ interface BenchFlags extends UpFlags {
   duration?: number;
   keep: boolean;
   quiet: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  maxOrders?: number;
+  estimateFrom?: string;
+  deployed?: boolean;
 }
 
 const list = (v: string) =>
@@ -189,6 +197,22 @@ export function registerBenchCommand(program: Command): void {
           },
         ),
       )
+      .option(
+        '--deployed',
+        '--target local: drive the variants deployed on --instance (sagabench deploy <v> --target local) instead of fresh resources',
+      )
+      .option('--dry-run', '--target aws: print the plan and the estimated bill, call nothing on AWS')
+      .option('--yes', '--target aws: place the orders without asking to confirm the estimated bill')
+      .addOption(
+        new Option(
+          '--max-orders <n>',
+          `--target aws: the most orders the run may place, warmup included (default ${DEFAULT_AWS_MAX_ORDERS})`,
+        ).argParser(intOption(1, 1_000_000)),
+      )
+      .option(
+        '--estimate-from <results>',
+        '--target aws: local results whose counted operations price the estimate (default: the newest under results/)',
+      )
       .option('--keep', 'leave a substrate this command started running', false)
       .option('--quiet', 'no progress output', false)
       .addOption(instanceOption()),
@@ -199,26 +223,39 @@ export function registerBenchCommand(program: Command): void {
       flagsToConfig(flags),
       flags.config ? `config (${flags.config} + flags)` : 'flags',
     );
-    if (config.target === 'aws') {
-      const missing = config.variants.filter((v) => !readDeployment(v, { target: 'aws' }));
-      if (missing.length)
-        throw new UserError(
-          `--target aws needs each variant deployed first: run ${missing.map((v) => `\`sagabench deploy ${v} --target aws\``).join(', ')}`,
-          2,
-        );
-      // The stacks' outputs are found, but driving them is not built: on AWS the variants' own calls
-      // happen inside Lambda and ECS, where this harness's meters cannot count them.
+    const awsOnly = (['dryRun', 'yes', 'maxOrders', 'estimateFrom'] as const).filter((k) => flags[k] !== undefined);
+    if (config.target !== 'aws' && awsOnly.length)
       throw new UserError(
-        '--target aws: the deployed stacks were found, but benchmarking them is not implemented yet (their AWS calls run inside Lambda and ECS, out of reach of the harness meters); run --target local',
+        `${awsOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: only with --target aws`,
+        2,
+      );
+    if (config.target === 'aws') {
+      // First, so a machine without credentials hears so in seconds; a dry run reads only local files
+      // (the deployment records and the local results the estimate prices) and calls nothing on AWS.
+      // Loaded here: the credential chain's SDK must not slow down every other command.
+      if (!flags.dryRun)
+        await (await import('../../infra/deploy/credentials.ts')).checkAwsEnvironment({ nothingDone: 'No order was placed.' });
+      const plan = planAwsRun(config, {
+        maxOrders: flags.maxOrders ?? DEFAULT_AWS_MAX_ORDERS,
+        ...(flags.estimateFrom ? { estimateFrom: flags.estimateFrom } : {}),
+      });
+      console.log(formatAwsPlan(plan, config));
+      if (flags.dryRun) return;
+      if (!flags.yes) await confirmAwsRun(plan);
+      // Driving the stacks is not built: on AWS the variants' own calls run inside Lambda and ECS, where
+      // the harness meters cannot count them; the provider-side counts (infra/DEPLOY.md) come first.
+      throw new UserError(
+        '--target aws: the plan is checked, but placing orders on the deployed stacks is not implemented yet (their AWS calls run inside Lambda and ECS, out of reach of the harness meters); no order was placed',
         2,
       );
     }
+    if (flags.deployed) checkDeployed(config, flags.instance);
     const out = path.resolve(config.out ?? defaultOut());
     const outDir = prepareOut(out);
     const log = flags.quiet ? () => {} : (l: string) => console.error(l);
     let lock: InstanceLock | undefined;
     let signals: StopSignals | undefined;
-    let watch: { stop(): void } | undefined;
+    let watch: { stop(): Promise<void> } | undefined;
     let before: SubstrateState | undefined;
     let written = false;
     let afterDeath: ((err: Error) => void) | undefined;
@@ -233,7 +270,8 @@ export function registerBenchCommand(program: Command): void {
       before = readState(flags.instance);
       // Engines this run starts die with it, even by SIGKILL: a watchdog stops them once this pid is gone.
       const r = await up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) });
-      if (!before && !flags.keep) lock.markOwnsEngines();
+      const ownsEngines = !before && !flags.keep;
+      if (ownsEngines) lock.markOwnsEngines();
       const stops = signals;
       // Once an engine is dead, a client library's retry timer can still throw into a closed channel
       // (Temporal's gRPC retry does): a consequence of the line already printed, not a crash to report.
@@ -243,8 +281,15 @@ export function registerBenchCommand(program: Command): void {
       };
       process.on('uncaughtException', afterDeath);
       watch = watchEngines(r.state, (e) => {
-        console.error(`\nsagabench: the ${e.name} engine (pid ${e.pid}) died during the run; stopping (its log: ${e.log})`);
-        stops.stopNow({ why: `the ${e.name} engine (pid ${e.pid}) died`, exitCode: 1 });
+        const what =
+          e.how === 'died'
+            ? 'died during the run'
+            : `stopped answering (nothing for ${Math.round((e.silentMs ?? 0) / 1000)} s: frozen or hung)`;
+        console.error(`\nsagabench: the ${e.name} engine (pid ${e.pid}) ${what}; stopping (its log: ${e.log})`);
+        stops.stopNow({ why: `the ${e.name} engine (pid ${e.pid}) ${e.how === 'died' ? 'died' : 'froze'}`, exitCode: 1 });
+        // Stopped at once when this run started it: every call to it then fails fast, as with a dead
+        // engine, instead of each waiting out its 30 s timeout while the run winds down.
+        if (e.how === 'frozen' && ownsEngines) void stopProcess(e.process).catch(() => undefined);
       });
       const progress = createProgress(process.stderr, flags.quiet);
       let writeError: string | undefined;
@@ -268,6 +313,7 @@ export function registerBenchCommand(program: Command): void {
           abandon: signals.abandon,
           progress,
           checkpoint,
+          ...(flags.deployed ? { deployed: true } : {}),
         }).finally(() => progress.close());
       } catch (err) {
         // A dead engine fails whatever was talking to it: the line naming the engine is the reason, not this error.
@@ -298,7 +344,7 @@ export function registerBenchCommand(program: Command): void {
         process.exitCode = 1;
       }
     } finally {
-      watch?.stop();
+      await watch?.stop();
       // After a death the handler stays to the end: the timers it covers can fire after this returns.
       if (afterDeath && signals?.reason()?.exitCode !== 1) process.off('uncaughtException', afterDeath);
       signals?.dispose();
@@ -307,4 +353,33 @@ export function registerBenchCommand(program: Command): void {
       if (!written) outDir.cleanup();
     }
   });
+}
+
+/** `--deployed`: every variant named has a live local deployment on the instance that the harness can drive. */
+function checkDeployed(config: BenchConfig, instance: string): void {
+  if (config.target !== 'local')
+    throw new UserError('--deployed drives a local deployment; on AWS, --target aws drives the deployed stacks', 2);
+  if (config.faults.length)
+    throw new UserError(
+      "--deployed: faults stop and start the variant's processes, which belong to the deployment; run faults without --deployed",
+      2,
+    );
+  for (const v of config.variants) {
+    if (!variantOf(v).deployedTarget)
+      throw new UserError(
+        `--deployed: driving a deployed ${v} is not implemented yet (choose from ${VARIANTS.filter((x) => variantOf(x).deployedTarget).join(', ')})`,
+        2,
+      );
+    const d = readDeployment(v, { target: 'local', instance });
+    if (!d || d.placement.target !== 'local')
+      throw new UserError(
+        `--deployed: ${v} is not deployed on instance '${instance}': run \`sagabench deploy ${v} --target local --instance ${instance}\` first`,
+        2,
+      );
+    if (!d.placement.host || d.placement.host.pid <= 0 || !isRunning(d.placement.host.pid))
+      throw new UserError(
+        `--deployed: the ${v} deployment on '${instance}' is recorded but its host process is not running; deploy it again`,
+        2,
+      );
+  }
 }

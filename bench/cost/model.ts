@@ -77,6 +77,8 @@ export const usageSampleSchema = z
       .strict()
       .optional(),
     temporal: z.object({ actions: whole, historyBytes: whole, openMsTotal: n, workflows: whole }).strict().optional(),
+    /** Lambda durable functions: executions, durable operations (step attempts), retries (re-invocations) and checkpointed bytes. */
+    durable: z.object({ executions: whole, operations: whole, retries: whole, dataWrittenBytes: whole }).strict().optional(),
   })
   .strict()
   // Without these the variant's dominant charge would silently be $0.
@@ -86,7 +88,7 @@ export const usageSampleSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [needed],
-        message: needed === 'stepFunctions' ? `${s.variant} needs stepFunctions usage` : `${s.variant} needs temporal usage`,
+        message: `${s.variant} needs ${needed} usage`,
       });
     if (variantOf(s.variant).billing.lambdaInvocations && !s.lambda)
       ctx.addIssue({ code: 'custom', path: ['lambda'], message: `${s.variant} runs on Lambda: lambda usage is required` });
@@ -109,7 +111,7 @@ export const billingOptionsSchema = z
         message: `not a Temporal Cloud plan of the price table (${PRICE_TABLE.temporalPlans.map((p) => p.id).join(', ')})`,
       })
       .default(DEFAULT_TEMPORAL_PLAN),
-    /** How long Temporal Cloud keeps a closed workflow's history (the namespace's retention period, 1 to 90 days). */
+    /** How long Temporal Cloud keeps a closed workflow's history (the namespace's retention period, 1 to 90 days); also a durable function's RetentionPeriodInDays. */
     retentionDays: z.number().int().min(1).max(90).default(30),
   })
   .strict();
@@ -150,6 +152,22 @@ export const EXCLUDED_MANAGEMENT_CALLS: Readonly<Record<string, readonly string[
     'ListTopics',
     'ListSubscriptions',
     'ListSubscriptionsByTopic',
+    'TagResource',
+    'UntagResource',
+    'ListTagsForResource',
+  ],
+  events: [
+    'CreateEventBus',
+    'DeleteEventBus',
+    'DescribeEventBus',
+    'ListEventBuses',
+    'PutRule',
+    'DeleteRule',
+    'DescribeRule',
+    'ListRules',
+    'PutTargets',
+    'RemoveTargets',
+    'ListTargetsByRule',
     'TagResource',
     'UntagResource',
     'ListTagsForResource',
@@ -200,6 +218,11 @@ export const SERVICE_RULES: Readonly<Record<string, Rule>> = {
     c.operation === 'Publish' || c.operation === 'PublishBatch'
       ? { priceId: 'sns-standard-publish', item: `${c.operation} (64 KB chunks)`, units: c.billingChunks }
       : { none: 'not a billed SNS request' },
+  // Each entry a PutEvents carries is billed, one event per 64 KB of it (the meter counts per entry); rule matching and delivery to SQS are included.
+  events: (c) =>
+    c.operation === 'PutEvents'
+      ? { priceId: 'eventbridge-custom-event', item: 'PutEvents entries (64 KB chunks)', units: c.billingChunks }
+      : { none: 'not a billed EventBridge request' },
   // Units by AWS's rules (capacity.ts): per item per KB, transactions double, consistent reads full.
   dynamodb: (c) =>
     DYNAMO_WRITES.has(c.operation)
@@ -255,6 +278,8 @@ export interface CostEstimate {
 
 const tally = (list: Array<[string, number]>) => list.map(([k, v]) => `${k}×${v}`).join(', ');
 export const HOURS_PER_MONTH = 730;
+/** AWS's month of 730 hours, in days: a GB-month of retention is a GB kept this long. */
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 /** Idle SQS event source mapping: long polls at the 20 s maximum wait, by this many pollers per queue. */
 export const ESM_IDLE_POLLERS = 5;
 export const ESM_WAIT_SECONDS = 20;
@@ -397,18 +422,34 @@ export function estimateCost(input: UsageSample, table: PriceTable = PRICE_TABLE
 
   const lam = sample.lambda;
   if (billing.lambdaInvocations === 'task-attempts') invocations = sfn?.taskAttempts ?? 0;
+  const d = sample.durable;
+  // A durable execution is invoked once, then once more after each retry delay it suspended for (replays included in the duration measured).
+  if (billing.lambdaInvocations === 'durable-invocations') invocations = d ? d.executions + d.retries : 0;
+  if (d) {
+    add('lambda', 'durable operations (step attempts, retries included)', d.operations, 'lambda-durable-operation');
+    add('lambda', 'durable data written (checkpoints)', d.dataWrittenBytes / GB, 'lambda-durable-data-written');
+    add(
+      'lambda',
+      `durable data retained (${options.retentionDays} days)`,
+      (d.dataWrittenBytes / GB) * (options.retentionDays / DAYS_PER_MONTH),
+      'lambda-durable-data-retained',
+    );
+    notes.push(
+      `Lambda durable functions: ${d.operations} durable operations over ${d.executions} executions (one per step attempt); checkpoints retained ${options.retentionDays} days.`,
+    );
+  }
   if (lam && invocations > 0) {
     add('lambda', 'invocations (failed attempts included)', invocations, 'lambda-request');
     // Lambda bills each invocation's duration rounded up to 1 ms; from a total, the average is rounded.
     const avgMs = lam.tracedRuns ? Math.ceil(lam.durationMsTotal / lam.tracedRuns) : 0;
-    add(
-      'lambda',
-      `duration ${lam.arch} (${lam.memoryMb} MB)`,
-      ((invocations * avgMs) / 1000) * (lam.memoryMb / 1024),
-      `lambda-gb-second-${lam.arch}`,
-    );
+    // A durable function runs its steps inside its invocations: the billed time is every step's, not one step's per invocation.
+    const durableRun = billing.lambdaInvocations === 'durable-invocations';
+    const billedMs = durableRun ? lam.durationMsTotal : invocations * avgMs;
+    add('lambda', `duration ${lam.arch} (${lam.memoryMb} MB)`, (billedMs / 1000) * (lam.memoryMb / 1024), `lambda-gb-second-${lam.arch}`);
     notes.push(
-      `Lambda: ${invocations} invocations at the measured ${avgMs} ms average handler time (${lam.tracedRuns} runs traced); INIT duration is not in it.`,
+      durableRun
+        ? `Lambda: ${invocations} invocations running ${lam.tracedRuns} step attempts for ${Math.round(lam.durationMsTotal)} ms in all (measured); replays and INIT duration are not in it.`
+        : `Lambda: ${invocations} invocations at the measured ${avgMs} ms average handler time (${lam.tracedRuns} runs traced); INIT duration is not in it.`,
     );
   }
 

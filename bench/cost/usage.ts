@@ -17,6 +17,7 @@ export function usageOf(run: {
   const handlerMs = run.report.traces.map((t) => Math.max(1, t.end - t.start));
   const sfn = run.report.stepFunctions;
   const t = run.report.temporal;
+  const d = run.report.durable;
   return {
     variant: run.variant,
     orders: Math.max(1, orders),
@@ -33,6 +34,9 @@ export function usageOf(run: {
         }
       : {}),
     ...(t ? { temporal: { actions: t.actions, historyBytes: t.historyBytes, openMsTotal: t.openMsTotal, workflows: t.workflows } } : {}),
+    ...(d
+      ? { durable: { executions: d.executions, operations: d.operations, retries: d.retries, dataWrittenBytes: d.dataWrittenBytes } }
+      : {}),
   };
 }
 
@@ -72,6 +76,16 @@ export function mergeUsage(list: UsageSample[]): UsageSample {
               historyBytes: acc.temporal.historyBytes + u.temporal.historyBytes,
               openMsTotal: acc.temporal.openMsTotal + u.temporal.openMsTotal,
               workflows: acc.temporal.workflows + u.temporal.workflows,
+            },
+          }
+        : {}),
+      ...(acc.durable && u.durable
+        ? {
+            durable: {
+              executions: acc.durable.executions + u.durable.executions,
+              operations: acc.durable.operations + u.durable.operations,
+              retries: acc.durable.retries + u.durable.retries,
+              dataWrittenBytes: acc.durable.dataWrittenBytes + u.durable.dataWrittenBytes,
             },
           }
         : {}),

@@ -8,7 +8,15 @@ export const dynamicInputSchema = z.object({
   /** Orders submitted in the run: the denominator of every per-order figure. */
   orders: z.number().int().nonnegative(),
   /** The variant's metered AWS calls (Meter.snapshot(), extra fields ignored). */
-  metered: z.array(z.object({ service: z.string(), operation: z.string(), calls: z.number().nonnegative() })),
+  metered: z.array(
+    z.object({
+      service: z.string(),
+      operation: z.string(),
+      calls: z.number().nonnegative(),
+      /** Entries a batch call carried (PutEvents), where the meter counts them. */
+      items: z.number().nonnegative().optional(),
+    }),
+  ),
   traces: z.array(
     z.object({
       orderId: z.string(),
@@ -59,6 +67,8 @@ export type DynamicCoupling = z.infer<typeof dynamicCouplingSchema>;
  *  - publishes: sns Publish / PublishBatch (one per call: the meter counts
  *    calls, not batch entries; nothing in the code batches today). SNS's
  *    fan-out to the subscribed queues is the bus's work, not another send.
+ *    EventBridge PutEvents counts its entries (one event each; a call carries
+ *    up to ten): rule delivery to the queues is the bus's work, likewise.
  *  - sends: sqs SendMessage / SendMessageBatch (per call, as above): the
  *    drivers' order submissions and anything else put on a queue by our code.
  *  - taskCallbacks: sfn SendTaskSuccess / SendTaskFailure, a worker's answer to
@@ -70,13 +80,18 @@ export type DynamicCoupling = z.infer<typeof dynamicCouplingSchema>;
  * between components (they start or consume one) and do not count.
  */
 export const MESSAGE_OPERATIONS = {
-  publishes: { sns: ['Publish', 'PublishBatch'] },
+  publishes: { sns: ['Publish', 'PublishBatch'], events: ['PutEvents'] },
   sends: { sqs: ['SendMessage', 'SendMessageBatch'] },
   taskCallbacks: { sfn: ['SendTaskSuccess', 'SendTaskFailure'] },
 } as const satisfies Record<string, Record<string, readonly string[]>>;
 
+/** Batch entries count one message each: the operations the meter itemizes. */
+const PER_ENTRY = new Set(['events.PutEvents']);
+
 function callsOf(metered: DynamicInput['metered'], ops: Record<string, readonly string[]>): number {
-  return metered.filter((m) => ops[m.service]?.includes(m.operation)).reduce((s, m) => s + m.calls, 0);
+  return metered
+    .filter((m) => ops[m.service]?.includes(m.operation))
+    .reduce((s, m) => s + (PER_ENTRY.has(`${m.service}.${m.operation}`) ? (m.items ?? m.calls) : m.calls), 0);
 }
 
 function byOrder(traces: readonly Trace[]): Map<string, Trace[]> {

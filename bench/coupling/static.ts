@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire, isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type TS from 'typescript';
+import { createRequire, isBuiltin } from 'node:module';
+import type * as TS from 'typescript';
 import { z } from 'zod';
 import { CONTRACTS_FILE, componentOf, isExcluded, type Variant } from './components.ts';
 import { variantNameSchema } from '../../infra/variants.ts';
@@ -45,11 +45,15 @@ export const staticCouplingSchema = z.object({
 });
 export type StaticCoupling = z.infer<typeof staticCouplingSchema>;
 
-// The compiler (9 MB of JavaScript) loads on first use: this module's schema is read by every
-// command of the CLI through the results schema, and only a coupling measurement parses code.
-let loaded: typeof TS | undefined;
+/**
+ * The compiler is loaded on first use: this module's schema is part of every
+ * results file, so every command imports it, but only the coupling analysis
+ * parses anything, and a bench would otherwise carry the whole compiler in
+ * memory through all its load levels.
+ */
+let compiler: typeof TS | undefined;
 const ts = new Proxy({} as typeof TS, {
-  get: (_, key) => (loaded ??= createRequire(import.meta.url)('typescript') as typeof TS)[key as keyof typeof TS],
+  get: (_, name) => (compiler ??= createRequire(import.meta.url)('typescript') as typeof TS)[name as keyof typeof TS],
 });
 
 let options: TS.CompilerOptions | undefined;

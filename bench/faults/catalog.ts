@@ -25,7 +25,7 @@ export const FAULT_SETTINGS = {
 export const FAULT_DESCRIPTIONS: Record<Fault, string> = {
   crash: `kill -9 of one service process or worker, restarted after ${FAULT_SETTINGS.crashRestartMs / 1000} s`,
   pause: `one service process or worker frozen (SIGSTOP) for ${FAULT_SETTINGS.pauseMs / 1000} s, longer than the visibility and activity timeouts`,
-  duplicate: `${FAULT_SETTINGS.duplicatePct} % of SNS publishes and Step Functions task answers sent twice; Temporal: every order's start sent twice`,
+  duplicate: `${FAULT_SETTINGS.duplicatePct} % of SNS publishes and Step Functions task answers (and each process's first) sent twice; Temporal: every order's start sent twice`,
   poison: 'malformed JSON, a schema-invalid event and a 200 KB non-event on every work queue, and malformed orders at the edge',
   throttle: `${FAULT_SETTINGS.throttlePct} % of the variant's AWS calls fail with a retryable throttle`,
 };

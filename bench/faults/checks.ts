@@ -30,7 +30,12 @@ export async function faultChecks(
     {
       name: `fault ${fault.fault} was injected`,
       ok: fault.fired,
-      detail: fault.fired ? 'yes' : 'the run ended before the fault was due; use more orders',
+      detail:
+        fault.fault === 'duplicate'
+          ? `${fault.duplicatesSent} duplicate deliveries sent`
+          : fault.fired
+            ? 'yes'
+            : 'the run ended before the fault was due; use more orders',
     },
   ];
   if (fault.fault === 'poison') {

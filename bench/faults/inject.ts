@@ -13,6 +13,8 @@ export interface FaultWindow {
   startedAt: number;
   endedAt: number;
   poisonInjected: number;
+  /** Duplicate fault: the duplicates actually sent, counted where they were sent; `fired` follows it. */
+  duplicatesSent: number;
   edge: { tried: number; refused: number; refusedIds: string[]; otherErrors: string[] };
 }
 
@@ -24,10 +26,12 @@ export interface FaultWindow {
 export function armFault(fault: Fault, target: VariantTarget, harness: AwsClients, sample: OrderDocument, runStartedAt: number) {
   const window: FaultWindow = {
     fault,
-    fired: fault === 'throttle' || fault === 'duplicate',
+    // A throttle acts on every call from the start; a duplicate has fired once one was counted (see countDuplicates).
+    fired: fault === 'throttle',
     startedAt: runStartedAt,
     endedAt: runStartedAt,
     poisonInjected: 0,
+    duplicatesSent: 0,
     edge: { tried: 0, refused: 0, refusedIds: [], otherErrors: [] },
   };
   let fired: Promise<void> | undefined;
@@ -67,6 +71,12 @@ export function armFault(fault: Fault, target: VariantTarget, harness: AwsClient
     onProgress(done: number, total: number) {
       if (!fired && (fault === 'crash' || fault === 'pause' || fault === 'poison') && done >= Math.ceil(total * FAULT_SETTINGS.atProgress))
         fired = fire();
+    },
+    /** The duplicates the variant's processes and the harness (a start sent twice) actually sent. */
+    countDuplicates(sent: number) {
+      if (fault !== 'duplicate') return;
+      window.duplicatesSent = sent;
+      window.fired = sent > 0;
     },
     /** Waits for the fault to be over; call after the load ended. */
     async settled(runEndedAt: number): Promise<FaultWindow> {

@@ -36,6 +36,7 @@ export function faultResult(run: LevelRun, baselineP99Ms: number | null): FaultR
     retries,
     throttledCalls: run.report.metered.reduce((s, m) => s + m.throttles, 0),
     poisonInjected: w.poisonInjected,
+    ...(w.fault === 'duplicate' ? { duplicatesSent: w.duplicatesSent } : {}),
     dlq: run.dlq,
     invariants: run.invariants,
   };

@@ -212,6 +212,60 @@ function compareChart(a: Results, b: Results, m: Metric, labels: { a: string; b:
   };
 }
 
+/**
+ * When one run is local (and so carries AWS projections) and the other ran on AWS: each
+ * projected variant's PROJECTION beside what AWS measured at the same level (or, missing
+ * that, the AWS run's lowest level, named). The test of the projection, labelled both ways.
+ */
+export function projectionVsAwsTable(a: Results, b: Results, labels: { a: string; b: string }): Table | null {
+  const [local, aws, localTag, awsTag] =
+    a.environment.target === 'local' && b.environment.target === 'aws'
+      ? [a, b, 'A', 'B']
+      : b.environment.target === 'local' && a.environment.target === 'aws'
+        ? [b, a, 'B', 'A']
+        : [null, null, '', ''];
+  if (!local || !aws) return null;
+  const rows: Cell[][] = [];
+  for (const v of local.variants) {
+    const p = v.awsProjection;
+    const onAws = aws.variants.find((x) => x.name === v.name);
+    if (!p || !onAws) continue;
+    const measuredLevels = onAws.levels.filter(measured);
+    const l = measuredLevels.find((x) => x.level === p.level) ?? [...measuredLevels].sort((x, y) => x.level - y.level)[0];
+    const err = (proj: number, m: number | undefined) => (m === undefined || m === 0 ? '—' : fmtPctChange(m, proj));
+    rows.push([
+      text(variantLabel(v.name)),
+      text(fmtLevel(p.level, p.loop)),
+      num(fmtMs(p.p50Ms)),
+      num(fmtMs(p.p99Ms)),
+      text(l ? fmtLevel(l.level, aws.workload.loop) : '—'),
+      num(l ? fmtMs(l.latencyMs.p50) : '—'),
+      num(l ? fmtMs(l.latencyMs.p99) : '—'),
+      num(err(p.p50Ms, l?.latencyMs.p50)),
+      num(err(p.p99Ms, l?.latencyMs.p99)),
+    ]);
+  }
+  if (!rows.length) return null;
+  return {
+    id: 'compare-projection',
+    title: `PROJECTION (${localTag}: ${labels[localTag === 'A' ? 'a' : 'b']}, local run) against MEASURED on AWS (${awsTag}: ${labels[awsTag === 'A' ? 'a' : 'b']}), latency ms`,
+    caption:
+      'The PROJECTION columns are simulated from published per-hop figures along the local run\'s critical paths; the AWS columns are measured. "PROJECTION off by" is (projection − measurement) ÷ measurement: how far the projection missed.',
+    columns: [
+      col('variant'),
+      col('projected from'),
+      col('PROJECTION p50', true),
+      col('PROJECTION p99', true),
+      col('AWS load'),
+      col('AWS measured p50', true),
+      col('AWS measured p99', true),
+      col('PROJECTION off by (p50)', true),
+      col('PROJECTION off by (p99)', true),
+    ],
+    rows,
+  };
+}
+
 export interface CompareModel {
   title: string;
   runs: string[];
@@ -230,7 +284,7 @@ export function compareResults(a: Results, b: Results, labels: { a: string; b: s
     runs: [describeRun('A', labels.a, a), describeRun('B', labels.b, b)],
     notes: differences(a, b),
     headlines: METRICS.map((m) => headline(a, b, m)).filter((h): h is string => h !== null),
-    tables: METRICS.map((m) => deltaTable(a, b, m)),
+    tables: [...METRICS.map((m) => deltaTable(a, b, m)), ...[projectionVsAwsTable(a, b, labels)].filter((t): t is Table => t !== null)],
     charts: [METRICS[1]!, METRICS[3]!].map((m) => compareChart(a, b, m, labels)).filter((c): c is Chart => c !== null),
   };
 }

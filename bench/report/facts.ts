@@ -24,6 +24,9 @@ import { col, num, text, type Cell, type Table } from './table.ts';
 const dash = '—';
 const levelCell = (r: Results, level: number) => text(fmtLevel(level, r.workload.loop));
 const variantCell = (name: string) => text(variantLabel(name));
+/** Its name where a time is shown: a variant whose local orchestration is simulated says so beside every figure. */
+const timedCell = (v: Results['variants'][number]) =>
+  v.latencyKind === 'simulated' ? text(`${variantLabel(v.name)} (SIMULATED)`) : variantCell(v.name);
 /** A figure with its 95 % interval, where the results carry one. */
 const withCi = (value: string, ci: [number, number] | null | undefined, fmt: (v: number) => string) =>
   num(ci ? `${value} [${fmt(ci[0])}–${fmt(ci[1])}]` : value);
@@ -34,7 +37,7 @@ export function percentilesTable(r: Results): Table {
     for (const l of v.levels) {
       const m = l.latencyMs;
       rows.push([
-        variantCell(v.name),
+        timedCell(v),
         levelCell(r, l.level),
         num(fmtCount(m.count)),
         withCi(fmtMs(m.p50), l.ci?.p50, fmtMs),
@@ -72,7 +75,7 @@ export function loadTable(r: Results): Table {
     for (const l of v.levels) {
       const o = l.outcomes;
       rows.push([
-        variantCell(v.name),
+        timedCell(v),
         levelCell(r, l.level),
         withCi(fmtRate(l.throughputPerSec), l.ci?.throughput, fmtRate),
         withCi(fmtMs(l.latencyMs.p50), l.ci?.p50, fmtMs),
@@ -117,7 +120,7 @@ export function floorTable(r: Results): Table {
   for (const v of r.variants)
     for (const l of v.levels)
       rows.push([
-        variantCell(v.name),
+        timedCell(v),
         levelCell(r, l.level),
         num(l.floor ? fmtCount(l.floor.hops) : dash),
         num(l.floor ? fmtMs(l.floor.p50Ms) : dash),
@@ -571,7 +574,11 @@ export function faultsTable(r: Results): Table | null {
         variantCell(v.name),
         text(f.fault),
         levelCell(r, f.level),
-        text(f.fired ? 'yes' : 'no', f.fired ? {} : { tone: 'bad' }),
+        // The duplicate fault's count is measured where the duplicates were sent, so the cell says how many.
+        text(
+          `${f.fired ? 'yes' : 'no'}${f.duplicatesSent !== undefined ? ` (${fmtCount(f.duplicatesSent)} sent)` : ''}`,
+          f.fired ? {} : { tone: 'bad' },
+        ),
         num(fmtCount(f.ordersAffected)),
         num(fmtMs(f.latencyMs.p99)),
         num(f.extraP99Ms === null ? dash : fmtMs(f.extraP99Ms)),
@@ -583,10 +590,13 @@ export function faultsTable(r: Results): Table | null {
       ]);
     }
   if (!rows.length) return null;
+  const skipped = r.variants.flatMap((v) => (v.faultsSkipped ?? []).map((s) => `${variantLabel(v.name)} ${s.fault}: ${s.why}`));
   return {
     id: 'faults',
     title: 'Injected faults',
-    caption: 'Each fault in a run of its own; extra p99 is over the same variant at the same level without the fault.',
+    caption:
+      'Each fault in a run of its own; extra p99 is over the same variant at the same level without the fault.' +
+      (skipped.length ? ` Not applicable, so not run: ${skipped.join('; ')}.` : ''),
     columns: [
       col('variant'),
       col('fault'),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/errors.ts';
-import { resultsSchema, SCHEMA_VERSION, type Results } from '../results/schema.ts';
+import { READABLE_VERSIONS, resultsSchema, SCHEMA_VERSION, type Results } from '../results/schema.ts';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
 /**
@@ -68,12 +68,13 @@ export function parseResults(textIn: string, name: string): Results {
       `${name}: not a sagabench results file (no schemaVersion; this sagabench reads schemaVersion ${SCHEMA_VERSION})`,
       2,
     );
-  if (version !== SCHEMA_VERSION)
+  if (!(READABLE_VERSIONS as readonly unknown[]).includes(version))
     throw new UserError(
-      `${name}: schemaVersion ${JSON.stringify(version)} is not supported by this sagabench (reads ${SCHEMA_VERSION})`,
+      `${name}: schemaVersion ${JSON.stringify(version)} is not supported by this sagabench (reads ${READABLE_VERSIONS.join(' and ')})`,
       2,
     );
-  const parsed = resultsSchema.safeParse(data);
+  // An older readable version lacks only fields added as optional since: it is read as the current one.
+  const parsed = resultsSchema.safeParse({ ...(data as object), schemaVersion: SCHEMA_VERSION });
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const lines = issues.slice(0, MAX_ISSUES).map((i) => `  ${i.path.length ? i.path.join('.') : '(file)'}: ${i.message}`);

@@ -9,6 +9,7 @@ import { latencyLoadChart, throughputLoadChart } from './charts/load-levels.ts';
 import { timelineChart } from './charts/timeline.ts';
 import { waterfallChart } from './charts/waterfall.ts';
 import { segmentsTable } from './segments.ts';
+import { awsProjectionSection } from './aws-projection.ts';
 import {
   bandVerdicts,
   billDriversTable,
@@ -79,6 +80,14 @@ export function buildReport(r: Results): ReportModel {
   const banners: Banner[] = [];
   const em = emulatorNote(r);
   if (em) banners.push({ tone: 'warn', text: em });
+  const simulated = r.variants.filter((v) => v.latencyKind === 'simulated').map((v) => variantLabel(v.name));
+  if (simulated.length)
+    banners.push({
+      tone: 'warn',
+      text:
+        `${listing(simulated)}: latency and throughput are SIMULATED (the orchestration ran in-process under a local test runner, not the engine), ` +
+        'marked (SIMULATED) in every table and left out of the latency, throughput and overhead verdicts; outcomes, counts, cost, coupling and change impact are real.',
+    });
   if (r.partial)
     banners.push({
       tone: 'bad',
@@ -108,6 +117,8 @@ export function buildReport(r: Results): ReportModel {
       charts: present([latencyCdfChart(r)]),
       tables: [percentilesTable(r)],
     },
+    // Beside the measured latencies, in a section of its own: a projection is never mixed into them.
+    ...present([awsProjectionSection(r)]),
     {
       id: 'load',
       title: 'Latency and throughput under load',

@@ -1,6 +1,4 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
-import type { Config } from 'vega-lite';
+import type { Config, TopLevelSpec } from 'vega-lite';
 import { FONT } from './charts/common.ts';
 
 /** The report's look, applied at compile time to every chart. */
@@ -23,6 +21,9 @@ export const CHART_CONFIG: Config = {
  * prefixed with `idPrefix` to keep them apart.
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  // Loaded on first use: every command imports the report module, but only a report draws, and a
+  // bench would otherwise carry Vega through all its load levels.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const vgSpec = compile(spec, { config: CHART_CONFIG }).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', logLevel: vega.Warn });
   try {

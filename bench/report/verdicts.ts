@@ -51,10 +51,17 @@ const withCi = (x: WithInterval, fmt: (v: number) => string) => `${fmt(x.value)}
  * Where the results carry 95 % intervals and the best one's overlaps the next
  * one's, no winner is named: "no clear difference".
  */
+/** Variants whose local timings are the engines' own: a simulated orchestration's are never ranked on time. */
+const timed = (r: Results) => r.variants.filter((v) => v.latencyKind !== 'simulated');
+const simulatedNote = (r: Results): string => {
+  const left = r.variants.filter((v) => v.latencyKind === 'simulated').map((v) => variantLabel(v.name));
+  return left.length ? ` ${listing(left)} left out: ${left.length > 1 ? 'their' : 'its'} local orchestration is SIMULATED in-process.` : '';
+};
+
 function latencyVerdict(r: Results): Verdict | null {
   const groups: Array<{ who: string; tied: boolean; clauses: string[] }> = [];
   for (const level of levelsOf(r)) {
-    const entries: WithInterval[] = r.variants.flatMap((v) => {
+    const entries: WithInterval[] = timed(r).flatMap((v) => {
       const l = levelOf(v, level);
       return measured(l) ? [{ name: v.name, value: l.latencyMs.p99, ci: l.ci?.p99 ?? null }] : [];
     });
@@ -83,13 +90,13 @@ function latencyVerdict(r: Results): Verdict | null {
           : `${g.who} had the lowest p99 at ${listing(g.clauses)}`,
     )
     .join('; ');
-  return { dimension: 'latency', text: `${capital(text)}.` };
+  return { dimension: 'latency', text: `${capital(text)}.${simulatedNote(r)}` };
 }
 
 /** Highest throughput at the highest level every compared variant reached; "no clear difference" where the intervals overlap. */
 function throughputVerdict(r: Results): Verdict | null {
   for (const level of [...levelsOf(r)].reverse()) {
-    const entries: WithInterval[] = r.variants.flatMap((v) => {
+    const entries: WithInterval[] = timed(r).flatMap((v) => {
       const l = levelOf(v, level);
       return measured(l) ? [{ name: v.name, value: l.throughputPerSec, ci: l.ci?.throughput ?? null }] : [];
     });
@@ -105,7 +112,7 @@ function throughputVerdict(r: Results): Verdict | null {
     const verb = best.length > 1 ? 'tied for the highest throughput' : 'had the highest throughput';
     return {
       dimension: 'throughput',
-      text: `${names(best)} ${verb} at ${fmtLevel(level, r.workload.loop)}: ${withCi(top, fmtRate)} orders/s${rest.length ? ` (${rest.map((x) => `${variantLabel(x.name)} ${withCi(x as WithInterval, fmtRate)}`).join(', ')})` : ''}.`,
+      text: `${names(best)} ${verb} at ${fmtLevel(level, r.workload.loop)}: ${withCi(top, fmtRate)} orders/s${rest.length ? ` (${rest.map((x) => `${variantLabel(x.name)} ${withCi(x as WithInterval, fmtRate)}`).join(', ')})` : ''}.${simulatedNote(r)}`,
     };
   }
   return null;
@@ -114,7 +121,7 @@ function throughputVerdict(r: Results): Verdict | null {
 /** Closest to its own substrate floor (p50 ÷ floor p50) at the highest level with floors. */
 function floorVerdict(r: Results): Verdict | null {
   for (const level of [...levelsOf(r)].reverse()) {
-    const entries = r.variants.flatMap((v) => {
+    const entries = timed(r).flatMap((v) => {
       const ratio = levelOf(v, level)?.floor?.ratio;
       return ratio != null ? [{ name: v.name, value: ratio }] : [];
     });

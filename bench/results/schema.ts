@@ -5,6 +5,8 @@ import { FAULTS } from '../faults/catalog.ts';
 import { billingOptionsSchema, usageSampleSchema } from '../cost/model.ts';
 import { priceTableSchema } from '../cost/prices.ts';
 import { SEGMENTS } from '../attribution.ts';
+import { HOP_KINDS } from '../../shared/variant/aws-hops.ts';
+import { publishedLatencySchema } from '../projection/hop-latencies.ts';
 
 /**
  * The results contract: what `bench` writes and the only thing `report` reads.
@@ -13,7 +15,11 @@ import { SEGMENTS } from '../attribution.ts';
 // 2: costs carry fixed monthly lines; the projection is a stepwise monthly bill (options, bills,
 // crossovers with the cheaper side); each level carries its critical-path segments (segmentsMs), and
 // repeated runs their intervals. A schema 1 file cannot be brought to it without guessing its costs.
-export const SCHEMA_VERSION = 2;
+// 3: each variant may carry `awsProjection` (its latency projected on AWS, labelled PROJECTION, with
+// every input and source). Additive: a schema 2 file is read as a 3 without projections.
+export const SCHEMA_VERSION = 3;
+/** Older versions read as this one: each differs from it only by fields it added as optional. */
+export const READABLE_VERSIONS = [2, 3] as const;
 
 const ms = z.number().nonnegative();
 const count = z.number().int().nonnegative();
@@ -148,12 +154,61 @@ export const faultResultSchema = z.object({
   retries: count,
   throttledCalls: count,
   poisonInjected: count,
+  /** Duplicate fault only: the duplicate deliveries actually sent (a publish, a task answer or a start sent again). */
+  duplicatesSent: count.optional(),
   dlq: z.array(z.object({ queue: z.string(), messages: count, sample: z.array(z.string()) })),
   invariants: z.array(invariantSchema),
 });
 
+/**
+ * A variant's latency projected on AWS and Temporal Cloud (bench/projection): the local run's
+ * critical paths as hops of each kind, each hop drawn from published figures (cited in
+ * `sources`), the rest carried over from the local measurement. Never a measurement.
+ */
+export const awsProjectionSchema = z.object({
+  label: z.literal('PROJECTION'),
+  /** The level whose orders were projected (the lowest: the published figures were taken at low load). */
+  level: z.number().positive(),
+  loop: z.enum(['closed', 'open']),
+  /** Ended orders whose paths the simulation resamples. */
+  orders: count,
+  draws: count,
+  seed: z.number().int(),
+  p50Ms: ms,
+  p99Ms: ms,
+  meanMs: ms,
+  /** The simulation's own error: 95 % intervals of the percentiles over its draws (not the inputs' uncertainty). */
+  ci95: z.object({ p50: z.tuple([ms, ms]), p99: z.tuple([ms, ms]) }),
+  /** Why the variant's path on AWS is made of these hops. */
+  path: z.string(),
+  /** Local segments the hops stand in for. */
+  replaces: z.array(z.enum(SEGMENTS)),
+  /** Local segments kept as measured (LOCAL EMULATOR time), per order. */
+  carriedOver: z.object({ segments: z.array(z.enum(SEGMENTS)), p50Ms: ms, meanMs: ms }),
+  hops: z.array(
+    z.object({
+      kind: z.enum(HOP_KINDS),
+      perOrderMean: z.number().nonnegative(),
+      /** Ids of `sources` one hop is drawn as (one draw of each, summed). */
+      drawnAs: z.array(z.string()),
+      /** False: no figure for exactly this hop was published; `note` says what stands in. */
+      published: z.boolean(),
+      note: z.string(),
+    }),
+  ),
+  hopTableVersion: z.string(),
+  sources: z.array(publishedLatencySchema),
+  notes: z.array(z.string()),
+});
+
 export const variantResultSchema = z.object({
   name: z.enum(VARIANTS),
+  /**
+   * `simulated`: the variant's local orchestration ran in an in-process stand-in (Lambda durable
+   * functions under the testing SDK's runner), so its latencies are not the engine's: the report
+   * labels them and leaves them out of latency verdicts. Absent: measured (results written before it).
+   */
+  latencyKind: z.enum(['measured', 'simulated']).optional(),
   binding: z.string(),
   processes: count,
   levels: z.array(levelSchema),
@@ -166,6 +221,26 @@ export const variantResultSchema = z.object({
   invariants: z.array(invariantSchema),
   traces: z.array(traceSampleSchema),
   faults: z.array(faultResultSchema).optional(),
+  /**
+   * Schema 3, `bench --deployed`: the recorded deployment this variant's orders went through
+   * (instead of fresh resources): where, under which prefix, its record file and what it holds.
+   */
+  deployment: z
+    .object({
+      target: z.enum(['local', 'aws']),
+      instance: z.string().optional(),
+      prefix: z.string(),
+      record: z.string(),
+      deployedAt: z.string(),
+      resources: z.string(),
+    })
+    .optional(),
+  /** Schema 3: latency projected on AWS (a PROJECTION), from the lowest level's orders; null when none ended; absent in schema 2 files and in runs on AWS. */
+  awsProjection: awsProjectionSchema.nullable().optional(),
+  /** Why this variant has no projection: its hops on AWS have no published latency to draw (its registry entry says which). */
+  notProjectedOnAws: z.string().optional(),
+  /** Fault classes asked for that have nothing to hit in this variant locally, with why (its registry entry). */
+  faultsSkipped: z.array(z.object({ fault: z.enum(FAULTS), why: z.string() })).optional(),
 });
 
 export const resultsSchema = z.object({
@@ -224,6 +299,7 @@ export type Results = z.infer<typeof resultsSchema>;
 export type VariantResult = z.infer<typeof variantResultSchema>;
 export type LevelResult = z.infer<typeof levelSchema>;
 export type FaultResult = z.infer<typeof faultResultSchema>;
+export type AwsProjection = z.infer<typeof awsProjectionSchema>;
 
 export function resultsJsonSchema(): unknown {
   return z.toJSONSchema(resultsSchema, { target: 'draft-2020-12' });

@@ -13,8 +13,20 @@ export function summaryText(r: Results): string {
     for (const l of v.levels)
       lines.push(
         `${v.name.padEnd(14)}${String(l.level).padStart(7)}${String(l.latencyMs.p50).padStart(9)}${String(l.latencyMs.p90).padStart(9)}${String(l.latencyMs.p99).padStart(9)}` +
-          `${l.throughputPerSec.toFixed(2).padStart(10)}${(l.floor ? String(l.floor.p50Ms) : '-').padStart(11)}${(l.floor?.ratio != null ? l.floor.ratio.toFixed(2) : '-').padStart(8)}${l.harnessCpuMsPerOrder.toFixed(2).padStart(12)}`,
+          `${l.throughputPerSec.toFixed(2).padStart(10)}${(l.floor ? String(l.floor.p50Ms) : '-').padStart(11)}${(l.floor?.ratio != null ? l.floor.ratio.toFixed(2) : '-').padStart(8)}${l.harnessCpuMsPerOrder.toFixed(2).padStart(12)}` +
+          (v.latencyKind === 'simulated' ? '  SIMULATED' : ''),
       );
+  const projected = r.variants.filter((v) => v.awsProjection);
+  if (projected.length) {
+    lines.push('');
+    lines.push('PROJECTION on AWS / Temporal Cloud (published per-hop figures along these critical paths; not measured, see the report):');
+    for (const v of projected) {
+      const p = v.awsProjection!;
+      lines.push(`${v.name.padEnd(14)}${String(p.level).padStart(7)}  PROJECTION p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms (of it carried over from local: mean ${p.carriedOver.meanMs} ms)`);
+    }
+  }
+  if (r.variants.some((v) => v.latencyKind === 'simulated'))
+    lines.push('SIMULATED: that orchestration ran in-process under a local test runner; its times are not comparable (outcomes and cost are).');
   lines.push('');
   for (const v of r.variants) {
     const broken = v.invariants.filter((i) => !i.ok);

@@ -236,7 +236,7 @@ const CASES: Case[] = [
     edge: 'report',
     name: 'results of another schema version',
     run: cli('report', tmpFile('results.json', '{"schemaVersion": 1}')),
-    expect: /schemaVersion 1 is not supported by this sagabench \(reads 2\)/,
+    expect: /schemaVersion 1 is not supported by this sagabench \(reads 2 and 3\)/,
     code: 2,
   },
   {

@@ -53,8 +53,8 @@ describe('sagabench bench', () => {
     const results = resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')));
     expect(results.partial).toBe(false);
     expect(results.invariantsOk).toBe(true);
-    // seed 4 rotates the three variants by one.
-    expect(results.workload.variantOrder).toEqual(['stepfunctions', 'temporal', 'choreography']);
+    // seed 4 rotates the five variants by four.
+    expect(results.workload.variantOrder).toEqual(['lambda-durable', 'choreography', 'eventbridge', 'stepfunctions', 'temporal']);
     expect(results.environment).toMatchObject({ target: 'local', emulatorNumbers: true, emulators: { moto: '5.2.5', motoPatched: true } });
     // The CLI runs on the Node that started it (the project's own Node 24 under npm), and says so.
     expect(results.environment.node).toBe(process.version);
@@ -80,7 +80,18 @@ describe('sagabench bench', () => {
       expect(segments.reduce((a, x) => a + x.mean, 0)).toBeLessThan(level.latencyMs.mean * 1.05 + 1);
       expect(level.segmentsMs!.dynamodb.mean, v.name).toBeGreaterThan(0);
       expect(level.ci?.p50?.[0]).toBeLessThanOrEqual(level.latencyMs.p50);
+      // Every local run carries its AWS projection, labelled, over the level's ended orders, with its sources.
+      const p = v.awsProjection!;
+      expect(p, v.name).toMatchObject({ label: 'PROJECTION', level: 3, orders: 6 });
+      expect(p.p99Ms).toBeGreaterThanOrEqual(p.p50Ms);
+      expect(p.p50Ms).toBeGreaterThan(p.carriedOver.p50Ms);
+      expect(p.sources.length).toBeGreaterThan(0);
+      expect(
+        p.hops.reduce((a, h) => a + h.perOrderMean, 0),
+        v.name,
+      ).toBeGreaterThan(1);
     }
+    expect(r.stdout).toMatch(/PROJECTION on AWS/);
     // Same seeded orders, same outcomes, whichever way they were coordinated.
     expect(outcomes[1]).toEqual(outcomes[0]);
     expect(outcomes[2]).toEqual(outcomes[0]);

@@ -27,7 +27,7 @@ const userError = (fn: () => unknown): UserError => {
 describe('bench config', () => {
   it('fills defaults: all variants, three closed-loop levels', () => {
     const c = resolveConfig(undefined, {});
-    expect(c.variants).toEqual(['choreography', 'stepfunctions', 'temporal']);
+    expect(c.variants).toEqual(['choreography', 'eventbridge', 'stepfunctions', 'temporal', 'lambda-durable']);
     expect(c.loop).toBe('closed');
     expect(c.levels.length).toBeGreaterThanOrEqual(3);
     expect(c.failures).toEqual({ outOfStockPct: 5, declinePct: 5, shippingFailurePct: 5, transientPct: 10, duplicatePct: 2 });

@@ -107,6 +107,45 @@ describe('estimateCost: per order at list price', () => {
     );
   });
 
+  it('eventbridge: the SNS publishes become PutEvents entries, each 64 KB chunk one event at $1.00/M', () => {
+    // The same counts, the 700 publishes put as 400 PutEvents calls carrying 700 entries, 20 of them over 64 KB (2 chunks each).
+    const onBus: UsageSample = {
+      ...choreography,
+      variant: 'eventbridge',
+      metered: [
+        ...choreography.metered.filter((c) => c.service !== 'sns'),
+        op('events', 'PutEvents', { calls: 400, items: 700, billingChunks: 720 }),
+        op('events', 'PutRule', { calls: 6 }),
+      ],
+    };
+    const e = estimateCost(onBus);
+    // Per 1M orders: 7.2M events × $1.00/M = 7.20 in place of SNS's 3.50.
+    expect(e.perMillionOrdersUsd).toBeCloseTo(18.6816685 - 3.5 + 7.2, 6);
+    expect(e.breakdown.find((l) => l.priceId === 'eventbridge-custom-event')).toMatchObject({ service: 'events', count: 7.2e6 });
+    expect(e.notes.join('\n')).toMatch(/Management calls excluded.*events\.PutRule×6/);
+  });
+
+  it('lambda-durable: durable operations, data written and retained, and one invocation per execution plus one per retry', () => {
+    const durable: UsageSample = {
+      variant: 'lambda-durable',
+      orders: 100,
+      metered: [op('dynamodb', 'PutItem', { calls: 800, billedCapacityUnits: 800 })],
+      // 100 executions of 9 step attempts, 20 of them retries; 1 GiB checkpointed in all.
+      durable: { executions: 100, operations: 900, retries: 20, dataWrittenBytes: 1024 ** 3 },
+      lambda: { tracedRuns: 900, durationMsTotal: 9000, memoryMb: 256, arch: 'arm64' },
+    };
+    const e = estimateCost(durable, PRICE_TABLE, { retentionDays: 30 });
+    const line = (id: string) => e.breakdown.find((l) => l.priceId === id);
+    // Per 1M orders: 9M operations × $8/M = 72; 10,000 GB written × $0.25 = 2,500; retained 10,000 GB × 30/30.4167 months × $0.15;
+    // 1.2M invocations × $0.20/M = 0.24; duration: every step's 10 ms (9M × 10 ms × 0.25 GB), the steps run inside the invocations; DynamoDB 8M WRU = 5.
+    expect(line('lambda-durable-operation')?.count).toBeCloseTo(9e6, 3);
+    expect(line('lambda-durable-data-written')?.usdPerMillionOrders).toBeCloseTo(2500, 6);
+    expect(line('lambda-durable-data-retained')?.usdPerMillionOrders).toBeCloseTo(10_000 * (30 / (730 / 24)) * 0.15, 6);
+    expect(line('lambda-request')?.count).toBeCloseTo(1.2e6, 3);
+    expect(line('lambda-gb-second-arm64')?.count).toBeCloseTo(9e6 * 0.01 * 0.25, 3);
+    expect(() => estimateCost({ ...durable, durable: undefined })).toThrow(/needs durable usage/);
+  });
+
   it('the same counts with any amount of polling cost the same per order', () => {
     const busier = {
       ...choreography,
@@ -139,8 +178,8 @@ describe('estimateCost: per order at list price', () => {
   });
 
   it('refuses a service with no billing rule, naming where to add one', () => {
-    const s = { ...temporal, metered: [...temporal.metered, op('events', 'PutEvents', { calls: 5 })] };
-    expect(() => estimateCost(s)).toThrow(/no billing rule for service events: add one to SERVICE_RULES in bench\/cost\/model\.ts/);
+    const s = { ...temporal, metered: [...temporal.metered, op('kinesis', 'PutRecord', { calls: 5 })] };
+    expect(() => estimateCost(s)).toThrow(/no billing rule for service kinesis: add one to SERVICE_RULES in bench\/cost\/model\.ts/);
   });
 
   it("has a rule for every service a variant's AWS clients can call", () => {

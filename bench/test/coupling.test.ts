@@ -8,6 +8,7 @@ import { dynamicCoupling, dynamicCouplingSchema, sequentialHops, type DynamicInp
 import { applyChange, changeImpactSchema, runChangeImpact } from '../coupling/change-impact.ts';
 import { AnchorError, Tree } from '../../shared/variant/change.ts';
 import { COUPLING_VARIANTS } from '../coupling/components.ts';
+import { variantOf } from '../../infra/variants.ts';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/coupling');
 const SERVICES = ['inventory', 'payments', 'shipping', 'notifications'];
@@ -92,10 +93,11 @@ describe('static coupling on the real repo', () => {
     const g = graphs[v];
     staticCouplingSchema.parse(g);
     const names = g.components.map((c) => c.name);
-    const expected =
-      v === 'choreography'
-        ? [...SERVICES, 'orders', 'coordination', 'contracts', 'domain']
-        : [...SERVICES, 'orchestrator', 'contracts', 'domain'];
+    // A choreography (services coordinated by their reactions) has no orchestrator, whatever its bus.
+    const choreographed = variantOf(v).coupling.components.some(([, c]) => c === 'coordination');
+    const expected = choreographed
+      ? [...SERVICES, 'orders', 'coordination', 'contracts', 'domain']
+      : [...SERVICES, 'orchestrator', 'contracts', 'domain'];
     expect(names).toEqual(expect.arrayContaining(expected));
     expect(g.unresolved).toEqual([]);
     expect(comp(g, 'contracts').efferent).toBe(0);
@@ -107,8 +109,8 @@ describe('static coupling on the real repo', () => {
     expect(comp(g, 'orchestrator').afferent).toBe(0);
   });
 
-  it('choreography services do not import each other; coordination reaches all of them', () => {
-    const g = graphs.choreography;
+  it.each(['choreography', 'eventbridge'] as const)('%s services do not import each other; coordination reaches all of them', (v) => {
+    const g = graphs[v];
     for (const a of SERVICES) for (const b of SERVICES) if (a !== b) expect(dependsOn(g, a, b), `${a} -> ${b}`).toBe(false);
     for (const s of SERVICES) expect(dependsOn(g, 'coordination', s)).toBe(true);
     // The choreography names events as strings: its coordination refers to many message types.
@@ -117,6 +119,20 @@ describe('static coupling on the real repo', () => {
 });
 
 describe('dynamic coupling', () => {
+  it('counts each PutEvents entry as one message (a call carries up to ten), as SNS counts each publish', () => {
+    const d = dynamicCoupling({
+      orders: 2,
+      metered: [
+        { service: 'events', operation: 'PutEvents', calls: 4, items: 9 },
+        { service: 'events', operation: 'PutRule', calls: 6 },
+      ],
+      traces: [],
+      channels: [],
+    });
+    expect(d.messages.publishes).toBe(9);
+    expect(d.messagesPerOrder).toBe(4.5);
+  });
+
   const step = (orderId: string, service: string, start: number, end: number, attempt = 1) => ({
     orderId,
     step: `${service}:x`,

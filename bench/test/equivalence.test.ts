@@ -11,7 +11,7 @@ import { VARIANTS, variantOf, type VariantName } from '../../infra/variants.ts';
 const COMPLETED: OrderSnapshot = { order: 'COMPLETED', reservation: 'COMMITTED', payment: 'CHARGED', shipment: 'CREATED', notified: true };
 
 /**
- * One scenario table, three variants, the same expected state in every table.
+ * One scenario table, every registered variant, the same expected state in every table.
  * `stockDelta` is how much WIDGET stock the scenario leaves taken.
  */
 const SCENARIOS: {

@@ -80,6 +80,14 @@ describe('substrate floors', () => {
           expect(calls(m, 'sns', 'Subscribe')).toBe(hops + 1);
           // The harness's reads of the done queue are not the floor's calls.
           expect(calls(m, 'sqs', 'ReceiveMessage')).toBeGreaterThanOrEqual(1);
+        } else if (floor === 'eventbridge') {
+          // The same chain put on the bus: one PutEvents per hop, one rule per hop queue.
+          expect(calls(m, 'events', 'PutEvents')).toBe(CHAINS * (hops + 1));
+          expect(calls(m, 'events', 'PutRule')).toBe(hops + 1);
+          expect(calls(m, 'sns', 'Publish')).toBe(0);
+        } else if (floor === 'lambda-durable') {
+          // In-process steps: no AWS call at all.
+          expect(m).toEqual([]);
         } else if (floor === 'stepfunctions') {
           expect(calls(m, 'sfn', 'StartExecution')).toBe(CHAINS);
           expect(calls(m, 'sfn', 'SendTaskSuccess')).toBe(CHAINS * hops);

@@ -5,11 +5,12 @@ import { provisionTables } from '../../shared/engines/provision.ts';
 import { documentClient } from '../../shared/services/dynamo/document.ts';
 import { commitInventory, releaseInventory, reserveInventory } from '../../shared/services/inventory.ts';
 import { chargePayment } from '../../shared/services/payments.ts';
+import type { Bank, Carrier, PaymentsRepo, ShipmentsRepo } from '../../shared/services/ports.ts';
 import { createShipment } from '../../shared/services/shipping.ts';
 import { paymentToken, address } from '../../shared/domain/simulation.ts';
 import { tableReader } from '../../shared/variant/snapshot.ts';
 import { checkInvariants, noDeadLetters } from '../invariants.ts';
-import { recordedOrderIds } from '../recorded-ids.ts';
+import { recordedOrderIds, thirdPartyLedger } from '../recorded-ids.ts';
 import type { PlannedOrder } from '../workload.ts';
 
 const LINES = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 1000 }];
@@ -20,7 +21,35 @@ const plan = (id: string, expected: PlannedOrder['expected']): PlannedOrder => (
 });
 
 type Breach =
-  'none' | 'stuck' | 'missing' | 'wrong-outcome' | 'charged-on-cancel' | 'shipped-on-cancel' | 'stock-leak' | 'wrong-lines' | 'stranger';
+  | 'none'
+  | 'stuck'
+  | 'missing'
+  | 'wrong-outcome'
+  | 'charged-on-cancel'
+  | 'shipped-on-cancel'
+  | 'stock-leak'
+  | 'wrong-lines'
+  | 'stranger'
+  | 'double-charge'
+  | 'double-ship'
+  | 'refund-never-sent';
+
+/**
+ * A payments or shipping service with its idempotency path bypassed, built only
+ * here: the record lookup forgets, and every call to the bank or carrier gets a
+ * fresh key (a coordinator that keyed by attempt). The production functions run
+ * unchanged on top, so a duplicate delivery really charges (ships) twice.
+ */
+const forgetful = <R extends PaymentsRepo | ShipmentsRepo>(repo: R): R => ({
+  ...repo,
+  get: async () => undefined,
+  recordOnce: repo.recordOnce,
+});
+let fresh = 0;
+const freshKeys = <P extends Bank | Carrier>(party: P): P =>
+  'charge' in party
+    ? ({ ...party, charge: (c) => party.charge({ ...c, idempotencyKey: `${c.idempotencyKey}#${++fresh}` }), refund: party.refund } as P)
+    : ({ ship: (c) => party.ship({ ...c, idempotencyKey: `${c.idempotencyKey}#${++fresh}` }) } as P);
 
 // Real tables in the local DynamoDB, written by the real service functions: one
 // completed and one cancelled order done right, then one kind of breach made
@@ -37,7 +66,7 @@ describe('invariant checker', () => {
     const tables = await provisionTables(clients, `inv-${breach}-${Date.now()}`);
     const read = tableReader(clients, tables);
     const doc = documentClient(clients.dynamodb);
-    const { inventory, payments, shipments } = read.repos;
+    const { inventory, payments, shipments, bank, carrier } = read.repos;
     const stock = { WIDGET: 100 };
     await inventory.seedStock(stock);
     const setStatus = (id: string, status: string) =>
@@ -46,8 +75,13 @@ describe('invariant checker', () => {
     // a: completed properly.
     // wrong-lines: the service reserves (and takes) more than the plan asked; its own record agrees with itself.
     await reserveInventory(inventory, 'a', breach === 'wrong-lines' ? [{ ...LINES[0]!, qty: 3 }] : LINES);
-    await chargePayment(payments, { orderId: 'a', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
-    await createShipment(shipments, { orderId: 'a', address: address('ok'), attempt: 1 });
+    const charge = { orderId: 'a', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 };
+    await chargePayment(payments, bank, charge);
+    // double-charge: the same charge delivered again to a payments service without its idempotency path.
+    if (breach === 'double-charge') await chargePayment(forgetful(payments), freshKeys(bank), charge);
+    const ship = { orderId: 'a', address: address('ok'), lines: LINES, attempt: 1 };
+    await createShipment(shipments, carrier, ship);
+    if (breach === 'double-ship') await createShipment(forgetful(shipments), freshKeys(carrier), ship);
     await commitInventory(inventory, 'a');
     if (breach !== 'stuck' && breach !== 'missing') await setStatus('a', 'COMPLETED');
     if (breach === 'stuck') await setStatus('a', 'PAYMENT_CHARGED');
@@ -55,15 +89,18 @@ describe('invariant checker', () => {
     // b: cancelled properly (stock released, nothing charged or shipped)... unless this is the breach.
     await reserveInventory(inventory, 'b', LINES);
     if (breach !== 'stock-leak') await releaseInventory(inventory, 'b');
-    if (breach === 'charged-on-cancel')
-      await chargePayment(payments, { orderId: 'b', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
-    if (breach === 'shipped-on-cancel') await createShipment(shipments, { orderId: 'b', address: address('ok'), attempt: 1 });
+    if (breach === 'charged-on-cancel' || breach === 'refund-never-sent')
+      await chargePayment(payments, bank, { orderId: 'b', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
+    // refund-never-sent: the payment record says refunded, but the bank was never told (only its ledger can see that).
+    if (breach === 'refund-never-sent') await payments.refund('b');
+    if (breach === 'shipped-on-cancel')
+      await createShipment(shipments, carrier, { orderId: 'b', address: address('ok'), lines: LINES, attempt: 1 });
     await setStatus('b', 'CANCELLED');
 
     // stranger: a charge and a shipment under an id the workload never placed.
     if (breach === 'stranger') {
-      await chargePayment(payments, { orderId: 'z', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
-      await createShipment(shipments, { orderId: 'z', address: address('ok'), attempt: 1 });
+      await chargePayment(payments, bank, { orderId: 'z', amountCents: 2000, paymentToken: paymentToken('ok'), attempt: 1 });
+      await createShipment(shipments, carrier, { orderId: 'z', address: address('ok'), lines: LINES, attempt: 1 });
     }
 
     const planned = [plan('a', 'COMPLETED'), plan('b', breach === 'wrong-outcome' ? 'COMPLETED' : 'CANCELLED')];
@@ -71,29 +108,56 @@ describe('invariant checker', () => {
       planned,
       stock,
       { ...read.repos, statusOf: read.statusOf },
-      { recordedIds: await recordedOrderIds(clients, tables), placed: ['a', 'b'] },
+      { recordedIds: await recordedOrderIds(clients, tables), placed: ['a', 'b'], ledger: await thirdPartyLedger(clients, tables) },
     );
   }
 
+  const NOT_ENDED = [
+    'every order terminal',
+    'outcome as planned',
+    'money conserved',
+    'shipped exactly the completed orders',
+    'stock conserved',
+  ];
   const failing = (r: Awaited<ReturnType<typeof world>>) => r.checks.filter((c) => !c.ok).map((c) => c.name.split(' (')[0]);
 
   it('passes a run that kept every guarantee', async () => {
     const r = await world('none');
     expect(r.ok).toBe(true);
     expect(r.checks.map((c) => c.name)).toContain('nothing recorded for an order nobody placed');
+    expect(r.checks.map((c) => c.name)).toContain("bank's ledger: one charge per completed order, none kept on any other");
     expect(r.outcomes).toEqual({ a: 'COMPLETED', b: 'CANCELLED' });
   });
 
   it.each<[Breach, string[]]>([
     // Not terminal, yet charged, shipped and its stock taken: every guarantee after the first fails too.
-    ['stuck', ['every order terminal', 'outcome as planned', 'money conserved', 'shipped exactly the completed orders', 'stock conserved']],
+    [
+      'stuck',
+      [
+        ...NOT_ENDED,
+        "bank's ledger: one charge per completed order, none kept on any other",
+        "carrier's ledger: one shipment per completed order, none for any other",
+      ],
+    ],
     [
       'missing',
-      ['every order terminal', 'outcome as planned', 'money conserved', 'shipped exactly the completed orders', 'stock conserved'],
+      [
+        ...NOT_ENDED,
+        "bank's ledger: one charge per completed order, none kept on any other",
+        "carrier's ledger: one shipment per completed order, none for any other",
+      ],
     ],
     ['wrong-outcome', ['outcome as planned']],
-    ['charged-on-cancel', ['money conserved']],
-    ['shipped-on-cancel', ['shipped exactly the completed orders']],
+    // The services' tables and the third parties' ledgers are two independent witnesses: both see these.
+    ['charged-on-cancel', ['money conserved', "bank's ledger: one charge per completed order, none kept on any other"]],
+    [
+      'shipped-on-cancel',
+      ['shipped exactly the completed orders', "carrier's ledger: one shipment per completed order, none for any other"],
+    ],
+    // Only the ledgers see these: every service record looks right.
+    ['double-charge', ["bank's ledger: one charge per completed order, none kept on any other"]],
+    ['double-ship', ["carrier's ledger: one shipment per completed order, none for any other"]],
+    ['refund-never-sent', ["bank's ledger: one charge per completed order, none kept on any other"]],
     ['stock-leak', ['stock conserved']],
     ['wrong-lines', ['stock conserved']],
     ['stranger', ['nothing recorded for an order nobody placed']],

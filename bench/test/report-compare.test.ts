@@ -1,5 +1,9 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareMarkdown, compareResults, deltas, differences, METRICS } from '../report/compare.ts';
+import { loadResults } from '../report/load.ts';
+import type { Results } from '../results/schema.ts';
+import { fmtMs } from '../report/format.ts';
 import { minimalResults, type ResultsSpec } from './fixtures/report/minimal.ts';
 
 const metric = (id: string) => METRICS.find((m) => m.id === id)!;
@@ -94,5 +98,51 @@ describe('report --compare', () => {
     expect(md).toContain('- A: before/results.json: 2026-01-01 00:00 UTC, local (LOCAL EMULATOR numbers)');
     for (const id of ['compare-p50', 'compare-p99', 'compare-throughput', 'compare-cost']) expect(md).toContain(`<!-- table: ${id} -->`);
     expect(md).toContain('| Choreography | 8 clients | 1,000 | 1,200 | **+200** | **+20.0%** |');
+  });
+
+  it('local against an AWS run: each PROJECTION beside what AWS measured at the same level, and how far it missed', () => {
+    const local = loadResults(path.join(import.meta.dirname, 'fixtures', 'results', 'small.json')).results;
+    // An AWS run of two of the variants: measured, no projection; Step Functions at twice its projection, Temporal at 4 clients only.
+    const proj = (name: string) => local.variants.find((v) => v.name === name)!.awsProjection!;
+    const sfn = local.variants.find((v) => v.name === 'stepfunctions')!;
+    const tmp = local.variants.find((v) => v.name === 'temporal')!;
+    const measuredAt = (l: (typeof sfn.levels)[number], p50: number, p99: number) => ({ ...l, latencyMs: { ...l.latencyMs, p50, p99 } });
+    const aws: Results = {
+      ...local,
+      environment: { ...local.environment, target: 'aws', emulatorNumbers: false, emulators: null },
+      variants: [
+        {
+          ...sfn,
+          awsProjection: undefined,
+          levels: [measuredAt(sfn.levels[0]!, proj('stepfunctions').p50Ms * 2, proj('stepfunctions').p99Ms * 2)],
+        },
+        { ...tmp, awsProjection: undefined, levels: [measuredAt(tmp.levels[1]!, 300, 600)] },
+      ],
+    };
+    for (const [a, b] of [
+      [local, aws],
+      [aws, local],
+    ] as const) {
+      const m = compareResults(a, b, { a: 'a.json', b: 'b.json' });
+      const t = m.tables.find((x) => x.id === 'compare-projection')!;
+      expect(t.title).toMatch(/^PROJECTION \([AB]: [ab]\.json, local run\) against MEASURED on AWS/);
+      const rows = t.rows.map((r) => r.map((c) => c.text));
+      // Choreography ran only locally: no row. Step Functions: the projection is half the measurement, off by -50 %.
+      expect(rows.map((r) => r[0])).toEqual(['Step Functions', 'Temporal']);
+      expect(rows[0]!.slice(4)).toEqual([
+        '1 client',
+        fmtMs(proj('stepfunctions').p50Ms * 2),
+        fmtMs(proj('stepfunctions').p99Ms * 2),
+        '−50.0%',
+        '−50.0%',
+      ]);
+      // Temporal on AWS has no level 1: its lowest level stands in, and is named.
+      expect(rows[1]!.slice(4, 7)).toEqual(['4 clients', '300', '600']);
+    }
+    // Two local runs, or two AWS runs: no such table.
+    expect(compareResults(local, local, { a: 'a', b: 'b' }).tables.map((x) => x.id)).not.toContain('compare-projection');
+    expect(compareMarkdown(compareResults(local, aws, { a: 'local.json', b: 'aws.json' }), 'test')).toContain(
+      '<!-- table: compare-projection -->',
+    );
   });
 });

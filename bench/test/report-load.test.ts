@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../shared/errors.ts';
 import { registerReportCommand } from '../report/cli.ts';
 import { jsonErrorOffset } from '../report/load.ts';
+import { buildReport } from '../report/model.ts';
 import { loadResults } from '../report/load.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
@@ -79,14 +80,25 @@ describe('report: reading a results file', () => {
     const p = write(tmp(), 'results.json', JSON.stringify({ ...data, schemaVersion: 1 }));
     const e = userError(() => loadResults(p));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toBe(`${p}: schemaVersion 1 is not supported by this sagabench (reads 2)`);
+    expect(e.message).toBe(`${p}: schemaVersion 1 is not supported by this sagabench (reads 2 and 3)`);
+  });
+
+  it('a schema 2 file (before AWS projections) is read as schema 3 without them, and its report says nothing projected', () => {
+    const data = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+    const v2 = { ...data, schemaVersion: 2, variants: data.variants.map(({ awsProjection: _p, ...v }: Record<string, unknown>) => v) };
+    const r = loadResults(write(tmp(), 'results.json', JSON.stringify(v2))).results;
+    expect(r.schemaVersion).toBe(3);
+    expect(r.variants.map((v) => v.awsProjection)).toEqual([undefined, undefined, undefined]);
+    expect(buildReport(r).sections.map((s) => s.id)).not.toContain('aws-projection');
+    // The fixture itself (schema 3) carries them.
+    expect(buildReport(loadResults(FIXTURE).results).sections.map((s) => s.id)).toContain('aws-projection');
   });
 
   it('no schemaVersion, or not an object: exit 2, "not a sagabench results file"', () => {
     const dir = tmp();
     const a = userError(() => loadResults(write(dir, 'a.json', JSON.stringify({ hello: 'world' }))));
     expect(a.exitCode).toBe(2);
-    expect(a.message).toMatch(/a\.json: not a sagabench results file \(no schemaVersion; this sagabench reads schemaVersion 2\)$/);
+    expect(a.message).toMatch(/a\.json: not a sagabench results file \(no schemaVersion; this sagabench reads schemaVersion 3\)$/);
     const b = userError(() => loadResults(write(dir, 'b.json', '[1, 2]')));
     expect(b.message).toMatch(/b\.json: not a sagabench results file \(expected a JSON object, found an array\)$/);
   });
@@ -98,7 +110,7 @@ describe('report: reading a results file', () => {
     const p = write(tmp(), 'results.json', JSON.stringify(data));
     const e = userError(() => loadResults(p));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toMatch(/results\.json: not a valid sagabench results file \(schemaVersion 2\):/);
+    expect(e.message).toMatch(/results\.json: not a valid sagabench results file \(schemaVersion 3\):/);
     expect(e.message).toMatch(/^ {2}workload\.seed: /m);
     expect(e.message).toMatch(/^ {2}variants\.0\.levels\.1\.latencyMs\.p99: /m);
   });
@@ -139,7 +151,7 @@ describe('sagabench report (the command)', () => {
     const bad = write(dir, 'results.json', '{"schemaVersion": 1}');
     expect(await run([bad, '--out', dir])).toMatchObject({
       code: 2,
-      err: `${bad}: schemaVersion 1 is not supported by this sagabench (reads 2)`,
+      err: `${bad}: schemaVersion 1 is not supported by this sagabench (reads 2 and 3)`,
     });
     expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(false);
   });

@@ -7,6 +7,7 @@ import { buildReport } from '../report/model.ts';
 import { loadResults } from '../report/load.ts';
 import { resultsSchema, type Results } from '../results/schema.ts';
 import { minimalResults, FIXTURE_CHARTS } from './fixtures/report/minimal.ts';
+import { fmtMs, variantLabel } from '../report/format.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
 const fixture = (): Results => loadResults(FIXTURE).results;
@@ -102,26 +103,26 @@ describe('report output (HTML and Markdown from one fixture)', () => {
 
   it("the numbers are the fixture's own (spot checks)", () => {
     const h = htmlTables(html);
-    // Temporal at 8 clients: p50 764, p99 868, 8.92 orders/s; Choreography's cost $35.33 per 1M orders, $1.31 a month fixed.
+    // Temporal at 8 clients: p50 1,590, p99 2,560, 3.82 orders/s; Choreography's cost $35.62 per 1M orders, $1.31 a month fixed.
     expect(h.get('load')).toContainEqual([
       'Temporal',
       '8 clients',
-      '8.92',
-      '764 [529–768]',
-      '868 [768–868]',
+      '3.82',
+      '1,590 [1,123–2,279]',
+      '2,560 [2,279–2,560]',
       '10',
       '1',
       '1',
       '0',
       '0',
-      '3.36',
+      '4.53',
     ]);
     expect(
       h
         .get('cost')!
         .find((r) => r[0] === 'Choreography')!
         .slice(0, 2),
-    ).toEqual(['Choreography', '$35.33']);
+    ).toEqual(['Choreography', '$35.62']);
     expect(
       h
         .get('cost')!
@@ -140,6 +141,38 @@ describe('report output (HTML and Markdown from one fixture)', () => {
     ]);
   });
 
+  it('shows the AWS projection in a section of its own, labelled PROJECTION, beside the LOCAL EMULATOR measurement', () => {
+    const r = fixture();
+    const h = htmlTables(html);
+    const rows = h.get('aws-projection')!;
+    expect(rows[0]).toEqual([
+      'variant',
+      'projected from',
+      'PROJECTION p50',
+      'PROJECTION p99',
+      'of it carried over (local, mean)',
+      'LOCAL EMULATOR p50',
+      'LOCAL EMULATOR p99',
+    ]);
+    // Each variant's figures are its own results' (the projection, then the measurement at the same level).
+    for (const v of r.variants) {
+      const p = v.awsProjection!;
+      const local = v.levels.find((l) => l.level === p.level)!.latencyMs;
+      const row = rows.find((x) => x[0] === variantLabel(v.name))!;
+      expect(row[2]).toBe(`${fmtMs(p.p50Ms)} [${fmtMs(p.ci95.p50[0])}–${fmtMs(p.ci95.p50[1])}]`);
+      expect([row[5], row[6]]).toEqual([fmtMs(local.p50), fmtMs(local.p99)]);
+    }
+    // Every published figure used is listed with its page; a composed hop says it was not published.
+    const sources = h.get('aws-projection-sources')!.slice(1);
+    expect(sources.map((s) => s[0]).sort()).toEqual(
+      [...new Set(r.variants.flatMap((v) => v.awsProjection!.sources.map((s) => s.id)))].sort(),
+    );
+    expect(h.get('aws-projection-hops')!.filter((x) => x[1] === 'sns-sqs-lambda')[0]![4]).toBe('NO: composed');
+    expect(html).toMatch(/<h2[^>]*>Projected on AWS<\/h2>/);
+    expect(md).toContain('## Projected on AWS');
+    expect(md).toContain('PROJECTION: latency on AWS and Temporal Cloud');
+  });
+
   it('every chart is in the page as an inline SVG, and nothing is loaded from anywhere', () => {
     const charts = [...html.matchAll(/<figure class="chart"[^>]* data-chart="([^"]+)">([\s\S]*?)<\/figure>/g)];
     expect(charts.map((c) => c[1])).toEqual(FIXTURE_CHARTS);
@@ -147,8 +180,12 @@ describe('report output (HTML and Markdown from one fixture)', () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(http/i);
     // Only plain links (price sources) and SVG namespaces mention http at all.
     const mentions = [...html.matchAll(/https?:\/\/[^"'\s<)]+/g)].map((m) => m[0]);
-    // Links only: the providers' pages (aws.amazon.com, docs.aws.amazon.com, temporal.io, docs.temporal.io) and SVG's namespace.
-    for (const u of mentions) expect(u, u).toMatch(/^(http:\/\/www\.w3\.org\/|https:\/\/([a-z]+\.)?(aws\.amazon\.com|temporal\.io)\/)/);
+    // Links only: the providers' pages (aws.amazon.com, docs.aws.amazon.com, temporal.io, docs.temporal.io), the one
+    // independent latency study the AWS projection cites (no provider publishes per-hop latencies), and SVG's namespace.
+    for (const u of mentions)
+      expect(u, u).toMatch(
+        /^(http:\/\/www\.w3\.org\/|https:\/\/([a-z]+\.)?(aws\.amazon\.com|temporal\.io)\/|https:\/\/bitesizedserverless\.com\/bite\/serverless-messaging-latency-compared\/)/,
+      );
     expect(html).toContain('LOCAL EMULATOR numbers');
     // Ids are unique across the inline SVGs (clip paths of one chart must not resolve into another).
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);

@@ -12,6 +12,26 @@ const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.jso
 const verdict = (r: ReturnType<typeof minimalResults>, d: Dimension) => verdicts(r).find((v) => v.dimension === d)?.text;
 
 describe('report verdicts (computed from the data)', () => {
+  it('leaves a variant whose latency is simulated out of the latency and throughput verdicts, and says so', () => {
+    const r = minimalResults({
+      variants: [
+        { name: 'temporal', levels: [{ level: 8, p99: 900 }] },
+        { name: 'choreography', levels: [{ level: 8, p99: 1200 }] },
+        { name: 'lambda-durable', levels: [{ level: 8, p99: 100 }] },
+      ],
+    });
+    r.variants.find((v) => v.name === 'lambda-durable')!.latencyKind = 'simulated';
+    const latency = verdict(r, 'latency')!;
+    expect(latency).toMatch(/^Temporal had the lowest p99/);
+    expect(latency).toMatch(/Lambda durable left out: its local orchestration is SIMULATED/);
+    expect(verdict(r, 'throughput')).not.toMatch(/Lambda durable (had|tied)/);
+    expect(
+      buildReport(r)
+        .banners.map((b) => b.text)
+        .join('\n'),
+    ).toMatch(/Lambda durable: latency and throughput are SIMULATED/);
+  });
+
   it('names the variant with the lowest p99 at each level, grouping levels it wins', () => {
     const r = minimalResults({
       variants: [
@@ -218,13 +238,13 @@ describe('report verdicts (computed from the data)', () => {
     const v = verdicts(r);
     expect(v.map((x) => x.dimension)).toEqual(['latency', 'throughput', 'floor', 'cost', 'coupling', 'change', 'correctness']);
     expect(v[0]!.text).toMatch(
-      /^Choreography had the lowest p99 at 1 client \(298 ms \[199 ms–298 ms\]; next Temporal 402 ms \[394 ms–402 ms\]\); no clear difference in p99 at 4 clients \(Temporal 689 ms \[658 ms–689 ms\] vs Choreography 786 ms \[596 ms–786 ms\]\): the 95 % intervals overlap/,
+      /^Choreography had the lowest p99 at 1 client \(341 ms \[208 ms–341 ms\]; next Temporal 515 ms \[392 ms–515 ms\]\), 4 clients \(1,309 ms \[843 ms–1,309 ms\]; next Temporal 1,787 ms \[1,377 ms–1,787 ms\]\) and 8 clients/,
     );
     expect(v[3]!.text).toBe(
-      'Choreography was the cheapest per 1M orders ($35.33; Step Functions $336.83, Temporal $407.74; what-if: Step Functions EXPRESS (what-if) $24.90); ' +
-        'by monthly bill (at zero orders: Temporal $521.67/month and Choreography $1.31/month), below 4,358 orders/month Step Functions is cheapest, above 4,358 Choreography is cheapest.',
+      'Choreography was the cheapest per 1M orders ($35.62; Step Functions $337.19, Temporal $407.74; what-if: Step Functions EXPRESS (what-if) $25.89); ' +
+        'by monthly bill (at zero orders: Temporal $521.67/month and Choreography $1.31/month), below 4,357 orders/month Step Functions is cheapest, above 4,357 Choreography is cheapest.',
     );
-    expect(v[6]!.text).toBe('All 54 invariant checks held in all 3 variants; no order was lost.');
+    expect(v[6]!.text).toBe('All 72 invariant checks held in all 3 variants; no order was lost.');
   });
 
   it('the timeline puts a hop before each step, from the end of its cause, and one to the terminal state', () => {

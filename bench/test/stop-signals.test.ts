@@ -180,6 +180,45 @@ describe('stopping a run', () => {
   );
 
   it(
+    'an engine frozen with SIGSTOP mid-run: its liveness probe names it, partial results, exit 1, the frozen process stopped',
+    { timeout: 180_000 },
+    async () => {
+      const instance = `${substrate.instance}-frozen`;
+      const dir = outDir();
+      const before = new Set(ours());
+      const child = startInGroup([
+        ...benchArgs(instance, dir, ['--variants', 'temporal', '--orders', '400', '--levels', '4']),
+        '--moto-port',
+        String(await freePortRun(3)),
+        '--temporal-port',
+        String(await freePort()),
+      ]);
+      const done = collect(child, 170_000);
+      await waitForOutput(child, /temporal @4: 400 orders/, 120_000);
+      await sleep(1500);
+      const engines = enginePids(instance);
+      const frozen = readState(instance)!.moto.processes.find((p) => p.name === 'moto-dynamodb')!.pid;
+      const frozenAt = Date.now();
+      process.kill(frozen, 'SIGSTOP');
+      try {
+        const r = await done;
+        expect(r.code, r.stderr.slice(-2000)).toBe(1);
+        // Well inside the 30 s request timeouts it used to take just to notice.
+        expect(Date.now() - frozenAt).toBeLessThan(60_000);
+        expect(r.stderr).toMatch(new RegExp(`the moto-dynamodb.* engine \\(pid ${frozen}\\) stopped answering .*its log: `));
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(readResults(dir).partial).toBe(true);
+        expect(await gone(engines, 15_000)).toEqual([]);
+        expect(ours().filter((p) => !before.has(p))).toEqual([]);
+        expect(fs.existsSync(lockFile(instance))).toBe(false);
+      } finally {
+        // Never leave a stopped process behind, whatever failed above.
+        if (isRunning(frozen)) process.kill(frozen, 'SIGCONT');
+      }
+    },
+  );
+
+  it(
     'a run killed with SIGKILL: its watchdog stops the engines; the next command takes the stale lock over and says so',
     { timeout: 180_000 },
     async () => {

@@ -59,12 +59,12 @@ export const deployable: Deployable<'choreography', Resources> = {
       const config = await provisionLocal(clients, prefix);
       return {
         tables: config.tables,
-        resources: { variant: 'choreography', topicArn: config.topicArn, queues: config.queues },
+        resources: { variant: 'choreography', topicArn: config.busArn, queues: config.queues },
         traceDir: config.traceDir,
       };
     },
     start: ({ clients, prefix, tables, resources, endpoints, traceDir }) =>
-      startLocal(clients, { prefix, endpoints, topicArn: resources.topicArn, queues: resources.queues, tables, traceDir }),
+      startLocal(clients, { prefix, endpoints, busArn: resources.topicArn, queues: resources.queues, tables, traceDir }),
     async deprovision(clients, r) {
       const subs = await clients.sns
         .send(new ListSubscriptionsByTopicCommand({ TopicArn: r.topicArn }))

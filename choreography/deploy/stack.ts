@@ -4,22 +4,33 @@ import { Alias } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { EventBus, EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SERVICES } from '../../shared/domain/contracts.ts';
 import { accessOf, CHOREOGRAPHY_ACCESS } from '../../shared/topology/access.ts';
-import { choreographyTopology, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS, type QueueSpec } from '../../shared/topology/choreography.ts';
+import {
+  choreographyTopology,
+  DETAIL_ONLY,
+  MAX_RECEIVE_COUNT,
+  VISIBILITY_TIMEOUT_SECONDS,
+  type QueueSpec,
+} from '../../shared/topology/choreography.ts';
 import { tableNames, type TableRole } from '../../shared/topology/tables.ts';
 import { LAMBDA_ENV } from '../lambda.ts';
 import { OUTPUTS, pascal } from '../../shared/topology/outputs.ts';
 import { bundledFunction, grantTableAccess } from '../../shared/cdk/lambda.ts';
 import { acknowledge, REASONS } from '../../shared/cdk/nag.ts';
+import type { BusKind } from '../../shared/engines/provision.ts';
 
 export interface ChoreographyStackProps extends StackProps {
   prefix: string;
   tables: Record<TableRole, ITable>;
+  /** The bus: an SNS topic with filtered subscriptions (the default) or an EventBridge custom bus with a rule per queue. */
+  bus?: BusKind;
 }
 
 const ENTRY = 'choreography/lambda.ts';
@@ -35,28 +46,37 @@ const encryptedQueue = (scope: Construct, id: string, queueName: string, extra: 
  * responses, plus the outbox publisher on the event store's stream.
  */
 export class ChoreographyStack extends Stack {
-  readonly topic: Topic;
+  readonly topic?: Topic;
+  readonly eventBus?: EventBus;
   readonly queues: Record<string, Queue>;
   readonly functions: Record<string, NodejsFunction>;
 
   constructor(scope: Construct, id: string, props: ChoreographyStackProps) {
     super(scope, id, props);
-    const topology = choreographyTopology(props.prefix);
+    const topology = choreographyTopology(props.prefix, props.bus);
 
-    // The AWS-managed SNS key: encrypted at rest without a key policy to keep in step with every publisher.
-    this.topic = new Topic(this, 'Bus', {
-      topicName: topology.topicName,
-      masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
-    new CfnOutput(this, OUTPUTS.topicArn, { value: this.topic.topicArn });
+    let busArn: string;
+    if ((props.bus ?? 'sns') === 'sns') {
+      // The AWS-managed SNS key: encrypted at rest without a key policy to keep in step with every publisher.
+      this.topic = new Topic(this, 'Bus', {
+        topicName: topology.topicName,
+        masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+        enforceSSL: true,
+      });
+      busArn = this.topic.topicArn;
+      new CfnOutput(this, OUTPUTS.topicArn, { value: busArn });
+    } else {
+      this.eventBus = new EventBus(this, 'Bus', { eventBusName: topology.busName });
+      busArn = this.eventBus.eventBusArn;
+      new CfnOutput(this, OUTPUTS.eventBusArn, { value: busArn });
+    }
 
     this.queues = {};
     for (const spec of topology.queues) this.queues[spec.consumer] = this.subscribedQueue(spec);
 
     const env = {
       [LAMBDA_ENV.tables]: JSON.stringify(tableNames(props.prefix)),
-      [LAMBDA_ENV.topicArn]: this.topic.topicArn,
+      [LAMBDA_ENV.topicArn]: busArn,
     };
     this.functions = {};
     for (const service of SERVICES) {
@@ -75,7 +95,7 @@ export class ChoreographyStack extends Stack {
     }
 
     // Stream failures the publisher gave up on land here rather than blocking the shard.
-    const publisherFailures = encryptedQueue(this, 'PublisherFailures', `${props.prefix}-outbox-publisher-failures`, {
+    const publisherFailures = encryptedQueue(this, 'PublisherFailures', topology.publisherFailuresName, {
       retentionPeriod: Duration.days(14),
     });
     acknowledge(publisherFailures, 'AwsSolutions-SQS3', REASONS.publisherFailures);
@@ -118,7 +138,15 @@ export class ChoreographyStack extends Stack {
     const filterPolicy = Object.fromEntries(
       Object.entries(spec.filterPolicy).map(([attribute, allowlist]) => [attribute, SubscriptionFilter.stringFilter({ allowlist })]),
     );
-    this.topic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true, filterPolicy }));
+    if (this.topic) this.topic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true, filterPolicy }));
+    else
+      // The detail alone reaches the queue (DETAIL_ONLY in the topology), as SNS raw delivery hands over the event.
+      new Rule(this, `${id}Rule`, {
+        eventBus: this.eventBus!,
+        ruleName: spec.ruleName,
+        eventPattern: { source: spec.eventPattern.source, detailType: spec.eventPattern['detail-type'] },
+        targets: [new SqsQueue(queue, { message: RuleTargetInput.fromObject(EventField.fromPath(DETAIL_ONLY.InputPathsMap.detail)) })],
+      });
     new CfnOutput(this, OUTPUTS.queueUrl(spec.consumer), { value: queue.queueUrl });
     new CfnOutput(this, OUTPUTS.queueArn(spec.consumer), { value: queue.queueArn });
     new CfnOutput(this, OUTPUTS.dlqUrl(spec.consumer), { value: dlq.queueUrl });
@@ -128,7 +156,8 @@ export class ChoreographyStack extends Stack {
   private grant(fn: NodejsFunction, unit: keyof typeof CHOREOGRAPHY_ACCESS, tables: Record<TableRole, ITable>): void {
     const access = accessOf(CHOREOGRAPHY_ACCESS, unit, 'choreography function');
     grantTableAccess(fn, tables, access);
-    if (access.publishes) {
+    if (access.publishes && this.eventBus) this.eventBus.grantPutEventsTo(fn);
+    else if (access.publishes && this.topic) {
       this.topic.grantPublish(fn);
       acknowledge(fn.role!, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', REASONS.snsManagedKey);
       acknowledge(

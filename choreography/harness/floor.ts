@@ -3,22 +3,26 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
+import { CreateEventBusCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createAwsClients, endpointsSchema, type AwsClients } from '../../shared/aws/clients.ts';
 import { VISIBILITY_TIMEOUT_SECONDS } from '../../shared/topology/choreography.ts';
 import { PendingCompletions } from '../../shared/variant/pending.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
 import { callsSince, startFloorChild, type FloorChild, type FloorTarget } from '../../shared/variant/floor.ts';
-import { subscribeQueue } from '../../shared/engines/provision.ts';
+import { routeToQueue, subscribeQueue, type BusKind } from '../../shared/engines/provision.ts';
+import { EVENT_SOURCE } from '../../shared/topology/choreography.ts';
+import { busService } from '../bus.ts';
 
 export const relayConfigSchema = z.object({
   endpoints: endpointsSchema,
+  /** The floor's SNS topic or EventBridge bus. */
   topicArn: z.string(),
   /** queueUrls[i] holds the messages of hop i + 1; the last relay publishes hop queueUrls.length + 1, the done queue's. */
   queueUrls: z.array(z.string()).min(1),
 });
 export type RelayConfig = z.infer<typeof relayConfigSchema>;
 
-/** A queue on the topic that takes only `hop` = `value`, raw, as the variant's subscriptions are made (provision.ts). */
+/** A queue on the bus that takes only `hop` = `value`, as the variant's subscriptions or rules are made (provision.ts). */
 async function hopQueue(clients: AwsClients, topicArn: string, name: string, value: string): Promise<string> {
   const url = (
     await clients.sqs.send(
@@ -27,8 +31,32 @@ async function hopQueue(clients: AwsClients, topicArn: string, name: string, val
   ).QueueUrl!;
   const arn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!
     .QueueArn!;
-  await subscribeQueue(clients, topicArn, url, arn, { hop: [value] });
+  if (busService(topicArn) === 'sns') await subscribeQueue(clients, topicArn, url, arn, { hop: [value] });
+  else await routeToQueue(clients, busNameOf(topicArn), topicArn, { ruleName: name, eventPattern: hopPattern(value) }, url, arn);
   return url;
+}
+
+const busNameOf = (busArn: string): string => busArn.split('/').pop()!;
+const hopPattern = (value: string) => ({ source: [EVENT_SOURCE], 'detail-type': [`hop-${value}`] });
+
+/** Sends a chain message on to hop `hop`, as the variant publishes (bus.ts): an SNS attribute, or an EventBridge detail-type. */
+export async function publishHop(clients: AwsClients, busArn: string, body: Record<string, unknown>, hop: number): Promise<void> {
+  if (busService(busArn) === 'sns') {
+    await clients.sns.send(
+      new PublishCommand({
+        TopicArn: busArn,
+        Message: JSON.stringify(body),
+        MessageAttributes: { hop: { DataType: 'String', StringValue: String(hop) } },
+      }),
+    );
+    return;
+  }
+  const r = await clients.events.send(
+    new PutEventsCommand({
+      Entries: [{ EventBusName: busArn, Source: EVENT_SOURCE, DetailType: `hop-${hop}`, Detail: JSON.stringify(body) }],
+    }),
+  );
+  if (r.FailedEntryCount) throw new Error(`floor PutEvents refused: ${JSON.stringify(r.Entries)}`);
 }
 
 /**
@@ -38,11 +66,14 @@ async function hopQueue(clients: AwsClients, topicArn: string, name: string, val
  * just before its publish, as the variant's terminal time is its terminal
  * event's occurredAt; the done queue's delivery is after it in both.
  */
-export async function choreographyFloor(clients: AwsClients, prefix: string, hops: number): Promise<FloorTarget> {
+export async function choreographyFloor(clients: AwsClients, prefix: string, hops: number, bus: BusKind = 'sns'): Promise<FloorTarget> {
   if (clients.target.kind !== 'local') throw new Error('the choreography floor runs on the local substrate');
   if (!Number.isInteger(hops) || hops < 1) throw new Error(`hops must be a positive integer, not ${hops}`);
   const own = callsSince(clients.meter);
-  const topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: `${prefix}-floor-bus` }))).TopicArn!;
+  const topicArn =
+    bus === 'sns'
+      ? (await clients.sns.send(new CreateTopicCommand({ Name: `${prefix}-floor-bus` }))).TopicArn!
+      : (await clients.events.send(new CreateEventBusCommand({ Name: `${prefix}-floor-bus` }))).EventBusArn!;
   const queueUrls: string[] = [];
   for (let hop = 1; hop <= hops; hop++) queueUrls.push(await hopQueue(clients, topicArn, `${prefix}-floor-hop-${hop}`, String(hop)));
   const doneUrl = await hopQueue(clients, topicArn, `${prefix}-floor-done`, String(hops + 1));
@@ -86,13 +117,7 @@ export async function choreographyFloor(clients: AwsClients, prefix: string, hop
   return {
     pids: [child.pid],
     async submit(id) {
-      await clients.sns.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Message: JSON.stringify({ id }),
-          MessageAttributes: { hop: { DataType: 'String', StringValue: '1' } },
-        }),
-      );
+      await publishHop(clients, topicArn, { id }, 1);
     },
     awaitTerminal: (id) => pending.wait(id),
     stop: () =>

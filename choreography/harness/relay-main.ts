@@ -1,11 +1,10 @@
 // The choreography floor's relays as one process: one long-polling consumer per
 // hop, each passing the message on to the next hop with nothing in between.
 // Exits when its parent closes stdin (onParentGone), reporting its AWS calls.
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { Consumer } from 'sqs-consumer';
 import { createAwsClients } from '../../shared/aws/clients.ts';
 import { onParentGone } from '../../shared/runtime/children.ts';
-import { relayConfigSchema } from './floor.ts';
+import { publishHop, relayConfigSchema } from './floor.ts';
 import { reportMeter } from '../../shared/variant/floor.ts';
 
 const config = relayConfigSchema.parse(JSON.parse(process.argv[2] ?? 'null'));
@@ -27,13 +26,7 @@ const consumers = config.queueUrls.map((queueUrl, i) => {
         const body = JSON.parse(m.Body ?? '{}') as Record<string, unknown>;
         // Stamped before the last publish: the counterpart of the variant's terminal event's occurredAt.
         const next = hop === last ? { ...body, doneAt: Date.now() } : body;
-        await clients.sns.send(
-          new PublishCommand({
-            TopicArn: config.topicArn,
-            Message: JSON.stringify(next),
-            MessageAttributes: { hop: { DataType: 'String', StringValue: String(hop + 1) } },
-          }),
-        );
+        await publishHop(clients, config.topicArn, next, hop + 1);
       }
       return messages;
     },

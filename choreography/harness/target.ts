@@ -6,8 +6,12 @@ import { provisionLocal, startLocal } from '../local.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { ordersApiClient } from '../orders/api.ts';
 import { PendingCompletions } from '../../shared/variant/pending.ts';
-import { readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import { countedSince, readMeterFiles, readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import type { DeployedRun } from '../../shared/variant/variant.ts';
+import { ProcessGroup } from '../../shared/runtime/process-group.ts';
+import type { ChoreographyConfig } from '../config.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
+import type { BusKind } from '../../shared/engines/provision.ts';
 
 const POLL_ERROR_PAUSE_MS = 500;
 const DELETE_EVERY_MS = 1000;
@@ -15,15 +19,101 @@ const DELETE_EVERY_MS = 1000;
 const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', OrderCancelled: 'CANCELLED' } as const;
 
 /**
- * The choreography under load: its five service processes, orders placed
- * through the orders process's API (one HTTP call per order), and
+ * The choreography under load, on the bus it is given (SNS or EventBridge): its five service
+ * processes, orders placed through the orders process's API (one HTTP call per order), and
  * completions read by the harness from the completions subscription. An order's
  * terminal time is when the orders service decided it (the event's occurredAt),
  * not when the harness happened to read the event.
  */
-export async function choreographyTarget(variantClients: AwsClients, harness: AwsClients, prefix: string): Promise<VariantTarget> {
-  const config = await provisionLocal(variantClients, prefix);
+export async function choreographyTarget(
+  variantClients: AwsClients,
+  harness: AwsClients,
+  prefix: string,
+  bus: BusKind = 'sns',
+  name = 'choreography',
+): Promise<VariantTarget> {
+  const config = await provisionLocal(variantClients, prefix, bus);
   const variant = await startLocal(variantClients, config);
+  return drive(
+    variantClients,
+    harness,
+    config,
+    {
+      ...variant,
+      report: () => readProcessReports(config.traceDir),
+    },
+    name,
+    bus,
+  );
+}
+
+/**
+ * The choreography of a recorded local deployment (`bench --deployed`): its service processes
+ * already run under the deployment's host and keep counting across runs, so this run's calls
+ * are their meters' growth since it began, and its traces those of the orders it placed.
+ */
+export async function choreographyDeployedTarget(
+  run: DeployedRun<{ topicArn: string; queues: ChoreographyConfig['queues'] }>,
+): Promise<VariantTarget> {
+  if (run.clients.target.kind !== 'local') throw new Error('a local deployment runs on the local substrate');
+  const config: ChoreographyConfig = {
+    prefix: run.prefix,
+    endpoints: run.clients.target.endpoints,
+    busArn: run.resources.topicArn,
+    queues: run.resources.queues,
+    tables: run.tables,
+    traceDir: run.traceDir,
+  };
+  const before = readMeterFiles(run.traceDir);
+  const placed = new Set<string>();
+  return drive(
+    run.clients,
+    run.harness,
+    config,
+    {
+      // The deployment's processes are its host's, not this run's to stop or to fault.
+      group: await ProcessGroup.start([]),
+      pids: [],
+      stop: async () => {
+        // Each process writes its meter every second: one more write holds every call of this run.
+        await sleep(METER_FLUSH_WAIT_MS);
+      },
+      placed,
+      report: () => {
+        const all = readProcessReports(run.traceDir);
+        return {
+          metered: countedSince(run.traceDir, before),
+          traces: all.traces.filter((t) => placed.has(t.orderId)),
+          observationFailures: all.observationFailures,
+        };
+      },
+      processes: before.size,
+    },
+    'choreography',
+    'sns',
+  );
+}
+
+const METER_FLUSH_WAIT_MS = 2500;
+
+interface Running {
+  group: ProcessGroup;
+  pids: number[];
+  stop(): Promise<void>;
+  report(): ReturnType<typeof readProcessReports>;
+  /** Filled with every order id placed, where the report needs them. */
+  placed?: Set<string>;
+  processes?: number;
+}
+
+async function drive(
+  variantClients: AwsClients,
+  harness: AwsClients,
+  config: ChoreographyConfig,
+  variant: Running,
+  name: string,
+  bus: BusKind,
+): Promise<VariantTarget> {
   const pending = new PendingCompletions();
   const queueUrl = config.queues.completions!.url;
   let stopped = false;
@@ -69,8 +159,9 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
   })().catch(() => undefined);
   // Through the orders process's API: the harness only makes the call, as it does for the other variants.
   const placeOrder = ordersApiClient(config.traceDir);
-  const place = (o: Parameters<VariantTarget['submit']>[1]) =>
-    placeOrder({
+  const place = (o: Parameters<VariantTarget['submit']>[1]) => {
+    variant.placed?.add(o.orderId);
+    return placeOrder({
       orderId: o.orderId,
       customerId: o.customerId,
       lines: o.lines,
@@ -78,8 +169,9 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       shippingAddress: o.shippingAddress,
       ...(o.notes ? { notes: o.notes } : {}),
     });
+  };
   return {
-    name: 'choreography',
+    name,
     tables: config.tables,
     async submit(_id, order) {
       await place(order);
@@ -101,16 +193,17 @@ export async function choreographyTarget(variantClients: AwsClients, harness: Aw
       stopped = true;
       await variant.stop();
       await poller;
-      const own = readProcessReports(config.traceDir);
+      const own = variant.report();
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         observationFailures: own.observationFailures,
+        duplicatesSent: own.duplicatesSent,
         // The completions subscription exists for the harness; it is not one of the variant's channels.
-        channels: [config.topicArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
+        channels: [config.busArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
         dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
-        binding: 'sns-sqs',
-        processes: variant.pids.length,
+        binding: bus === 'sns' ? 'sns-sqs' : 'eventbridge-sqs',
+        processes: variant.processes ?? variant.pids.length,
       };
     },
   };

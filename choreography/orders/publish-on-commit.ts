@@ -1,7 +1,7 @@
-import type { SNSClient } from '@aws-sdk/client-sns';
+import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { Meter } from '../../shared/aws/metering.ts';
 import type { EventStore } from './event-store.ts';
-import { publishEvent } from '../bus.ts';
+import { publishEvents } from '../bus.ts';
 
 /**
  * How long an outbox item waits for the publish-on-commit path before the
@@ -18,15 +18,31 @@ export const OUTBOX_RECOVERY_MS = 2000;
  * than OUTBOX_RECOVERY_MS. At least once either way: a crash between publish and
  * removal republishes the same messageId, which consumers recognise.
  */
-export function publishOnCommit(store: EventStore, sns: SNSClient, topicArn: string, onItem: () => void = () => {}): void {
+export function publishOnCommit(
+  store: EventStore,
+  clients: Pick<AwsClients, 'sns' | 'events'>,
+  busArn: string,
+  onItem: () => void = () => {},
+): void {
+  // An append's items go out in one publish where the bus takes batches (PutEvents), then each is removed.
   store.onCommitted(async (items) => {
+    for (const _ of items) onItem();
+    try {
+      await publishEvents(
+        clients,
+        busArn,
+        items.map((i) => i.event),
+      );
+    } catch (err) {
+      const what = items.map((i) => `${i.event.orderId} ${i.event.type}`).join(', ');
+      console.error(`outbox: ${what}: left to the poller (${(err as Error).message})`);
+      return;
+    }
     for (const item of items) {
-      onItem();
       try {
-        await publishEvent(sns, topicArn, item.event);
         await store.ackOutbox(item.seq);
       } catch (err) {
-        console.error(`outbox: ${item.event.orderId} ${item.event.type}: left to the poller (${(err as Error).message})`);
+        console.error(`outbox: ${item.event.orderId} ${item.event.type}: published, left to the poller (${(err as Error).message})`);
         return;
       }
     }

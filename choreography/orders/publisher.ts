@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import type { AwsClients } from '../../shared/aws/clients.ts';
 import type { EventStore } from './event-store.ts';
 import { publishEvent } from '../bus.ts';
 import { perOrderWork, pollingLoop } from '../../shared/aws/metering.ts';
 
 /**
  * Moves stored events to the bus. At least once: an item is deleted from the
- * outbox only after SNS accepted it, so a crash in between republishes it, and
+ * outbox only after the bus accepted it, so a crash in between republishes it, and
  * the same messageId lets every consumer recognise the duplicate.
  */
 export class OutboxPublisher {
@@ -15,8 +15,8 @@ export class OutboxPublisher {
 
   constructor(
     private readonly store: EventStore,
-    private readonly sns: SNSClient,
-    private readonly topicArn: string,
+    private readonly clients: Pick<AwsClients, 'sns' | 'events'>,
+    private readonly busArn: string,
     /** Test seam: runs between publish and ack, where a crash would leave a duplicate. */
     private readonly afterPublish: () => Promise<void> = async () => {},
     /** Leave items younger than this to the publish-on-commit path (0: take every item). */
@@ -36,7 +36,7 @@ export class OutboxPublisher {
       for (const item of batch) {
         this.onItem();
         await perOrderWork(async () => {
-          await publishEvent(this.sns, this.topicArn, item.event);
+          await publishEvent(this.clients, this.busArn, item.event);
           await this.afterPublish();
           await this.store.ackOutbox(item.seq);
         });

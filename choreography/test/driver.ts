@@ -5,9 +5,15 @@ import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { parseOrderDocument } from '../../shared/domain/contracts.ts';
 import { address, paymentToken } from '../../shared/domain/simulation.ts';
 import type { VariantDriver } from '../../shared/variant/driver.ts';
+import type { BusKind } from '../../shared/engines/provision.ts';
 
-export async function choreographyDriver(clients: AwsClients, prefix: string): Promise<VariantDriver> {
-  const variant = await startLocal(clients, await provisionLocal(clients, prefix));
+export async function choreographyDriver(
+  clients: AwsClients,
+  prefix: string,
+  bus: BusKind = 'sns',
+  name = 'choreography',
+): Promise<VariantDriver> {
+  const variant = await startLocal(clients, await provisionLocal(clients, prefix, bus));
   const place = async (order: Parameters<VariantDriver['place']>[0]) => {
     const o = parseOrderDocument(order);
     await variant.deps.orders.placeOrder({
@@ -19,7 +25,7 @@ export async function choreographyDriver(clients: AwsClients, prefix: string): P
     });
   };
   return {
-    name: 'choreography',
+    name,
     tables: variant.config.tables,
     place,
     async placeAgain(order) {

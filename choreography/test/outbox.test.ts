@@ -56,7 +56,7 @@ describe('transactional outbox', () => {
   beforeAll(async () => {
     clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     config = await provisionLocal(clients, `outbox-${Date.now()}`);
-    deps = choreographyDeps(clients, config.tables, config.topicArn);
+    deps = choreographyDeps(clients, config.tables, config.busArn);
     await deps.inventory.seedStock({ WIDGET: 10 });
   });
   afterAll(() => clients.destroy());
@@ -70,13 +70,13 @@ describe('transactional outbox', () => {
     });
     expect(await deps.store.pendingOutbox()).toHaveLength(1);
 
-    const crashing = new OutboxPublisher(deps.store, clients.sns, config.topicArn, async () => {
+    const crashing = new OutboxPublisher(deps.store, clients, config.busArn, async () => {
       throw new Error('publisher killed after publish, before ack');
     });
     await expect(crashing.drain()).rejects.toThrow(/killed/);
     expect(await deps.store.pendingOutbox()).toHaveLength(1);
 
-    const restarted = new OutboxPublisher(deps.store, clients.sns, config.topicArn);
+    const restarted = new OutboxPublisher(deps.store, clients, config.busArn);
     expect(await restarted.drain()).toBe(1);
     expect(await deps.store.pendingOutbox()).toHaveLength(0);
 
@@ -101,7 +101,7 @@ describe('transactional outbox', () => {
   });
 
   it('publishes on commit and empties the outbox; what that misses, the poller takes once it is older than its grace', async () => {
-    const fast = choreographyDeps(clients, config.tables, config.topicArn, { publishOnCommit: true });
+    const fast = choreographyDeps(clients, config.tables, config.busArn, { publishOnCommit: true });
     const order = {
       customerId: 'c',
       lines: [{ sku: 'WIDGET', qty: 1, unitPriceCents: 100 }],
@@ -114,9 +114,9 @@ describe('transactional outbox', () => {
     expect((await batchFrom(clients, inventoryQueue, 1)).Records.map((r) => JSON.parse(r.body).messageId)).toEqual([event.messageId]);
 
     // A publish that fails (no such topic) leaves the item to the poller, which waits out its grace first.
-    const broken = choreographyDeps(clients, config.tables, `${config.topicArn}-gone`, { publishOnCommit: true });
+    const broken = choreographyDeps(clients, config.tables, `${config.busArn}-gone`, { publishOnCommit: true });
     const missed = await broken.orders.placeOrder(order);
-    const poller = new OutboxPublisher(deps.store, clients.sns, config.topicArn, undefined, 1500);
+    const poller = new OutboxPublisher(deps.store, clients, config.busArn, undefined, 1500);
     expect(await poller.drain()).toBe(0);
     expect(await deps.store.pendingOutbox()).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1600));
@@ -128,7 +128,7 @@ describe('transactional outbox', () => {
   });
 
   it('writes the status projection before it publishes, so no reader hears of an order it cannot read', async () => {
-    const watched = choreographyDeps(clients, config.tables, config.topicArn);
+    const watched = choreographyDeps(clients, config.tables, config.busArn);
     const orderId = `ord-proj-${Date.now()}`;
     const seenAtPublish: unknown[] = [];
     watched.store.onCommitted(async () => void seenAtPublish.push((await watched.orders.getOrder(orderId))?.status));

@@ -21,7 +21,7 @@ describe('orders projection: a redelivery after the append', () => {
   beforeAll(async () => {
     clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     config = await provisionLocal(clients, `projection-${Date.now()}`);
-    deps = choreographyDeps(clients, config.tables, config.topicArn);
+    deps = choreographyDeps(clients, config.tables, config.busArn);
   });
   afterAll(() => clients.destroy());
 
@@ -48,7 +48,7 @@ describe('orders projection: a redelivery after the append', () => {
       throttleCalls: [{ operation: 'dynamodb.PutItem', match: orderId, times: 3 }],
     });
     try {
-      await expect(choreographyDeps(faulty, config.tables, config.topicArn).orders.observe(notified)).rejects.toThrow(/throttle/);
+      await expect(choreographyDeps(faulty, config.tables, config.busArn).orders.observe(notified)).rejects.toThrow(/throttle/);
     } finally {
       faulty.destroy();
     }

@@ -218,7 +218,12 @@ describe('choreography scenarios', () => {
   it('does not charge twice when a charge landed but its event was never published', async () => {
     // The payments handler charged, then died before publishing: the redelivered event finds the charge.
     const orderId = `ord-acklost-${Date.now()}`;
-    await chargePayment(variant.deps.payments, { orderId, amountCents: 3000, paymentToken: paymentToken('ok'), attempt: 1 });
+    await chargePayment(variant.deps.payments, variant.deps.bank, {
+      orderId,
+      amountCents: 3000,
+      paymentToken: paymentToken('ok'),
+      attempt: 1,
+    });
     await place({ orderId });
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
     expect(await variant.deps.payments.get(orderId)).toEqual({ status: 'CHARGED', paymentId: `pay-${orderId}`, amountCents: 3000 });
@@ -227,9 +232,9 @@ describe('choreography scenarios', () => {
   it('applies an event delivered twice only once', async () => {
     const before = await variant.deps.inventory.stockOf('WIDGET');
     const { orderId, event } = await place({ lines: [{ sku: 'WIDGET', qty: 4, unitPriceCents: 10 }] });
-    await publishEvent(clients.sns, variant.config.topicArn, event);
+    await publishEvent(clients, variant.config.busArn, event);
     expect((await outcome(orderId)).type).toBe('OrderCompleted');
-    await publishEvent(clients.sns, variant.config.topicArn, event);
+    await publishEvent(clients, variant.config.busArn, event);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await variant.deps.inventory.stockOf('WIDGET')).toBe(before - 4);
     const stream = await variant.deps.store.load(orderId);

@@ -30,6 +30,22 @@ interface DestroyFlags extends CdkFlags {
 
 const log = (line: string) => console.error(line);
 
+/**
+ * A local deploy or destroy creates, resets or deletes resources on the instance's
+ * engines (and may start them): under a bench on the same instance it would change
+ * the system being measured, so it takes the instance lock as `bench` and `local up` do.
+ * The lock is the command's, not the deployment's: the detached processes it leaves do not hold it.
+ */
+async function underInstanceLock<T>(instance: string, fn: () => Promise<T>): Promise<T> {
+  const { guardInstance } = await import('../../shared/engines/instance-guard.ts');
+  const lock = await guardInstance(instance, (l) => console.error(`sagabench: ${l}`));
+  try {
+    return await fn();
+  } finally {
+    lock.release();
+  }
+}
+
 function prefixOption(): Option {
   return new Option('--prefix <prefix>', 'name prefix of every stack and resource').default(DEFAULT_PREFIX).argParser((v: string) => {
     try {
@@ -107,7 +123,9 @@ export function registerDeployCommands(program: Command): void {
         return;
       }
       const { deployLocal } = await import('./local.ts');
-      const r = await deployLocal(variant, { prefix: flags.prefix, up: upOptions(flags), stateMachineType: flags.stateMachineType, log });
+      const r = await underInstanceLock(flags.instance, () =>
+        deployLocal(variant, { prefix: flags.prefix, up: upOptions(flags), stateMachineType: flags.stateMachineType, log }),
+      );
       if (flags.json) console.log(JSON.stringify(r.deployment, null, 2));
       else console.log(describeLocal(r.deployment, r.file, r.alreadyDeployed));
     });
@@ -141,12 +159,16 @@ export function registerDeployCommands(program: Command): void {
         return;
       }
       const { destroyLocal } = await import('./local.ts');
-      for (const v of variants) {
-        const r = await destroyLocal(v, { instance: flags.instance, log });
-        if (r.wasDeployed)
-          console.log(`Destroyed the local ${v} deployment on '${flags.instance}' (stopped pids ${r.stopped.join(', ') || 'none left'}).`);
-        else if (which !== 'all') console.log(`Nothing of ${v} is deployed locally on '${flags.instance}'; nothing to destroy.`);
-      }
+      await underInstanceLock(flags.instance, async () => {
+        for (const v of variants) {
+          const r = await destroyLocal(v, { instance: flags.instance, log });
+          if (r.wasDeployed)
+            console.log(
+              `Destroyed the local ${v} deployment on '${flags.instance}' (stopped pids ${r.stopped.join(', ') || 'none left'}).`,
+            );
+          else if (which !== 'all') console.log(`Nothing of ${v} is deployed locally on '${flags.instance}'; nothing to destroy.`);
+        }
+      });
     });
 
   addCdkOptions(
@@ -177,7 +199,7 @@ function describeLocal(d: import('./record.ts').Deployment, file: string, alread
       ? `${d.variant} is already deployed locally on '${p.instance}'; nothing changed.`
       : `Deployed ${d.variant} locally on '${p.instance}'.`,
     `  resources  ${what}; tables ${d.prefix}-*`,
-    `  processes  host pid ${p.host?.pid ?? '?'} running pids ${p.childPids.join(', ')} (log ${p.host?.log ?? '-'})`,
+    `  processes  host pid ${p.host?.pid ?? '?'} running pids ${p.childPids.join(', ') || '(none)'} (log ${p.host?.log ?? '-'})`,
     `  record     ${file}`,
     `  remove with: npx sagabench destroy ${d.variant} --target local --instance ${p.instance}`,
   ].join('\n');

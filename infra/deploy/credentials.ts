@@ -18,6 +18,8 @@ export interface CheckOptions {
   provider?: AwsCredentialIdentityProvider;
   /** Test seam; the SDK's region chain (AWS_REGION, the profile's region) otherwise. */
   region?: () => Promise<string | undefined>;
+  /** What the failure left undone, for the message (default: the deploy's). */
+  nothingDone?: string;
 }
 
 const HOW_TO =
@@ -33,6 +35,7 @@ const HOW_TO =
  */
 export async function checkAwsEnvironment(opts: CheckOptions = {}): Promise<AwsEnvironment> {
   const timeoutMs = opts.timeoutMs ?? 8000;
+  const nothing = opts.nothingDone ?? 'Nothing was synthesized or deployed.';
   const provider = opts.provider ?? fromNodeProviderChain({ timeout: 1000, maxRetries: 0 });
   const timedOut = { ok: false as const, timedOut: true as const };
   const abort = new AbortController();
@@ -46,20 +49,19 @@ export async function checkAwsEnvironment(opts: CheckOptions = {}): Promise<AwsE
   abort.abort();
   if ('timedOut' in result) {
     throw new UserError(
-      `No AWS credentials: the AWS credential chain found none within ${timeoutMs / 1000}s. ${HOW_TO} Nothing was synthesized or deployed.`,
+      `No AWS credentials: the AWS credential chain found none within ${timeoutMs / 1000}s. ${HOW_TO} ${nothing}`,
       NO_AWS_EXIT_CODE,
     );
   }
   if (!result.ok) {
     throw new UserError(
-      `No AWS credentials: the AWS credential chain found none (${firstLine(result.reason)}). ${HOW_TO} Nothing was synthesized or deployed.`,
+      `No AWS credentials: the AWS credential chain found none (${firstLine(result.reason)}). ${HOW_TO} ${nothing}`,
       NO_AWS_EXIT_CODE,
     );
   }
-  if (result.expired)
-    throw new UserError(`The AWS credentials found have expired. ${HOW_TO} Nothing was synthesized or deployed.`, NO_AWS_EXIT_CODE);
+  if (result.expired) throw new UserError(`The AWS credentials found have expired. ${HOW_TO} ${nothing}`, NO_AWS_EXIT_CODE);
   const region = await (opts.region ?? defaultRegion)().catch(() => undefined);
-  if (!region) throw new UserError(`No AWS region configured. ${HOW_TO} Nothing was synthesized or deployed.`, NO_AWS_EXIT_CODE);
+  if (!region) throw new UserError(`No AWS region configured. ${HOW_TO} ${nothing}`, NO_AWS_EXIT_CODE);
   return { region };
 }
 

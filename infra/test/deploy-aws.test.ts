@@ -84,12 +84,12 @@ describe('deploy/destroy --target aws without AWS credentials', () => {
     expect(fs.existsSync(path.join(home, 'cdk.out'))).toBe(false);
   });
 
-  it('synth needs no credentials: it writes the four templates to --out from an empty environment', async () => {
+  it('synth needs no credentials: it writes the six templates to --out from an empty environment', async () => {
     const out = path.join(home, 'synth.out');
     const r = await runDeployCli(['synth', '--out', out], bare(), 120_000);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Synthesized 4 stacks/);
-    for (const s of ['data', 'choreography', 'stepfunctions', 'temporal-worker']) {
+    expect(r.stdout).toMatch(/Synthesized 6 stacks/);
+    for (const s of ['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporal-worker', 'lambda-durable']) {
       const template = JSON.parse(fs.readFileSync(path.join(out, `sagabench-${s}.template.json`), 'utf8')) as { Resources: object };
       expect(Object.keys(template.Resources).length, s).toBeGreaterThan(0);
     }

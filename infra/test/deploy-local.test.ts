@@ -15,6 +15,7 @@ import { down } from '../../shared/engines/substrate.ts';
 import { deploymentFile, parseDeployment, readDeployment, type Deployment } from '../deploy/record.ts';
 import { HOST_SCRIPT } from '../deploy/local.ts';
 import { runDeployCli } from './run-cli.ts';
+import { acquireInstanceLock } from '../../shared/runtime/instance-lock.ts';
 
 // Its own instance for the fresh-substrate case, named after the test run's so concurrent runs never meet.
 const FRESH = `${process.env.SAGABENCH_TEST_INSTANCE ?? 'test'}-deploy`;
@@ -54,6 +55,24 @@ describe('sagabench deploy/destroy --target local', () => {
   afterAll(async () => {
     await cleanup(FRESH);
     await down(FRESH);
+  });
+
+  it('refuses a local deploy or destroy on an instance another command holds, naming the holder, starting nothing', async () => {
+    const instance = `${FRESH}-held`;
+    const held = acquireInstanceLock(instance);
+    try {
+      for (const args of [
+        ['deploy', 'choreography', '--target', 'local', '--instance', instance, '--moto-port', String(await freePortRun(3))],
+        ['destroy', 'all', '--target', 'local', '--instance', instance],
+      ]) {
+        const r = await runDeployCli(args);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toMatch(new RegExp(`instance '${instance}' is in use by pid ${process.pid} .*another --instance`));
+        expect(readState(instance), 'no engine started').toBeUndefined();
+      }
+    } finally {
+      held.release();
+    }
   });
 
   it('deploys the choreography on a fresh instance (starting the engines), completes an order through it, and destroy leaves no process behind', async () => {

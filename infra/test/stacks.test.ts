@@ -41,7 +41,7 @@ const names = { data: dataStackName(PREFIX) };
 const tables = tableNames(PREFIX);
 let outdir: string;
 let built: SagabenchApp;
-const t: Record<'data' | 'choreography' | 'stepfunctions' | 'temporalWorker', CfnTemplate> = {} as never;
+const t: Record<'data' | 'choreography' | 'eventbridge' | 'stepfunctions' | 'temporalWorker' | 'lambda-durable', CfnTemplate> = {} as never;
 const tpl: Record<keyof typeof t, Template> = {} as never;
 
 /** The test's names for the stacks: the data stack and each variant's own. */
@@ -52,7 +52,7 @@ beforeAll(async () => {
   built = await buildApp({ outdir });
   // Fails here, with cdk-nag's report, if any finding is unacknowledged.
   built.app.synth();
-  for (const k of ['data', 'choreography', 'stepfunctions', 'temporalWorker'] as const) {
+  for (const k of ['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporalWorker', 'lambda-durable'] as const) {
     tpl[k] = Template.fromStack(stackOf(built, k));
     t[k] = tpl[k].toJSON() as CfnTemplate;
   }
@@ -101,7 +101,7 @@ const reads = (access: Record<string, Set<string>>) => Object.keys(access).sort(
 const namesOf = (roles: readonly TableRole[]) => [...new Set(roles.map((r) => tables[r]))].sort();
 
 describe('the CDK app', () => {
-  it('has the four stacks, and cdk-nag AwsSolutions reports nothing unacknowledged', () => {
+  it('has the data stack and one per variant, and cdk-nag AwsSolutions reports nothing unacknowledged', () => {
     expect(
       built.app.node.children
         .filter((c) => Stack.isStack(c))
@@ -147,17 +147,20 @@ describe('the CDK app', () => {
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${PREFIX}-saga-durable:*]`,
       'AwsSolutions-SQS3',
     ]);
   });
 
-  it('synthesizes offline: both Lambda bundles are built by the local esbuild and load as ES modules', async () => {
+  it('synthesizes offline: the three Lambda bundles are built by the local esbuild and load as ES modules', async () => {
     const assets = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.'));
     const bundles = assets.map((a) => path.join(outdir, a, 'index.mjs')).filter((f) => fs.existsSync(f));
-    expect(bundles).toHaveLength(2);
+    // The two choreographies share one bundle (the same entry); the durable saga has its own.
+    expect(bundles).toHaveLength(3);
     const exports = await Promise.all(bundles.map(async (b) => Object.keys((await import(b)) as object).sort()));
     expect(exports).toContainEqual(expect.arrayContaining(['handler', 'publisher']));
     expect(exports).toContainEqual(expect.arrayContaining(['handler', 'makeLambdaTaskHandler']));
+    expect(exports).toContainEqual(expect.arrayContaining(['handler', 'DURABLE_ENV']));
     // The worker image is only staged at synth (Docker builds it at deploy time): its context holds what the worker runs, no tests.
     const image = assets
       .map((a) => path.join(outdir, a))
@@ -337,6 +340,61 @@ describe('choreography stack', () => {
   });
 });
 
+describe('eventbridge stack', () => {
+  const topology = choreographyTopology(PREFIX, 'eventbridge');
+
+  it('has a custom bus and, per consumer, a rule with the topology\u2019s pattern targeting its queue with the event detail; no SNS', () => {
+    tpl.eventbridge.resourceCountIs('AWS::SNS::Topic', 0);
+    tpl.eventbridge.resourceCountIs('AWS::Events::EventBus', 1);
+    tpl.eventbridge.hasResourceProperties('AWS::Events::EventBus', { Name: topology.busName });
+    tpl.eventbridge.resourceCountIs('AWS::SQS::Queue', topology.queues.length * 2 + 1);
+    tpl.eventbridge.resourceCountIs('AWS::Lambda::Function', SERVICES.length + 1);
+    const busId = resourcesOf(t.eventbridge, 'AWS::Events::EventBus')[0]![0];
+    const rules = resourcesOf(t.eventbridge, 'AWS::Events::Rule').map(([, p]) => p);
+    expect(rules.map((r) => r.Name).sort()).toEqual(topology.queues.map((q) => q.ruleName).sort());
+    for (const q of topology.queues) {
+      const rule = rules.find((r) => r.Name === q.ruleName)!;
+      expect(refId(rule.EventBusName)).toBe(busId);
+      expect(rule.EventPattern).toEqual(q.eventPattern);
+      const [target] = rule.Targets as Json[];
+      expect(queueName(t.eventbridge, refId(target!.Arn))).toBe(q.name);
+      expect(target!.InputTransformer).toEqual({ InputPathsMap: { detail: '$.detail' }, InputTemplate: '<detail>' });
+    }
+    // Each consumer queue lets only its own rule send to it.
+    const fromRules = resourcesOf(t.eventbridge, 'AWS::SQS::QueuePolicy').flatMap(([, p]) =>
+      ((p.PolicyDocument as Json).Statement as Json[]).filter(
+        (st) => (st.Principal as Json | undefined)?.Service === 'events.amazonaws.com',
+      ),
+    );
+    expect(fromRules).toHaveLength(topology.queues.length);
+    for (const st of fromRules) expect(Object.keys((st.Condition as Json).ArnEquals as Json)).toEqual(['aws:SourceArn']);
+  });
+
+  it('lets the publishing functions put events on the bus, and no other', () => {
+    const busId = resourcesOf(t.eventbridge, 'AWS::Events::EventBus')[0]![0];
+    const putters = resourcesOf(t.eventbridge, 'AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.PolicyDocument).includes('events:PutEvents'),
+    );
+    expect(putters.length).toBe(SERVICES.filter((s) => accessOf(CHOREOGRAPHY_ACCESS, s, 'test').publishes).length + 1);
+    for (const [, p] of putters) expect(JSON.stringify(p.PolicyDocument)).toContain(busId);
+  });
+});
+
+describe('lambda-durable stack', () => {
+  it('is one durable function (DurableConfig) that checkpoints only itself and writes the five service tables', () => {
+    tpl['lambda-durable'].resourceCountIs('AWS::Lambda::Function', 1);
+    const [[fnId, fn]] = resourcesOf(t['lambda-durable'], 'AWS::Lambda::Function') as [[string, Json]];
+    expect(fn.DurableConfig).toEqual({ ExecutionTimeout: 3600, RetentionPeriodInDays: 30 });
+    const role = refId(fn.Role)!;
+    const statements = roleStatements(t['lambda-durable'], role);
+    const checkpoint = statements.filter((s) => s.Action.some((a) => a.includes('Durable')));
+    expect(checkpoint.flatMap((s) => s.Action).sort()).toEqual(['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState']);
+    expect(JSON.stringify(checkpoint.flatMap((s) => s.Resource))).toContain(`function:${PREFIX}-saga-durable`);
+    expect(writes(tableAccess(t['lambda-durable'], role))).toEqual(namesOf(TEMPORAL_WORKER_ACCESS.write));
+    expect(fnId).toBeTruthy();
+  });
+});
+
 describe('stepfunctions stack', () => {
   const sm = () => resourcesOf(t.stepfunctions, 'AWS::StepFunctions::StateMachine')[0]![1];
   const deployed = () => JSON.parse(sm().DefinitionString as string) as ReturnType<typeof buildSagaDefinition>;
@@ -458,7 +516,7 @@ describe('the deployment record', () => {
   it('is built from the stacks’ outputs, with every key the deploy command reads', () => {
     // What `cdk deploy --outputs-file` would write, one value per output the templates declare.
     const outputs = Object.fromEntries(
-      (['data', 'choreography', 'stepfunctions', 'temporalWorker'] as const).map((k) => [
+      (['data', 'choreography', 'eventbridge', 'stepfunctions', 'temporalWorker', 'lambda-durable'] as const).map((k) => [
         stackOf(built, k).stackName,
         Object.fromEntries(Object.keys(t[k].Outputs ?? {}).map((o) => [o, o === OUTPUTS.stateMachineType ? 'STANDARD' : `value-of-${o}`])),
       ]),
@@ -523,7 +581,7 @@ describe('one topology source', () => {
       });
     }
     const localSubs: SubscriptionShape[] = [];
-    const subs = (await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: provisioned.topicArn }))).Subscriptions ?? [];
+    const subs = (await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: provisioned.busArn }))).Subscriptions ?? [];
     for (const sub of subs) {
       const a = (await clients.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn! }))).Attributes ?? {};
       localSubs.push({
@@ -552,7 +610,7 @@ describe('one topology source', () => {
       raw: p.RawMessageDelivery === true,
     }));
 
-    expect(arnName(provisioned.topicArn).slice(prefix.length)).toBe(
+    expect(arnName(provisioned.busArn).slice(prefix.length)).toBe(
       (resourcesOf(t.choreography, 'AWS::SNS::Topic')[0]![1].TopicName as string).slice(PREFIX.length),
     );
     expect(local).toHaveLength(choreographyTopology(prefix).queues.length * 2);
@@ -604,11 +662,11 @@ describe('the Lambda bundles run the shared code', () => {
     const prefix = `bndl${Date.now().toString(36)}`;
     const tables = await provisionTables(clients, prefix);
     const topology = await provisionChoreography(clients, prefix);
-    const deps = choreographyDeps(clients, tables, topology.topicArn);
+    const deps = choreographyDeps(clients, tables, topology.busArn);
     await deps.inventory.seedStock({ WIDGET: 3 });
     Object.assign(process.env, {
       SAGABENCH_TABLES: JSON.stringify(tables),
-      SAGABENCH_TOPIC_ARN: topology.topicArn,
+      SAGABENCH_TOPIC_ARN: topology.busArn,
       SAGABENCH_QUEUE_URL: topology.queues.inventory!.url,
       SAGABENCH_SERVICE: 'inventory',
     });

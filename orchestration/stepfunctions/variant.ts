@@ -14,9 +14,18 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   duplicateFault: 'client-middleware',
   // Loaded when a run asks: the registry is read by every command, most of which never start a variant.
   target: async (run) => (await import('./harness/target.ts')).stepFunctionsTarget(run.clients, run.harness, run.prefix),
+  deployedTarget: async (run) => (await import('./harness/target.ts')).stepFunctionsDeployedTarget(run),
   floor: async (run, hops) => (await import('./harness/floor.ts')).stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
   segments,
+  awsPath: {
+    // The published figure runs from the producer's StartExecution call to the task Lambda's start, so it stands for the accept too.
+    submit: [],
+    first: ['sfn-standard-lambda-task'],
+    handOff: ['sfn-standard-lambda-task'],
+    folds: ['answer'],
+    why: "on AWS each Task state invokes its service's Lambda function synchronously (the deployed definition's Resource is the function), so the local callback queue and SendTaskSuccess/Failure answer are replaced by the state's invoke; the first hop, measured from the StartExecution call, stands for the accept as well; the end of the execution is carried over",
+  },
   billing: {
     localOnly: [
       {

@@ -16,9 +16,18 @@ export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   duplicateFault: 'start-twice',
   // Loaded when a run asks: the registry is read by every command, most of which never start a variant.
   target: async (run) => (await import('./harness/target.ts')).temporalTarget(run),
+  deployedTarget: async (run) => (await import('./harness/target.ts')).temporalDeployedTarget(run),
   floor: async (run, hops) => (await import('./harness/floor.ts')).temporalFloor(run.clients, run.temporal, run.prefix, hops),
   criticalPathHops: taskHops,
   segments,
+  awsPath: {
+    submit: ['temporal-cloud-start-workflow'],
+    first: ['temporal-cloud-worker-request'],
+    handOff: ['temporal-cloud-worker-request', 'temporal-cloud-worker-request'],
+    close: ['temporal-cloud-worker-request', 'temporal-cloud-worker-request'],
+    folds: [],
+    why: 'the worker (on Fargate) talks to Temporal Cloud: the first workflow task schedules the first activity (one request), and between two activities, and after the last, the activity completion and the next workflow task completion are two requests on the path',
+  },
   billing: {
     localOnly: [],
     sqsEventSources: 0,

@@ -2,16 +2,20 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { z } from 'zod';
 import { Meter, meteringPlugin } from './metering.ts';
 import { faultPlugin, throttles, type ClientFaults } from './faults.ts';
 import { callTimingPlugin } from './call-timing.ts';
 
-export type ServiceName = 'sqs' | 'sns' | 'sfn' | 'dynamodb';
-export const SERVICES: readonly ServiceName[] = ['sqs', 'sns', 'sfn', 'dynamodb'];
+export type ServiceName = 'sqs' | 'sns' | 'sfn' | 'dynamodb' | 'events';
+export const SERVICES: readonly ServiceName[] = ['sqs', 'sns', 'sfn', 'dynamodb', 'events'];
 
 /** Validates local endpoints read back from a config file. */
-export const endpointsSchema = z.object({ sqs: z.string(), sns: z.string(), sfn: z.string(), dynamodb: z.string() });
+export const endpointsSchema = z
+  .object({ sqs: z.string(), sns: z.string(), sfn: z.string(), dynamodb: z.string(), events: z.string().optional() })
+  // EventBridge delivers to SQS in the process that serves SQS, so a record written before it had an endpoint of its own means that one.
+  .transform((e) => ({ ...e, events: e.events ?? e.sqs }));
 
 /**
  * `local`: the substrate started by `sagabench local up`, one endpoint per service,
@@ -30,6 +34,7 @@ export interface AwsClients {
   sns: SNSClient;
   sfn: SFNClient;
   dynamodb: DynamoDBClient;
+  events: EventBridgeClient;
   meter: Meter;
   target: AwsTarget;
   destroy(): void;
@@ -64,11 +69,13 @@ export function createAwsClients(target: AwsTarget, meter: Meter = new Meter(), 
   const sns = new SNSClient(config('sns'));
   const sfn = new SFNClient(config('sfn'));
   const dynamodb = new DynamoDBClient(config('dynamodb'));
+  const events = new EventBridgeClient(config('events'));
   const clients = [
     ['sqs', sqs],
     ['sns', sns],
     ['sfn', sfn],
     ['dynamodb', dynamodb],
+    ['events', events],
   ] as const;
   for (const [name, client] of clients) {
     client.middlewareStack.use(meteringPlugin(meter, name));
@@ -80,6 +87,7 @@ export function createAwsClients(target: AwsTarget, meter: Meter = new Meter(), 
     sns,
     sfn,
     dynamodb,
+    events,
     meter,
     target,
     destroy() {
@@ -87,6 +95,7 @@ export function createAwsClients(target: AwsTarget, meter: Meter = new Meter(), 
       sns.destroy();
       sfn.destroy();
       dynamodb.destroy();
+      events.destroy();
     },
   };
 }

@@ -50,6 +50,13 @@ export async function withFaultsInChildren<T>(faults: Partial<ClientFaults>, sta
   }
 }
 
+/**
+ * Duplicates this process actually sent (and the engine answered), so a fault
+ * run can say how many it injected instead of assuming it did. The meter file
+ * writer puts the count beside the process's meter (see flushMeterEvery).
+ */
+export const injectedFaults = { duplicates: 0 };
+
 const DUPLICATED = new Set(['sns.Publish', 'sfn.SendTaskSuccess', 'sfn.SendTaskFailure']);
 
 export function injectedThrottle(operation: string): Error {
@@ -74,6 +81,8 @@ export function faultPlugin(faults: ClientFaults, service: string): Pluggable<an
     if (hit) hit.left--;
     return !!hit;
   };
+  // The first message a client could duplicate always is: a short fault run then never ends without one by chance.
+  let duplicatedOnce = false;
   return {
     applyToStack(stack: MiddlewareStack<any, any>) {
       // Inside the SDK's retry loop and inside the meter: a throttle is retried like a real
@@ -92,7 +101,15 @@ export function faultPlugin(faults: ClientFaults, service: string): Pluggable<an
         (next, context) => async (args) => {
           const result = await next(args);
           const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-          if (DUPLICATED.has(`${service}.${operation}`) && roll(faults.duplicatePct)) await next(args).catch(() => undefined);
+          if (DUPLICATED.has(`${service}.${operation}`) && faults.duplicatePct > 0 && (!duplicatedOnce || roll(faults.duplicatePct))) {
+            duplicatedOnce = true;
+            // Refused by the engine (an already-answered task token) still counts: it was delivered; a lost request was not.
+            const reached = await next(args).then(
+              () => true,
+              (err: { $metadata?: { httpStatusCode?: number } }) => err?.$metadata?.httpStatusCode !== undefined,
+            );
+            if (reached) injectedFaults.duplicates++;
+          }
           return result;
         },
         { step: 'finalizeRequest', name: 'sagabenchDuplicates', priority: 'normal' },

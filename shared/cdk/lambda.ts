@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing, type DurableConfig } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
@@ -26,6 +26,10 @@ export interface BundledFunctionProps {
   description: string;
   environment: Record<string, string>;
   tracing?: boolean;
+  /** A fixed name, where a policy must name the function before it exists (a durable function's checkpoint rights on itself). */
+  functionName?: string;
+  /** Makes it a durable function (CloudFormation DurableConfig): its steps checkpoint and it may run past one invocation. */
+  durableConfig?: DurableConfig;
 }
 
 /**
@@ -55,6 +59,8 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
     role,
     logGroup,
     tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+    ...(props.functionName ? { functionName: props.functionName } : {}),
+    ...(props.durableConfig ? { durableConfig: props.durableConfig } : {}),
     environment: props.environment,
     bundling: {
       forceDockerBundling: false,

@@ -30,6 +30,8 @@ export const REASONS = {
     'Only non-secret settings are plain environment variables (table names, the task queue, the region); the Temporal address, namespace and API key come from Secrets Manager.',
   containerInsights:
     "Container Insights bills CloudWatch custom metrics for the worker's task, a fixed cost the report's cost model does not include; the worker's health is visible in its log group and in Temporal's worker list. Enable it with -c containerInsights=true if wanted.",
+  durableQualifier:
+    'A durable execution checkpoints under the ARN of the function version (or alias) that runs it, function:<name>:<qualifier>; the wildcard is only that qualifier, on this one function.',
 } as const;
 
 /** Acknowledges one cdk-nag finding on `scope` (and its children), with a reason that must say why it is acceptable. */

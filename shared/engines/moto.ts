@@ -16,10 +16,10 @@ export interface MotoPlanEntry {
 export type MotoLayout = 'single' | 'split';
 
 export function motoPlan(layout: MotoLayout, basePort: number): MotoPlanEntry[] {
-  if (layout === 'single') return [{ name: 'moto', services: ['sqs', 'sns', 'sfn', 'dynamodb'], port: basePort }];
-  // SNS delivers to SQS inside Publish, so both must share one process' memory.
+  if (layout === 'single') return [{ name: 'moto', services: ['sqs', 'sns', 'sfn', 'dynamodb', 'events'], port: basePort }];
+  // SNS delivers to SQS inside Publish and EventBridge inside PutEvents, so all three must share one process' memory.
   return [
-    { name: 'moto-messaging', services: ['sqs', 'sns'], port: basePort },
+    { name: 'moto-messaging', services: ['sqs', 'sns', 'events'], port: basePort },
     { name: 'moto-stepfunctions', services: ['sfn'], port: basePort + 1 },
     { name: 'moto-dynamodb', services: ['dynamodb'], port: basePort + 2 },
   ];
@@ -111,7 +111,7 @@ export function motoEndpoints(processes: MotoProcess[]): Record<ServiceName, str
     if (!p) throw new Error(`no moto process serves ${s}`);
     return motoUrl(p.port);
   };
-  return { sqs: find('sqs'), sns: find('sns'), sfn: find('sfn'), dynamodb: find('dynamodb') };
+  return { sqs: find('sqs'), sns: find('sns'), sfn: find('sfn'), dynamodb: find('dynamodb'), events: find('events') };
 }
 
 export const MOTO_VERSION = PINNED.moto;

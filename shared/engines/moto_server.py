@@ -40,8 +40,9 @@ little throughput, and it makes a transaction atomic against other writers), and
 a transaction's rollback is an undo log of the items it touched rather than a
 copy of every table (7: the copy made each transaction O(table size)), and the
 executions that end are pushed to whoever waits for them (8, below), a Query on
-a table's own key reads that partition only (9, below), and a client's HTTP
-connection is kept open across calls instead of one TCP connection per call (10, below).
+a table's own key reads that partition only (9, below), a client's HTTP
+connection is kept open across calls instead of one TCP connection per call (10, below), and a topic
+does not keep every message published to it (11, below).
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
@@ -476,6 +477,27 @@ _serving.WSGIRequestHandler.make_environ = _make_environ
 _serving.WSGIRequestHandler.disable_nagle_algorithm = True
 _serving.WSGIRequestHandler.run_wsgi = _run_wsgi
 _serving.WSGIRequestHandler.send_header = _send_header
+
+# 11. moto keeps every message ever published to a topic (Topic.sent_notifications,
+# for its in-process test API, which nothing here reads): a long choreography run
+# grows the messaging process by every event it publishes. The launcher keeps
+# only the last few.
+from moto.sns import models as sns_models  # noqa: E402
+
+_SENT_KEEP = 10
+_original_topic_publish = sns_models.Topic.publish
+
+
+def _topic_publish(self, *args, **kwargs):
+    message_id = _original_topic_publish(self, *args, **kwargs)
+    sent = self.sent_notifications
+    # Trimmed in batches, so the cost per publish stays constant (each list op is atomic under the GIL).
+    if len(sent) > 2 * _SENT_KEEP:
+        del sent[: len(sent) - _SENT_KEEP]
+    return message_id
+
+
+sns_models.Topic.publish = _topic_publish
 
 from moto.server import main  # noqa: E402  (after the patch, on purpose)
 

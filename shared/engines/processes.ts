@@ -88,6 +88,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export async function stopProcess(p: StartedProcess, graceMs = 5000): Promise<void> {
   if (!isOurs(p)) return;
   signalGroup(p.pid, 'SIGTERM');
+  // A stopped (SIGSTOPped) process holds a SIGTERM pending until it runs again.
+  signalGroup(p.pid, 'SIGCONT');
   const deadline = Date.now() + graceMs;
   while (isRunning(p.pid) && Date.now() < deadline) await sleep(50);
   if (isRunning(p.pid)) {

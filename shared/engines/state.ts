@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { journalFile, runDir, stateFile } from '../paths.ts';
 import { writeFileAtomic } from '../runtime/atomic-write.ts';
+import { endpointsSchema } from '../aws/clients.ts';
 
 const processSchema = z.object({
   pid: z.number().int().positive(),
@@ -13,7 +14,7 @@ const processSchema = z.object({
 export const motoProcessSchema = processSchema.extend({
   name: z.string(),
   port: z.number().int(),
-  services: z.array(z.enum(['sqs', 'sns', 'sfn', 'dynamodb'])),
+  services: z.array(z.enum(['sqs', 'sns', 'sfn', 'dynamodb', 'events'])),
 });
 
 export const substrateStateSchema = z.object({
@@ -26,7 +27,7 @@ export const substrateStateSchema = z.object({
     /** False when moto ran without the launcher's race fixes (SAGABENCH_MOTO_UNPATCHED=1). */
     patched: z.boolean(),
     processes: z.array(motoProcessSchema).min(1),
-    endpoints: z.object({ sqs: z.string(), sns: z.string(), sfn: z.string(), dynamodb: z.string() }),
+    endpoints: endpointsSchema,
   }),
   temporal: processSchema.extend({
     version: z.string(),

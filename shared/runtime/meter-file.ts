@@ -1,8 +1,12 @@
 import type { Meter } from '../aws/metering.ts';
+import { injectedFaults } from '../aws/faults.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 /** Failed observation writes of one process, beside its meter; the harness sums them into the results. */
 export const observationFile = (meterFile: string): string => meterFile.replace(/\.meter\.json$/, '.observation.json');
+
+/** Faults the process's clients injected (duplicates sent), beside its meter; written only when there were some. */
+export const faultsFile = (meterFile: string): string => meterFile.replace(/\.meter\.json$/, '.faults.json');
 
 export interface ObservationFailures {
   meterWrites: number;
@@ -28,6 +32,7 @@ export function flushMeterEvery(
   const write = () => {
     try {
       writeFileAtomic(file, JSON.stringify(meter.snapshot()));
+      if (injectedFaults.duplicates) writeFileAtomic(faultsFile(file), JSON.stringify(injectedFaults));
     } catch (err) {
       failed++;
       lastError = (err as Error).message;

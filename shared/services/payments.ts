@@ -1,9 +1,11 @@
-import { bankVerdict } from '../domain/simulation.ts';
 import { mayRetry } from '../domain/retry.ts';
 import { TransientError } from './errors.ts';
-import type { PaymentRecord, PaymentsRepo } from './ports.ts';
+import type { Bank, PaymentRecord, PaymentsRepo } from './ports.ts';
 
 export type ChargeOutcome = { status: 'CHARGED'; paymentId: string; amountCents: number } | { status: 'DECLINED'; reason: string };
+
+/** The key the bank dedupes on: one per order, so a retry or a duplicate after a crash is the same charge. */
+export const chargeKey = (orderId: string) => `charge-${orderId}`;
 
 /**
  * Charges once per order (the order id is the idempotency key). A transient bank
@@ -12,11 +14,12 @@ export type ChargeOutcome = { status: 'CHARGED'; paymentId: string; amountCents:
  */
 export async function chargePayment(
   repo: PaymentsRepo,
+  bank: Bank,
   cmd: { orderId: string; amountCents: number; paymentToken: string; attempt: number },
 ): Promise<ChargeOutcome> {
   const existing = await repo.get(cmd.orderId);
   if (existing) return asChargeOutcome(existing);
-  const verdict = bankVerdict(cmd.paymentToken, cmd.attempt);
+  const verdict = await bank.charge({ ...cmd, idempotencyKey: chargeKey(cmd.orderId) });
   if (verdict === 'TRANSIENT' && mayRetry(cmd.attempt)) throw new TransientError('charge', cmd.attempt);
   const record: PaymentRecord =
     verdict === 'OK'
@@ -39,8 +42,17 @@ function asChargeOutcome(r: PaymentRecord): ChargeOutcome {
   }
 }
 
-/** Compensation for charge: idempotent; refunds nothing when nothing was charged (and then blocks a late charge). */
-export async function refundPayment(repo: PaymentsRepo, orderId: string): Promise<{ paymentId: string | null; amountCents: number }> {
+/**
+ * Compensation for charge: idempotent; refunds nothing when nothing was charged (and then blocks a late charge).
+ * The bank is told after the record flips, and again on every retry (same key), so a crash between the two loses nothing.
+ */
+export async function refundPayment(
+  repo: PaymentsRepo,
+  bank: Bank,
+  orderId: string,
+): Promise<{ paymentId: string | null; amountCents: number }> {
   const after = await repo.refund(orderId);
-  return after.status === 'REFUNDED' ? { paymentId: after.paymentId, amountCents: after.amountCents } : { paymentId: null, amountCents: 0 };
+  if (after.status !== 'REFUNDED') return { paymentId: null, amountCents: 0 };
+  await bank.refund({ orderId, idempotencyKey: `refund-${orderId}`, amountCents: after.amountCents });
+  return { paymentId: after.paymentId, amountCents: after.amountCents };
 }

@@ -1,4 +1,5 @@
 import type { OrderLine, OrderStatus } from '../domain/order.ts';
+import type { Verdict } from '../domain/simulation.ts';
 
 /**
  * What each service needs from its store. Every write is conditional and
@@ -41,6 +42,45 @@ export type ShipmentRecord =
 export interface ShipmentsRepo {
   recordOnce(orderId: string, record: ShipmentRecord): Promise<ShipmentRecord>;
   get(orderId: string): Promise<ShipmentRecord | undefined>;
+}
+
+/**
+ * One call the saga made to a third party (the simulated bank or carrier), as that
+ * party books it. A real bank honours the idempotency key: attempts under one key
+ * are one charge, so a double charge is two keys charged for one order.
+ */
+export type ThirdPartyAttempt =
+  | {
+      party: 'bank';
+      kind: 'charge';
+      orderId: string;
+      idempotencyKey: string;
+      attempt: number;
+      amountCents: number;
+      verdict: Verdict;
+      at: string;
+    }
+  | { party: 'bank'; kind: 'refund'; orderId: string; idempotencyKey: string; amountCents: number; at: string }
+  | {
+      party: 'carrier';
+      kind: 'ship';
+      orderId: string;
+      idempotencyKey: string;
+      attempt: number;
+      lines: { sku: string; qty: number }[];
+      verdict: Verdict;
+      at: string;
+    };
+
+/** The bank as the payments service sees it: every call is booked on the bank's side before it answers. */
+export interface Bank {
+  charge(c: { orderId: string; idempotencyKey: string; amountCents: number; paymentToken: string; attempt: number }): Promise<Verdict>;
+  refund(c: { orderId: string; idempotencyKey: string; amountCents: number }): Promise<void>;
+}
+
+/** The carrier as the shipping service sees it. */
+export interface Carrier {
+  ship(c: { orderId: string; idempotencyKey: string; address: string; lines: readonly OrderLine[]; attempt: number }): Promise<Verdict>;
 }
 
 export interface NotificationsRepo {

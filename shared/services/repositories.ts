@@ -5,6 +5,7 @@ import { documentClient } from './dynamo/document.ts';
 import { DynamoInventoryRepo } from './dynamo/inventory.ts';
 import { DynamoOrdersStatusRepo } from './dynamo/orders-status.ts';
 import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from './dynamo/records.ts';
+import { DynamoBank, DynamoCarrier } from './dynamo/ledger.ts';
 
 export interface ServiceRepositories {
   /** The document client the repositories share, for a caller's own tables (the event store, claim checks). */
@@ -14,6 +15,9 @@ export interface ServiceRepositories {
   shipments: DynamoShipmentsRepo;
   notifications: DynamoNotificationsRepo;
   orders: DynamoOrdersStatusRepo;
+  /** The simulated third parties, each booking every call in its ledger (off the variant's bill). */
+  bank: DynamoBank;
+  carrier: DynamoCarrier;
 }
 
 /** Every service's repository over one (metered) DynamoDB client: what every variant and the harness's reader build on. */
@@ -26,5 +30,7 @@ export function serviceRepositories(dynamodb: DynamoDBClient, tables: TableNames
     shipments: new DynamoShipmentsRepo(doc, tables.shipments),
     notifications: new DynamoNotificationsRepo(doc, tables.notifications),
     orders: new DynamoOrdersStatusRepo(doc, tables.orders),
+    bank: new DynamoBank(doc, tables.payments),
+    carrier: new DynamoCarrier(doc, tables.shipments),
   };
 }

@@ -1,7 +1,7 @@
-import { carrierVerdict } from '../domain/simulation.ts';
+import type { OrderLine } from '../domain/order.ts';
 import { mayRetry } from '../domain/retry.ts';
 import { TransientError } from './errors.ts';
-import type { ShipmentRecord, ShipmentsRepo } from './ports.ts';
+import type { Carrier, ShipmentRecord, ShipmentsRepo } from './ports.ts';
 
 export type ShipOutcome =
   | { status: 'CREATED'; shipmentId: string }
@@ -16,11 +16,12 @@ function asShipOutcome(r: ShipmentRecord): ShipOutcome {
 /** Creates at most one shipment per order, never after a customer cancel. */
 export async function createShipment(
   repo: ShipmentsRepo,
-  cmd: { orderId: string; address: string; attempt: number },
+  carrier: Carrier,
+  cmd: { orderId: string; address: string; lines: readonly OrderLine[]; attempt: number },
 ): Promise<ShipOutcome> {
   const existing = await repo.get(cmd.orderId);
   if (existing) return asShipOutcome(existing);
-  const verdict = carrierVerdict(cmd.address, cmd.attempt);
+  const verdict = await carrier.ship({ ...cmd, idempotencyKey: `ship-${cmd.orderId}` });
   if (verdict === 'TRANSIENT' && mayRetry(cmd.attempt)) throw new TransientError('ship', cmd.attempt);
   const record: ShipmentRecord =
     verdict === 'OK'

@@ -12,6 +12,7 @@ export const OUTPUTS = {
   region: 'Region',
   table: (role: string) => `Table${pascal(role)}`,
   topicArn: 'BusTopicArn',
+  eventBusArn: 'EventBusArn',
   queueUrl: (consumer: string) => `Queue${pascal(consumer)}Url`,
   queueArn: (consumer: string) => `Queue${pascal(consumer)}Arn`,
   dlqUrl: (consumer: string) => `Queue${pascal(consumer)}DlqUrl`,

@@ -26,6 +26,18 @@ export interface VariantReport extends TargetReport {
     historyBytes: number;
     openMsTotal: number;
   };
+  /** A durable-functions saga's executions in AWS's billing units (Lambda durable functions). */
+  durable?: {
+    executions: number;
+    /** Durable operations as AWS bills them: each step attempt, retries included. */
+    operations: number;
+    /** Step attempts after a retry delay: each is one more invocation of the function on AWS. */
+    retries: number;
+    /** Checkpointed data: each execution's input and its steps' results. */
+    dataWrittenBytes: number;
+    /** Operations the local checkpoint server recorded, as a cross-check of `operations`. */
+    checkpointed: number;
+  };
   /** Queues, topics, state machines and task queues the variant used. */
   channels: string[];
   /** Dead-letter queues whose contents the run lists afterwards. */
@@ -35,6 +47,8 @@ export interface VariantReport extends TargetReport {
   processes: number;
   /** Meter and trace writes that failed in the variant's processes: observation only, outcomes unaffected. */
   observationFailures?: number;
+  /** Duplicate deliveries the variant's processes actually sent under the duplicate fault. */
+  duplicatesSent?: number;
 }
 
 export interface VariantTarget extends LoadTarget<OrderDocument> {
@@ -53,7 +67,13 @@ export interface VariantTarget extends LoadTarget<OrderDocument> {
 }
 
 /** Meter files (`*.meter.json`) and trace files (`*.jsonl`) the processes wrote into `dir`. */
-export function readProcessReports(dir: string): { metered: OperationCount[]; traces: TracePoint[]; observationFailures: number } {
+export function readProcessReports(dir: string): {
+  metered: OperationCount[];
+  traces: TracePoint[];
+  observationFailures: number;
+  /** Always counted here; optional for the deployed targets' reports, whose host cannot count them. */
+  duplicatesSent?: number;
+} {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   const meters = files
     .filter((f) => f.endsWith('.meter.json'))
@@ -81,5 +101,31 @@ export function readProcessReports(dir: string): { metered: OperationCount[]; tr
     .filter((f) => f.endsWith('.observation.json'))
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { meterWrites: number; traceWrites: number })
     .reduce((n, o) => n + o.meterWrites + o.traceWrites, cut);
-  return { metered: mergeCounts(...meters), traces, observationFailures };
+  const duplicatesSent = files
+    .filter((f) => f.endsWith('.faults.json'))
+    .reduce((n, f) => n + (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { duplicates: number }).duplicates, 0);
+  return { metered: mergeCounts(...meters), traces, observationFailures, duplicatesSent };
+}
+
+/** Each process's meter file in `dir` as it stands: a deployment's processes keep counting across runs. */
+export function readMeterFiles(dir: string): Map<string, OperationCount[]> {
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.meter.json')) : [];
+  return new Map(files.map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as OperationCount[]]));
+}
+
+/**
+ * What a deployment's processes counted since `before` (a readMeterFiles snapshot): each
+ * file's counts less that file's counts then (a process started since counts from zero).
+ */
+export function countedSince(dir: string, before: Map<string, OperationCount[]>): OperationCount[] {
+  const now = readMeterFiles(dir);
+  const negated = [...now.keys()].flatMap((f) =>
+    (before.get(f) ?? []).map(({ service, operation, polling, ...counts }) => ({
+      service,
+      operation,
+      polling,
+      ...(Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, -v])) as Omit<OperationCount, 'service' | 'operation' | 'polling'>),
+    })),
+  );
+  return mergeCounts([...now.values()].flat(), negated).filter((c) => c.calls !== 0 || c.errors !== 0);
 }

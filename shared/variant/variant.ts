@@ -8,6 +8,8 @@ import type { VariantDriver } from './driver.ts';
 import type { FloorTarget } from './floor.ts';
 import type { SegmentNatures } from './segments.ts';
 import type { VariantReport, VariantTarget } from './target.ts';
+import type { AwsPath, NotProjected } from './aws-hops.ts';
+import type { TableNames } from '../topology/tables.ts';
 
 /** Where a variant runs locally: its own metered clients, the harness's clients, the Temporal dev server, a fresh name prefix. */
 export interface LocalRun {
@@ -16,6 +18,17 @@ export interface LocalRun {
   harness: AwsClients;
   temporal: TemporalTarget;
   prefix: string;
+}
+
+/** A recorded local deployment the harness drives instead of fresh resources (`bench --deployed`): its processes already run. */
+export interface DeployedRun<R> {
+  clients: AwsClients;
+  harness: AwsClients;
+  prefix: string;
+  tables: TableNames;
+  resources: R;
+  /** Where the deployment's processes write their traces and (cumulative) meters. */
+  traceDir: string;
 }
 
 /**
@@ -30,11 +43,11 @@ export interface Billing {
   /** SQS queues its Lambda functions consume through event source mappings on AWS (each polls while idle: a fixed line). */
   sqsEventSources: number;
   /** How its Lambda invocations are counted: the meter's lambda.Invoke* records, or the state machine's task attempts. */
-  lambdaInvocations: 'metered' | 'task-attempts' | null;
+  lambdaInvocations: 'metered' | 'task-attempts' | 'durable-invocations' | null;
   /** Its stack traces each execution with X-Ray and logs every history event (the Step Functions stack). */
   executionTracing?: boolean;
   /** The engine count the dominant charge comes from; a usage sample without it is refused rather than priced at $0. */
-  engineCount: 'stepFunctions' | 'temporal' | null;
+  engineCount: 'stepFunctions' | 'temporal' | 'durable' | null;
   /** An always-on container besides the per-order work (the Temporal worker on Fargate, with a public IPv4 address). */
   alwaysOnWorker?: { vcpu: number; memoryGb: number; tasks?: number; publicIpv4?: boolean };
   /** The same executions priced as another workflow type (EXPRESS for Step Functions), labelled as a what-if. */
@@ -50,18 +63,29 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   name: N;
   /** Its name for people, in the report. */
   label: string;
+  /**
+   * Whether its local latency is the engines' (`measured`) or an in-process stand-in's
+   * (`simulated`: the report labels it and its latency verdicts leave it out).
+   */
+  latencyKind?: 'measured' | 'simulated';
   /** Its colour in every chart of the report. */
   color: string;
+  /** Fault classes that have nothing to hit in this variant's local run, each with why; the fault runs skip them and the results say so. */
+  faultsNotApplicable?: Readonly<Partial<Record<'crash' | 'pause' | 'duplicate' | 'poison' | 'throttle', string>>>;
   /** How the fault matrix makes a duplicate: client middleware on the variant's calls, or every start sent twice (when the engine owns delivery). */
   duplicateFault: 'client-middleware' | 'start-twice';
   /** Its load target: resources created under `run.prefix`, processes started, orders accepted, completions watched. */
   target(run: LocalRun): Promise<VariantTarget>;
+  /** Its load target on a recorded local deployment; absent: `bench --deployed` refuses the variant. */
+  deployedTarget?(run: DeployedRun<Omit<R, never>>): Promise<VariantTarget>;
   /** Its substrate floor: `hops` no-op hops through the same engine, with no domain logic. */
   floor(run: Omit<LocalRun, 'harness'>, hops: number): Promise<FloorTarget>;
   /** Hops on one completed order's critical path, from its trace points: what the floor copies. */
   criticalPathHops(steps: TracePoint[]): number;
   /** What each segment of an order's critical path is in this pattern (inherent, implementation, workload), for the report. */
   segments: SegmentNatures;
+  /** Its critical path on AWS as hops of each kind: what the latency projection draws (bench/projection). */
+  awsPath: AwsPath | NotProjected;
   billing: Billing;
   coupling: {
     /** Which files are which component in this variant's graph. */

@@ -33,6 +33,7 @@ export function variantScale(names: string[]): { domain: string[]; range: string
 const SERVICE_COLORS: Record<string, string> = {
   sqs: '#4c78a8',
   sns: '#72b7b2',
+  eventbridge: '#ff9da6',
   sfn: '#f58518',
   lambda: '#eeca3b',
   dynamodb: '#9d755d',

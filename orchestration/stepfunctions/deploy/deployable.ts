@@ -75,6 +75,8 @@ export const deployable: Deployable<'stepfunctions', Resources> = {
         tables,
         queueUrl: r.callbackQueueUrl,
         meterFile: path.join(traceDir, 'worker-{pid}.meter.json'),
+        // Traced as in a benchmark's own run, so `bench --deployed` can attribute its orders' time.
+        traceFile: path.join(traceDir, 'worker-{pid}.jsonl'),
       });
     },
     async deprovision(clients, r) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { watchEndedExecutions } from './ended-executions.ts';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { runDir } from '../../../shared/paths.ts';
@@ -10,7 +11,11 @@ import { startWorkerProcesses } from '../../workers.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
 import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
-import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import { countedSince, readMeterFiles, readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import type { DeployedRun } from '../../../shared/variant/variant.ts';
+import { ProcessGroup } from '../../../shared/runtime/process-group.ts';
+import type { OrderDocument } from '../../../shared/domain/contracts.ts';
+import type { TableNames } from '../../../shared/topology/tables.ts';
 import { mergeCounts } from '../../../shared/aws/metering.ts';
 import { isTerminal, ORDER_STATUSES, type OrderStatus } from '../../../shared/domain/order.ts';
 
@@ -33,6 +38,72 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
     meterFile: path.join(dir, 'worker-{pid}.meter.json'),
     traceFile: path.join(dir, 'worker-{pid}.jsonl'),
   });
+  return drive(variantClients, harness, {
+    ...sfn,
+    group: workers.group,
+    processes: workers.pids.length,
+    stop: () => workers.stop(),
+    report: () => readProcessReports(dir),
+  });
+}
+
+/**
+ * The Step Functions saga of a recorded local deployment (`bench --deployed`): the state machine
+ * and callback queue it recorded, its worker running under the deployment's host. This run's
+ * calls are the worker's meter growth over the run; the engine's counts come, as in any run,
+ * from the executions' histories (the provider-side source on AWS too).
+ */
+export async function stepFunctionsDeployedTarget(
+  run: DeployedRun<{ stateMachineArn: string; callbackQueueUrl?: string; callbackDlqUrl?: string }>,
+): Promise<VariantTarget> {
+  const r = run.resources;
+  if (!r.callbackQueueUrl || !r.callbackDlqUrl) throw new Error('a local Step Functions deployment records its callback queue');
+  const before = readMeterFiles(run.traceDir);
+  const placed = new Set<string>();
+  return drive(run.clients, run.harness, {
+    tables: run.tables,
+    stateMachineArn: r.stateMachineArn,
+    queueUrl: r.callbackQueueUrl,
+    dlqUrl: r.callbackDlqUrl,
+    async start(order) {
+      placed.add(order.orderId);
+      const out = await run.clients.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: r.stateMachineArn, name: order.orderId, input: JSON.stringify({ order }) }),
+      );
+      return out.executionArn!;
+    },
+    // The worker is the deployment's host's, not this run's to stop or to fault.
+    group: await ProcessGroup.start([]),
+    processes: before.size,
+    // The worker writes its meter every second: one more write holds every call of this run.
+    stop: () => sleep(METER_FLUSH_WAIT_MS),
+    report: () => {
+      const all = readProcessReports(run.traceDir);
+      return {
+        metered: countedSince(run.traceDir, before),
+        traces: all.traces.filter((t) => placed.has(t.orderId)),
+        observationFailures: all.observationFailures,
+      };
+    },
+  });
+}
+
+const METER_FLUSH_WAIT_MS = 2500;
+
+interface Saga {
+  tables: TableNames;
+  stateMachineArn: string;
+  queueUrl: string;
+  dlqUrl: string;
+  start(order: OrderDocument): Promise<string>;
+  group: ProcessGroup;
+  processes: number;
+  stop(): Promise<void>;
+  report(): ReturnType<typeof readProcessReports>;
+}
+
+async function drive(variantClients: AwsClients, harness: AwsClients, sfn: Saga): Promise<VariantTarget> {
+  if (variantClients.target.kind !== 'local') throw new Error('the local Step Functions target runs on the local substrate');
   const read = tableReader(harness, sfn.tables);
   const pending = new PendingCompletions();
   const executions = new Map<string, string>();
@@ -64,13 +135,13 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
     submit: (_id, order) => start(order),
     submitDuplicate: start,
     awaitTerminal: (id) => pending.wait(id),
-    group: workers.group,
+    group: sfn.group,
     faultProcess: 'worker-1',
     dlqs: [sfn.dlqUrl],
     workQueues: [sfn.queueUrl],
     async stop() {
       await watcher.stop();
-      await workers.stop();
+      await sfn.stop();
       let transitions = 0;
       let taskAttempts = 0;
       let logBytes = 0;
@@ -80,11 +151,12 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
         taskAttempts += countTaskAttempts(history);
         logBytes += loggedBytes(history);
       }
-      const own = readProcessReports(dir);
+      const own = sfn.report();
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         observationFailures: own.observationFailures,
+        duplicatesSent: own.duplicatesSent,
         stepFunctions: {
           type: 'STANDARD',
           executions: executions.size,
@@ -96,7 +168,7 @@ export async function stepFunctionsTarget(variantClients: AwsClients, harness: A
         channels: [sfn.stateMachineArn, sfn.queueUrl],
         dlqs: [sfn.dlqUrl],
         binding: 'sqs-callback (sqs:sendMessage.waitForTaskToken)',
-        processes: workers.pids.length,
+        processes: sfn.processes,
       };
     },
   };

@@ -61,6 +61,8 @@ export const deployable: Deployable<'temporal', Resources> = {
         temporal: { address: r.address, namespace: r.namespace },
         taskQueue: r.taskQueue,
         meterFile: path.join(traceDir, 'worker-{pid}.meter.json'),
+        // Traced as in a benchmark's own run, so `bench --deployed` can attribute its orders' time.
+        traceFile: path.join(traceDir, 'worker-{pid}.jsonl'),
       });
     },
     // The dev server keeps nothing for a task queue; the tables go with the deployment record.

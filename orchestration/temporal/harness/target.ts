@@ -4,15 +4,18 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { runDir } from '../../../shared/paths.ts';
 import { provisionLocalTemporal } from '../local.ts';
-import type { LocalRun } from '../../../shared/variant/variant.ts';
-import { connectClient, type TemporalTarget } from '../../../shared/temporal/connection.ts';
+import type { DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
+import { connectClient, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
 import { countActions, historyStorage } from '../actions.ts';
 import { awaitClosed } from './closed.ts';
 import { startWorkerProcesses } from '../../workers.ts';
 import type { SagaResult } from '../workflow.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
-import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import { countedSince, readMeterFiles, readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProcessGroup } from '../../../shared/runtime/process-group.ts';
+import type { TableNames } from '../../../shared/topology/tables.ts';
 import { mergeCounts } from '../../../shared/aws/metering.ts';
 
 /**
@@ -36,10 +39,71 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
     meterFile: path.join(dir, 'worker-{pid}.meter.json'),
     traceFile: path.join(dir, 'worker-{pid}.jsonl'),
   });
-  const { client, connection } = await connectClient(target).catch(async (err) => {
+  const connected = await connectClient(target).catch(async (err) => {
     await workers.stop();
     throw err;
   });
+  return drive(run.clients, connected, {
+    tables,
+    taskQueue,
+    group: workers.group,
+    processes: workers.pids.length,
+    stop: () => workers.stop(),
+    report: () => readProcessReports(dir),
+  });
+}
+
+/**
+ * The Temporal saga of a recorded local deployment (`bench --deployed`): its task queue on the
+ * recorded server, served by the worker under the deployment's host. This run's calls are the
+ * worker's meter growth over the run; actions come, as in any run, from the workflows' histories.
+ */
+export async function temporalDeployedTarget(
+  run: DeployedRun<{ taskQueue: string; address?: string; namespace?: string }>,
+): Promise<VariantTarget> {
+  const r = run.resources;
+  if (!r.address || !r.namespace) throw new Error('a local Temporal deployment records its server address and namespace');
+  const before = readMeterFiles(run.traceDir);
+  const placed = new Set<string>();
+  const connected = await connectClient(resolveTemporalTarget({ address: r.address, namespace: r.namespace }));
+  return drive(run.clients, connected, {
+    tables: run.tables,
+    taskQueue: r.taskQueue,
+    // The worker is the deployment's host's, not this run's to stop or to fault.
+    group: await ProcessGroup.start([]),
+    processes: before.size,
+    placed,
+    // The worker writes its meter every second: one more write holds every call of this run.
+    stop: () => sleep(METER_FLUSH_WAIT_MS),
+    report: () => {
+      const all = readProcessReports(run.traceDir);
+      return {
+        metered: countedSince(run.traceDir, before),
+        traces: all.traces.filter((t) => placed.has(t.orderId)),
+        observationFailures: all.observationFailures,
+      };
+    },
+  });
+}
+
+const METER_FLUSH_WAIT_MS = 2500;
+
+interface Saga {
+  tables: TableNames;
+  taskQueue: string;
+  group: ProcessGroup;
+  processes: number;
+  placed?: Set<string>;
+  stop(): Promise<void>;
+  report(): ReturnType<typeof readProcessReports>;
+}
+
+async function drive(
+  variantClients: AwsClients,
+  { client, connection }: Awaited<ReturnType<typeof connectClient>>,
+  saga: Saga,
+): Promise<VariantTarget> {
+  const { tables, taskQueue } = saga;
   const pending = new PendingCompletions();
   const started = new Set<string>();
   const watch = (id: string) => {
@@ -61,6 +125,7 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
       started.add(order.orderId);
+      saga.placed?.add(order.orderId);
       watch(order.orderId);
     } catch (err) {
       // A client retry of an order already started: the workflow id refuses it.
@@ -73,12 +138,12 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
     submit: (_id, order) => start(order),
     submitDuplicate: start,
     awaitTerminal: (id) => pending.wait(id),
-    group: workers.group,
+    group: saga.group,
     faultProcess: 'worker-1',
     dlqs: [],
     workQueues: [],
     async stop() {
-      await workers.stop();
+      await saga.stop();
       let actions = 0;
       let historyBytes = 0;
       let openMsTotal = 0;
@@ -93,17 +158,18 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
       } finally {
         await connection.close();
       }
-      const own = readProcessReports(dir);
+      const own = saga.report();
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
         traces: own.traces,
         observationFailures: own.observationFailures,
+        duplicatesSent: own.duplicatesSent,
         temporal: { actions, workflows: started.size, historyBytes, openMsTotal },
         channels: [taskQueue],
         // A failed activity stays in its workflow's history; there is no dead-letter queue to list.
         dlqs: [],
         binding: 'temporal activities',
-        processes: workers.pids.length,
+        processes: saga.processes,
       };
     },
   };

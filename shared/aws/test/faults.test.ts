@@ -3,7 +3,12 @@ import { CreateQueueCommand, ReceiveMessageCommand, SetQueueAttributesCommand, G
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, type AwsClients } from '../clients.ts';
 import { Meter } from '../metering.ts';
-import { faultsFromEnv, FAULTS_ENV } from '../faults.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { faultsFromEnv, FAULTS_ENV, injectedFaults } from '../faults.ts';
+import { flushMeterEvery } from '../../runtime/meter-file.ts';
+import { readProcessReports } from '../../variant/target.ts';
 
 // Faults injected into real calls to the local engines: a throttle is retried
 // by the SDK and counted by the meter; a duplicate really reaches the queue twice.
@@ -84,8 +89,15 @@ describe('client fault injection', () => {
         }),
       );
       await plain.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: 'true' } }));
+      const before = injectedFaults.duplicates;
       await c.sns.send(new PublishCommand({ TopicArn, Message: 'once' }));
       expect(c.meter.get('sns', 'Publish')?.calls).toBe(2);
+      // Counted where it was sent, and carried beside the meter file to the harness (a run's `duplicatesSent`).
+      expect(injectedFaults.duplicates - before).toBe(1);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dup-count-'));
+      flushMeterEvery(path.join(dir, `consumer-${process.pid}.meter.json`), c.meter).close();
+      expect(readProcessReports(dir).duplicatesSent).toBe(injectedFaults.duplicates);
+      fs.rmSync(dir, { recursive: true });
       const got: string[] = [];
       for (let i = 0; i < 5 && got.length < 2; i++) {
         const r = await plain.sqs.send(
@@ -94,6 +106,11 @@ describe('client fault injection', () => {
         got.push(...(r.Messages ?? []).map((m) => m.Body!));
       }
       expect(got).toEqual(['once', 'once']);
+      // At a tiny rate the first publish is still duplicated, and only it: a short fault run always injects some.
+      const rare = createAwsClients({ kind: 'local', endpoints }, new Meter(), { throttlePct: 0, duplicatePct: 0.01, seed: 1 });
+      for (const m of ['1', '2', '3']) await rare.sns.send(new PublishCommand({ TopicArn, Message: m }));
+      expect(rare.meter.get('sns', 'Publish')?.calls).toBe(4);
+      rare.destroy();
     } finally {
       c.destroy();
     }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateEventBusCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { createAwsClients, type AwsClients } from '../clients.ts';
 import { BILLING_CHUNK_BYTES, Meter, billingChunks, mergeCounts, perOrderWork, pollingLoop } from '../metering.ts';
@@ -109,6 +110,21 @@ describe('metering middleware against the local engines', () => {
     const put = await c.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } }, ReturnConsumedCapacity: 'NONE' }));
     expect(put.ConsumedCapacity).toBeUndefined();
     expect(c.meter.get('dynamodb', 'PutItem')).toMatchObject({ calls: 1, writeCapacityUnits: 0 });
+  });
+
+  it('bills each PutEvents entry, one event per 64 KB of it, as EventBridge does', async () => {
+    c.meter.reset();
+    const { EventBusArn } = await c.events.send(new CreateEventBusCommand({ Name: `meter-${Date.now()}` }));
+    const entry = (bytes: number) => ({
+      EventBusName: EventBusArn,
+      Source: 's',
+      DetailType: 't',
+      Detail: JSON.stringify({ x: 'a'.repeat(bytes) }),
+    });
+    // Three entries in one call, one of them just over 64 KB: four events, not one request.
+    const r = await c.events.send(new PutEventsCommand({ Entries: [entry(10), entry(10), entry(64 * 1024)] }));
+    expect(r.FailedEntryCount).toBe(0);
+    expect(c.meter.get('events', 'PutEvents')).toMatchObject({ calls: 1, items: 3, billingChunks: 4 });
   });
 
   it('meters several clients into one shared meter, and keeps separate meters apart', async () => {

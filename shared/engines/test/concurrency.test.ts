@@ -13,6 +13,7 @@ import {
   TransactWriteItemsCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { createPkTable } from '../probes/names.ts';
 import { createAwsClients, type AwsClients } from '../../aws/clients.ts';
 import { CALLBACK_RESOURCE, waitForExecution } from '../probes/stepfunctions.ts';
@@ -310,6 +311,18 @@ describe('concurrency smoke', () => {
     expect(none.Items).toEqual([]);
     // A scan still sees every partition.
     expect((await base.dynamodb.send(new ScanCommand({ TableName }))).Items).toHaveLength(15);
+  });
+
+  it('does not keep every message published to a topic: 300 publishes of 200 KB leave the messaging process about as big', async () => {
+    const sns = substrate.moto.processes.find((p) => p.services.includes('sns'))!;
+    const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${sns.pid}/status`, 'utf8'))![1]) / 1024;
+    const { TopicArn } = await base.sns.send(new CreateTopicCommand({ Name: `keep-${Date.now()}` }));
+    const body = 'x'.repeat(200 * 1024);
+    await base.sns.send(new PublishCommand({ TopicArn, Message: body }));
+    const before = rssMb();
+    for (let i = 0; i < 300; i++) await base.sns.send(new PublishCommand({ TopicArn, Message: body }));
+    // Plain moto keeps all 300 (60 MB); the launcher keeps the last few.
+    expect(rssMb() - before).toBeLessThan(25);
   });
 
   it('keeps a connection open across calls, reading each body to its length and no further; a chunked body still closes', async () => {

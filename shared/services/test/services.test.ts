@@ -12,6 +12,7 @@ import { chargePayment, refundPayment } from '../payments.ts';
 import { blockShipment, createShipment } from '../shipping.ts';
 import { notifyCustomer } from '../notifications.ts';
 import { DynamoOrdersStatusRepo } from '../dynamo/orders-status.ts';
+import { DynamoBank, DynamoCarrier, readLedger } from '../dynamo/ledger.ts';
 import { recordOrderStatus } from '../orders-status.ts';
 import { TransientError } from '../errors.ts';
 
@@ -26,6 +27,8 @@ describe('service logic on DynamoDB', () => {
   let shipments: DynamoShipmentsRepo;
   let notifications: DynamoNotificationsRepo;
   let orders: DynamoOrdersStatusRepo;
+  let bank: DynamoBank;
+  let carrier: DynamoCarrier;
   const id = () => `o-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -37,6 +40,8 @@ describe('service logic on DynamoDB', () => {
     shipments = new DynamoShipmentsRepo(doc, tables.shipments);
     notifications = new DynamoNotificationsRepo(doc, tables.notifications);
     orders = new DynamoOrdersStatusRepo(doc, tables.orders);
+    bank = new DynamoBank(doc, tables.payments);
+    carrier = new DynamoCarrier(doc, tables.shipments);
   });
   afterAll(() => clients.destroy());
 
@@ -111,85 +116,112 @@ describe('service logic on DynamoDB', () => {
     it('charges once per order, refunds once, and refuses a charge after a refund', async () => {
       const o = id();
       const cmd = { orderId: o, amountCents: 1234, paymentToken: paymentToken('ok'), attempt: 1 };
-      expect(await chargePayment(payments, cmd)).toEqual({ status: 'CHARGED', paymentId: `pay-${o}`, amountCents: 1234 });
-      expect(await chargePayment(payments, { ...cmd, amountCents: 9999 })).toEqual({
+      expect(await chargePayment(payments, bank, cmd)).toEqual({ status: 'CHARGED', paymentId: `pay-${o}`, amountCents: 1234 });
+      expect(await chargePayment(payments, bank, { ...cmd, amountCents: 9999 })).toEqual({
         status: 'CHARGED',
         paymentId: `pay-${o}`,
         amountCents: 1234,
       });
-      expect(await refundPayment(payments, o)).toEqual({ paymentId: `pay-${o}`, amountCents: 1234 });
-      expect(await refundPayment(payments, o)).toEqual({ paymentId: `pay-${o}`, amountCents: 1234 });
+      expect(await refundPayment(payments, bank, o)).toEqual({ paymentId: `pay-${o}`, amountCents: 1234 });
+      expect(await refundPayment(payments, bank, o)).toEqual({ paymentId: `pay-${o}`, amountCents: 1234 });
       expect(await payments.get(o)).toEqual({ status: 'REFUNDED', paymentId: `pay-${o}`, amountCents: 1234 });
-      expect((await chargePayment(payments, cmd)).status).toBe('DECLINED');
+      expect((await chargePayment(payments, bank, cmd)).status).toBe('DECLINED');
     });
 
     it('declines a declined card, retries a flaky one, and gives up after the last attempt', async () => {
       const declined = id();
       expect(
-        await chargePayment(payments, { orderId: declined, amountCents: 5, paymentToken: paymentToken('declined'), attempt: 1 }),
+        await chargePayment(payments, bank, { orderId: declined, amountCents: 5, paymentToken: paymentToken('declined'), attempt: 1 }),
       ).toEqual({
         status: 'DECLINED',
         reason: 'card declined',
       });
       const flaky = id();
       const cmd = { orderId: flaky, amountCents: 5, paymentToken: paymentToken('ok', 1), attempt: 1 };
-      await expect(chargePayment(payments, cmd)).rejects.toBeInstanceOf(TransientError);
+      await expect(chargePayment(payments, bank, cmd)).rejects.toBeInstanceOf(TransientError);
       expect(await payments.get(flaky)).toBeUndefined();
-      expect((await chargePayment(payments, { ...cmd, attempt: 2 })).status).toBe('CHARGED');
+      expect((await chargePayment(payments, bank, { ...cmd, attempt: 2 })).status).toBe('CHARGED');
       const hopeless = id();
-      const last = await chargePayment(payments, { orderId: hopeless, amountCents: 5, paymentToken: paymentToken('ok', 9), attempt: 3 });
+      const last = await chargePayment(payments, bank, {
+        orderId: hopeless,
+        amountCents: 5,
+        paymentToken: paymentToken('ok', 9),
+        attempt: 3,
+      });
       expect(last).toEqual({ status: 'DECLINED', reason: 'bank unavailable, retries exhausted' });
     });
 
     it('records a refund that arrives before the charge, and then refuses the charge', async () => {
       const o = id();
-      expect(await refundPayment(payments, o)).toEqual({ paymentId: null, amountCents: 0 });
+      expect(await refundPayment(payments, bank, o)).toEqual({ paymentId: null, amountCents: 0 });
       expect(await payments.get(o)).toEqual({ status: 'VOID' });
-      expect((await chargePayment(payments, { orderId: o, amountCents: 5, paymentToken: paymentToken('ok'), attempt: 1 })).status).toBe(
-        'DECLINED',
-      );
+      expect(
+        (await chargePayment(payments, bank, { orderId: o, amountCents: 5, paymentToken: paymentToken('ok'), attempt: 1 })).status,
+      ).toBe('DECLINED');
     });
 
     it('charges once when ten identical charges race', async () => {
       const o = id();
       const results = await Promise.all(
         Array.from({ length: 10 }, () =>
-          chargePayment(payments, { orderId: o, amountCents: 700, paymentToken: paymentToken('ok'), attempt: 1 }),
+          chargePayment(payments, bank, { orderId: o, amountCents: 700, paymentToken: paymentToken('ok'), attempt: 1 }),
         ),
       );
       expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
       expect(await payments.get(o)).toEqual({ status: 'CHARGED', paymentId: `pay-${o}`, amountCents: 700 });
+    });
+
+    it("books every bank call in the ledger under one key per order, off the variant's meter", async () => {
+      const o = id();
+      const flaky = { orderId: o, amountCents: 300, paymentToken: paymentToken('ok', 1), attempt: 1 };
+      const putsBefore = clients.meter.get('dynamodb', 'PutItem')?.calls ?? 0;
+      await expect(chargePayment(payments, bank, flaky)).rejects.toBeInstanceOf(TransientError);
+      await chargePayment(payments, bank, { ...flaky, attempt: 2 });
+      await chargePayment(payments, bank, { ...flaky, attempt: 2 }); // a duplicate: finds the record, never reaches the bank
+      await refundPayment(payments, bank, o);
+      // Only the service's own write (the payment record) is metered; the three ledger writes are not.
+      expect((clients.meter.get('dynamodb', 'PutItem')?.calls ?? 0) - putsBefore).toBe(1);
+      const mine = (await readLedger(documentClient(clients.dynamodb), tables.payments)).filter((a) => a.orderId === o);
+      expect(
+        mine.map((a) => [a.kind, 'verdict' in a ? a.verdict : '-', a.idempotencyKey, 'amountCents' in a ? a.amountCents : 0]).sort(),
+      ).toEqual([
+        ['charge', 'OK', `charge-${o}`, 300],
+        ['charge', 'TRANSIENT', `charge-${o}`, 300],
+        ['refund', '-', `refund-${o}`, 300],
+      ]);
     });
   });
 
   describe('shipping and notifications', () => {
     it('ships once, fails an invalid address, and never ships after a cancel', async () => {
       const o = id();
-      expect(await createShipment(shipments, { orderId: o, address: address('ok'), attempt: 1 })).toEqual({
+      expect(await createShipment(shipments, carrier, { orderId: o, address: address('ok'), lines: [], attempt: 1 })).toEqual({
         status: 'CREATED',
         shipmentId: `ship-${o}`,
       });
-      expect(await createShipment(shipments, { orderId: o, address: address('ok'), attempt: 1 })).toEqual({
+      expect(await createShipment(shipments, carrier, { orderId: o, address: address('ok'), lines: [], attempt: 1 })).toEqual({
         status: 'CREATED',
         shipmentId: `ship-${o}`,
       });
       expect(await blockShipment(shipments, o)).toEqual({ blocked: false });
 
       const bad = id();
-      expect(await createShipment(shipments, { orderId: bad, address: address('invalid'), attempt: 1 })).toEqual({
+      expect(await createShipment(shipments, carrier, { orderId: bad, address: address('invalid'), lines: [], attempt: 1 })).toEqual({
         status: 'FAILED',
         reason: 'ADDRESS_INVALID',
       });
 
       const flaky = id();
-      await expect(createShipment(shipments, { orderId: flaky, address: address('ok', 1), attempt: 1 })).rejects.toBeInstanceOf(
-        TransientError,
+      await expect(
+        createShipment(shipments, carrier, { orderId: flaky, address: address('ok', 1), lines: [], attempt: 1 }),
+      ).rejects.toBeInstanceOf(TransientError);
+      expect((await createShipment(shipments, carrier, { orderId: flaky, address: address('ok', 1), lines: [], attempt: 2 })).status).toBe(
+        'CREATED',
       );
-      expect((await createShipment(shipments, { orderId: flaky, address: address('ok', 1), attempt: 2 })).status).toBe('CREATED');
 
       const cancelled = id();
       expect(await blockShipment(shipments, cancelled)).toEqual({ blocked: true });
-      expect(await createShipment(shipments, { orderId: cancelled, address: address('ok'), attempt: 1 })).toEqual({
+      expect(await createShipment(shipments, carrier, { orderId: cancelled, address: address('ok'), lines: [], attempt: 1 })).toEqual({
         status: 'FAILED',
         reason: 'CANCELLED_BY_CUSTOMER',
       });

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { provisionTables } from '../../../shared/engines/provision.ts';
+import { OUTPUTS } from '../../../shared/topology/outputs.ts';
+import type { Deployable } from '../../../shared/variant/deploy.ts';
+
+export const resourcesSchema = z
+  .object({
+    variant: z.literal('lambda-durable'),
+    /** AWS: the durable function. Locally there is none: the saga runs under the testing SDK's runner where orders are placed. */
+    functionName: z.string().optional(),
+  })
+  .strict();
+type Resources = z.infer<typeof resourcesSchema>;
+
+export const deployable: Deployable<'lambda-durable', Resources> = {
+  stack: 'lambda-durable',
+  async cdkStack() {
+    const { LambdaDurableStack } = await import('./stack.ts');
+    return (scope, id, p) =>
+      new LambdaDurableStack(scope, id, {
+        prefix: p.prefix,
+        stackName: p.stackName,
+        tables: p.tables,
+        description: p.describe('lambda-durable: the saga as a Lambda durable function'),
+      });
+  },
+  needsDocker: false,
+  resources: resourcesSchema,
+  fromOutputs: (out) => ({ variant: 'lambda-durable', functionName: out(OUTPUTS.functionName('saga')) }),
+  local: {
+    // Only the service tables exist locally: there is no local Lambda to host the function, and the
+    // testing SDK's runner runs each execution inside the process that places the order.
+    async provision({ clients, prefix, traceDir }) {
+      return { tables: await provisionTables(clients, prefix), resources: { variant: 'lambda-durable' }, traceDir };
+    },
+    start: async () => ({ pids: [], stop: async () => {} }),
+    deprovision: async () => {},
+    describe: () => 'service tables only (the durable saga runs in-process under the local test runner)',
+    scripts: [],
+  },
+};
