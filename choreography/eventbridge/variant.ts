@@ -1,8 +1,6 @@
 import type { z } from 'zod';
 import type { Variant } from '../../shared/variant/variant.ts';
 import { choreography } from '../variant.ts';
-import { choreographyTarget } from '../harness/target.ts';
-import { choreographyFloor } from '../harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import { segments } from './segments.ts';
@@ -18,8 +16,9 @@ export const eventbridge: Variant<'eventbridge', z.infer<typeof resourcesSchema>
   name: 'eventbridge',
   label: 'EventBridge',
   color: '#72b7b2',
-  target: (run) => choreographyTarget(run.clients, run.harness, run.prefix, 'eventbridge', 'eventbridge'),
-  floor: (run, hops) => choreographyFloor(run.clients, run.prefix, hops, 'eventbridge'),
+  target: async (run) =>
+    (await import('../harness/target.ts')).choreographyTarget(run.clients, run.harness, run.prefix, 'eventbridge', 'eventbridge'),
+  floor: async (run, hops) => (await import('../harness/floor.ts')).choreographyFloor(run.clients, run.prefix, hops, 'eventbridge'),
   // Not from the SNS choreography: `--deployed` drives an SNS deployment, so it refuses this one by name.
   deployedTarget: undefined,
   segments,

@@ -2,8 +2,6 @@ import type { z } from 'zod';
 import type { Variant } from '../../shared/variant/variant.ts';
 import { DOMAIN_RULES, ORCHESTRATION_COMMON_RULES, PLATFORM_RULES, SERVICE_RULES } from '../../shared/variant/components.ts';
 import { taskHops } from '../../shared/variant/variant.ts';
-import { lambdaDurableTarget } from './harness/target.ts';
-import { lambdaDurableFloor } from './harness/floor.ts';
 import { change } from './harness/change.ts';
 import { deployable, type resourcesSchema } from './deploy/deployable.ts';
 import { segments } from './segments.ts';
@@ -26,8 +24,8 @@ export const lambdaDurable: Variant<'lambda-durable', z.infer<typeof resourcesSc
   },
   // The execution name owns delivery: the duplicate fault is every start sent twice.
   duplicateFault: 'start-twice',
-  target: lambdaDurableTarget,
-  floor: (run, hops) => lambdaDurableFloor(run.clients, hops),
+  target: async (run) => (await import('./harness/target.ts')).lambdaDurableTarget(run),
+  floor: async (run, hops) => (await import('./harness/floor.ts')).lambdaDurableFloor(run.clients, hops),
   criticalPathHops: taskHops,
   segments,
   awsPath: {
