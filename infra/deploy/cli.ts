@@ -122,7 +122,8 @@ export function registerDeployCommands(program: Command): void {
           console.log(`Deployed ${variant} to AWS (${deployment.placement.target === 'aws' ? deployment.placement.region : ''}): ${file}`);
         return;
       }
-      const { deployLocal } = await import('./local.ts');
+      const { deployLocal, refuseLocalUsage } = await import('./local.ts');
+      refuseLocalUsage(variant, flags.stateMachineType);
       const r = await underInstanceLock(flags.instance, () =>
         deployLocal(variant, { prefix: flags.prefix, up: upOptions(flags), stateMachineType: flags.stateMachineType, log }),
       );

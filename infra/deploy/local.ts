@@ -72,11 +72,16 @@ async function substrateHealthy(instance: string): Promise<SubstrateState | unde
  * CDK stacks use, then starts its processes under one detached host process,
  * records it all, and returns while they keep running.
  */
+/** Bad usage for a local deploy fails here, before the command takes the instance lock or touches an engine. */
+export function refuseLocalUsage(variant: DeployVariant, stateMachineType: StateMachineType): void {
+  const refusal = variantOf(variant).deploy.local.refusal?.({ stateMachineType });
+  if (refusal) throw new UserError(refusal, 2);
+}
+
 export async function deployLocal(variant: DeployVariant, opts: LocalDeployOptions): Promise<LocalDeployResult> {
   const instance = opts.up.instance;
   const where = { target: 'local' as const, instance };
-  const refusal = variantOf(variant).deploy.local.refusal?.({ stateMachineType: opts.stateMachineType });
-  if (refusal) throw new UserError(refusal, 2);
+  refuseLocalUsage(variant, opts.stateMachineType);
   const existing = readDeployment(variant, where);
   if (existing && existing.placement.target === 'local') {
     const live = hostAlive(existing.placement.host) && existing.placement.childPids.every(isRunning) && (await substrateHealthy(instance));
