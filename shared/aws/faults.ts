@@ -7,8 +7,8 @@ import { z } from 'zod';
  * Faults a benchmark injects into a variant's own AWS calls. Throttles fail a
  * share of requests before they leave (as a throttled service would answer);
  * duplicates send a share of messages again after they succeeded (as a retry
- * after a lost acknowledgement would): SNS publishes and Step Functions task
- * answers, the messages that carry the saga forward.
+ * after a lost acknowledgement would): SNS publishes, EventBridge PutEvents and Step
+ * Functions task answers, the messages that carry the saga forward.
  */
 export const clientFaultsSchema = z
   .object({
@@ -57,7 +57,7 @@ export async function withFaultsInChildren<T>(faults: Partial<ClientFaults>, sta
  */
 export const injectedFaults = { duplicates: 0 };
 
-const DUPLICATED = new Set(['sns.Publish', 'sfn.SendTaskSuccess', 'sfn.SendTaskFailure']);
+const DUPLICATED = new Set(['sns.Publish', 'events.PutEvents', 'sfn.SendTaskSuccess', 'sfn.SendTaskFailure']);
 
 export function injectedThrottle(operation: string): Error {
   return Object.assign(new Error(`injected throttle on ${operation}`), {
