@@ -39,18 +39,7 @@ export const deployable: Deployable<'choreography', Resources> = {
   needsDocker: false,
   resources: resourcesSchema,
   fromOutputs(out, prefix) {
-    const queues = Object.fromEntries(
-      choreographyTopology(prefix).queues.map((q) => [
-        q.consumer,
-        {
-          consumer: q.consumer,
-          url: out(OUTPUTS.queueUrl(q.consumer)),
-          arn: out(OUTPUTS.queueArn(q.consumer)),
-          dlqUrl: out(OUTPUTS.dlqUrl(q.consumer)),
-        },
-      ]),
-    );
-    const functions = Object.fromEntries([...SERVICES, 'publisher'].map((u) => [u, out(OUTPUTS.functionName(u))]));
+    const { queues, functions } = queuesAndFunctions(out, prefix, 'sns');
     return { variant: 'choreography', topicArn: out(OUTPUTS.topicArn), queues, functions };
   },
   local: {
@@ -80,3 +69,20 @@ export const deployable: Deployable<'choreography', Resources> = {
     scripts: [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'consumer-main.ts')],
   },
 };
+
+/** The queues and functions a choreography stack outputs, on either bus: both choreographies' records read them alike. */
+export function queuesAndFunctions(out: (key: string) => string, prefix: string, bus: 'sns' | 'eventbridge') {
+  const queues = Object.fromEntries(
+    choreographyTopology(prefix, bus).queues.map((q) => [
+      q.consumer,
+      {
+        consumer: q.consumer,
+        url: out(OUTPUTS.queueUrl(q.consumer)),
+        arn: out(OUTPUTS.queueArn(q.consumer)),
+        dlqUrl: out(OUTPUTS.dlqUrl(q.consumer)),
+      },
+    ]),
+  );
+  const functions = Object.fromEntries([...SERVICES, 'publisher'].map((u) => [u, out(OUTPUTS.functionName(u))]));
+  return { queues, functions };
+}

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { DeleteEventBusCommand, DeleteRuleCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ignoreMissing } from '../../../shared/aws/not-found.ts';
-import { SERVICES } from '../../../shared/domain/contracts.ts';
 import { choreographyTopology } from '../../../shared/topology/choreography.ts';
 import { OUTPUTS } from '../../../shared/topology/outputs.ts';
 import type { Deployable } from '../../../shared/variant/deploy.ts';
 import { provisionLocal, startLocal } from '../../local.ts';
+import { queuesAndFunctions } from '../../deploy/deployable.ts';
 
 const queueSchema = z.object({ consumer: z.string(), url: z.string(), arn: z.string(), dlqUrl: z.string() }).strict();
 
@@ -43,18 +43,7 @@ export const deployable: Deployable<'eventbridge', Resources> = {
   needsDocker: false,
   resources: resourcesSchema,
   fromOutputs(out, prefix) {
-    const queues = Object.fromEntries(
-      choreographyTopology(prefix, 'eventbridge').queues.map((q) => [
-        q.consumer,
-        {
-          consumer: q.consumer,
-          url: out(OUTPUTS.queueUrl(q.consumer)),
-          arn: out(OUTPUTS.queueArn(q.consumer)),
-          dlqUrl: out(OUTPUTS.dlqUrl(q.consumer)),
-        },
-      ]),
-    );
-    const functions = Object.fromEntries([...SERVICES, 'publisher'].map((u) => [u, out(OUTPUTS.functionName(u))]));
+    const { queues, functions } = queuesAndFunctions(out, prefix, 'eventbridge');
     return { variant: 'eventbridge', busArn: out(OUTPUTS.eventBusArn), queues, functions };
   },
   local: {
