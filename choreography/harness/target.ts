@@ -6,7 +6,8 @@ import { provisionLocal, startLocal } from '../local.ts';
 import { DuplicateOrderError } from '../orders/orders-service.ts';
 import { ordersApiClient } from '../orders/api.ts';
 import { PendingCompletions } from '../../shared/variant/pending.ts';
-import { countedSince, readMeterFiles, readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import { readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
+import { deploymentProcesses } from '../../shared/variant/deployed.ts';
 import type { DeployedRun } from '../../shared/variant/variant.ts';
 import { ProcessGroup } from '../../shared/runtime/process-group.ts';
 import type { ChoreographyConfig } from '../config.ts';
@@ -64,37 +65,8 @@ export async function choreographyDeployedTarget(
     tables: run.tables,
     traceDir: run.traceDir,
   };
-  const before = readMeterFiles(run.traceDir);
-  const placed = new Set<string>();
-  return drive(
-    run.clients,
-    run.harness,
-    config,
-    {
-      // The deployment's processes are its host's, not this run's to stop or to fault.
-      group: await ProcessGroup.start([]),
-      pids: [],
-      stop: async () => {
-        // Each process writes its meter every second: one more write holds every call of this run.
-        await sleep(METER_FLUSH_WAIT_MS);
-      },
-      placed,
-      report: () => {
-        const all = readProcessReports(run.traceDir);
-        return {
-          metered: countedSince(run.traceDir, before),
-          traces: all.traces.filter((t) => placed.has(t.orderId)),
-          observationFailures: all.observationFailures,
-        };
-      },
-      processes: before.size,
-    },
-    'choreography',
-    'sns',
-  );
+  return drive(run.clients, run.harness, config, { ...(await deploymentProcesses(run.traceDir)), pids: [] }, 'choreography', 'sns');
 }
-
-const METER_FLUSH_WAIT_MS = 2500;
 
 interface Running {
   group: ProcessGroup;

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { watchEndedExecutions } from './ended-executions.ts';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
@@ -11,7 +10,8 @@ import { startWorkerProcesses } from '../../workers.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
 import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
-import { countedSince, readMeterFiles, readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import { deploymentProcesses } from '../../../shared/variant/deployed.ts';
 import type { DeployedRun } from '../../../shared/variant/variant.ts';
 import { ProcessGroup } from '../../../shared/runtime/process-group.ts';
 import type { OrderDocument } from '../../../shared/domain/contracts.ts';
@@ -58,37 +58,22 @@ export async function stepFunctionsDeployedTarget(
 ): Promise<VariantTarget> {
   const r = run.resources;
   if (!r.callbackQueueUrl || !r.callbackDlqUrl) throw new Error('a local Step Functions deployment records its callback queue');
-  const before = readMeterFiles(run.traceDir);
-  const placed = new Set<string>();
+  const deployed = await deploymentProcesses(run.traceDir);
   return drive(run.clients, run.harness, {
+    ...deployed,
     tables: run.tables,
     stateMachineArn: r.stateMachineArn,
     queueUrl: r.callbackQueueUrl,
     dlqUrl: r.callbackDlqUrl,
     async start(order) {
-      placed.add(order.orderId);
+      deployed.placed.add(order.orderId);
       const out = await run.clients.sfn.send(
         new StartExecutionCommand({ stateMachineArn: r.stateMachineArn, name: order.orderId, input: JSON.stringify({ order }) }),
       );
       return out.executionArn!;
     },
-    // The worker is the deployment's host's, not this run's to stop or to fault.
-    group: await ProcessGroup.start([]),
-    processes: before.size,
-    // The worker writes its meter every second: one more write holds every call of this run.
-    stop: () => sleep(METER_FLUSH_WAIT_MS),
-    report: () => {
-      const all = readProcessReports(run.traceDir);
-      return {
-        metered: countedSince(run.traceDir, before),
-        traces: all.traces.filter((t) => placed.has(t.orderId)),
-        observationFailures: all.observationFailures,
-      };
-    },
   });
 }
-
-const METER_FLUSH_WAIT_MS = 2500;
 
 interface Saga {
   tables: TableNames;

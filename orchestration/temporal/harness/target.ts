@@ -12,8 +12,8 @@ import { startWorkerProcesses } from '../../workers.ts';
 import type { SagaResult } from '../workflow.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
-import { countedSince, readMeterFiles, readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
+import { deploymentProcesses } from '../../../shared/variant/deployed.ts';
 import { ProcessGroup } from '../../../shared/runtime/process-group.ts';
 import type { TableNames } from '../../../shared/topology/tables.ts';
 import { mergeCounts } from '../../../shared/aws/metering.ts';
@@ -63,30 +63,9 @@ export async function temporalDeployedTarget(
 ): Promise<VariantTarget> {
   const r = run.resources;
   if (!r.address || !r.namespace) throw new Error('a local Temporal deployment records its server address and namespace');
-  const before = readMeterFiles(run.traceDir);
-  const placed = new Set<string>();
   const connected = await connectClient(resolveTemporalTarget({ address: r.address, namespace: r.namespace }));
-  return drive(run.clients, connected, {
-    tables: run.tables,
-    taskQueue: r.taskQueue,
-    // The worker is the deployment's host's, not this run's to stop or to fault.
-    group: await ProcessGroup.start([]),
-    processes: before.size,
-    placed,
-    // The worker writes its meter every second: one more write holds every call of this run.
-    stop: () => sleep(METER_FLUSH_WAIT_MS),
-    report: () => {
-      const all = readProcessReports(run.traceDir);
-      return {
-        metered: countedSince(run.traceDir, before),
-        traces: all.traces.filter((t) => placed.has(t.orderId)),
-        observationFailures: all.observationFailures,
-      };
-    },
-  });
+  return drive(run.clients, connected, { ...(await deploymentProcesses(run.traceDir)), tables: run.tables, taskQueue: r.taskQueue });
 }
-
-const METER_FLUSH_WAIT_MS = 2500;
 
 interface Saga {
   tables: TableNames;
