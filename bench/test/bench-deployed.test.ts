@@ -11,7 +11,9 @@ import { variantOf, type VariantName } from '../../infra/variants.ts';
 
 // Its own instance (a CLI run may not share the tests' instance), named after the test run's.
 const INSTANCE = `${process.env.SAGABENCH_TEST_INSTANCE ?? 'test'}-benchdep`;
-const VARIANTS = ['choreography', 'stepfunctions', 'temporal'] as const;
+const VARIANTS = ['choreography', 'eventbridge', 'stepfunctions', 'temporal', 'lambda-durable'] as const;
+// The two choreographies would share one event store under one prefix (both outbox publishers taking every event).
+const PREFIX: Partial<Record<(typeof VARIANTS)[number], string>> = { eventbridge: 'sbeb' };
 
 const cleanup = async () => {
   await runDeployCli(['destroy', 'all', '--target', 'local', '--instance', INSTANCE]);
@@ -44,7 +46,7 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
   it(test, { timeout: 500_000 }, async () => {
     const ports = ['--instance', INSTANCE, '--moto-port', String(await freePortRun(3)), '--temporal-port', String(await freePort())];
     for (const v of VARIANTS) {
-      const deployed = await runDeployCli(['deploy', v, '--target', 'local', ...ports]);
+      const deployed = await runDeployCli(['deploy', v, '--target', 'local', ...ports, ...(PREFIX[v] ? ['--prefix', PREFIX[v]] : [])]);
       expect(deployed.code, deployed.stderr).toBe(0);
     }
     const records = VARIANTS.map((v) => readDeployment(v, { target: 'local', instance: INSTANCE })!);
@@ -77,11 +79,16 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
       if (d.placement.target !== 'local') throw new Error('a local record');
       for (const pid of d.placement.childPids) expect(isRunning(pid)).toBe(true);
       expect(v.traces.length, d.variant).toBeGreaterThan(0);
-      expect(v.awsProjection?.label).toBe('PROJECTION');
+      // Lambda durable is not projected (its local orchestration is simulated), and says why.
+      if (d.variant === 'lambda-durable') expect(v.notProjectedOnAws).toBeTruthy();
+      else expect(v.awsProjection?.label).toBe('PROJECTION');
     }
     // The engines' counts come from the executions' and workflows' histories, as they would on AWS.
     expect(of(a.results!, 'stepfunctions').levels[0]!.usage.stepFunctions).toMatchObject({ executions: 6 });
     expect(of(a.results!, 'temporal').levels[0]!.usage.temporal).toMatchObject({ workflows: 6 });
+    expect(of(a.results!, 'lambda-durable').levels[0]!.usage.durable).toMatchObject({ executions: 6 });
+    // The durable saga ran in the harness's process (no local Lambda), and the results say so.
+    expect(of(a.results!, 'lambda-durable').binding).toMatch(/deployment's tables \(simulated orchestration\)/);
 
     // The same orders on fresh resources: the same per-order calls and engine counts, so the same bill but for what is
     // measured rather than counted: time, and log and history bytes (histories carry the resources' names, which differ).
@@ -91,7 +98,8 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
       expect(of(b.results!, v).deployment).toBeUndefined();
       const calls = perOrderCalls(b.results!, v);
       // Creating the fresh run's resources is its own, not an order's.
-      for (const k of Object.keys(calls)) if (/\.(Create|Subscribe|GetQueueAttributes|SetQueueAttributes)/.test(k)) delete calls[k];
+      for (const k of Object.keys(calls))
+        if (/\.(Create|Subscribe|GetQueueAttributes|SetQueueAttributes|PutRule|PutTargets|DescribeTable)/.test(k)) delete calls[k];
       expect(perOrderCalls(a.results!, v), v).toEqual(calls);
       const billed = (r: Results) =>
         of(r, v)
@@ -112,6 +120,7 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
     expect(c.code, c.stderr).toBe(0);
     expect(c.results!.invariantsOk).toBe(true);
     expect(perOrderCalls(c.results!, 'choreography')['sns.Publish']).toBeGreaterThan(0);
+    expect(perOrderCalls(c.results!, 'eventbridge')['events.PutEvents']).toBeGreaterThan(0);
 
     for (const d of records) {
       const destroyed = await runDeployCli(['destroy', d.variant, '--target', 'local', '--instance', INSTANCE]);

@@ -19,8 +19,7 @@ export const eventbridge: Variant<'eventbridge', z.infer<typeof resourcesSchema>
   target: async (run) =>
     (await import('../harness/target.ts')).choreographyTarget(run.clients, run.harness, run.prefix, 'eventbridge', 'eventbridge'),
   floor: async (run, hops) => (await import('../harness/floor.ts')).choreographyFloor(run.clients, run.prefix, hops, 'eventbridge'),
-  // Not from the SNS choreography: `--deployed` drives an SNS deployment, so it refuses this one by name.
-  deployedTarget: undefined,
+  deployedTarget: async (run) => (await import('../harness/target.ts')).choreographyDeployedTarget(run, 'eventbridge', 'eventbridge'),
   segments,
   awsPath: {
     first: ['dynamodb-streams-lambda', 'eventbridge-sqs-lambda'],

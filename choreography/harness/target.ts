@@ -49,23 +49,27 @@ export async function choreographyTarget(
 }
 
 /**
- * The choreography of a recorded local deployment (`bench --deployed`): its service processes
- * already run under the deployment's host and keep counting across runs, so this run's calls
- * are their meters' growth since it began, and its traces those of the orders it placed.
+ * The choreography of a recorded local deployment (`bench --deployed`), on the bus it was
+ * deployed with: its service processes already run under the deployment's host and keep
+ * counting across runs, so this run's calls are their meters' growth since it began, and
+ * its traces those of the orders it placed.
  */
 export async function choreographyDeployedTarget(
-  run: DeployedRun<{ topicArn: string; queues: ChoreographyConfig['queues'] }>,
+  run: DeployedRun<{ queues: ChoreographyConfig['queues'] } & ({ topicArn: string } | { busArn: string })>,
+  bus: BusKind = 'sns',
+  name = 'choreography',
 ): Promise<VariantTarget> {
   if (run.clients.target.kind !== 'local') throw new Error('a local deployment runs on the local substrate');
+  const r = run.resources;
   const config: ChoreographyConfig = {
     prefix: run.prefix,
     endpoints: run.clients.target.endpoints,
-    busArn: run.resources.topicArn,
-    queues: run.resources.queues,
+    busArn: 'topicArn' in r ? r.topicArn : r.busArn,
+    queues: r.queues,
     tables: run.tables,
     traceDir: run.traceDir,
   };
-  return drive(run.clients, run.harness, config, { ...(await deploymentProcesses(run.traceDir)), pids: [] }, 'choreography', 'sns');
+  return drive(run.clients, run.harness, config, { ...(await deploymentProcesses(run.traceDir)), pids: [] }, name, bus);
 }
 
 interface Running {

@@ -57,8 +57,13 @@ export async function acquireDurableEnvironment(): Promise<() => Promise<void>> 
  * the orchestration between steps (checkpoints, suspension, re-invocation) is simulated
  * in-process, so its latency is not Lambda's.
  */
-export async function startLocalDurable(clients: AwsClients, prefix: string, trace?: TraceSink): Promise<LocalDurable> {
-  const tables = await provisionTables(clients, prefix);
+export async function startLocalDurable(
+  clients: AwsClients,
+  on: { prefix: string } | { tables: TableNames },
+  trace?: TraceSink,
+): Promise<LocalDurable> {
+  // A deployment's tables exist already (`bench --deployed`); a fresh run creates its own.
+  const tables = 'tables' in on ? on.tables : await provisionTables(clients, on.prefix);
   const release = await acquireDurableEnvironment();
   const tasks = createTasks(clients, tables, trace);
   const steps = new Map<string, StepRun[]>();

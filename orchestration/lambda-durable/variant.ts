@@ -25,6 +25,8 @@ export const lambdaDurable: Variant<'lambda-durable', z.infer<typeof resourcesSc
   // The execution name owns delivery: the duplicate fault is every start sent twice.
   duplicateFault: 'start-twice',
   target: async (run) => (await import('./harness/target.ts')).lambdaDurableTarget(run),
+  // Its local deployment is the service tables (no local Lambda): the saga runs in the harness under the local runner, simulated.
+  deployedTarget: async (run) => (await import('./harness/target.ts')).lambdaDurableDeployedTarget(run),
   floor: async (run, hops) => (await import('./harness/floor.ts')).lambdaDurableFloor(run.clients, hops),
   criticalPathHops: taskHops,
   segments,

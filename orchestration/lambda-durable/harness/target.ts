@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runDir } from '../../../shared/paths.ts';
-import { createAwsClients } from '../../../shared/aws/clients.ts';
+import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
 import { faultsFromEnv } from '../../../shared/aws/faults.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
 import { FileTraceSink } from '../../../shared/messaging/trace.ts';
-import type { LocalRun } from '../../../shared/variant/variant.ts';
+import type { DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
 import { ProcessGroup } from '../../../shared/runtime/process-group.ts';
+import type { TableNames } from '../../../shared/topology/tables.ts';
 import { startLocalDurable, type ExecutionUsage } from '../local.ts';
 
 /**
@@ -18,15 +19,43 @@ import { startLocalDurable, type ExecutionUsage } from '../local.ts';
  * time is when the execution returned, after its last checkpoint.
  */
 export async function lambdaDurableTarget(run: LocalRun): Promise<VariantTarget> {
-  const { clients, prefix } = run;
-  const dir = path.join(runDir(), 'traces', prefix);
+  const dir = path.join(runDir(), 'traces', run.prefix);
+  return durableTarget(run.clients, { prefix: run.prefix }, dir, 'local durable runner (simulated orchestration)');
+}
+
+/**
+ * A local deployment of the durable saga is its service tables only: there is no local
+ * Lambda to host the function. `bench --deployed` runs the saga as any local run does, in
+ * the harness's process under the testing SDK's runner, against the deployment's tables:
+ * its outcomes and counts are the deployment's, its orchestration (and so its latency) is
+ * simulated, as the binding and the variant's latency kind say.
+ */
+export async function lambdaDurableDeployedTarget(run: DeployedRun<{ functionName?: string }>): Promise<VariantTarget> {
+  // The deployment's folder outlives this run: its trace file is this process's and is removed once read.
+  return durableTarget(
+    run.clients,
+    { tables: run.tables },
+    run.traceDir,
+    "local durable runner over the deployment's tables (simulated orchestration)",
+    true,
+  );
+}
+
+async function durableTarget(
+  clients: AwsClients,
+  on: { prefix: string } | { tables: TableNames },
+  dir: string,
+  binding: string,
+  removeTrace = false,
+): Promise<VariantTarget> {
   fs.mkdirSync(dir, { recursive: true });
-  const trace = new FileTraceSink(path.join(dir, `durable-${process.pid}.jsonl`));
+  const traceFile = path.join(dir, `durable-${process.pid}-${Date.now()}.jsonl`);
+  const trace = new FileTraceSink(traceFile);
   if (clients.target.kind !== 'local') throw new Error('the local durable target runs on the local substrate');
   // The steps' clients take the client faults a run hands its variant's processes (the environment at start):
   // here the "process" is the in-process runner. Same meter: the calls are the variant's own.
   const stepClients = createAwsClients(clients.target, clients.meter, faultsFromEnv());
-  const durable = await startLocalDurable(stepClients, prefix, trace);
+  const durable = await startLocalDurable(stepClients, on, trace);
   const pending = new PendingCompletions();
   const started = new Set<string>();
   const running: Promise<void>[] = [];
@@ -69,14 +98,16 @@ export async function lambdaDurableTarget(run: LocalRun): Promise<VariantTarget>
       await durable.stop();
       stepClients.destroy();
       const own = readProcessReports(dir);
+      if (removeTrace) fs.rmSync(traceFile, { force: true });
       return {
         metered: clients.meter.snapshot(),
-        traces: own.traces,
+        // Only this run's orders: a deployment's folder can hold another run's file until it is removed.
+        traces: own.traces.filter((t) => started.has(t.orderId)),
         observationFailures: own.observationFailures,
         durable: { ...totals },
         channels: [],
         dlqs: [],
-        binding: 'local durable runner (simulated orchestration)',
+        binding,
         processes: 0,
       };
     },

@@ -5,7 +5,7 @@ import { requestCancel } from '../../tasks.ts';
 import { startLocalDurable } from '../local.ts';
 
 export async function lambdaDurableDriver(clients: AwsClients, prefix: string): Promise<VariantDriver> {
-  const durable = await startLocalDurable(clients, prefix);
+  const durable = await startLocalDurable(clients, { prefix });
   const running = new Map<string, Promise<unknown>>();
   const place = async (order: Parameters<VariantDriver['place']>[0]) => {
     const o = parseOrderDocument(order);
