@@ -115,12 +115,11 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
     const actions = (r: Results) => of(r, 'temporal').levels[0]!.usage.temporal!.actions;
     expect(actions(a.results!)).toBe(actions(b.results!));
 
-    // A second run on the same deployment judges only its own orders (the tables keep the first run's).
-    const c = await bench('again', ['--deployed', '--seed', '4']);
+    // A second run on the same deployment judges only its own orders (the tables keep the first run's): one variant shows it.
+    const c = await bench('again', ['--deployed', '--seed', '4', '--variants', 'choreography']);
     expect(c.code, c.stderr).toBe(0);
     expect(c.results!.invariantsOk).toBe(true);
     expect(perOrderCalls(c.results!, 'choreography')['sns.Publish']).toBeGreaterThan(0);
-    expect(perOrderCalls(c.results!, 'eventbridge')['events.PutEvents']).toBeGreaterThan(0);
 
     for (const d of records) {
       const destroyed = await runDeployCli(['destroy', d.variant, '--target', 'local', '--instance', INSTANCE]);
