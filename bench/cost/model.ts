@@ -200,8 +200,16 @@ export const EXCLUDED_MANAGEMENT_CALLS: Readonly<Record<string, readonly string[
   ],
 };
 
-const DYNAMO_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
-const DYNAMO_READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+// A run on AWS reads DynamoDB's units provider-side, per table and not per operation: CloudWatch's metric names stand in for the operation.
+const DYNAMO_WRITES = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'ConsumedWriteCapacityUnits',
+]);
+const DYNAMO_READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems', 'ConsumedReadCapacityUnits']);
 
 /** What one metered entry is on the bill: units of a price, not billed (and why), or counted elsewhere. */
 type Rule = (c: OperationCount) => { priceId: string; item: string; units: number } | { none: string };

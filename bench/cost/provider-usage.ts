@@ -1,5 +1,6 @@
 import { Meter, type OperationCount } from '../../shared/aws/metering.ts';
 import type { LambdaReportSummary } from '../../shared/aws/provider/lambda-reports.ts';
+import type { MetricQuery } from '../../shared/aws/provider/metrics.ts';
 import { FUNCTION_DEFAULTS } from '../../shared/topology/functions.ts';
 import type { UsageSample } from './model.ts';
 
@@ -50,4 +51,50 @@ export function lambdaUsageFromReports(functions: ReadonlyArray<{ role: Function
       invocations: all.reduce((a, s) => a + s.invocations, 0),
     },
   };
+}
+
+/** What a deployment's stacks name, for the metrics its run is read from. */
+export interface DeployedNames {
+  topics: readonly string[];
+  tables: readonly string[];
+}
+
+/**
+ * The CloudWatch metrics whose sums over a run stand for the calls the cost model bills
+ * that the harness cannot meter on AWS, each with the count it becomes: SNS publishes
+ * (each taken as one 64 KB chunk: the events are small, larger documents go to the claim
+ * check) and DynamoDB's consumed units per table (as AWS bills them, so the model's own
+ * per-item rules are not applied again).
+ */
+export function providerMetrics(
+  names: DeployedNames,
+): Array<{ query: MetricQuery; count(sum: number): Partial<OperationCount> & Pick<OperationCount, 'service' | 'operation'> }> {
+  return [
+    ...names.topics.map((TopicName) => ({
+      query: { namespace: 'AWS/SNS', metric: 'NumberOfMessagesPublished', dimensions: { TopicName } },
+      count: (n: number) => ({ service: 'sns', operation: 'Publish', calls: n, billingChunks: n }),
+    })),
+    ...names.tables.flatMap((TableName) =>
+      (['ConsumedWriteCapacityUnits', 'ConsumedReadCapacityUnits'] as const).map((metric) => ({
+        query: { namespace: 'AWS/DynamoDB', metric, dimensions: { TableName } },
+        // CloudWatch's units are AWS's own: the same figure as reported and as billed.
+        count: (units: number) => ({
+          service: 'dynamodb',
+          operation: metric,
+          billedCapacityUnits: units,
+          ...(metric === 'ConsumedWriteCapacityUnits' ? { writeCapacityUnits: units } : { readCapacityUnits: units }),
+        }),
+      })),
+    ),
+  ];
+}
+
+/** The metrics' sums (readMetricSums, in the same order) as metered counts, summed per service and operation. */
+export function meteredFromMetrics(metrics: ReturnType<typeof providerMetrics>, sums: readonly number[]): OperationCount[] {
+  const meter = new Meter();
+  metrics.forEach((m, i) => {
+    const { service, operation, ...delta } = m.count(sums[i] ?? 0);
+    if (sums[i]) meter.record(service, operation, delta);
+  });
+  return meter.snapshot();
 }
