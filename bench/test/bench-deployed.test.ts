@@ -43,7 +43,7 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
 
   const test =
     'deploy, bench --deployed, destroy: every invariant holds, the results name the deployment, and the per-order and engine counts and the bill are those of a fresh run';
-  it(test, { timeout: 500_000 }, async () => {
+  it(test, { timeout: 900_000 }, async () => {
     const ports = ['--instance', INSTANCE, '--moto-port', String(await freePortRun(3)), '--temporal-port', String(await freePort())];
     for (const v of VARIANTS) {
       const deployed = await runDeployCli(['deploy', v, '--target', 'local', ...ports, ...(PREFIX[v] ? ['--prefix', PREFIX[v]] : [])]);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureTools } from './install.ts';
 import { checkMotoPorts, motoEndpoints, motoHealthy, motoPatched, motoPlan, startMoto, type MotoLayout } from './moto.ts';
 import {
@@ -66,7 +67,7 @@ function allProcesses(state: SubstrateState): StartedProcess[] {
 export async function up(opts: UpOptions): Promise<UpResult> {
   const log = opts.log ?? (() => {});
   const existing = readState(opts.instance);
-  if (existing && (await health(existing)).healthy) return { state: existing, alreadyRunning: true, installed: false };
+  if (existing && (await healthyWithin(existing, SLOW_ANSWER_GRACE_MS))) return { state: existing, alreadyRunning: true, installed: false };
   if (existing || readJournal(opts.instance).length) {
     log(`Instance '${opts.instance}' was left half-started or half-stopped; stopping what is left of it.`);
     await down(opts.instance);
@@ -196,6 +197,24 @@ export interface ComponentHealth {
 export interface Health {
   healthy: boolean;
   components: ComponentHealth[];
+}
+
+/** How long engines that all still run may take to answer before `up` treats them as half-stopped. */
+const SLOW_ANSWER_GRACE_MS = 10_000;
+
+/**
+ * Healthy now, or once engines that all still run answer within `graceMs`: on a loaded machine a
+ * probe (Temporal's 1-s connect) can time out, and taking such a substrate down would wipe what
+ * lives on it (local deployments). A process that is gone is not waited for.
+ */
+async function healthyWithin(state: SubstrateState, graceMs: number): Promise<boolean> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const h = await health(state);
+    if (h.healthy) return true;
+    if (Date.now() >= until || !h.components.every((c) => c.running)) return false;
+    await sleep(1000);
+  }
 }
 
 export async function health(state: SubstrateState): Promise<Health> {

@@ -233,6 +233,24 @@ print(url, ddb.list_tables()['TableNames'])`,
     expect(fs.existsSync(journalFile(instance))).toBe(false);
   });
 
+  it('keeps a running substrate that is slow to answer instead of taking it down (what lives on it would be lost)', async () => {
+    const instance = 'slowanswer';
+    used.push(instance);
+    const opts = { instance, motoLayout: 'split' as const, ui: false, uiPort: 0 };
+    const { state } = await up({ ...opts, motoPort: await freePortRun(3), temporalPort: await freePort() });
+    // Frozen past Temporal's 1-s connect probe, then thawed: a loaded machine, not a dead engine.
+    process.kill(state.temporal.pid, 'SIGSTOP');
+    const thaw = sleep(3000).then(() => process.kill(state.temporal.pid, 'SIGCONT'));
+    try {
+      const again = await up({ ...opts, motoPort: await freePortRun(3), temporalPort: await freePort() });
+      expect(again.alreadyRunning).toBe(true);
+      expect(pidsOf(again.state)).toEqual(pidsOf(state));
+      expect(pidsOf(state).every(isRunning)).toBe(true);
+    } finally {
+      await thaw;
+    }
+  });
+
   it('keeps the shared test substrate bound to loopback', () => {
     const substrate = inject('substrate');
     for (const pid of pidsOf(substrate)) {
