@@ -4,16 +4,14 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { CLI, collect, runCli, startCli, waitForOutput } from '../../shared/engines/test/cli-run.ts';
-import { findProcesses } from '../../shared/engines/processes.ts';
-import { PROJECT_ROOT } from '../../shared/paths.ts';
+import { laneProcesses, leftovers } from '../../shared/engines/test/lane.ts';
 import { resultsSchema } from '../results/schema.ts';
 import { VARIANTS, variantOf } from '../../infra/variants.ts';
 import { isProjected } from '../../shared/variant/aws-hops.ts';
 
 const SECRET = 'sb-canary-5f0c2e9a7d';
-const SCRIPTS = ['consumer-main.ts', 'worker-main.ts', 'relay-main.ts', 'sfn-task-worker.ts'];
-// This checkout's processes only: another checkout's test run may share the machine.
-const ours = () => SCRIPTS.flatMap((s) => findProcesses([PROJECT_ROOT, s]));
+// This lane's processes only: the other test lane, and another checkout's test run, may share the machine.
+const ours = () => laneProcesses();
 
 // The real command, in its own process, on the tests' substrate (which it finds
 // running, so it leaves it running): what a user gets from `npx sagabench bench`.
@@ -104,7 +102,7 @@ describe('sagabench bench', () => {
     expect(outcomes.length).toBe(VARIANTS.length);
     for (const o of outcomes.slice(1)) expect(o).toEqual(outcomes[0]);
     expect(r.stdout).toMatch(/per 1M orders/);
-    expect(ours().filter((p) => !before.has(p))).toEqual([]);
+    expect(await leftovers(before)).toEqual([]);
   });
 
   it('shows a live bar on a terminal and exits when done (the bars keep a timer alive until closed)', { timeout: 120_000 }, async () => {

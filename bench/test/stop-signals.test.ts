@@ -5,15 +5,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { CLI, collect, runCli, waitForOutput } from '../../shared/engines/test/cli-run.ts';
+import { laneProcesses, leftovers } from '../../shared/engines/test/lane.ts';
 import { findProcesses, freePort, freePortRun, isRunning } from '../../shared/engines/processes.ts';
 import { readJournal, readState } from '../../shared/engines/state.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
 import { lockFile } from '../../shared/runtime/instance-lock.ts';
 import { resultsSchema } from '../results/schema.ts';
 
-const SCRIPTS = ['consumer-main.ts', 'worker-main.ts', 'relay-main.ts', 'sfn-task-worker.ts', 'watchdog.ts'];
-// This checkout's processes only: another checkout's test run may share the machine.
-const ours = () => SCRIPTS.flatMap((s) => findProcesses([PROJECT_ROOT, s]));
+// This lane's processes only: the other test lane, and another checkout's test run, may share the machine.
+const ours = () => laneProcesses();
 const outDir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-stop-')), 'run');
 const readResults = (dir: string) => resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')));
 
@@ -54,18 +54,6 @@ async function gone(pids: number[], ms: number): Promise<number[]> {
   const until = Date.now() + ms;
   while (pids.some(isRunning) && Date.now() < until) await sleep(200);
   return pids.filter(isRunning);
-}
-
-/**
- * This checkout's processes that were not running before, once they have had `ms` to go:
- * a worker in a process group of its own outlives its parent's SIGKILL until its watch
- * notices, so a single look can catch one on its way out on a loaded machine.
- */
-async function leftovers(before: Set<number>, ms = 20_000): Promise<number[]> {
-  const left = () => ours().filter((p) => !before.has(p));
-  const until = Date.now() + ms;
-  while (left().length && Date.now() < until) await sleep(200);
-  return left();
 }
 
 describe('stopping a run', () => {
