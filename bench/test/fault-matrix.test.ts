@@ -3,14 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../shared/engines/test/cli-run.ts';
-import { findProcesses } from '../../shared/engines/processes.ts';
-import { PROJECT_ROOT } from '../../shared/paths.ts';
+import { leftovers, ours } from './leftovers.ts';
 import { resultsSchema } from '../results/schema.ts';
 import { FAULTS } from '../faults/catalog.ts';
 import { variantOf } from '../../infra/variants.ts';
-
-// This checkout's processes only: another checkout's test run may share the machine.
-const ours = () => ['consumer-main.ts', 'worker-main.ts'].flatMap((s) => findProcesses([PROJECT_ROOT, s]));
 
 // Every variant x every fault class, through the real command on the real
 // engines: the guarantee is 0 lost orders, every invariant holding (stock and
@@ -83,6 +79,6 @@ describe('fault matrix', () => {
       expect(v.faults!.find((f) => f.fault === 'throttle')!.throttledCalls, v.name).toBeGreaterThan(0);
     }
     expect(r.stdout).toMatch(/fault\s+affected/);
-    expect(ours().filter((p) => !before.has(p))).toEqual([]);
+    expect(await leftovers(before)).toEqual([]);
   });
 });

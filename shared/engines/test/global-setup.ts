@@ -9,8 +9,9 @@ declare module 'vitest' {
   }
 }
 
-// Own name per concurrent run (e.g. two checkouts testing at once), or they would stop each other's engines.
-const INSTANCE = process.env.SAGABENCH_TEST_INSTANCE ?? 'test';
+// Own name per concurrent run (e.g. two checkouts testing at once), or they would stop each other's engines;
+// and per lane (vitest.config.ts), whose two processes run side by side.
+const BASE = process.env.SAGABENCH_TEST_INSTANCE ?? 'test';
 
 /**
  * The tests run against the real engines: one substrate instance of their own,
@@ -18,6 +19,7 @@ const INSTANCE = process.env.SAGABENCH_TEST_INSTANCE ?? 'test';
  * stopped (and checked gone) after the run, however the run ends.
  */
 export default async function setup(project: TestProject) {
+  const INSTANCE = `${BASE}-${project.name}`;
   // npm may run on an older system Node; this line shows which Node the tests themselves run on.
   console.error(`[substrate] tests run on Node ${process.version} (${process.execPath})`);
   await down(INSTANCE);
