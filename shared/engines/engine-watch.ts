@@ -52,7 +52,12 @@ function motoProbe(port: number): Pick<Watched, 'probe' | 'close'> {
       new Promise<void>((resolve, reject) => {
         const req = http.get(url, { agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
           res.on('error', reject);
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`moto answered ${res.statusCode}`))));
+          res.on('end', () => {
+            // moto answers its config with 201.
+            const code = res.statusCode ?? 0;
+            if (code >= 200 && code < 300) resolve();
+            else reject(new Error(`moto answered ${code}`));
+          });
           res.resume();
         });
         req.on('error', reject);
