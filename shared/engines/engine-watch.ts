@@ -73,7 +73,9 @@ function temporalProbe(address: string): Pick<Watched, 'probe' | 'close'> {
   let connection: Promise<Connection> | undefined;
   return {
     async probe(timeoutMs) {
-      connection ??= Connection.connect({ address, connectTimeout: timeoutMs });
+      // No retry interceptor (the client's default): a probe's failure is the answer, and a retry it
+      // scheduled would fire after close() and throw "Channel has been shut down" (the Ctrl-C test saw it).
+      connection ??= Connection.connect({ address, connectTimeout: timeoutMs, interceptors: [] });
       const c = await Promise.race([connection, sleep(timeoutMs, undefined, { ref: false }).then(() => undefined)]);
       if (!c) throw new Error('no connection');
       try {
