@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { isOurs, type StartedProcess } from './processes.ts';
@@ -17,14 +16,8 @@ export interface DeadEngine {
 }
 
 export interface WatchTimings {
-  /** How often each engine's pid is checked (a /proc read). */
+  /** How often each engine's pid is checked and, separately, how long between two of its probes. */
   everyMs: number;
-  /**
-   * How long between two probes of one engine: a request, on the harness's CPU for the
-   * whole run, so less often than the pid check (a frozen engine still misses three in a row
-   * within about 12 s).
-   */
-  probeEveryMs: number;
   /** One probe's bound: a cheap request (moto's config GET, Temporal's GetSystemInfo). */
   probeTimeoutMs: number;
   /**
@@ -35,37 +28,14 @@ export interface WatchTimings {
   misses: number;
 }
 
-export const WATCH_TIMINGS: WatchTimings = { everyMs: 1000, probeEveryMs: 2000, probeTimeoutMs: 2000, frozenAfterMs: 10_000, misses: 3 };
+export const WATCH_TIMINGS: WatchTimings = { everyMs: 1000, probeTimeoutMs: 2000, frozenAfterMs: 10_000, misses: 3 };
 
 type Watched = StartedProcess & { name: string; probe(timeoutMs: number): Promise<unknown>; close?(): Promise<void> };
 
-/**
- * Over node:http on one kept connection (the launcher keeps them): a probe runs for the
- * whole run in the harness's process, and fetch's per-request machinery cost it more
- * CPU than the request itself.
- */
-function motoProbe(port: number): Pick<Watched, 'probe' | 'close'> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const url = `${motoUrl(port)}/moto-api/config`;
-  return {
-    probe: (timeoutMs) =>
-      new Promise<void>((resolve, reject) => {
-        const req = http.get(url, { agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
-          res.on('error', reject);
-          res.on('end', () => {
-            // moto answers its config with 201.
-            const code = res.statusCode ?? 0;
-            if (code >= 200 && code < 300) resolve();
-            else reject(new Error(`moto answered ${code}`));
-          });
-          res.resume();
-        });
-        req.on('error', reject);
-      }),
-    async close() {
-      agent.destroy();
-    },
-  };
+async function motoAnswers(port: number, timeoutMs: number): Promise<void> {
+  const res = await fetch(`${motoUrl(port)}/moto-api/config`, { signal: AbortSignal.timeout(timeoutMs) });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`moto answered ${res.status}`);
 }
 
 /** One connection kept for the whole watch (a fresh gRPC connection per probe would be the costly part). */
@@ -73,9 +43,7 @@ function temporalProbe(address: string): Pick<Watched, 'probe' | 'close'> {
   let connection: Promise<Connection> | undefined;
   return {
     async probe(timeoutMs) {
-      // No retry interceptor (the client's default): a probe's failure is the answer, and a retry it
-      // scheduled would fire after close() and throw "Channel has been shut down" (the Ctrl-C test saw it).
-      connection ??= Connection.connect({ address, connectTimeout: timeoutMs, interceptors: [] });
+      connection ??= Connection.connect({ address, connectTimeout: timeoutMs });
       const c = await Promise.race([connection, sleep(timeoutMs, undefined, { ref: false }).then(() => undefined)]);
       if (!c) throw new Error('no connection');
       try {
@@ -107,7 +75,7 @@ export function watchEngines(
 ): { stop(): Promise<void> } {
   const t = { ...WATCH_TIMINGS, ...timings };
   const engines: Watched[] = [
-    ...state.moto.processes.map((p) => ({ ...p, ...motoProbe(p.port) })),
+    ...state.moto.processes.map((p) => ({ ...p, probe: (ms: number) => motoAnswers(p.port, ms) })),
     { ...state.temporal, name: `temporal (${state.temporal.address})`, ...temporalProbe(state.temporal.address) },
   ];
   let done = false;
@@ -148,7 +116,7 @@ export function watchEngines(
         report(e, 'frozen', Date.now() - lastAnswer);
         break;
       }
-      await sleep(t.probeEveryMs, undefined, { ref: false, signal: stopped.signal }).catch(() => undefined);
+      await sleep(t.everyMs, undefined, { ref: false, signal: stopped.signal }).catch(() => undefined);
     }
     await e.close?.();
   });
