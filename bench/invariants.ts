@@ -17,9 +17,9 @@ export async function checkInvariants(
   plan: PlannedOrder[],
   stockBefore: Record<string, number>,
   repos: {
-    inventory: InventoryRepo;
-    payments: PaymentsRepo;
-    shipments: ShipmentsRepo;
+    inventory: Pick<InventoryRepo, 'reservation' | 'stockOf'>;
+    payments: Pick<PaymentsRepo, 'get'>;
+    shipments: Pick<ShipmentsRepo, 'get'>;
     statusOf: (orderId: string) => Promise<OrderStatus | undefined>;
   },
   extra: {

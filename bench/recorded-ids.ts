@@ -15,6 +15,13 @@ const ORDER_KEY: Partial<Record<TableRole, RegExp>> = {
   notifications: /^NOTE#(.+)#[^#]+$/,
 };
 
+/** The order id an item's key names in a service table; undefined for stock items and claim checks. */
+export const orderIdOfKey = (role: TableRole, pk: string): string | undefined =>
+  ORDER_KEY[role]
+    ?.exec(pk)
+    ?.slice(1)
+    .find((g) => g !== undefined);
+
 /**
  * Every order id the service tables hold, read by a full scan: the checks that
  * look up planned ids one by one cannot see a charge or a shipment under an id
@@ -22,17 +29,14 @@ const ORDER_KEY: Partial<Record<TableRole, RegExp>> = {
  */
 export async function recordedOrderIds(clients: AwsClients, tables: TableNames): Promise<string[]> {
   const ids: string[] = [];
-  for (const [role, pattern] of Object.entries(ORDER_KEY) as [TableRole, RegExp][]) {
+  for (const role of Object.keys(ORDER_KEY) as TableRole[]) {
     let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
     do {
       const page = await clients.dynamodb.send(
         new ScanCommand({ TableName: tables[role], ProjectionExpression: 'pk', ...(start ? { ExclusiveStartKey: start } : {}) }),
       );
       for (const item of page.Items ?? []) {
-        const id = pattern
-          .exec(item.pk?.S ?? '')
-          ?.slice(1)
-          .find((g) => g !== undefined);
+        const id = orderIdOfKey(role, item.pk?.S ?? '');
         if (id) ids.push(id);
       }
       start = page.LastEvaluatedKey;

@@ -11,7 +11,8 @@ import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { tableReader } from '../shared/variant/snapshot.ts';
 import { variantOf, type VariantName } from '../infra/variants.ts';
 import { checkInvariants, noDeadLetters } from './invariants.ts';
-import { recordedOrderIds, thirdPartyLedger } from './recorded-ids.ts';
+import { recordedOrderIds } from './recorded-ids.ts';
+import { scanTables } from './table-scan.ts';
 import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';
 import type { LoadTarget } from '../shared/variant/load-target.ts';
 import { generateWorkload, initialStock, type PlannedOrder } from './workload.ts';
@@ -188,15 +189,16 @@ export async function runLevel(opts: {
     const all = [...warmupRecords, ...records];
     const abandoned = new Set(all.filter((r) => r.status === 'ABANDONED').map((r) => r.id));
     const accepted = new Set(all.filter((r) => r.acceptedAt !== undefined && !abandoned.has(r.id)).map((r) => r.id));
+    const scanned = await scanTables(harness, tables);
     const checked = await checkInvariants(
       plan.filter((p) => accepted.has(p.input.orderId)),
       stock,
-      { ...read.repos, statusOf: read.statusOf },
+      scanned,
       {
         abandoned: plan.filter((p) => abandoned.has(p.input.orderId)),
-        recordedIds: (await recordedOrderIds(harness, tables)).filter((id) => !earlier?.has(id)),
+        recordedIds: scanned.recordedIds.filter((id) => !earlier?.has(id)),
         placed: all.map((r) => r.id),
-        ledger: await thirdPartyLedger(harness, tables),
+        ledger: scanned.ledger,
       },
     );
     const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');

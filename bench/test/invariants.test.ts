@@ -11,6 +11,7 @@ import { paymentToken, address } from '../../shared/domain/simulation.ts';
 import { tableReader } from '../../shared/variant/snapshot.ts';
 import { checkInvariants, noDeadLetters } from '../invariants.ts';
 import { recordedOrderIds, thirdPartyLedger } from '../recorded-ids.ts';
+import { scanTables } from '../table-scan.ts';
 import type { PlannedOrder } from '../workload.ts';
 
 const LINES = [{ sku: 'WIDGET', qty: 2, unitPriceCents: 1000 }];
@@ -62,7 +63,7 @@ describe('invariant checker', () => {
   });
   afterAll(() => clients.destroy());
 
-  async function world(breach: Breach) {
+  async function build(breach: Breach) {
     const tables = await provisionTables(clients, `inv-${breach}-${Date.now()}`);
     const read = tableReader(clients, tables);
     const doc = documentClient(clients.dynamodb);
@@ -104,13 +105,34 @@ describe('invariant checker', () => {
     }
 
     const planned = [plan('a', 'COMPLETED'), plan('b', breach === 'wrong-outcome' ? 'COMPLETED' : 'CANCELLED')];
-    return checkInvariants(
-      planned,
-      stock,
-      { ...read.repos, statusOf: read.statusOf },
-      { recordedIds: await recordedOrderIds(clients, tables), placed: ['a', 'b'], ledger: await thirdPartyLedger(clients, tables) },
-    );
+    return { planned, stock, tables, read };
   }
+
+  // As a level reads them: every table scanned once.
+  async function world(breach: Breach) {
+    const { planned, stock, tables } = await build(breach);
+    const scanned = await scanTables(clients, tables);
+    return checkInvariants(planned, stock, scanned, { recordedIds: scanned.recordedIds, placed: ['a', 'b'], ledger: scanned.ledger });
+  }
+
+  it('scans the tables to what the point reads and the key scans return', async () => {
+    const { tables, read } = await build('stranger');
+    const scanned = await scanTables(clients, tables);
+    for (const id of ['a', 'b', 'z', 'nobody']) {
+      expect(await scanned.statusOf(id)).toEqual(await read.statusOf(id));
+      expect(await scanned.payments.get(id)).toEqual(await read.repos.payments.get(id));
+      expect(await scanned.shipments.get(id)).toEqual(await read.repos.shipments.get(id));
+      expect(await scanned.inventory.reservation(id)).toEqual(await read.repos.inventory.reservation(id));
+    }
+    expect(await scanned.inventory.stockOf('WIDGET')).toBe(await read.repos.inventory.stockOf('WIDGET'));
+    expect(await scanned.payments.get('z')).toMatchObject({ status: 'CHARGED' });
+    expect([...scanned.recordedIds].sort()).toEqual((await recordedOrderIds(clients, tables)).sort());
+    expect(scanned.recordedIds).toContain('z');
+    const byKey = (l: { idempotencyKey: string; kind: string }[]) =>
+      [...l].sort((x, y) => (x.kind + x.idempotencyKey).localeCompare(y.kind + y.idempotencyKey));
+    expect(byKey(scanned.ledger)).toEqual(byKey(await thirdPartyLedger(clients, tables)));
+    expect(scanned.ledger.length).toBeGreaterThanOrEqual(4);
+  });
 
   const NOT_ENDED = [
     'every order terminal',

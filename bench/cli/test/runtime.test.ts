@@ -36,6 +36,14 @@ describe('the Node runtime', () => {
     expect(r.stdout.trim()).toBe(`sagabench 0.1.0 on Node ${process.version} (${process.execPath})`);
   });
 
+  it('starts through its own shebang, with its V8 flag, as npx and the bin link start it', () => {
+    // The first Node on PATH is the one npm put there (node_modules/.bin), as under npx.
+    const PATH = [path.join(path.dirname(process.execPath)), process.env.PATH].join(path.delimiter);
+    const r = spawnSync(BIN, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`sagabench 0.1.0 on Node ${process.version} (${process.execPath})`);
+  });
+
   const old = systemNode();
   it.skipIf(!old || runtimeProblem(old.version) === null)(
     `exits 1 with the reason when started on an older Node (${old?.version ?? 'none found'})`,

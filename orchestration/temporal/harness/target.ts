@@ -6,7 +6,7 @@ import { runDir } from '../../../shared/paths.ts';
 import { provisionLocalTemporal } from '../local.ts';
 import type { DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
 import { connectClient, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
-import { countActions, historyStorage } from '../actions.ts';
+import { countHistories, type HistoryCounts } from './history-counts.ts';
 import { awaitClosed } from './closed.ts';
 import { startWorkerProcesses } from '../../workers.ts';
 import type { SagaResult } from '../workflow.ts';
@@ -123,17 +123,9 @@ async function drive(
     workQueues: [],
     async stop() {
       await saga.stop();
-      let actions = 0;
-      let historyBytes = 0;
-      let openMsTotal = 0;
+      let counts: HistoryCounts;
       try {
-        for (const id of started) {
-          const history = await client.workflow.getHandle(id).fetchHistory();
-          actions += countActions(history.events ?? []).total;
-          const stored = historyStorage(history.events ?? []);
-          historyBytes += stored.bytes;
-          openMsTotal += stored.openMs;
-        }
+        counts = await countHistories(client, started);
       } finally {
         await connection.close();
       }
@@ -143,7 +135,7 @@ async function drive(
         traces: own.traces,
         observationFailures: own.observationFailures,
         duplicatesSent: own.duplicatesSent,
-        temporal: { actions, workflows: started.size, historyBytes, openMsTotal },
+        temporal: { ...counts, workflows: started.size },
         channels: [taskQueue],
         // A failed activity stays in its workflow's history; there is no dead-letter queue to list.
         dlqs: [],

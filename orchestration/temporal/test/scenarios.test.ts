@@ -14,7 +14,8 @@ import { DynamoInventoryRepo } from '../../../shared/services/dynamo/inventory.t
 import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from '../../../shared/services/dynamo/records.ts';
 import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { startWorker, type RunningWorker } from '../worker.ts';
-import { countActions } from '../actions.ts';
+import { countActions, historyStorage } from '../actions.ts';
+import { countHistories } from '../harness/history-counts.ts';
 import { cancelSignal, statusQuery, type SagaResult } from '../workflow.ts';
 
 // The Temporal variant on the local dev server, over the same service functions
@@ -184,5 +185,27 @@ describe('temporal saga scenarios', () => {
       WorkflowExecutionAlreadyStartedError,
     );
     expect(((await first.result()) as SagaResult).status).toBe('COMPLETED');
+  });
+
+  it('counts histories page by page to the same actions, bytes and open time as whole histories', async () => {
+    const orders = [order(), order({ shippingAddress: address('ok', 2) })];
+    for (const o of orders) await run(o);
+    const whole = { actions: 0, historyBytes: 0, openMsTotal: 0 };
+    for (const o of orders) {
+      const events = (await client.workflow.getHandle(o.orderId).fetchHistory()).events ?? [];
+      const stored = historyStorage(events);
+      whole.actions += countActions(events).total;
+      whole.historyBytes += stored.bytes;
+      whole.openMsTotal += stored.openMs;
+    }
+    expect(whole.actions).toBe(8 + 10);
+    // Four events a page: every history comes in several pages.
+    expect(
+      await countHistories(
+        client,
+        orders.map((o) => o.orderId),
+        4,
+      ),
+    ).toEqual(whole);
   });
 });
