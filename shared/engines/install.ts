@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ENGINES_LOCK } from './versions.ts';
 import { toolsDir, venvBin, venvDir } from '../paths.ts';
 import { UserError } from '../errors.ts';
+import { acquireInstanceLock, type InstanceLock } from '../runtime/instance-lock.ts';
 
 const MARKER = '.sagabench-pins.json';
 
@@ -58,6 +59,41 @@ export function ensureTools(log: (line: string) => void = () => {}, opts: Instal
   const lock = opts.lock ?? ENGINES_LOCK;
   const digest = lockDigest(lock);
   if (markerMatches(digest)) return { installed: false, venv };
+  const held = installLock(log);
+  try {
+    // Another command may have installed them while this one waited.
+    if (markerMatches(digest)) return { installed: false, venv };
+    install(lock, digest, log);
+  } finally {
+    held.release();
+  }
+  return { installed: true, venv };
+}
+
+/** The lock's name: a dot keeps it apart from every instance name the CLI accepts. */
+const INSTALL_LOCK = '.engines-install';
+const INSTALL_WAIT_MS = 15 * 60_000;
+
+/**
+ * One install at a time: two commands started together on a fresh clone (the test lanes, say) would
+ * otherwise both build .tools/venv, one deleting it under the other. The second waits for the first
+ * and then finds the engines installed; a holder that died is taken over.
+ */
+function installLock(log: (line: string) => void): InstanceLock {
+  const until = Date.now() + INSTALL_WAIT_MS;
+  for (let said = false; ; said = true) {
+    try {
+      return acquireInstanceLock(INSTALL_LOCK, log);
+    } catch (err) {
+      if (!(err instanceof UserError) || Date.now() > until) throw err;
+      if (!said) log('Another command is installing the local engines; waiting for it');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    }
+  }
+}
+
+function install(lock: string, digest: string, log: (line: string) => void): void {
+  const venv = venvDir();
 
   const python = pythonCommand();
   run(python, ['--version'], 'Checking for python3');
@@ -89,5 +125,4 @@ export function ensureTools(log: (line: string) => void = () => {}, opts: Instal
     fs.rmSync(venv, { recursive: true, force: true });
     throw err;
   }
-  return { installed: true, venv };
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ensureTools } from '../install.ts';
 import { ENGINES_LOCK, PINNED } from '../versions.ts';
 import { UserError } from '../../errors.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 
 /** One requirement of the lock: its pin and the hashes pip will accept for it. */
 function readLock(text: string): Array<{ pin: string; hashes: string[] }> {
@@ -77,4 +79,45 @@ describe('installing the engines from the lock', () => {
     expect((error as Error).message).toMatch(/DO NOT MATCH THE HASHES|hash/i);
     expect(fs.existsSync(venv), 'the half-built venv is removed').toBe(false);
   }, 180_000);
+
+  it('waits for another command that is installing them, then finds them installed instead of building a second venv', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-install-'));
+    process.env.SAGABENCH_TOOLS_DIR = dir;
+    const venv = path.join(dir, 'venv');
+    fs.mkdirSync(path.join(venv, 'bin'), { recursive: true });
+    for (const bin of ['moto_server', 'temporal']) fs.writeFileSync(path.join(venv, 'bin', bin), '');
+    // A lock of its own, so the venv above does not count as installed until the other command says so.
+    const lock = path.join(dir, 'other.lock');
+    fs.writeFileSync(lock, `${fs.readFileSync(ENGINES_LOCK, 'utf8')}\n# another pin\n`);
+    const digest = createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
+    // The other command: holds the install lock for 2 s, then writes the marker of a finished install.
+    const other = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const { acquireInstanceLock } = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'shared/runtime/instance-lock.ts'))});
+         const fs = await import('node:fs');
+         const held = acquireInstanceLock('.engines-install');
+         console.log('held');
+         await new Promise((r) => setTimeout(r, 2000));
+         fs.writeFileSync(${JSON.stringify(path.join(venv, '.sagabench-pins.json'))}, JSON.stringify({ lockSha256: ${JSON.stringify(digest)} }));
+         held.release();`,
+      ],
+      { cwd: PROJECT_ROOT, env: { ...process.env, SAGABENCH_TOOLS_DIR: dir }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      other.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+      other.once('exit', (code) => reject(new Error(`the lock holder exited first (${code})`)));
+    });
+    const lines: string[] = [];
+    const started = Date.now();
+    const r = ensureTools((l) => lines.push(l), { lock });
+    expect(r.installed).toBe(false);
+    expect(lines.join('\n')).toMatch(/Another command is installing the local engines; waiting/);
+    expect(lines.join('\n')).not.toMatch(/Creating|Installing/);
+    expect(Date.now() - started).toBeGreaterThan(1000);
+    expect(fs.existsSync(path.join(venv, 'bin', 'moto_server')), 'the venv is left as the other command made it').toBe(true);
+  }, 60_000);
 });
