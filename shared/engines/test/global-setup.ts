@@ -19,7 +19,8 @@ const BASE = process.env.SAGABENCH_TEST_INSTANCE ?? 'test';
  * stopped (and checked gone) after the run, however the run ends.
  */
 export default async function setup(project: TestProject) {
-  const INSTANCE = `${BASE}-${project.name}`;
+  // Setup runs once per vitest process, for the root project: the lanes it runs are the ones selected.
+  const INSTANCE = `${BASE}-${project.vitest.projects.map((p) => p.name).join('-')}`;
   // npm may run on an older system Node; this line shows which Node the tests themselves run on.
   console.error(`[substrate] tests run on Node ${process.version} (${process.execPath})`);
   await down(INSTANCE);
