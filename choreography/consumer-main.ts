@@ -93,6 +93,7 @@ onParentGone(async () => {
   const stopped = new Promise<void>((resolve) => consumer.once('stopped', () => resolve()));
   consumer.stop();
   await stopped;
+  await deps.acks?.flush();
   await publisher?.stop();
   meterFile.close();
 });
