@@ -66,7 +66,7 @@ const consumer = Consumer.create({
     clients.meter.record('lambda', 'Invoke', { calls: messages.length, billingChunks: messages.length, items: messages.length });
     // Locally one process stands for the service's Lambda functions, which AWS runs side by
     // side: each order's records form a lane, handled as a batch of its own.
-    const lanes = process.env.SAGABENCH_LANES === '0' ? [event.Records] : orderLanes(event.Records);
+    const lanes = orderLanes(event.Records);
     const answers = await Promise.all(lanes.map((Records) => perOrderWork(() => handler({ Records }))));
     const failed = new Set(answers.flatMap((a) => a.batchItemFailures.map((f) => f.itemIdentifier)));
     return messages.filter((m) => !failed.has(m.MessageId!));
