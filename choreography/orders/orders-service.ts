@@ -165,8 +165,14 @@ export class OrdersService {
   ): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       // A kept head is only ever one this service committed; a stale one fails the append below.
-      const head = (attempt === 1 ? this.heads.get(orderId) : undefined) ?? (await this.readHead(orderId));
-      const { result, events } = decide(head.state, (id) => head.messageIds.has(id));
+      // A decision that appends nothing has no append to check it, so it is taken on a fresh read.
+      const kept = attempt === 1 ? this.heads.get(orderId) : undefined;
+      let head = kept ?? (await this.readHead(orderId));
+      let { result, events } = decide(head.state, (id) => head.messageIds.has(id));
+      if (events.length === 0 && kept) {
+        head = await this.readHead(orderId);
+        ({ result, events } = decide(head.state, (id) => head.messageIds.has(id)));
+      }
       if (events.length === 0) return result;
       const next = advance(head, events);
       try {

@@ -99,6 +99,16 @@ describe('orders projection and stream heads', () => {
     expect(await b.orders.getOrder(orderId)).toMatchObject({ status: 'PAYMENT_CHARGED', seq: 3 });
   });
 
+  it('answers a decision that appends nothing (a refused cancel) from a fresh read, not from a stale head', async () => {
+    const orderId = `ord-refuse-${Date.now()}`;
+    const a = deps;
+    const b = choreographyDeps(clients, config.tables, config.busArn);
+    const placed = await place(orderId, a);
+    expect(await a.orders.cancelOrder(orderId)).toEqual({ accepted: true, status: 'PENDING' });
+    await b.orders.observe(answer('InventoryReserved', placed));
+    expect(await a.orders.cancelOrder(orderId)).toEqual({ accepted: false, status: 'INVENTORY_RESERVED' });
+  });
+
   it('rebuilds a lost projection from the store, and never over a newer one', async () => {
     const orderId = `ord-rebuild-${Date.now()}`;
     const placed = await place(orderId);
