@@ -46,7 +46,7 @@ const advance = (head: Head, events: DomainEvent[]): Head => ({
   messageIds: new Set([...head.messageIds, ...events.map((e) => e.messageId)]),
 });
 
-/** Heads kept in memory, newest first out last: about a kilobyte each, and a miss costs only one read. */
+/** Heads kept in memory, the least recently appended dropped first: about a kilobyte each, and a miss costs one read. */
 const HEADS_KEPT = 10_000;
 
 /**
@@ -194,6 +194,9 @@ export class OrdersService {
   }
 
   private remember(orderId: string, head: Head): void {
+    // An append returns after its publish, by which time an event it caused may have come back
+    // and been appended on top: keep that newer head.
+    if ((this.heads.get(orderId)?.seq ?? 0) > head.seq) return;
     this.heads.delete(orderId);
     this.heads.set(orderId, head);
     if (this.heads.size > HEADS_KEPT) this.heads.delete(this.heads.keys().next().value!);
