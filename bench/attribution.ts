@@ -32,7 +32,9 @@ export function breakdownOf(record: UnitRecord, steps: readonly TracePoint[]): B
     let ended: TracePoint | undefined;
     let running: TracePoint | undefined;
     for (const s of sorted) {
-      if (s.start >= cursor || s === after) continue;
+      // The terminal decision can fall in the very millisecond its step started (the orders
+      // service decides from the head it holds): that step is the last one on the path.
+      if (s.start > cursor || (after !== undefined && s.start === cursor) || s === after) continue;
       if (s.end <= cursor) {
         if (!ended || s.end > ended.end) ended = s;
       } else if (!running || s.start < running.start) running = s;

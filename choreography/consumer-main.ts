@@ -14,6 +14,7 @@ import { FileTraceSink } from '../shared/messaging/trace.ts';
 import { choreographyConfigSchema } from './config.ts';
 import { choreographyDeps } from './deps.ts';
 import { makeHandler } from './handler.ts';
+import { orderLanes } from './order-lanes.ts';
 import { OutboxPublisher } from './orders/publisher.ts';
 import { countPublisherInvocation, OUTBOX_RECOVERY_MS } from './orders/publish-on-commit.ts';
 import { onParentGone } from '../shared/runtime/children.ts';
@@ -63,7 +64,11 @@ const consumer = Consumer.create({
     // handling each message's. Every message handed over is an invocation (failed ones too:
     // they come back and are handed over again), counted without batching, as an upper bound.
     clients.meter.record('lambda', 'Invoke', { calls: messages.length, billingChunks: messages.length, items: messages.length });
-    const failed = new Set((await perOrderWork(() => handler(event))).batchItemFailures.map((f) => f.itemIdentifier));
+    // Locally one process stands for the service's Lambda functions, which AWS runs side by
+    // side: each order's records form a lane, handled as a batch of its own.
+    const lanes = orderLanes(event.Records);
+    const answers = await Promise.all(lanes.map((Records) => perOrderWork(() => handler({ Records }))));
+    const failed = new Set(answers.flatMap((a) => a.batchItemFailures.map((f) => f.itemIdentifier)));
     return messages.filter((m) => !failed.has(m.MessageId!));
   },
 });
@@ -93,6 +98,7 @@ onParentGone(async () => {
   const stopped = new Promise<void>((resolve) => consumer.once('stopped', () => resolve()));
   consumer.stop();
   await stopped;
+  await deps.acks?.flush();
   await publisher?.stop();
   meterFile.close();
 });

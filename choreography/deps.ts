@@ -7,7 +7,7 @@ import { serviceRepositories } from '../shared/services/repositories.ts';
 import { ClaimCheckStore } from '../shared/messaging/claim-check.ts';
 import { EventStore } from './orders/event-store.ts';
 import { OrdersService } from './orders/orders-service.ts';
-import { countPublisherInvocation, publishOnCommit } from './orders/publish-on-commit.ts';
+import { countPublisherInvocation, publishOnCommit, type PendingAcks } from './orders/publish-on-commit.ts';
 
 /** Everything a choreography handler needs, built once per process (or per Lambda container). */
 export interface ChoreographyDeps {
@@ -23,6 +23,8 @@ export interface ChoreographyDeps {
   claims: ClaimCheckStore;
   store: EventStore;
   orders: OrdersService;
+  /** With publishOnCommit: the published outbox items whose removal is batched; flush before stopping. */
+  acks?: PendingAcks;
 }
 
 /**
@@ -40,7 +42,7 @@ export function choreographyDeps(
   const { doc, inventory, payments, shipments, notifications, bank, carrier } = serviceRepositories(clients.dynamodb, tables);
   const claims = new ClaimCheckStore(doc, tables.claimChecks);
   const store = new EventStore(doc, tables.orderEvents);
-  if (opts.publishOnCommit) publishOnCommit(store, clients, busArn, countPublisherInvocation(clients.meter));
+  const acks = opts.publishOnCommit ? publishOnCommit(store, clients, busArn, countPublisherInvocation(clients.meter)) : undefined;
   return {
     clients,
     busArn,
@@ -53,5 +55,6 @@ export function choreographyDeps(
     claims,
     store,
     orders: new OrdersService(store, claims, doc, tables.orders),
+    ...(acks ? { acks } : {}),
   };
 }

@@ -38,9 +38,10 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'consumer-main.ts');
   const group = await ProcessGroup.start(SERVICES.map((service) => ({ name: service, script, args: [service, configPath] })));
   const completions = config.queues.completions!.url;
+  const deps = choreographyDeps(clients, config.tables, config.busArn, { publishOnCommit: true });
   return {
     config,
-    deps: choreographyDeps(clients, config.tables, config.busArn, { publishOnCommit: true }),
+    deps,
     // The processes as started; after a fault restarted one, group.pids() has the new one.
     pids: group.pids(),
     group,
@@ -59,6 +60,9 @@ export async function startLocal(clients: AwsClients, config: ChoreographyConfig
       }
       return msgs.map((m) => parseEvent(m.Body!));
     },
-    stop: () => group.stop(),
+    stop: async () => {
+      await deps.acks?.flush();
+      await group.stop();
+    },
   };
 }

@@ -4,16 +4,16 @@ import type { SegmentNatures } from '../shared/variant/segments.ts';
 export const segments: SegmentNatures = {
   submit: {
     nature: 'inherent',
-    why: "ES/CQRS: the orders service (called through its process's API) appends OrderPlaced to its event store before it accepts",
+    why: "ES/CQRS: the orders service (called through its process's API) appends OrderPlaced, its outbox item and its projection in one transaction before it accepts",
   },
   'first-hop': {
     nature: 'inherent',
-    why: 'the outbox hands OrderPlaced to SNS, which delivers it to the inventory queue (the publisher is woken by the append; its poll is the recovery path)',
+    why: 'OrderPlaced goes to SNS as its append commits, and SNS delivers it to the inventory queue (the outbox poll is the recovery path)',
   },
   handler: { nature: 'implementation', why: "the services' own code and SDK work" },
   dynamodb: {
     nature: 'inherent',
-    why: "the services' writes, which every variant makes, plus the event store's transactional appends, which ES/CQRS requires",
+    why: "the services' writes, which every variant makes, plus the event store's transactional appends (one per hop, the projection in it), which ES/CQRS requires",
   },
   publish: { nature: 'inherent', why: 'each service publishes its event to SNS: the choreography\u2019s hand-over' },
   answer: { nature: 'none', why: 'no engine to answer' },

@@ -40,6 +40,13 @@ describe('critical-path attribution', () => {
     expect(total(b)).toBeCloseTo(150, 6);
   });
 
+  it('counts the step whose start is the terminal time (a decision in its first millisecond) as the last on the path', () => {
+    const b = breakdownOf(rec(100), [step('notify', 40, 90, { io: { sns: 10 } }), step('orders-decide', 100, 105)])!;
+    expect(b['hand-off']).toBe(10);
+    expect(b.close).toBe(0);
+    expect(total(b)).toBe(100);
+  });
+
   it('puts the wait before a retried attempt apart from the hand-offs, and an order with no trace in its close', () => {
     const b = breakdownOf(rec(2000), [step('a', 20, 30), step('b', 1030, 1040, { attempt: 2 })])!;
     expect(b['retry-wait']).toBe(1000);

@@ -2,7 +2,10 @@ import type { SegmentNatures } from '../../shared/variant/segments.ts';
 
 /** What each segment of an order's time is in the choreography on EventBridge (the report's "Where the time goes"). */
 export const segments: SegmentNatures = {
-  submit: { nature: 'inherent', why: 'ES/CQRS: the orders service appends OrderPlaced to its event store before it accepts' },
+  submit: {
+    nature: 'inherent',
+    why: 'ES/CQRS: the orders service appends OrderPlaced, its outbox item and its projection in one transaction before it accepts',
+  },
   'first-hop': {
     nature: 'inherent',
     why: 'the outbox puts OrderPlaced on the EventBridge bus, whose rule delivers it to the inventory queue (LOCAL EMULATOR: moto delivers inside PutEvents; AWS adds its own routing delay)',
@@ -10,7 +13,7 @@ export const segments: SegmentNatures = {
   handler: { nature: 'implementation', why: "the services' own code and SDK work" },
   dynamodb: {
     nature: 'inherent',
-    why: "the services' writes, which every variant makes, plus the event store's transactional appends, which ES/CQRS requires",
+    why: "the services' writes, which every variant makes, plus the event store's transactional appends (one per hop, the projection in it), which ES/CQRS requires",
   },
   publish: {
     nature: 'inherent',

@@ -6,7 +6,7 @@ import { decideTerminal, evolve, INITIAL_SAGA_STATE, type OrderSagaState } from 
 import { eventFrom } from '../../shared/messaging/envelope.ts';
 import type { ClaimCheckStore } from '../../shared/messaging/claim-check.ts';
 import { isConditionFailure } from '../../shared/services/dynamo/document.ts';
-import { ConcurrencyConflict, type EventStore, type StoredEvent } from './event-store.ts';
+import { ConcurrencyConflict, type EventStore, type StoredEvent, type TransactItem } from './event-store.ts';
 
 export interface OrderView {
   orderId: string;
@@ -27,6 +27,28 @@ export class DuplicateOrderError extends Error {
 
 const fold = (events: StoredEvent[]): OrderSagaState => events.reduce((s, e) => evolve(s, e.event), INITIAL_SAGA_STATE);
 
+/** One order's stream as of its last append: its length, its folded state and the messages it recorded. */
+interface Head {
+  seq: number;
+  state: OrderSagaState;
+  messageIds: ReadonlySet<string>;
+}
+
+const headOf = (stream: StoredEvent[]): Head => ({
+  seq: stream.at(-1)?.seq ?? 0,
+  state: fold(stream),
+  messageIds: new Set(stream.map((s) => s.event.messageId)),
+});
+
+const advance = (head: Head, events: DomainEvent[]): Head => ({
+  seq: head.seq + events.length,
+  state: events.reduce(evolve, head.state),
+  messageIds: new Set([...head.messageIds, ...events.map((e) => e.messageId)]),
+});
+
+/** Heads kept in memory, the least recently appended dropped first: about a kilobyte each, and a miss costs one read. */
+const HEADS_KEPT = 10_000;
+
 /**
  * The orders service, ES/CQRS: commands append to the event store (the outbox
  * publishes), reactions to other services' events append the observed event and
@@ -34,6 +56,13 @@ const fold = (events: StoredEvent[]): OrderSagaState => events.reduce((s, e) => 
  * reads and that can be rebuilt from the store at any time.
  */
 export class OrdersService {
+  /**
+   * The heads this service appended last, so a hop decides without reading the stream back:
+   * the append's condition on the next sequence number is the version check, and a head another
+   * writer moved on (another process, a container on Lambda) fails it and is read afresh.
+   */
+  private readonly heads = new Map<string, Head>();
+
   constructor(
     private readonly store: EventStore,
     private readonly claims: ClaimCheckStore,
@@ -63,15 +92,15 @@ export class OrdersService {
         order: await this.claims.attach(document),
       },
     );
+    const head = advance(headOf([]), [event]);
     try {
-      // The projection is written before the event is published: no reader hears of an order it cannot read.
-      await this.store.append(orderId, 0, [event], () =>
-        this.project(orderId, [{ seq: 1, event }], document.customerId, document.totalCents),
-      );
+      // The projection commits with the event, so no reader hears of an order it cannot read.
+      await this.store.append(orderId, 0, [event], [this.viewPut(this.viewOf(orderId, head, document.customerId, document.totalCents))]);
     } catch (err) {
       if (err instanceof ConcurrencyConflict) throw new DuplicateOrderError(orderId);
       throw err;
     }
+    this.remember(orderId, head);
     return { orderId, event };
   }
 
@@ -112,10 +141,9 @@ export class OrdersService {
 
   /** Records another service's event once (by messageId) and appends the saga's decision, if any. */
   async observe(event: DomainEvent): Promise<void> {
-    await this.withStream(event.orderId, (state, stream) => {
-      // A redelivery: the first delivery appended, then may have failed before its
-      // projection write, and nothing else would ever write it again.
-      if (stream.some((s) => s.event.messageId === event.messageId)) return { result: undefined, events: [], reproject: true };
+    await this.withStream(event.orderId, (state, recorded) => {
+      // A redelivery: the first delivery's append (and the projection with it) committed.
+      if (recorded(event.messageId)) return { result: undefined, events: [] };
       const next = evolve(state, event);
       const decision = decideTerminal(next, event);
       const cause = { messageId: event.messageId, correlationId: event.correlationId };
@@ -133,51 +161,81 @@ export class OrdersService {
 
   private async withStream<R>(
     orderId: string,
-    decide: (state: OrderSagaState, stream: StoredEvent[]) => { result: R; events: DomainEvent[]; reproject?: boolean },
+    decide: (state: OrderSagaState, recorded: (messageId: string) => boolean) => { result: R; events: DomainEvent[] },
   ): Promise<R> {
     for (let attempt = 1; ; attempt++) {
-      const stream = await this.store.load(orderId);
-      if (stream.length === 0) throw new Error(`unknown order ${orderId}`);
-      const { result, events, reproject } = decide(fold(stream), stream);
+      // A kept head is only ever one this service committed; a stale one fails the append below.
+      // A decision that appends nothing has no append to check it, so it is taken on a fresh read.
+      const kept = attempt === 1 ? this.heads.get(orderId) : undefined;
+      let head = kept ?? (await this.readHead(orderId));
+      let { result, events } = decide(head.state, (id) => head.messageIds.has(id));
+      if (events.length === 0 && kept) {
+        head = await this.readHead(orderId);
+        ({ result, events } = decide(head.state, (id) => head.messageIds.has(id)));
+      }
+      if (events.length === 0) return result;
+      const next = advance(head, events);
       try {
-        // The projection is written before the events are published: a terminal event never overtakes the status.
-        const project = () => this.project(orderId, [...stream, ...events.map((event, i) => ({ seq: stream.length + 1 + i, event }))]);
-        await this.store.append(orderId, stream.length, events, project);
-        if (reproject) await project();
+        await this.store.append(orderId, head.seq, events, [this.viewUpdate(orderId, next)]);
+        this.remember(orderId, next);
         return result;
       } catch (err) {
+        // Whatever failed (a conflict, or a commit whose answer was lost), the next try reads the stream.
+        this.heads.delete(orderId);
         if (!(err instanceof ConcurrencyConflict) || attempt >= 10) throw err;
       }
     }
   }
 
-  /** Writes the projection unless a newer one is already there. */
-  private async project(orderId: string, stream: StoredEvent[], customerId?: string, totalCents?: number): Promise<void> {
-    const state = fold(stream);
-    const seq = stream.at(-1)?.seq ?? 0;
-    const placed = stream.find((s) => s.event.type === 'OrderPlaced')?.event;
-    const document = customerId === undefined && placed ? await this.claims.load(placed.order) : undefined;
-    const view: OrderView = {
+  private async readHead(orderId: string): Promise<Head> {
+    const stream = await this.store.load(orderId);
+    if (stream.length === 0) throw new Error(`unknown order ${orderId}`);
+    return headOf(stream);
+  }
+
+  private remember(orderId: string, head: Head): void {
+    // An append returns after its publish, by which time an event it caused may have come back
+    // and been appended on top: keep that newer head.
+    if ((this.heads.get(orderId)?.seq ?? 0) > head.seq) return;
+    this.heads.delete(orderId);
+    this.heads.set(orderId, head);
+    if (this.heads.size > HEADS_KEPT) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  private viewOf(orderId: string, head: Head, customerId: string, totalCents: number): OrderView {
+    const { state } = head;
+    return {
       orderId,
-      customerId: customerId ?? document?.customerId ?? 'unknown',
-      totalCents: totalCents ?? document?.totalCents ?? 0,
+      customerId,
+      totalCents,
       status: state.status,
       ...(state.failure ? { failure: state.failure } : {}),
       cancelRequested: state.cancelRequested,
-      seq,
+      seq: head.seq,
     };
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.projectionTable,
-          Item: { pk: orderId, ...view },
-          ConditionExpression: 'attribute_not_exists(pk) OR seq < :seq',
-          ExpressionAttributeValues: { ':seq': seq },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
+  }
+
+  private viewPut(view: OrderView): TransactItem {
+    return { Put: { TableName: this.projectionTable, Item: { pk: view.orderId, ...view } } };
+  }
+
+  /** The status fields of the view; who placed the order and its total were written with OrderPlaced. */
+  private viewUpdate(orderId: string, head: Head): TransactItem {
+    const { state } = head;
+    return {
+      Update: {
+        TableName: this.projectionTable,
+        Key: { pk: orderId },
+        UpdateExpression: `SET #status = :status, cancelRequested = :cancel, seq = :seq${state.failure ? ', failure = :failure' : ' REMOVE failure'}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': state.status,
+          ':cancel': state.cancelRequested,
+          ':seq': head.seq,
+          ...(state.failure ? { ':failure': state.failure } : {}),
+        },
+      },
+    };
   }
 
   async getOrder(orderId: string): Promise<OrderView | undefined> {
@@ -187,12 +245,25 @@ export class OrdersService {
     return view as OrderView;
   }
 
-  /** Rebuilds one order's projection from its events alone. */
+  /** Rebuilds one order's projection from its events alone; a newer one written meanwhile is left alone. */
   async rebuildProjection(orderId: string): Promise<OrderView | undefined> {
     const stream = await this.store.load(orderId);
     if (stream.length === 0) return undefined;
-    await this.doc.send(new PutCommand({ TableName: this.projectionTable, Item: { pk: orderId, seq: 0 } }));
-    await this.project(orderId, stream);
+    const placed = stream.find((s) => s.event.type === 'OrderPlaced')?.event;
+    const document = placed ? await this.claims.load(placed.order) : undefined;
+    const view = this.viewOf(orderId, headOf(stream), document?.customerId ?? 'unknown', document?.totalCents ?? 0);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.projectionTable,
+          Item: { pk: orderId, ...view },
+          ConditionExpression: 'attribute_not_exists(pk) OR seq <= :seq',
+          ExpressionAttributeValues: { ':seq': view.seq },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
     return this.getOrder(orderId);
   }
 }
