@@ -26,12 +26,27 @@ const TRANSIENT = new Set([
   'ServiceUnavailable',
 ]);
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+// DynamoDB: a write that met a transaction in flight on the same item, or a transaction cancelled by
+// one (or by a throttle) rather than by its own conditions. Tried again, it goes through.
+const DYNAMO_CONFLICT = new Set(['TransactionConflictException', 'TransactionInProgressException']);
+const CANCELLED_TRANSIENTLY = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+const cancelledTransiently = (e: Error & { CancellationReasons?: { Code?: string }[] }) =>
+  e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => CANCELLED_TRANSIENTLY.has(r.Code ?? ''));
 
 export function isTransientInfrastructureError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const e = err as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
   const status = e.$metadata?.httpStatusCode ?? 0;
-  return !!e.$retryable || THROTTLING.has(e.name) || TRANSIENT.has(e.name) || NETWORK.has(e.code ?? '') || status === 429 || status >= 500;
+  return (
+    !!e.$retryable ||
+    THROTTLING.has(e.name) ||
+    TRANSIENT.has(e.name) ||
+    DYNAMO_CONFLICT.has(e.name) ||
+    cancelledTransiently(e) ||
+    NETWORK.has(e.code ?? '') ||
+    status === 429 ||
+    status >= 500
+  );
 }
 
 /**
