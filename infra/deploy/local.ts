@@ -189,7 +189,9 @@ function provision(variant: DeployVariant, clients: AwsClients, state: Substrate
     prefix: opts.prefix,
     temporal: resolveTemporalTarget({ address: state.temporal.address, namespace: state.temporal.namespace }),
     stateMachineType: opts.stateMachineType,
-    traceDir: path.join(runDir(), 'traces', `${opts.prefix}-${variant}`),
+    // Per instance too: two instances may hold deployments under the same (default) prefix, and a
+    // destroy removes its trace folder, which must not be the other deployment's.
+    traceDir: path.join(runDir(), 'traces', `${opts.up.instance}-${opts.prefix}-${variant}`),
   });
 }
 
