@@ -48,6 +48,10 @@ export async function serveOrdersApi(orders: OrdersService): Promise<{ url: stri
       );
     });
   });
+  // The harness keeps its connections between orders; a server that closed one idle for 5 s (Node's
+  // default) raced the next order written on it, which failed with ECONNRESET (two orders of a
+  // default run at 24 clients). Idle connections stay open until the client closes them.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -84,6 +88,7 @@ export function ordersApiClient(traceDir: string): (order: unknown) => Promise<v
   const agent = new http.Agent({ keepAlive: true });
   const post = (body: string) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
+      let reused = false;
       const req = http.request(
         {
           agent,
@@ -101,21 +106,27 @@ export function ordersApiClient(traceDir: string): (order: unknown) => Promise<v
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('socket', () => (reused = req.reusedSocket));
+      req.on('error', (err: Error) => reject(Object.assign(err, { reused })));
       req.end(body);
     });
   return async (order) => {
     const body = JSON.stringify(order);
     let res: { status: number; text: string };
+    let resent = false;
     try {
       res = await post(body);
     } catch (err) {
-      if ((err as { code?: string }).code !== 'ECONNREFUSED') throw err;
-      url = read();
+      const e = err as { code?: string; reused?: boolean };
+      if (e.code === 'ECONNREFUSED') url = read();
+      // A kept connection that the server (or a crash) closed as the order was written: sent again on
+      // a new one. If the first copy did land, the second meets it, and that is this order placed.
+      else if (e.code === 'ECONNRESET' && e.reused) resent = true;
+      else throw err;
       res = await post(body);
     }
     const answer = JSON.parse(res.text) as { error?: string; orderId?: string; contract?: { what: string; issues: string[] } };
-    if (res.status === 201) return;
+    if (res.status === 201 || (res.status === 409 && resent)) return;
     if (res.status === 409) throw new DuplicateOrderError(answer.orderId ?? '');
     // The edge's validation said no: the same error the service's own call would have thrown.
     if (res.status === 400 && answer.contract) throw new ContractError(answer.contract.what, answer.contract.issues);
