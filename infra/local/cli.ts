@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS, down, health, up, type UpOptions } from '../../shared/engines/substrate.ts';
 import { readState, type SubstrateState } from '../../shared/engines/state.ts';
 import { ensureTools } from '../../shared/engines/install.ts';
-import { intOption } from '../../shared/cli/options.ts';
+import { intOption, portRunOption } from '../../shared/cli/options.ts';
 import type { MotoLayout } from '../../shared/engines/moto.ts';
 import { UserError } from '../../shared/errors.ts';
 import { guardInstance } from '../../shared/engines/instance-guard.ts';
@@ -34,7 +34,7 @@ export function addSubstrateOptions(cmd: Command): Command {
     .addOption(
       new Option('--moto-port <port>', 'first moto port (split layout uses port, port+1, port+2)')
         .default(DEFAULTS.motoPort)
-        .argParser(intOption(1, 65533)),
+        .argParser(portRunOption(3)),
     )
     .addOption(
       new Option('--moto-layout <layout>', 'one moto process per service group, or one for all')

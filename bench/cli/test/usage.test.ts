@@ -16,6 +16,7 @@ describe('sagabench CLI usage', () => {
     [['local', 'up', '--bogus'], /unknown option '--bogus'/],
     [['local', 'up', '--moto-port', 'abc'], /--moto-port.*'abc' is not an integer/],
     [['local', 'up', '--temporal-port', '70000'], /--temporal-port.*outside 1\.\.65535/],
+    [['local', 'up', '--moto-port', '5999'], /--moto-port.*port 6000 \(of 5999\.\.6001\) is one that fetch refuses/],
     [['local', 'up', '--moto-layout', 'triple'], /--moto-layout.*triple/],
     [['local', 'down', '--instance', 'Bad Name'], /--instance.*lowercase/],
     [['local', 'smoke', '--concurrency', '0'], /--concurrency.*outside 1\.\.200/],
