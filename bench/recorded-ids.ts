@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../shared/aws/clients.ts';
 import type { TableNames, TableRole } from '../shared/topology/tables.ts';
 import type { ThirdPartyAttempt } from '../shared/services/ports.ts';
@@ -28,20 +28,18 @@ export const orderIdOfKey = (role: TableRole, pk: string): string | undefined =>
  * that nobody placed.
  */
 export async function recordedOrderIds(clients: AwsClients, tables: TableNames): Promise<string[]> {
+  const doc = documentClient(clients.dynamodb);
   const ids: string[] = [];
-  for (const role of Object.keys(ORDER_KEY) as TableRole[]) {
-    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-    do {
-      const page = await clients.dynamodb.send(
-        new ScanCommand({ TableName: tables[role], ProjectionExpression: 'pk', ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      for (const item of page.Items ?? []) {
-        const id = orderIdOfKey(role, item.pk?.S ?? '');
+  for (const role of Object.keys(ORDER_KEY) as TableRole[])
+    await scanTable(
+      doc,
+      tables[role],
+      (pk) => {
+        const id = orderIdOfKey(role, pk);
         if (id) ids.push(id);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-  }
+      },
+      'pk',
+    );
   return ids;
 }
 
@@ -49,4 +47,26 @@ export async function recordedOrderIds(clients: AwsClients, tables: TableNames):
 export async function thirdPartyLedger(clients: AwsClients, tables: TableNames): Promise<ThirdPartyAttempt[]> {
   const doc = documentClient(clients.dynamodb);
   return [...(await readLedger(doc, tables.payments)), ...(await readLedger(doc, tables.shipments))];
+}
+
+/** Every item of a table, without its key attribute, handed over page by page. */
+export async function scanTable(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  onItem: (pk: string, item: Record<string, unknown>) => void,
+  projection?: string,
+): Promise<void> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new ScanCommand({
+        TableName: table,
+        ConsistentRead: true,
+        ...(projection ? { ProjectionExpression: projection } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const { pk, ...item } of page.Items ?? []) onItem(String(pk), item);
+    start = page.LastEvaluatedKey;
+  } while (start);
 }

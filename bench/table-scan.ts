@@ -1,11 +1,10 @@
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../shared/aws/clients.ts';
 import type { TableNames, TableRole } from '../shared/topology/tables.ts';
 import type { OrderStatus } from '../shared/domain/order.ts';
 import type { InventoryRepo, PaymentRecord, ShipmentRecord, ThirdPartyAttempt } from '../shared/services/ports.ts';
 import { documentClient } from '../shared/services/dynamo/document.ts';
 import { LEDGER_PREFIX } from '../shared/services/dynamo/ledger.ts';
-import { orderIdOfKey } from './recorded-ids.ts';
+import { orderIdOfKey, scanTable as scan } from './recorded-ids.ts';
 
 type Reservation = Awaited<ReturnType<InventoryRepo['reservation']>>;
 
@@ -70,26 +69,4 @@ export async function scanTables(clients: AwsClients, tables: TableNames): Promi
     recordedIds,
     ledger,
   };
-}
-
-/** Every item of a table, without its key attribute, handed over page by page. */
-async function scan(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  onItem: (pk: string, item: Record<string, unknown>) => void,
-  projection?: string,
-): Promise<void> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: table,
-        ConsistentRead: true,
-        ...(projection ? { ProjectionExpression: projection } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const { pk, ...item } of page.Items ?? []) onItem(String(pk), item);
-    start = page.LastEvaluatedKey;
-  } while (start);
 }
