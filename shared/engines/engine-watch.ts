@@ -77,7 +77,9 @@ function temporalProbe(address: string): Pick<Watched, 'probe' | 'close'> {
   let connection: Promise<Connection> | undefined;
   return {
     async probe(timeoutMs) {
-      connection ??= Connection.connect({ address, connectTimeout: timeoutMs });
+      // No retry interceptor: a probe that fails is a miss, and a retry timer left behind by a call the
+      // close cut short would call into the closed channel after the watch stopped.
+      connection ??= Connection.connect({ address, connectTimeout: timeoutMs, interceptors: [] });
       const c = await Promise.race([connection, sleep(timeoutMs, undefined, { ref: false }).then(() => undefined)]);
       if (!c) throw new Error('no connection');
       try {
