@@ -21,6 +21,16 @@ export interface DurableHost {
 export async function startDurableHost(config: HostConfig): Promise<DurableHost> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'host-main.ts');
   const group = await ProcessGroup.start([{ name: HOST_PROCESS, script, args: [JSON.stringify(config)] }]);
+  try {
+    return attach(group);
+  } catch (err) {
+    // A host nobody talks to would keep this process from exiting.
+    await group.stop();
+    throw err;
+  }
+}
+
+function attach(group: ProcessGroup): DurableHost {
   const child = group.processOf(HOST_PROCESS);
   const waiting = new Map<string, { resolve: (d: HostDone) => void; reject: (e: Error) => void }>();
   let exited: Error | undefined;
