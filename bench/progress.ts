@@ -16,8 +16,10 @@ export interface Progress {
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
   if (quiet) return { start() {}, update() {}, stop() {}, log() {}, close() {} };
   if (stream.isTTY) {
+    // Redrawn twice a second, not cli-progress's ten: on a terminal the redraws alone took about 2.6 ms
+    // of the harness's CPU a second at load ~25, as much as an order's own calls at one client.
     const multi = new cliProgress.MultiBar(
-      { format: '{label} [{bar}] {value}/{total} | {rate}/s | errors {errors}', hideCursor: true, clearOnComplete: false, stream },
+      { format: '{label} [{bar}] {value}/{total} | {rate}/s | errors {errors}', hideCursor: true, clearOnComplete: false, stream, fps: 2 },
       cliProgress.Presets.shades_classic,
     );
     let bar: cliProgress.SingleBar | undefined;

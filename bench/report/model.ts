@@ -85,7 +85,7 @@ export function buildReport(r: Results): ReportModel {
     banners.push({
       tone: 'warn',
       text:
-        `${listing(simulated)}: latency and throughput are SIMULATED (the orchestration ran in-process under a local test runner, not the engine), ` +
+        `${listing(simulated)}: latency and throughput are SIMULATED (the orchestration ran under a local test runner, not the engine), ` +
         'marked (SIMULATED) in every table and left out of the latency, throughput and overhead verdicts; outcomes, counts, cost, coupling and change impact are real.',
     });
   if (r.partial)

@@ -55,7 +55,9 @@ const withCi = (x: WithInterval, fmt: (v: number) => string) => `${fmt(x.value)}
 const timed = (r: Results) => r.variants.filter((v) => v.latencyKind !== 'simulated');
 const simulatedNote = (r: Results): string => {
   const left = r.variants.filter((v) => v.latencyKind === 'simulated').map((v) => variantLabel(v.name));
-  return left.length ? ` ${listing(left)} left out: ${left.length > 1 ? 'their' : 'its'} local orchestration is SIMULATED in-process.` : '';
+  return left.length
+    ? ` ${listing(left)} left out: ${left.length > 1 ? 'their' : 'its'} local orchestration is SIMULATED under a local test runner.`
+    : '';
 };
 
 function latencyVerdict(r: Results): Verdict | null {

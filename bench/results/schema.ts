@@ -216,7 +216,7 @@ export const awsProjectionSchema = z.object({
 export const variantResultSchema = z.object({
   name: z.enum(VARIANTS),
   /**
-   * `simulated`: the variant's local orchestration ran in an in-process stand-in (Lambda durable
+   * `simulated`: the variant's local orchestration ran in a local stand-in (Lambda durable
    * functions under the testing SDK's runner), so its latencies are not the engine's: the report
    * labels them and leaves them out of latency verdicts. Absent: measured (results written before it).
    */

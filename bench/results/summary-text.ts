@@ -26,7 +26,7 @@ export function summaryText(r: Results): string {
     }
   }
   if (r.variants.some((v) => v.latencyKind === 'simulated'))
-    lines.push('SIMULATED: that orchestration ran in-process under a local test runner; its times are not comparable (outcomes and cost are).');
+    lines.push('SIMULATED: that orchestration ran under a local test runner; its times are not comparable (outcomes and cost are).');
   lines.push('');
   for (const v of r.variants) {
     const broken = v.invariants.filter((i) => !i.ok);

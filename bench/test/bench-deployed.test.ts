@@ -88,7 +88,7 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
     expect(of(a.results!, 'stepfunctions').levels[0]!.usage.stepFunctions).toMatchObject({ executions: 6 });
     expect(of(a.results!, 'temporal').levels[0]!.usage.temporal).toMatchObject({ workflows: 6 });
     expect(of(a.results!, 'lambda-durable').levels[0]!.usage.durable).toMatchObject({ executions: 6 });
-    // The durable saga ran in the harness's process (no local Lambda), and the results say so.
+    // The durable saga ran in the run's local function host (no local Lambda), simulated, and the results say so.
     expect(of(a.results!, 'lambda-durable').binding).toMatch(/deployment's tables \(simulated orchestration\)/);
 
     // The same orders on fresh resources: the same per-order calls and engine counts, so the same bill but for what is

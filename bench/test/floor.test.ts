@@ -86,7 +86,7 @@ describe('substrate floors', () => {
           expect(calls(m, 'events', 'PutRule')).toBe(hops + 1);
           expect(calls(m, 'sns', 'Publish')).toBe(0);
         } else if (floor === 'lambda-durable') {
-          // In-process steps: no AWS call at all.
+          // The host's steps make no AWS call at all.
           expect(m).toEqual([]);
         } else if (floor === 'stepfunctions') {
           expect(calls(m, 'sfn', 'StartExecution')).toBe(CHAINS);

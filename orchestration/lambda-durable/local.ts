@@ -55,7 +55,8 @@ export async function acquireDurableEnvironment(): Promise<() => Promise<void>> 
  * LocalDurableTestRunner, whose checkpoint server stands in for Lambda's durable
  * execution service. Every step calls the real services against the local engines;
  * the orchestration between steps (checkpoints, suspension, re-invocation) is simulated
- * in-process, so its latency is not Lambda's.
+ * in the process that runs it (the local function host, host-main.ts, under load), so its
+ * latency is not Lambda's.
  */
 export async function startLocalDurable(
   clients: AwsClients,

@@ -4,7 +4,7 @@ import type { SegmentNatures } from '../../shared/variant/segments.ts';
 export const segments: SegmentNatures = {
   submit: {
     nature: 'implementation',
-    why: 'SIMULATED: the local runner starts the execution in-process (on AWS an Invoke with an execution name)',
+    why: 'SIMULATED: the harness hands the order to the local function host, whose runner starts the execution (on AWS an Invoke with an execution name)',
   },
   'first-hop': { nature: 'implementation', why: 'SIMULATED: the local checkpoint server records the start and the first step' },
   handler: { nature: 'implementation', why: "the services' own code and SDK work" },

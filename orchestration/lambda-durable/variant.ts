@@ -9,7 +9,7 @@ import { segments } from './segments.ts';
 /**
  * The saga as one Lambda durable function: each step a checkpointed `context.step`
  * over the orchestrators' task table. Locally the testing SDK's runner simulates the
- * orchestration in-process, so its latency is labelled simulated; its outcomes, counts,
+ * orchestration in a function host process of its own, so its latency is labelled simulated; its outcomes, counts,
  * cost, coupling and change impact are real.
  */
 export const lambdaDurable: Variant<'lambda-durable', z.infer<typeof resourcesSchema>> = {
@@ -19,13 +19,13 @@ export const lambdaDurable: Variant<'lambda-durable', z.infer<typeof resourcesSc
   latencyKind: 'simulated',
   faultsNotApplicable: {
     crash:
-      'no process of its own to kill: the local runner runs each execution inside the harness (on AWS a crashed invocation is re-invoked from its last checkpoint, which the local runner cannot show)',
-    pause: 'no process of its own to freeze, for the same reason',
+      "the local runner keeps each execution's checkpoints in its host's memory, so a killed host loses them; on AWS a crashed invocation is re-invoked from its last checkpoint, which the local runner cannot show",
+    pause: "not run: the local host's simulated orchestration would show the runner's timers, not Lambda's re-invocation",
   },
   // The execution name owns delivery: the duplicate fault is every start sent twice.
   duplicateFault: 'start-twice',
   target: async (run) => (await import('./harness/target.ts')).lambdaDurableTarget(run),
-  // Its local deployment is the service tables (no local Lambda): the saga runs in the harness under the local runner, simulated.
+  // Its local deployment is the service tables (no local Lambda): the saga runs in the local function host under the local runner, simulated.
   deployedTarget: async (run) => (await import('./harness/target.ts')).lambdaDurableDeployedTarget(run),
   floor: async (run, hops) => (await import('./harness/floor.ts')).lambdaDurableFloor(run.clients, hops),
   criticalPathHops: taskHops,

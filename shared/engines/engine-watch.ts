@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { isOurs, type StartedProcess } from './processes.ts';
@@ -16,8 +17,18 @@ export interface DeadEngine {
 }
 
 export interface WatchTimings {
-  /** How often each engine's pid is checked and, separately, how long between two of its probes. */
+  /** How often each engine's pid is checked, and how long between two probes of an engine that missed one. */
   everyMs: number;
+  /**
+   * How long between two probes of an engine that answers. Each probe is the harness's CPU (an HTTP or
+   * gRPC call, about 1.5 ms on a loaded machine, four engines in the split layout), and at one client a
+   * probe a second per engine cost more of the harness's CPU than the orders did: a miss brings the
+   * next probe back to `everyMs`, so a frozen engine is still named once `frozenAfterMs` has passed.
+   * With probes every second throughout, 10 s of silence took four misses (a 2-s timeout and a 1-s
+   * pause each); the first miss now comes up to 5 s later, so `misses` is 4 to keep that tolerance: at
+   * load ~30 a bench --deployed run once named a live Temporal server frozen after three.
+   */
+  answeringEveryMs: number;
   /** One probe's bound: a cheap request (moto's config GET, Temporal's GetSystemInfo). */
   probeTimeoutMs: number;
   /**
@@ -28,14 +39,40 @@ export interface WatchTimings {
   misses: number;
 }
 
-export const WATCH_TIMINGS: WatchTimings = { everyMs: 1000, probeTimeoutMs: 2000, frozenAfterMs: 10_000, misses: 3 };
+export const WATCH_TIMINGS: WatchTimings = {
+  everyMs: 1000,
+  answeringEveryMs: 5000,
+  probeTimeoutMs: 2000,
+  frozenAfterMs: 10_000,
+  misses: 4,
+};
 
 type Watched = StartedProcess & { name: string; probe(timeoutMs: number): Promise<unknown>; close?(): Promise<void> };
 
-async function motoAnswers(port: number, timeoutMs: number): Promise<void> {
-  const res = await fetch(`${motoUrl(port)}/moto-api/config`, { signal: AbortSignal.timeout(timeoutMs) });
-  await res.arrayBuffer();
-  if (!res.ok) throw new Error(`moto answered ${res.status}`);
+/**
+ * Moto's config GET over one kept connection (the launcher keeps them): `fetch` cost about 4 ms of
+ * the harness's CPU per probe on a loaded machine, node:http a fraction of that.
+ */
+function motoProbe(port: number): Pick<Watched, 'probe' | 'close'> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    probe: (timeoutMs) =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.get(`${motoUrl(port)}/moto-api/config`, { agent, timeout: timeoutMs }, (res) => {
+          res.resume();
+          res.once('end', () =>
+            res.statusCode! >= 200 && res.statusCode! < 300 ? resolve() : reject(new Error(`moto answered ${res.statusCode}`)),
+          );
+          res.once('error', reject);
+        });
+        // Silence on the socket for timeoutMs: a frozen or hung server.
+        req.once('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+        req.once('error', reject);
+      }),
+    async close() {
+      agent.destroy();
+    },
+  };
 }
 
 /** One connection kept for the whole watch (a fresh gRPC connection per probe would be the costly part). */
@@ -43,7 +80,9 @@ function temporalProbe(address: string): Pick<Watched, 'probe' | 'close'> {
   let connection: Promise<Connection> | undefined;
   return {
     async probe(timeoutMs) {
-      connection ??= Connection.connect({ address, connectTimeout: timeoutMs });
+      // No retry interceptor: a probe that fails is a miss, and a retry timer left behind by a call the
+      // close cut short would call into the closed channel after the watch stopped.
+      connection ??= Connection.connect({ address, connectTimeout: timeoutMs, interceptors: [] });
       const c = await Promise.race([connection, sleep(timeoutMs, undefined, { ref: false }).then(() => undefined)]);
       if (!c) throw new Error('no connection');
       try {
@@ -75,7 +114,7 @@ export function watchEngines(
 ): { stop(): Promise<void> } {
   const t = { ...WATCH_TIMINGS, ...timings };
   const engines: Watched[] = [
-    ...state.moto.processes.map((p) => ({ ...p, probe: (ms: number) => motoAnswers(p.port, ms) })),
+    ...state.moto.processes.map((p) => ({ ...p, ...motoProbe(p.port) })),
     { ...state.temporal, name: `temporal (${state.temporal.address})`, ...temporalProbe(state.temporal.address) },
   ];
   let done = false;
@@ -116,7 +155,7 @@ export function watchEngines(
         report(e, 'frozen', Date.now() - lastAnswer);
         break;
       }
-      await sleep(t.everyMs, undefined, { ref: false, signal: stopped.signal }).catch(() => undefined);
+      await sleep(misses ? t.everyMs : t.answeringEveryMs, undefined, { ref: false, signal: stopped.signal }).catch(() => undefined);
     }
     await e.close?.();
   });

@@ -41,6 +41,11 @@ export class ProcessGroup {
     return this.running.get(name)?.pid;
   }
 
+  /** The running process itself, for a child that takes its work over stdin and answers on stdout. */
+  processOf(name: string): ChildProcess {
+    return this.child(name);
+  }
+
   /** kill -9: the process gets no chance to finish what it holds. */
   async crash(name: string): Promise<void> {
     const child = this.child(name);

@@ -64,7 +64,7 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   /** Its name for people, in the report. */
   label: string;
   /**
-   * Whether its local latency is the engines' (`measured`) or an in-process stand-in's
+   * Whether its local latency is the engines' (`measured`) or a local stand-in's
    * (`simulated`: the report labels it and its latency verdicts leave it out).
    */
   latencyKind?: 'measured' | 'simulated';

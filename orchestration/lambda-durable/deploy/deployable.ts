@@ -28,14 +28,14 @@ export const deployable: Deployable<'lambda-durable', Resources> = {
   resources: resourcesSchema,
   fromOutputs: (out) => ({ variant: 'lambda-durable', functionName: out(OUTPUTS.functionName('saga')) }),
   local: {
-    // Only the service tables exist locally: there is no local Lambda to host the function, and the
-    // testing SDK's runner runs each execution inside the process that places the order.
+    // Only the service tables exist locally: there is no local Lambda to host the function; a run
+    // starts its own local function host, whose testing SDK runner runs each execution.
     async provision({ clients, prefix, traceDir }) {
       return { tables: await provisionTables(clients, prefix), resources: { variant: 'lambda-durable' }, traceDir };
     },
     start: async () => ({ pids: [], stop: async () => {} }),
     deprovision: async () => {},
-    describe: () => 'service tables only (the durable saga runs in-process under the local test runner)',
+    describe: () => "service tables only (the durable saga runs in the run's local function host under the local test runner)",
     scripts: [],
   },
 };

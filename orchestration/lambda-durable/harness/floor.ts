@@ -1,31 +1,25 @@
-import { withDurableExecution } from '@aws/durable-execution-sdk-js';
-import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { callsSince, type FloorTarget } from '../../../shared/variant/floor.ts';
-import { acquireDurableEnvironment } from '../local.ts';
+import { startDurableHost } from '../host.ts';
 
 /**
  * The durable runner alone: an execution of `hops` no-op steps under the same local
- * runner as the variant. Like the variant's, its time is the in-process simulation's,
- * not Lambda's: the floor shows what the simulation itself costs per step.
+ * runner, in the same kind of host process, as the variant. Like the variant's, its time
+ * is the simulation's, not Lambda's: the floor shows what the simulation itself costs per step.
  */
 export async function lambdaDurableFloor(clients: AwsClients, hops: number): Promise<FloorTarget> {
   if (!Number.isInteger(hops) || hops < 1) throw new Error(`hops must be a positive integer, not ${hops}`);
   const own = callsSince(clients.meter);
-  const release = await acquireDurableEnvironment();
-  const handler = withDurableExecution(async (_input: unknown, context) => {
-    for (let hop = 1; hop <= hops; hop++) await context.step(`hop-${hop}`, async () => hop);
-    return hops;
-  });
+  const host = await startDurableHost({ mode: 'floor', hops });
   const pending = new PendingCompletions();
   const running: Promise<void>[] = [];
   return {
-    pids: [],
+    pids: host.group.pids(),
     async submit(id) {
       running.push(
-        new LocalDurableTestRunner({ handlerFunction: handler }).run({ payload: { id } }).then(
-          (execution) => pending.resolve({ id, status: execution.getStatus() === 'SUCCEEDED' ? 'DONE' : 'FAILED', terminalAt: Date.now() }),
+        host.run(id, { id }).then(
+          ({ status, terminalAt }) => pending.resolve({ id, status, terminalAt }),
           (err: Error) => pending.resolve({ id, status: `EXECUTION_${err.name}`, terminalAt: Date.now() }),
         ),
       );
@@ -33,7 +27,7 @@ export async function lambdaDurableFloor(clients: AwsClients, hops: number): Pro
     awaitTerminal: (id) => pending.wait(id),
     async stop() {
       await Promise.all(running);
-      await release();
+      await host.stop();
       return { metered: own(), traces: [] };
     },
   };

@@ -85,8 +85,13 @@ async function drive(
   const { tables, taskQueue } = saga;
   const pending = new PendingCompletions();
   const started = new Set<string>();
+  // Cancelled before the connection closes: a long poll still open then (an abandoned order's) would
+  // otherwise fail UNAVAILABLE, and the client's retry timer would then call into the closed channel
+  // and throw ("Channel has been shut down") after the run had stopped. A cancelled call is not retried.
+  const polls = new AbortController();
   const watch = (id: string) => {
-    awaitClosed(client, id)
+    connection
+      .withAbortSignal(polls.signal, () => awaitClosed(client, id))
       .then((c) =>
         pending.resolve({ id, status: c.outcome === 'COMPLETED' ? (c.result as SagaResult).status : c.outcome, terminalAt: c.closeTime }),
       )
@@ -127,6 +132,7 @@ async function drive(
       try {
         counts = await countHistories(client, started);
       } finally {
+        polls.abort();
         await connection.close();
       }
       const own = saga.report();
