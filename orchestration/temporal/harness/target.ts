@@ -131,8 +131,14 @@ async function drive(
     workQueues: [],
     async stop() {
       await saga.stop();
-      await connection.close();
-      const counts: HistoryCounts = await countHistoriesInChild(saga.target, started);
+      let counts: HistoryCounts;
+      // Closed after the count, not before: an abandoned order's close watcher can still be retrying
+      // on this connection, and a retry on a closed channel throws from a timer (exit 1, not 130).
+      try {
+        counts = await countHistoriesInChild(saga.target, started);
+      } finally {
+        await connection.close();
+      }
       const own = saga.report();
       return {
         metered: mergeCounts(own.metered, variantClients.meter.snapshot()),
