@@ -22,6 +22,14 @@ export function breakdownOf(record: UnitRecord, steps: readonly TracePoint[]): B
   const start = record.intendedAt;
   const accepted = Math.max(start, Math.min(record.acceptedAt, record.terminalAt));
   b.submit = accepted - start;
+  // The accept's own AWS calls, where the edge reports them (the choreography's append and its
+  // publish on commit), count as a step's do: the submit keeps the call's remainder.
+  const inSubmit = record.submitIo ?? {};
+  const submitDynamo = Math.min(b.submit, inSubmit.dynamodb ?? 0);
+  const submitPublish = Math.min(b.submit - submitDynamo, (inSubmit.sns ?? 0) + (inSubmit.events ?? 0) + (inSubmit.sqs ?? 0));
+  b.submit -= submitDynamo + submitPublish;
+  b.dynamodb += submitDynamo;
+  b.publish += submitPublish;
   const sorted = [...steps].filter((s) => s.start >= accepted).sort((a, c) => a.start - c.start);
   let cursor = record.terminalAt;
   let after: TracePoint | undefined;
@@ -74,15 +82,37 @@ const quantile = (sorted: number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** Per segment over the orders that ended: p50, p99 and mean (the means add up to the mean latency). */
-export function segmentSummaries(records: readonly UnitRecord[], traces: readonly TracePoint[]): Record<Segment, SegmentSummary> | null {
+/** Each ended order's breakdown. */
+function breakdowns(records: readonly UnitRecord[], traces: readonly TracePoint[]): Breakdown[] {
   const byOrder = new Map<string, TracePoint[]>();
   for (const t of traces) {
     const list = byOrder.get(t.orderId);
     if (list) list.push(t);
     else byOrder.set(t.orderId, [t]);
   }
-  const rows = records.map((r) => breakdownOf(r, byOrder.get(r.id) ?? [])).filter((b): b is Breakdown => b !== undefined);
+  return records.map((r) => breakdownOf(r, byOrder.get(r.id) ?? [])).filter((b): b is Breakdown => b !== undefined);
+}
+
+/**
+ * The p50 over the ended orders of each one's latency less `without`: what is left of
+ * an order once segments a comparison does not share are taken out (the floor's bare
+ * chains make no DynamoDB writes). Null when no order ended.
+ */
+export function p50Without(records: readonly UnitRecord[], traces: readonly TracePoint[], without: readonly Segment[]): number | null {
+  const rows = breakdowns(records, traces);
+  if (!rows.length) return null;
+  const keep = SEGMENTS.filter((s) => !without.includes(s));
+  return round1(
+    quantile(
+      rows.map((b) => keep.reduce((a, s) => a + b[s], 0)).sort((a, c) => a - c),
+      0.5,
+    ),
+  );
+}
+
+/** Per segment over the orders that ended: p50, p99 and mean (the means add up to the mean latency). */
+export function segmentSummaries(records: readonly UnitRecord[], traces: readonly TracePoint[]): Record<Segment, SegmentSummary> | null {
+  const rows = breakdowns(records, traces);
   if (!rows.length) return null;
   return Object.fromEntries(
     SEGMENTS.map((s) => {

@@ -75,11 +75,12 @@ function asLoadTarget(
 ): LoadTarget<OrderDocument> {
   return {
     async submit(id, order) {
-      await target.submit(id, order);
+      const accepted = await target.submit(id, order);
       if (duplicates(id)) {
         await target.submitDuplicate(order);
         sent.duplicates++;
       }
+      return accepted;
     },
     awaitTerminal: (id) => target.awaitTerminal(id),
     stop: () => target.stop(),

@@ -18,11 +18,13 @@ import { measureChangeImpacts, measureCoupling } from './coupling/run.ts';
 import { faultResult } from './faults/result.ts';
 import { addOutcomes, countOutcomes, latencies, p99PerMinute, sampleTraces, stepTimings, throughput } from './summaries.ts';
 import { describeEnvironment } from './environment.ts';
-import { segmentSummaries } from './attribution.ts';
+import { p50Without, segmentSummaries, type Segment } from './attribution.ts';
 import { projectOnAws } from './projection/project.ts';
 import { isProjected } from '../shared/variant/aws-hops.ts';
 import { bootstrapMedian, bootstrapQuantile, quantileOf } from './bootstrap.ts';
 import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } from './results/schema.ts';
+import type { UnitRecord } from './load/loop.ts';
+import type { TracePoint } from '../shared/messaging/trace.ts';
 import type { Fault } from './faults/catalog.ts';
 
 export interface BenchContext {
@@ -97,6 +99,25 @@ export function variantOrder(variants: readonly VariantName[], seed: number): Va
   return [...variants.slice(k), ...variants.slice(0, k)];
 }
 
+/** Segments the floor's bare chains (no-op relays, tasks or activities) do not have: they write nothing. */
+const NOT_IN_FLOOR: readonly Segment[] = ['dynamodb'];
+
+/** The level's p50 over its floor's, as measured and less the segments the floor does not have. */
+function floorComparison(
+  floor: NonNullable<LevelResult['floor']>,
+  p50: number,
+  records: UnitRecord[],
+  traces: TracePoint[],
+): NonNullable<LevelResult['floor']> {
+  const ratio = (x: number) => (floor.p50Ms > 0 ? Math.round((x / floor.p50Ms) * 100) / 100 : null);
+  const less = p50Without(records, traces, NOT_IN_FLOOR);
+  return {
+    ...floor,
+    ratio: ratio(p50),
+    ...(less === null ? {} : { lessUnshared: { segments: [...NOT_IN_FLOOR], p50Ms: less, ratio: ratio(less) } }),
+  };
+}
+
 /**
  * One level's figures from its runs (one per repeat): latencies, segments and cost
  * pooled over every run's orders; throughput the median of the runs'; and, seeded
@@ -125,7 +146,7 @@ function levelResult(runs: LevelRun[], floor: LevelResult['floor'], seed: number
       0.5,
     ),
     wallMs: runs.reduce((a, r) => a + r.wallMs, 0),
-    floor: floor ? { ...floor, ratio: floor.p50Ms > 0 ? Math.round((lat.p50 / floor.p50Ms) * 100) / 100 : null } : null,
+    floor: floor ? floorComparison(floor, lat.p50, records, traces) : null,
     harnessCpuMsPerOrder: Math.round((runs.reduce((a, r) => a + r.harnessCpuMs, 0) / Math.max(1, records.length)) * 100) / 100,
     ...(runs.length > 1 ? { repeats: runs.length } : {}),
     ci: {
@@ -349,6 +370,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       const impacts = await measureChangeImpacts(
         variants.filter((v) => v.coupling).map((v) => v.name),
         ctx.progress,
+        ctx.signal,
       );
       for (const v of variants) if (v.coupling && impacts.has(v.name)) v.coupling.changeImpact = impacts.get(v.name)!;
       ctx.checkpoint(snapshot(true));

@@ -4,7 +4,7 @@ import type { SegmentNatures } from '../shared/variant/segments.ts';
 export const segments: SegmentNatures = {
   submit: {
     nature: 'inherent',
-    why: "ES/CQRS: the orders service (called through its process's API) appends OrderPlaced, its outbox item and its projection in one transaction before it accepts",
+    why: "the call to the orders process's API, which accepts once its ES/CQRS append (OrderPlaced, its outbox item and its projection in one transaction, under dynamodb) and the publish on commit (under publish) are done",
   },
   'first-hop': {
     nature: 'inherent',
@@ -13,7 +13,7 @@ export const segments: SegmentNatures = {
   handler: { nature: 'implementation', why: "the services' own code and SDK work" },
   dynamodb: {
     nature: 'inherent',
-    why: "the services' writes, which every variant makes, plus the event store's transactional appends (one per hop, the projection in it), which ES/CQRS requires",
+    why: "the services' writes, which every variant makes, plus the event store's transactional appends (the accept's and one per hop, the projection in each), which ES/CQRS requires",
   },
   publish: { nature: 'inherent', why: 'each service publishes its event to SNS: the choreography\u2019s hand-over' },
   answer: { nature: 'none', why: 'no engine to answer' },

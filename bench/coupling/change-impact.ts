@@ -1,12 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { z } from 'zod';
 import { componentOf, type Variant } from './components.ts';
 import { Tree, type ChangeScript } from '../../shared/variant/change.ts';
 import { PROJECT_ROOT } from './static.ts';
+import { typeCheckOverlays } from './typecheck.ts';
 import { REGISTRY, variantNameSchema } from '../../infra/variants.ts';
 
 /**
@@ -35,7 +35,7 @@ export const changeImpactSchema = z.object({
   compiles: z.boolean(),
   /** tsc errors the change introduced (location stripped), first 20. */
   newErrors: z.array(z.string()),
-  /** Errors the unchanged copy already had (someone's work in progress), when tsc failed at all. */
+  /** Errors the unchanged copy already has (someone's work in progress): not blamed on the change. */
   baselineErrors: z.number().int().nonnegative(),
 });
 export type ChangeImpact = z.infer<typeof changeImpactSchema>;
@@ -64,34 +64,11 @@ function copyFiles(root: string, files: readonly string[], into: string): void {
   }
 }
 
-/** "file: error TSxxxx: message" with the (line,col) dropped, so an edit that shifts lines does not look like a new error. */
-async function tscErrors(root: string, dir: string): Promise<string[]> {
-  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-  const stdout = await promisify(execFile)(
-    process.execPath,
-    [tsc, '--noEmit', '--incremental', 'false', '--pretty', 'false', '-p', path.join(dir, 'tsconfig.json')],
-    {
-      cwd: dir,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  ).then(
-    (r) => r.stdout,
-    (err: { stdout?: string; code?: number; message: string }) => {
-      if (typeof err.stdout !== 'string' || !err.stdout.trim()) throw new Error(`change-impact: tsc did not run in ${dir}: ${err.message}`);
-      return err.stdout;
-    },
-  );
-  return stdout
-    .split('\n')
-    .filter((l) => / error TS\d+:/.test(l))
-    .map((l) => l.replace(/^(.*?)\(\d+,\d+\): /, '$1: '));
-}
-
-/** `git diff --no-index --numstat -z base work`: records are "added\tremoved\t" NUL src NUL dst NUL. */
-function numstat(tmp: string): { path: string; added: number; removed: number }[] {
+/** `git diff --no-index --numstat -z base <work>`: records are "added\tremoved\t" NUL src NUL dst NUL. */
+function numstat(tmp: string, work: string): { path: string; added: number; removed: number }[] {
   let out: string;
   try {
-    out = execFileSync('git', ['diff', '--no-index', '--no-ext-diff', '--numstat', '-z', 'base', 'work'], {
+    out = execFileSync('git', ['diff', '--no-index', '--no-ext-diff', '--numstat', '-z', 'base', work], {
       cwd: tmp,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
@@ -106,53 +83,70 @@ function numstat(tmp: string): { path: string; added: number; removed: number }[
   for (let i = 0; i + 2 < tokens.length; i += 3) {
     const [added = '0', removed = '0'] = tokens[i]!.split('\t');
     const side = tokens[i + 2] === '/dev/null' ? tokens[i + 1]! : tokens[i + 2]!;
-    rows.push({ path: side.replace(/^(base|work)\//, ''), added: Number(added) || 0, removed: Number(removed) || 0 });
+    rows.push({ path: side.slice(side.indexOf('/') + 1), added: Number(added) || 0, removed: Number(removed) || 0 });
   }
   return rows;
 }
 
+/** One variant's change impact (see runChangeImpacts). */
 export async function runChangeImpact(variant: Variant, opts: { root?: string } = {}): Promise<ChangeImpact> {
+  return (await runChangeImpacts([variant], opts))[0]!;
+}
+
+/**
+ * Each variant's change applied to its own scratch copy of the tracked files, diffed
+ * against an unchanged copy, and every edited tree type-checked in one go
+ * (typecheck.ts): the unchanged tree's errors are someone's work in progress, not
+ * the change's.
+ */
+export async function runChangeImpacts(variants: readonly Variant[], opts: { root?: string } = {}): Promise<ChangeImpact[]> {
   const root = path.resolve(opts.root ?? PROJECT_ROOT);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `sagabench-change-${variant}-`));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-change-'));
   try {
     const files = trackedFiles(root);
     if (!files.length) throw new Error(`change-impact: no tracked files under ${root}`);
     const base = path.join(tmp, 'base');
-    const work = path.join(tmp, 'work');
     copyFiles(root, files, base);
-    copyFiles(root, files, work);
-    // One level up from both copies: module and @types lookup walk up and find it, and the diff never sees it.
+    // One level up from every copy: module and @types lookup walk up and find it, and the diff never sees it.
     if (fs.existsSync(path.join(root, 'node_modules')))
       fs.symlinkSync(path.join(root, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
-
-    applyChange(variant, work);
-
-    const after = await tscErrors(root, work);
-    // Only when the changed copy fails: compare with the unchanged copy, so someone's half-done
-    // work elsewhere in the tree is not blamed on the change.
-    const before = after.length ? await tscErrors(root, base) : [];
-    const known = new Map<string, number>();
-    for (const e of before) known.set(e, (known.get(e) ?? 0) + 1);
-    const newErrors = after.filter((e) => {
-      const n = known.get(e) ?? 0;
-      if (n > 0) known.set(e, n - 1);
-      return n === 0;
+    const edits = variants.map((variant) => {
+      const name = `work-${variant}`;
+      const work = path.join(tmp, name);
+      copyFiles(root, files, work);
+      applyChange(variant, work);
+      const rows = numstat(tmp, name).map((r) => ({ ...r, component: componentOf(variant, r.path) ?? null }));
+      const overlay = new Map(
+        rows.map((r) => [r.path, fs.existsSync(path.join(work, r.path)) ? fs.readFileSync(path.join(work, r.path), 'utf8') : null]),
+      );
+      return { variant, rows, overlay };
     });
-
-    const rows = numstat(tmp).map((r) => ({ ...r, component: componentOf(variant, r.path) ?? null }));
-    return {
-      variant,
-      summary: CHANGES[variant].summary,
-      filesChanged: rows.length,
-      linesAdded: rows.reduce((s, r) => s + r.added, 0),
-      linesRemoved: rows.reduce((s, r) => s + r.removed, 0),
-      componentsChanged: [...new Set(rows.flatMap((r) => (r.component ? [r.component] : [])))].sort(),
-      unmappedFiles: rows.filter((r) => !r.component).map((r) => r.path),
-      files: rows,
-      compiles: newErrors.length === 0,
-      newErrors: newErrors.slice(0, 20),
-      baselineErrors: before.length,
-    };
+    const checked = typeCheckOverlays(
+      base,
+      edits.map((e) => e.overlay),
+    );
+    return edits.map(({ variant, rows }, i) => {
+      const known = new Map<string, number>();
+      for (const e of checked.base) known.set(e, (known.get(e) ?? 0) + 1);
+      const newErrors = checked.overlays[i]!.filter((e) => {
+        const n = known.get(e) ?? 0;
+        if (n > 0) known.set(e, n - 1);
+        return n === 0;
+      });
+      return {
+        variant,
+        summary: CHANGES[variant].summary,
+        filesChanged: rows.length,
+        linesAdded: rows.reduce((s, r) => s + r.added, 0),
+        linesRemoved: rows.reduce((s, r) => s + r.removed, 0),
+        componentsChanged: [...new Set(rows.flatMap((r) => (r.component ? [r.component] : [])))].sort(),
+        unmappedFiles: rows.filter((r) => !r.component).map((r) => r.path),
+        files: rows,
+        compiles: newErrors.length === 0,
+        newErrors: newErrors.slice(0, 20),
+        baselineErrors: checked.base.length,
+      };
+    });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -8,6 +8,8 @@ export interface UnitRecord {
   intendedAt: number;
   submittedAt: number;
   acceptedAt?: number;
+  /** AWS call time inside the accept, by service, where the target reports it (see Accepted). */
+  submitIo?: Record<string, number>;
   terminalAt?: number;
   status: string;
   error?: string;
@@ -57,6 +59,7 @@ export async function runLoad<P>(target: LoadTarget<P>, opts: LoopOptions<P>): P
         rec.status = 'ABANDONED';
       } else {
         rec.acceptedAt = now();
+        if (accepted?.io) rec.submitIo = accepted.io;
         const remaining = intendedAt + opts.deadlineMs - now();
         const c = await withDeadline(target.awaitTerminal(unit.id), remaining, opts.abandon);
         if (c === 'timeout') rec.status = 'LOST';

@@ -103,7 +103,19 @@ export const levelSchema = z.object({
   throughputPerSec: z.number().nonnegative(),
   wallMs: ms,
   floor: z
-    .object({ hops: count, units: count, p50Ms: ms, latencyMs: latencySchema, ratio: z.number().nonnegative().nullable() })
+    .object({
+      hops: count,
+      units: count,
+      p50Ms: ms,
+      latencyMs: latencySchema,
+      ratio: z.number().nonnegative().nullable(),
+      /**
+       * The floor's bare chains make no DynamoDB writes; every variant's services do. The p50 of
+       * each order's latency less its `segments` (its DynamoDB calls), and that over the floor's
+       * p50: how much of `ratio` the writes explain. Absent in older results.
+       */
+      lessUnshared: z.object({ segments: z.array(z.enum(SEGMENTS)), p50Ms: ms, ratio: z.number().nonnegative().nullable() }).optional(),
+    })
     .nullable(),
   harnessCpuMsPerOrder: ms,
   /** How many interleaved runs the level's figures pool (`--repeat`); absent: one. */

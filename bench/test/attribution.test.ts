@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakdownOf, SEGMENTS, segmentSummaries } from '../attribution.ts';
+import { breakdownOf, p50Without, SEGMENTS, segmentSummaries } from '../attribution.ts';
 import type { TracePoint } from '../../shared/messaging/trace.ts';
 
 const rec = (terminalAt: number) => ({ id: 'o', intendedAt: 0, submittedAt: 0, acceptedAt: 10, terminalAt, status: 'COMPLETED' });
@@ -63,5 +63,28 @@ describe('critical-path attribution', () => {
     expect(s.dynamodb).toMatchObject({ count: 3, p50: 5, p99: 5, mean: 5 });
     expect(SEGMENTS.reduce((a, k) => a + s[k].mean, 0)).toBeCloseTo(200, 0);
     expect(segmentSummaries([], [])).toBeNull();
+  });
+
+  it("moves the accept's own AWS calls, where the edge reports them, out of the submit into dynamodb and publish", () => {
+    const b = breakdownOf({ ...rec(100), submitIo: { dynamodb: 6, sns: 2.5 } }, [step('a', 20, 30)])!;
+    expect(b).toMatchObject({ submit: 1.5, dynamodb: 6, publish: 2.5 });
+    expect(total(b)).toBe(100);
+    // Reported time beyond the submit's own is capped at it: the segments still add up to the latency.
+    const capped = breakdownOf({ ...rec(100), submitIo: { dynamodb: 8, events: 9 } }, [])!;
+    expect(capped).toMatchObject({ submit: 0, dynamodb: 8, publish: 2 });
+    expect(total(capped)).toBe(100);
+  });
+
+  it('gives the p50 of each order less the segments named, over the orders that ended', () => {
+    const records = [1, 2, 3].map((i) => ({ ...rec(100 * i), id: `o${i}` }));
+    // o1..o3 take 100, 200, 300 ms with 5, 50 and 250 ms of DynamoDB calls: less them 95, 150 and 50.
+    const traces = records.map((r, i) => ({
+      ...step('a', 20, 290, { io: { dynamodb: [5, 50, 250][i]! } }),
+      orderId: r.id,
+      end: 20 + [60, 100, 260][i]!,
+    }));
+    expect(p50Without(records, traces, ['dynamodb'])).toBe(95);
+    expect(p50Without(records, traces, [])).toBe(200);
+    expect(p50Without([{ ...rec(100), terminalAt: undefined }], [], ['dynamodb'])).toBeNull();
   });
 });

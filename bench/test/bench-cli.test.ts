@@ -66,6 +66,13 @@ describe('sagabench bench', () => {
       expect(level.floor?.hops, v.name).toBeGreaterThan(1);
       expect(level.floor?.units).toBe(3);
       expect(level.floor?.ratio).toBeGreaterThan(0);
+      // The floor writes nothing: the ratio less each order's DynamoDB calls is the part they do not explain.
+      expect(level.floor?.lessUnshared?.segments, v.name).toEqual(['dynamodb']);
+      expect(level.floor!.lessUnshared!.p50Ms, v.name).toBeLessThan(level.latencyMs.p50);
+      expect(level.floor!.lessUnshared!.ratio!, v.name).toBeLessThanOrEqual(level.floor!.ratio!);
+      // The choreographies' orders API reports its append and publish: the submit keeps only the call's remainder.
+      if (v.name === 'choreography' || v.name === 'eventbridge')
+        expect(level.segmentsMs!.submit.mean, v.name).toBeLessThan(level.acceptMs.mean);
       expect(level.harnessCpuMsPerOrder).toBeGreaterThan(0);
       expect(level.cost.perMillionOrdersUsd).toBeGreaterThan(0);
       expect(v.invariants.every((i) => i.ok)).toBe(true);

@@ -24,7 +24,8 @@ const of = (r: Results, v: string) => r.variants.find((x) => x.name === v)!;
 /**
  * A variant's per-order calls at its level, by service and operation, as the cost model bills
  * them: not a time-based loop's, not a local stand-in's (Step Functions' callback queue, whose
- * receives follow timing and which AWS does not have).
+ * receives follow timing and which AWS does not have). A batch call counts its items: how many
+ * removals share one BatchWriteItem follows timing (the outbox's acks batch within a window).
  */
 const perOrderCalls = (r: Results, v: VariantName) => {
   const localOnly = variantOf(v)
@@ -33,7 +34,7 @@ const perOrderCalls = (r: Results, v: VariantName) => {
   return Object.fromEntries(
     of(r, v)
       .levels[0]!.usage.metered.filter((m) => !m.polling && !localOnly.includes(m.service))
-      .map((m) => [`${m.service}.${m.operation}`, m.calls]),
+      .map((m) => [`${m.service}.${m.operation}`, m.operation.startsWith('Batch') ? m.items : m.calls]),
   );
 };
 

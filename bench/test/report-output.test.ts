@@ -376,6 +376,22 @@ describe('report with a what-if deployment', () => {
   });
 });
 
+describe('report: the floor table', () => {
+  it("takes each order's DynamoDB writes out beside the plain ratio where the results carry it, and keeps the old columns where they do not", () => {
+    const plain = buildReport(resultsSchema.parse(fixture()));
+    const floorOf = (m: typeof plain) => m.sections.find((s) => s.id === 'floor')!.tables.find((t) => t.id === 'floor')!;
+    expect(floorOf(plain).columns.map((c) => c.label)).not.toContain('less DynamoDB ÷ floor');
+    const r = fixture();
+    const level = r.variants[0]!.levels[0]!;
+    level.floor = { ...level.floor!, lessUnshared: { segments: ['dynamodb'], p50Ms: 123.4, ratio: 1.23 } };
+    const t = floorOf(buildReport(resultsSchema.parse(r)));
+    const at = (label: string) => t.columns.findIndex((c) => c.label === label);
+    expect(t.rows[0]![at('p50 less DynamoDB ms')]!.text).toBe(fmtMs(123.4));
+    expect(t.rows[0]![at('less DynamoDB ÷ floor')]!.text).toBe('1.23');
+    expect(t.caption).toMatch(/DynamoDB calls out/);
+  });
+});
+
 describe('report: where the time goes', () => {
   it('draws one waterfall per variant whose bars end at the mean latency, and a table naming each segment inherent or not', async () => {
     const r = minimalResults({

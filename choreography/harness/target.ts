@@ -149,9 +149,7 @@ async function drive(
   return {
     name,
     tables: config.tables,
-    async submit(_id, order) {
-      await place(order);
-    },
+    submit: (_id, order) => place(order),
     async submitDuplicate(order) {
       try {
         await place(order);

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ContractError } from '../../shared/domain/contracts.ts';
 import { perOrderWork } from '../../shared/aws/metering.ts';
+import { roundTimes, timeCalls, type CallTimes } from '../../shared/aws/call-timing.ts';
 import { DuplicateOrderError, type OrdersService } from './orders-service.ts';
 
 const PATH = '/orders';
@@ -37,8 +38,10 @@ export async function serveOrdersApi(orders: OrdersService): Promise<{ url: stri
       } catch (err) {
         return answer(400, { error: `not JSON: ${(err as Error).message}` });
       }
-      perOrderWork(() => orders.placeOrder(input)).then(
-        ({ orderId }) => answer(201, { orderId }),
+      // The answer carries the accept's own AWS call time (the append, the publish on commit), so the
+      // harness can attribute it as it does a step's: the orders API is the choreography's edge.
+      perOrderWork(() => timeCalls(() => orders.placeOrder(input))).then(
+        ({ result: { orderId }, io }) => answer(201, { orderId, io: roundTimes(io) }),
         (err: Error) => {
           if (err instanceof DuplicateOrderError) return answer(409, { error: err.message, orderId: err.orderId });
           // The refusal's own terms travel back, so the caller sees the same ContractError the service threw.
@@ -80,7 +83,7 @@ export function writeOrdersApiUrl(traceDir: string, url: string): void {
  * a new port); nothing reached the service then, so the one retry cannot place an
  * order twice.
  */
-export function ordersApiClient(traceDir: string): (order: unknown) => Promise<void> {
+export function ordersApiClient(traceDir: string): (order: unknown) => Promise<{ io?: CallTimes }> {
   const read = () => new URL((JSON.parse(fs.readFileSync(ordersApiFile(traceDir), 'utf8')) as { url: string }).url);
   let url = read();
   // node:http with a kept connection rather than fetch: the harness's CPU per order is what this is
@@ -125,8 +128,15 @@ export function ordersApiClient(traceDir: string): (order: unknown) => Promise<v
       else throw err;
       res = await post(body);
     }
-    const answer = JSON.parse(res.text) as { error?: string; orderId?: string; contract?: { what: string; issues: string[] } };
-    if (res.status === 201 || (res.status === 409 && resent)) return;
+    const answer = JSON.parse(res.text) as {
+      error?: string;
+      orderId?: string;
+      io?: CallTimes;
+      contract?: { what: string; issues: string[] };
+    };
+    if (res.status === 201) return answer.io ? { io: answer.io } : {};
+    // The first copy's accept was not this call's: its time is not known here.
+    if (res.status === 409 && resent) return {};
     if (res.status === 409) throw new DuplicateOrderError(answer.orderId ?? '');
     // The edge's validation said no: the same error the service's own call would have thrown.
     if (res.status === 400 && answer.contract) throw new ContractError(answer.contract.what, answer.contract.issues);

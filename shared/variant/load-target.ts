@@ -11,13 +11,23 @@ export interface Completion {
 }
 
 /**
+ * What a submit may say about the system's accept: the AWS calls it made inside it,
+ * in milliseconds by service (the choreography's orders API appends to its event
+ * store before it answers), so the accept's own DynamoDB writes and publish are
+ * attributed as the steps' are.
+ */
+export interface Accepted {
+  io?: Record<string, number>;
+}
+
+/**
  * What the load loop drives: a variant with its orders, or a substrate floor
  * with its no-op chains. One loop for both, so a variant and its floor are
  * measured by the same clock and the same accounting.
  */
 export interface LoadTarget<P = unknown> {
   /** Starts one unit; resolves once the system has accepted it. */
-  submit(id: string, payload: P): Promise<void>;
+  submit(id: string, payload: P): Promise<void | Accepted>;
   /** Resolves when `id` is terminal (however long that takes); the loop applies its own deadline. */
   awaitTerminal(id: string): Promise<Completion>;
   /** What the target's own processes did, collected after stop: metered calls and trace points. */

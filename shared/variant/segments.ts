@@ -9,11 +9,11 @@ export const SEGMENTS = ['submit', 'first-hop', 'handler', 'dynamodb', 'publish'
 export type Segment = (typeof SEGMENTS)[number];
 
 export const SEGMENT_MEANING: Record<Segment, string> = {
-  submit: 'the submit call until the system accepted the order',
+  submit: 'the submit call until the system accepted the order, less the AWS calls the accept made (counted under dynamodb and publish)',
   'first-hop': 'from acceptance until the first step ran (start of the execution or workflow; the outbox and the bus for the choreography)',
   handler: "the steps' own compute (a step's time outside its AWS calls)",
-  dynamodb: "the steps' DynamoDB calls",
-  publish: "the steps' SNS and SQS calls (the choreography's publish)",
+  dynamodb: "the steps' DynamoDB calls, and the accept's where the edge reports them",
+  publish: "the steps' SNS and SQS calls (the choreography's publish), and the accept's where the edge reports them",
   answer: "the task's answer to the engine (Step Functions' SendTaskSuccess/Failure)",
   'hand-off': 'between one step on the critical path and the next: delivery, queue wait, engine scheduling',
   'retry-wait': "before a retried step: the planned transient failure's backoff and redelivery",
