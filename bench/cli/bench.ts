@@ -261,9 +261,9 @@ export function registerBenchCommand(program: Command): void {
     let afterDeath: ((err: Error) => void) | undefined;
     try {
       lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
-      // The harness and the report load here, not with the CLI: every other command (and every refusal
-      // above) would pay for the Temporal worker, the TypeScript compiler and Vega on each start.
-      const [{ runBenchmark }, { writeReport }] = await Promise.all([import('../run.ts'), import('../report/cli.ts')]);
+      // The harness loads here, not with the CLI: every other command (and every refusal above) would pay
+      // for the Temporal worker on each start. The report is drawn by a child process (Vega stays out of here).
+      const [{ runBenchmark }, { writeReportInChild }] = await Promise.all([import('../run.ts'), import('../report/in-child.ts')]);
       signals = handleStopSignals((l) => console.error(l));
       // The workload's transient faults are planned; a worker's WARN per retry would only bury the progress.
       process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';
@@ -329,7 +329,7 @@ export function registerBenchCommand(program: Command): void {
       console.log(summaryText(results));
       console.log(`\nResults: ${path.join(out, 'results.json')}`);
       try {
-        const report = await writeReport(out, results);
+        const report = await writeReportInChild(out);
         console.log(`Report:  ${report.html}\nSummary: ${report.markdown}`);
       } catch (err) {
         // The results are complete and on disk; only their rendering failed.

@@ -1,12 +1,14 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { variantOf, type VariantName } from '../../infra/variants.ts';
+import { runJsonChild } from '../../shared/runtime/json-child.ts';
 import type { BenchConfig } from '../config.ts';
 import type { Progress } from '../progress.ts';
 import type { LevelRun } from '../run-level.ts';
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { changeImpactSchema, componentGraph, dynamicCoupling, runChangeImpact, type Coupling } from './index.ts';
+import { changeImpactSchema, dynamicCoupling, runChangeImpact, staticCouplingSchema, type Coupling, type StaticCoupling } from './index.ts';
 import { PROJECT_ROOT } from './static.ts';
 
 /**
@@ -40,7 +42,18 @@ export async function measureCoupling(opts: {
     opts.progress.log(`${opts.variant}: re-applying the "add a fraud check" change to a scratch copy and compiling it...`);
     changeImpact = await runChangeImpact(opts.variant);
   }
-  return { static: componentGraph(opts.variant), dynamic, changeImpact };
+  return { static: await staticCouplingInChild(opts.variant), dynamic, changeImpact };
+}
+
+const STATIC_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static-main.ts');
+
+/**
+ * componentGraph in a short-lived child process: the TypeScript compiler it loads
+ * (and the garbage of parsing every file) added about 30 MB to the harness's
+ * resident size for the rest of a run; a child gives it back when it exits.
+ */
+export async function staticCouplingInChild(variant: VariantName): Promise<StaticCoupling> {
+  return staticCouplingSchema.parse(await runJsonChild(STATIC_CHILD, { variant }, `${variant}: the static coupling analysis`));
 }
 
 /**

@@ -8,6 +8,7 @@ import { dynamicCoupling, dynamicCouplingSchema, sequentialHops, type DynamicInp
 import { applyChange, changeImpactSchema, runChangeImpact } from '../coupling/change-impact.ts';
 import { AnchorError, Tree } from '../../shared/variant/change.ts';
 import { COUPLING_VARIANTS } from '../coupling/components.ts';
+import { staticCouplingInChild } from '../coupling/run.ts';
 import { variantOf } from '../../infra/variants.ts';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/coupling');
@@ -115,6 +116,10 @@ describe('static coupling on the real repo', () => {
     for (const s of SERVICES) expect(dependsOn(g, 'coordination', s)).toBe(true);
     // The choreography names events as strings: its coordination refers to many message types.
     expect(comp(g, 'coordination').contractNames).toEqual(expect.arrayContaining(['InventoryReserved', 'PaymentCharged', 'DomainEvent']));
+  });
+
+  it('the harness reads the same graph through its child process (the compiler stays out of the harness)', async () => {
+    expect(await staticCouplingInChild('temporal')).toEqual(graphs.temporal);
   });
 });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../report/cli.ts';
+import { writeReportInChild } from '../report/in-child.ts';
 import { buildReport } from '../report/model.ts';
 import { loadResults } from '../report/load.ts';
 import { resultsSchema, type Results } from '../results/schema.ts';
@@ -197,6 +198,21 @@ describe('report output (HTML and Markdown from one fixture)', () => {
     fs.writeFileSync(path.join(dir, 'results.json'), 'keep me');
     await writeReport(dir, fixture());
     expect(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')).toBe('keep me');
+  });
+
+  it("the bench's child process draws, from the results.json on disk, the same report as writeReport", async () => {
+    const dir = tmp();
+    fs.copyFileSync(FIXTURE, path.join(dir, 'results.json'));
+    const w = await writeReportInChild(dir);
+    expect(w).toEqual({ html: path.join(dir, 'report.html'), markdown: path.join(dir, 'report.md') });
+    expect(fs.readFileSync(w.html, 'utf8')).toBe(html);
+    expect(fs.readFileSync(w.markdown, 'utf8')).toBe(md);
+  });
+
+  it('the child refuses a folder without a results.json with a clear error, and writes nothing', async () => {
+    const dir = tmp();
+    await expect(writeReportInChild(dir)).rejects.toThrow(/^drawing the report: .*results\.json: no such file$/);
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -82,7 +82,7 @@ describe('stopping a run', () => {
         expect(results.partialReason).toMatch(/interrupted \(Ctrl-C\)/);
         expect(results.variants.map((v) => v.name)).toEqual(['temporal']);
         const level = results.variants[0]!.levels[0]!;
-        expect(level.outcomes.completed).toBeGreaterThan(0);
+        expect(level.outcomes.completed, `${presses} press(es): ${JSON.stringify(level.outcomes)}`).toBeGreaterThan(0);
         // The workers outlived the group's Ctrl-C, so nothing in flight was left to its deadline.
         expect(level.outcomes.lost, JSON.stringify(level.outcomes)).toBe(0);
         expect(level.outcomes.errors).toBe(0);

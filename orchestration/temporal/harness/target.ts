@@ -5,8 +5,8 @@ import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { runDir } from '../../../shared/paths.ts';
 import { provisionLocalTemporal } from '../local.ts';
 import type { DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
-import { connectClient, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
-import { countHistories, type HistoryCounts } from './history-counts.ts';
+import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../../../shared/temporal/connection.ts';
+import { countHistoriesInChild, type HistoryCounts } from './history-counts.ts';
 import { awaitClosed } from './closed.ts';
 import { startWorkerProcesses } from '../../workers.ts';
 import type { SagaResult } from '../workflow.ts';
@@ -44,6 +44,7 @@ export async function temporalTarget(run: LocalRun): Promise<VariantTarget> {
     throw err;
   });
   return drive(run.clients, connected, {
+    target,
     tables,
     taskQueue,
     group: workers.group,
@@ -63,11 +64,18 @@ export async function temporalDeployedTarget(
 ): Promise<VariantTarget> {
   const r = run.resources;
   if (!r.address || !r.namespace) throw new Error('a local Temporal deployment records its server address and namespace');
-  const connected = await connectClient(resolveTemporalTarget({ address: r.address, namespace: r.namespace }));
-  return drive(run.clients, connected, { ...(await deploymentProcesses(run.traceDir)), tables: run.tables, taskQueue: r.taskQueue });
+  const target = resolveTemporalTarget({ address: r.address, namespace: r.namespace });
+  const connected = await connectClient(target);
+  return drive(run.clients, connected, {
+    ...(await deploymentProcesses(run.traceDir)),
+    target,
+    tables: run.tables,
+    taskQueue: r.taskQueue,
+  });
 }
 
 interface Saga {
+  target: TemporalTarget;
   tables: TableNames;
   taskQueue: string;
   group: ProcessGroup;
@@ -129,8 +137,10 @@ async function drive(
     async stop() {
       await saga.stop();
       let counts: HistoryCounts;
+      // Closed after the count, not before: an abandoned order's close watcher can still be retrying
+      // on this connection, and a retry on a closed channel throws from a timer (exit 1, not 130).
       try {
-        counts = await countHistories(client, started);
+        counts = await countHistoriesInChild(saga.target, started);
       } finally {
         polls.abort();
         await connection.close();

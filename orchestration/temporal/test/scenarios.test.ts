@@ -15,7 +15,7 @@ import { DynamoNotificationsRepo, DynamoPaymentsRepo, DynamoShipmentsRepo } from
 import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { startWorker, type RunningWorker } from '../worker.ts';
 import { countActions, historyStorage } from '../actions.ts';
-import { countHistories } from '../harness/history-counts.ts';
+import { countHistories, countHistoriesInChild } from '../harness/history-counts.ts';
 import { cancelSignal, statusQuery, type SagaResult } from '../workflow.ts';
 
 // The Temporal variant on the local dev server, over the same service functions
@@ -205,6 +205,14 @@ describe('temporal saga scenarios', () => {
         client,
         orders.map((o) => o.orderId),
         4,
+      ),
+    ).toEqual(whole);
+    // The harness counts in a child process of its own (its memory is given back when it exits): the same sums.
+    const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
+    expect(
+      await countHistoriesInChild(
+        target,
+        orders.map((o) => o.orderId),
       ),
     ).toEqual(whole);
   });
