@@ -5,11 +5,8 @@ import { runJsonChild } from '../../shared/runtime/json-child.ts';
 import type { BenchConfig } from '../config.ts';
 import type { Progress } from '../progress.ts';
 import type { LevelRun } from '../run-level.ts';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { z } from 'zod';
 import { changeImpactSchema, dynamicCoupling, runChangeImpact, staticCouplingSchema, type Coupling, type StaticCoupling } from './index.ts';
-import { PROJECT_ROOT } from './static.ts';
 
 /**
  * A variant's coupling: the static graph from the code as it is now, the
@@ -46,6 +43,7 @@ export async function measureCoupling(opts: {
 }
 
 const STATIC_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static-main.ts');
+const CHANGE_IMPACT_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'change-impact-main.ts');
 
 /**
  * componentGraph in a short-lived child process: the TypeScript compiler it loads
@@ -68,13 +66,6 @@ export async function measureChangeImpacts(
 ): Promise<Map<VariantName, Coupling['changeImpact']>> {
   if (!variants.length) return new Map();
   progress.log(`${variants.join(', ')}: re-applying the "add a fraud check" change to scratch copies and type-checking them...`);
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'change-impact-main.ts'), ...variants],
-    { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024, ...(signal ? { signal } : {}) },
-  ).catch((err: Error & { stderr?: string }) => {
-    throw new Error(err.stderr?.trim() || `change-impact: ${err.message}`);
-  });
-  const impacts = z.array(changeImpactSchema).parse(JSON.parse(stdout));
+  const impacts = z.array(changeImpactSchema).parse(await runJsonChild(CHANGE_IMPACT_CHILD, { variants }, 'the change impact', signal));
   return new Map(impacts.map((i) => [i.variant, i]));
 }

@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../paths.ts';
  * decides what a Ctrl-C stops. The child exits when its stdin closes, so it never
  * outlives the harness, even one killed with SIGKILL.
  */
-export function runJsonChild<T>(script: string, input: unknown, what: string): Promise<T> {
+export function runJsonChild<T>(script: string, input: unknown, what: string, signal?: AbortSignal): Promise<T> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -27,19 +27,27 @@ export function runJsonChild<T>(script: string, input: unknown, what: string): P
   // The harness gone or the answer read: either way the child has nothing left to do.
   child.stdin.on('error', () => undefined);
   child.stdin.write(`${JSON.stringify(input)}\n`);
+  // A stop the caller decides (a first Ctrl-C during work nobody will wait for) ends the child at once.
+  const stop = () => child.kill('SIGKILL');
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   return new Promise<T>((resolve, reject) => {
     child.once('error', (e) => reject(new Error(`${what}: could not start a child process (${e.message})`)));
-    child.once('close', (code, signal) => {
+    child.once('close', (code, exitSignal) => {
       const line = out.split('\n').find((l) => l.startsWith('{"answer":') || l.startsWith('{"error":'));
       if (code === 0 && line) {
         const parsed = JSON.parse(line) as { answer?: T; error?: string };
         if (parsed.error === undefined) return resolve(parsed.answer as T);
         return reject(new Error(`${what}: ${parsed.error}`));
       }
+      if (signal?.aborted) return reject(new Error(`${what}: stopped`));
       const last = err.trim().split('\n').slice(-3).join(' | ');
-      reject(new Error(`${what}: its child process exited with ${code ?? signal}${last ? ` (${last})` : ''}`));
+      reject(new Error(`${what}: its child process exited with ${code ?? exitSignal}${last ? ` (${last})` : ''}`));
     });
-  }).finally(() => child.stdin.end());
+  }).finally(() => {
+    signal?.removeEventListener('abort', stop);
+    child.stdin.end();
+  });
 }
 
 /**
