@@ -4,7 +4,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { runDir } from '../../../shared/paths.ts';
 import { provisionLocalTemporal } from '../local.ts';
-import type { DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
+import type { AwsRun, DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
+import { awsDeploymentProcesses } from '../../../shared/variant/aws-deployed.ts';
 import { connectClient, resolveTemporalTarget } from '../../../shared/temporal/connection.ts';
 import { countHistories, type HistoryCounts } from './history-counts.ts';
 import { awaitClosed } from './closed.ts';
@@ -67,6 +68,22 @@ export async function temporalDeployedTarget(
   return drive(run.clients, connected, { ...(await deploymentProcesses(run.traceDir)), tables: run.tables, taskQueue: r.taskQueue });
 }
 
+/**
+ * The Temporal saga deployed on AWS (`bench --target aws`): workflows started on the recorded
+ * task queue in the namespace Temporal's own environment configuration names (TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or the TOML profile, as the temporal CLI reads them),
+ * the one the stack's worker on ECS Fargate polls. Actions come from the workflows' histories.
+ */
+export async function temporalAwsTarget(run: AwsRun<{ taskQueue: string }>): Promise<VariantTarget> {
+  const connected = await connectClient(resolveTemporalTarget());
+  return drive(
+    run.clients,
+    connected,
+    { ...(await awsDeploymentProcesses()), tables: run.tables, taskQueue: run.resources.taskQueue },
+    "temporal activities (the stack's worker on ECS Fargate)",
+  );
+}
+
 interface Saga {
   tables: TableNames;
   taskQueue: string;
@@ -81,6 +98,7 @@ async function drive(
   variantClients: AwsClients,
   { client, connection }: Awaited<ReturnType<typeof connectClient>>,
   saga: Saga,
+  binding = 'temporal activities',
 ): Promise<VariantTarget> {
   const { tables, taskQueue } = saga;
   const pending = new PendingCompletions();
@@ -139,7 +157,7 @@ async function drive(
         channels: [taskQueue],
         // A failed activity stays in its workflow's history; there is no dead-letter queue to list.
         dlqs: [],
-        binding: 'temporal activities',
+        binding,
         processes: saga.processes,
       };
     },
