@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { HTTP_TIMEOUTS, type AwsClients } from '../../shared/aws/clients.ts';
+import type { AwsClients } from '../../shared/aws/clients.ts';
 import { Meter, mergeCounts, type OperationCount } from '../../shared/aws/metering.ts';
 import { createProviderClients } from '../../shared/aws/provider/clients.ts';
 import { readLambdaReports, summarizeReports } from '../../shared/aws/provider/lambda-reports.ts';
@@ -69,10 +69,20 @@ export async function eventEntriesOf(harness: AwsClients, orderEventsTable: stri
   return entries;
 }
 
-/** Each function's log group: its LoggingConfig's (the stacks give every function one of its own), else Lambda's default. */
-async function logGroupOf(lambda: LambdaClient, fn: string): Promise<string> {
-  const c = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }));
-  return c.LoggingConfig?.LogGroup ?? `/aws/lambda/${c.FunctionName ?? fn.split(':').pop()}`;
+/**
+ * Each function's log group: its LoggingConfig's (the stacks give every function one of its own),
+ * else Lambda's default. A function the record names that no longer exists is said so, and read at
+ * the default name (a group of a deleted function still holds its lines).
+ */
+async function logGroupOf(lambda: LambdaClient, fn: string): Promise<{ group: string; missing?: true }> {
+  const fallback = `/aws/lambda/${fn.split(':').pop()}`;
+  try {
+    const c = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }));
+    return { group: c.LoggingConfig?.LogGroup ?? `/aws/lambda/${c.FunctionName ?? fn.split(':').pop()}` };
+  } catch (err) {
+    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+    return { group: fallback, missing: true };
+  }
 }
 
 /**
@@ -90,9 +100,8 @@ export function providerCounts(opts: {
 }): (r: { report: VariantReport; window: { fromMs: number; toMs: number }; placed: string[] }) => Promise<VariantReport> {
   const d = opts.deployment;
   if (d.placement.target !== 'aws') throw new Error('provider-side counts read an AWS deployment');
-  const region = d.placement.region;
   const names: ProviderNames = variantOf(d.variant).deploy.provider(d.resources as never);
-  const logGroups = new Map<string, string>();
+  const logGroups = new Map<string, { group: string; missing?: true }>();
   return async ({ report, window, placed }) => {
     if (opts.settleMs > 0) {
       opts.log(
@@ -101,14 +110,17 @@ export function providerCounts(opts: {
       await sleep(opts.settleMs);
     }
     const provider = createProviderClients(opts.harness.target);
-    const lambda = new LambdaClient({ requestHandler: HTTP_TIMEOUTS, region });
+    const lambda = provider.lambda;
     const sources: string[] = [];
     try {
       const read = { fromMs: window.fromMs, toMs: window.toMs + opts.settleMs };
       const functions = [];
       for (const f of names.functions) {
         if (!logGroups.has(f.name)) logGroups.set(f.name, await logGroupOf(lambda, f.name));
-        functions.push({ role: f.role, summary: summarizeReports(await readLambdaReports(provider.logs, logGroups.get(f.name)!, read)) });
+        const g = logGroups.get(f.name)!;
+        if (g.missing)
+          sources.push(`Lambda: function ${f.name} not found (deleted since the deployment?); its REPORT lines read from ${g.group}`);
+        functions.push({ role: f.role, summary: summarizeReports(await readLambdaReports(provider.logs, g.group, read)) });
       }
       const fromReports = lambdaUsageFromReports(functions);
       if (names.functions.length)
@@ -119,9 +131,14 @@ export function providerCounts(opts: {
       const visibility = changeVisibilityQueries(names.queues);
       const sums = await readMetricSums(provider.cloudwatch, [...metrics.map((m) => m.query), ...visibility], window);
       const fromMetrics = meteredFromMetrics(metrics, sums.slice(0, metrics.length));
+      const total = (op: string) => fromMetrics.filter((c) => c.operation === op).reduce((a, c) => a + c.calls + c.billedCapacityUnits, 0);
       sources.push(
-        `CloudWatch GetMetricData (1-minute sums over the run): DynamoDB consumed read and write units of the ${Object.keys(d.tables).length} tables` +
-          (names.topics.length ? `, SNS NumberOfMessagesPublished of ${names.topics.join(', ')}` : ''),
+        `CloudWatch GetMetricData (1-minute sums over the run): DynamoDB ${total('ConsumedWriteCapacityUnits')} write and ${total('ConsumedReadCapacityUnits')} read units consumed by the ${new Set(Object.values(d.tables)).size} tables` +
+          (names.topics.length ? `, SNS ${total('Publish')} NumberOfMessagesPublished of ${names.topics.join(', ')}` : '') +
+          // Orders were placed, so their tables were written: no datapoint means CloudWatch had not published them yet.
+          (placed.length && total('ConsumedWriteCapacityUnits') === 0
+            ? `; NO DynamoDB datapoint in the window: CloudWatch had not published it (raise --provider-settle), so this bill misses those units`
+            : ''),
       );
       const derived = new Meter();
       if (names.queues.length) {
@@ -149,7 +166,6 @@ export function providerCounts(opts: {
       };
     } finally {
       provider.destroy();
-      lambda.destroy();
     }
   };
 }
