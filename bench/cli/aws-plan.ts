@@ -72,7 +72,10 @@ export function planAwsRun(
   opts: {
     maxOrders: number;
     estimateFrom?: string;
-    /** The address Temporal's own environment configuration names (env vars, then the TOML profile; local files only). */
+    /**
+     * The address Temporal's own environment configuration names (env vars, then the TOML profile).
+     * Absent (a dry run, which checks no environment, as it checks no AWS credentials): not checked.
+     */
     temporalAddress?: () => string | undefined;
   },
 ): AwsPlan {
@@ -85,7 +88,7 @@ export function planAwsRun(
       2,
     );
   for (const v of config.variants) {
-    const why = awsRefusal(v, readDeployment(v, { target: 'aws' })!, opts.temporalAddress ?? (() => undefined));
+    const why = awsRefusal(v, readDeployment(v, { target: 'aws' })!, opts.temporalAddress);
     if (why) throw new UserError(`--target aws: ${v}: ${why}; no order was placed`, 2);
   }
   const perVariant = plannedOrders(config);
@@ -129,13 +132,13 @@ export function planAwsRun(
 }
 
 /** Why a recorded AWS deployment cannot be driven, before anything is placed; undefined when it can. */
-function awsRefusal(v: VariantName, d: Deployment, temporalAddress: () => string | undefined): string | undefined {
+function awsRefusal(v: VariantName, d: Deployment, temporalAddress?: () => string | undefined): string | undefined {
   if (!variantOf(v).awsTarget) return 'driving it on AWS is not implemented';
   const r = d.resources as { stateMachineType?: string; taskQueue?: string };
   // Learned through DescribeExecution and counted from GetExecutionHistory, which EXPRESS executions do not have.
   if (r.stateMachineType === 'EXPRESS')
     return 'its state machine is EXPRESS, whose executions cannot be described or their histories read; deploy it STANDARD to bench it';
-  if (r.taskQueue !== undefined && !temporalAddress())
+  if (r.taskQueue !== undefined && temporalAddress && !temporalAddress())
     return "no Temporal address: set TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and TEMPORAL_API_KEY (or a profile in Temporal's config file), the namespace the stack's worker polls";
   return undefined;
 }

@@ -242,16 +242,20 @@ export function registerBenchCommand(program: Command): void {
       // Loaded here: the credential chain's SDK must not slow down every other command.
       if (!flags.dryRun)
         await (await import('../../infra/deploy/credentials.ts')).checkAwsEnvironment({ nothingDone: 'No order was placed.' });
-      // Temporal's SDK loads only here: every other command would pay for it on each start.
-      const { resolveTemporalTarget } = await import('../../shared/temporal/connection.ts');
+      // Temporal's SDK loads only here, and only for a run that will place orders: every other command would pay for it on each start.
+      const resolveTemporal = flags.dryRun ? undefined : (await import('../../shared/temporal/connection.ts')).resolveTemporalTarget;
       const plan = planAwsRun(config, {
-        temporalAddress: () => {
-          try {
-            return resolveTemporalTarget().address;
-          } catch {
-            return undefined;
-          }
-        },
+        ...(resolveTemporal
+          ? {
+              temporalAddress: () => {
+                try {
+                  return resolveTemporal().address;
+                } catch {
+                  return undefined;
+                }
+              },
+            }
+          : {}),
         maxOrders: flags.maxOrders ?? DEFAULT_AWS_MAX_ORDERS,
         ...(flags.estimateFrom ? { estimateFrom: flags.estimateFrom } : {}),
       });
