@@ -11,6 +11,8 @@ import { deploymentProcesses } from '../../shared/variant/deployed.ts';
 import type { AwsRun, DeployedRun } from '../../shared/variant/variant.ts';
 import { awsDeploymentProcesses } from '../../shared/variant/aws-deployed.ts';
 import { choreographyDeps } from '../deps.ts';
+import { roundTimes, timeCalls } from '../../shared/aws/call-timing.ts';
+import type { Accepted } from '../../shared/variant/load-target.ts';
 import { ProcessGroup } from '../../shared/runtime/process-group.ts';
 import type { ChoreographyConfig } from '../config.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
@@ -101,7 +103,8 @@ export async function choreographyAwsTarget(
     { ...(await awsDeploymentProcesses()), pids: [] },
     name,
     bus,
-    (input) => orders.placeOrder(input),
+    // The accept's own call times, as the orders API reports them locally.
+    async (input) => ({ io: roundTimes((await timeCalls(() => orders.placeOrder(input))).io) }),
     `${bus === 'sns' ? 'sns-sqs' : 'eventbridge-sqs'} (AWS: orders placed by the orders service's placeOrder from the harness; no API in front)`,
   );
 }
@@ -124,7 +127,7 @@ async function drive(
   name: string,
   bus: BusKind,
   // Through the orders process's API by default: the harness only makes the call, as it does for the other variants.
-  placeOrder: (input: unknown) => Promise<unknown> = ordersApiClient(config.traceDir!),
+  placeOrder: (input: unknown) => Promise<Accepted> = ordersApiClient(config.traceDir!),
   binding = bus === 'sns' ? 'sns-sqs' : 'eventbridge-sqs',
 ): Promise<VariantTarget> {
   const pending = new PendingCompletions();
