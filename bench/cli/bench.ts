@@ -236,6 +236,8 @@ export function registerBenchCommand(program: Command): void {
         `${awsOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: only with --target aws`,
         2,
       );
+    if (flags.deployed && config.target === 'aws')
+      throw new UserError('--deployed drives a local deployment; on AWS, --target aws drives the deployed stacks', 2);
     if (config.target === 'aws') {
       // First, so a machine without credentials hears so in seconds; a dry run reads only local files
       // (the deployment records and the local results the estimate prices) and calls nothing on AWS.
