@@ -3,9 +3,10 @@ import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { EndedExecution } from './ended-executions.ts';
 
 /**
- * DescribeExecution's quota is a token bucket per account and region (AWS lists 15 a second
- * refilled in us-east-1, fewer elsewhere): the watcher stays well under it, so the run never
- * throttles the account's other callers, and the end of an order is learned within about a second.
+ * DescribeExecution's quota is a token bucket per account and Region (Step Functions' service
+ * quotas page gives its size and refill rate, lower outside the largest Regions): 8 a second is
+ * meant to stay under it, so the run does not throttle the account's other callers (not checked
+ * against a real account), and the end of an order is learned within about a second.
  */
 export const DESCRIBE_PER_SECOND = 8;
 /** No execution is described more often than this: one that is running is not asked again at once. */
