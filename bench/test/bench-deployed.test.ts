@@ -131,14 +131,7 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
     const temporal = records.find((d) => d.variant === 'temporal')!.resources as { address: string; namespace: string };
     const awsEnv = { ...process.env, ...awsEnvAt(records[0]!, temporal), SAGABENCH_TOOLS_DIR: awsTools };
     const onAws = ['choreography', 'eventbridge', 'stepfunctions', 'temporal'] as const;
-    const awsArgs = [
-      'bench',
-      '--target',
-      'aws',
-      '--yes',
-      '--estimate-from',
-      path.join(import.meta.dirname, 'fixtures', 'results', 'small.json'),
-    ];
+    const awsArgs = ['bench', '--target', 'aws', '--yes', '--estimate-from', path.join(out, 'fresh', 'results.json')];
     const awsOut = path.join(out, 'aws');
     const aws = await runDeployCli(
       [...awsArgs, '--variants', onAws.join(','), '--orders', '3', '--warmup', '0', '--levels', '1', '--seed', '5'].concat([
