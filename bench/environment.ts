@@ -15,7 +15,7 @@ const SDK_PACKAGES = [
 ];
 
 /** Where and with what a run was made. Names versions and the machine; never copies environment variables. */
-export function describeEnvironment(target: 'local' | 'aws', substrate: SubstrateState) {
+export function describeEnvironment(target: 'local' | 'aws', substrate: SubstrateState | undefined) {
   const cpus = os.cpus();
   return {
     machine: {
@@ -29,7 +29,7 @@ export function describeEnvironment(target: 'local' | 'aws', substrate: Substrat
     node: process.version,
     sdk: Object.fromEntries(SDK_PACKAGES.map((p) => [p, installedVersion(p)])),
     emulators:
-      target === 'local'
+      target === 'local' && substrate
         ? { moto: substrate.moto.version, motoPatched: substrate.moto.patched, temporalCli: substrate.temporal.version }
         : null,
     target,

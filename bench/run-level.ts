@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runDir } from '../shared/paths.ts';
-import { createAwsClients, type AwsClients } from '../shared/aws/clients.ts';
+import { createAwsClients, type AwsClients, type AwsTarget } from '../shared/aws/clients.ts';
 import { Meter } from '../shared/aws/metering.ts';
 import { orderTotal } from '../shared/domain/order.ts';
 import type { OrderDocument } from '../shared/domain/contracts.ts';
@@ -44,12 +44,24 @@ export const shapeOf = (config: BenchConfig, level: number): LoadShape =>
 
 export function startVariant(
   variant: VariantName,
-  substrate: SubstrateState,
+  substrate: SubstrateState | undefined,
   variantClients: AwsClients,
   harness: AwsClients,
   prefix: string,
   deployment?: Deployment,
 ): Promise<VariantTarget> {
+  if (deployment?.placement.target === 'aws') {
+    const v = variantOf(variant);
+    if (!v.awsTarget) throw new Error(`${variant}: no AWS deployed target (bench --target aws checks this first)`);
+    return v.awsTarget({
+      clients: variantClients,
+      harness,
+      prefix: deployment.prefix,
+      tables: deployment.tables,
+      resources: deployment.resources as never,
+      region: deployment.placement.region,
+    });
+  }
   if (deployment) {
     const v = variantOf(variant);
     if (!v.deployedTarget || deployment.placement.target !== 'local')
@@ -63,6 +75,7 @@ export function startVariant(
       traceDir: deployment.placement.traceDir,
     });
   }
+  if (!substrate) throw new Error(`${variant}: a run on fresh resources needs the local substrate`);
   const temporal = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
   return variantOf(variant).target({ clients: variantClients, harness, temporal, prefix });
 }
@@ -98,20 +111,28 @@ export async function runLevel(opts: {
   level: number;
   index: number;
   config: BenchConfig;
-  substrate: SubstrateState;
+  /** The local engines; absent on AWS (`bench --target aws`), where `deployment` names everything driven. */
+  substrate?: SubstrateState;
   runTag: string;
   signal: AbortSignal;
   abandon: AbortSignal;
   progress: Progress;
   /** One fault injected into this run (the fault matrix); none for a normal level. */
   fault?: Fault;
-  /** `bench --deployed`: drive this recorded local deployment instead of fresh resources. */
+  /** `bench --deployed`: drive this recorded local deployment instead of fresh resources; `--target aws`: its AWS record. */
   deployment?: Deployment;
+  /** `--target aws`: what the provider counted over the run's window, merged into the variant's report. */
+  providerCounts?: (r: { report: VariantReport; window: { fromMs: number; toMs: number }; placed: string[] }) => Promise<VariantReport>;
 }): Promise<LevelRun> {
   const { variant, level, config, substrate } = opts;
   const shape = shapeOf(config, level);
-  const harness = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
-  const variantClients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints }, new Meter());
+  // On AWS the standard credential chain decides, in the record's region; locally, the substrate's endpoints.
+  const where: AwsTarget =
+    opts.deployment?.placement.target === 'aws'
+      ? { kind: 'aws', region: opts.deployment.placement.region }
+      : { kind: 'local', endpoints: substrate!.moto.endpoints };
+  const harness = createAwsClients(where);
+  const variantClients = createAwsClients(where, new Meter());
   const prefix = `b${opts.runTag}-${variant.slice(0, 4)}-${opts.index}`;
   const plan = generateWorkload({
     seed: config.seed,
@@ -140,6 +161,7 @@ export async function runLevel(opts: {
     const deadlineMs = config.deadlineSeconds * 1000;
     const label = `${variant} @${level}${shape.kind === 'open' ? '/s' : ''}`;
     let warmupRecords: UnitRecord[] = [];
+    const firstPlacedAt = Date.now();
     if (config.warmup > 0) {
       opts.progress.start(`${label} warmup`, config.warmup);
       warmupRecords = await runLoad(loadTarget, {
@@ -176,13 +198,20 @@ export async function runLevel(opts: {
     // After a second Ctrl-C or a dead engine nobody waits long: a variant that cannot stop in time is stopped hard.
     const stopping = target;
     const tables = target.tables;
-    const report = opts.abandon.aborted
+    const stopped = opts.abandon.aborted
       ? await bounded(stopping.stop(), STOP_BOUND_MS, async () => {
           await stopping.group.stop();
           return new Error(`the ${variant} variant did not stop within ${STOP_BOUND_MS / 1000} s`);
         })
       : await stopping.stop();
     target = undefined;
+    const report = opts.providerCounts
+      ? await opts.providerCounts({
+          report: stopped,
+          window: { fromMs: firstPlacedAt, toMs: Date.now() },
+          placed: [...warmupRecords, ...records].filter((r) => r.acceptedAt !== undefined).map((r) => r.id),
+        })
+      : stopped;
     // Counted where sent (the variant's processes write theirs on exit), so it is known only once the variant stopped.
     armed?.countDuplicates((report.duplicatesSent ?? 0) + startedTwice.duplicates);
     // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep,

@@ -4,7 +4,7 @@ import { PROJECT_ROOT, runDir } from '../shared/paths.ts';
 import type { SubstrateState } from '../shared/engines/state.ts';
 import { resetMoto } from '../shared/engines/moto.ts';
 import { VARIANTS, variantOf, type VariantName } from '../infra/variants.ts';
-import { deploymentFile, readDeployment } from '../infra/deploy/record.ts';
+import { deploymentFile, readDeployment, type Deployment, type Where } from '../infra/deploy/record.ts';
 import type { BenchConfig } from './config.ts';
 import type { Progress } from './progress.ts';
 import { summarize } from './load/latency.ts';
@@ -29,7 +29,8 @@ import type { Fault } from './faults/catalog.ts';
 
 export interface BenchContext {
   config: BenchConfig;
-  substrate: SubstrateState;
+  /** The local engines; absent for `--target aws`, which drives the AWS records and starts nothing here. */
+  substrate?: SubstrateState;
   /** First Ctrl-C: start nothing new, let orders in flight finish. */
   signal: AbortSignal;
   /** Second Ctrl-C: stop waiting for them. */
@@ -39,6 +40,8 @@ export interface BenchContext {
   checkpoint(results: Results): void;
   /** `--deployed`: drive each variant's recorded local deployment on the instance instead of fresh resources. */
   deployed?: boolean;
+  /** `--target aws`: what the provider counted over a level's window of a deployment, merged into its report (bench/aws/provider-counts.ts). */
+  providerCounts?: (deployment: Deployment) => NonNullable<Parameters<typeof runLevel>[0]['providerCounts']>;
 }
 
 /**
@@ -47,7 +50,9 @@ export interface BenchContext {
  * on the same emulator: with any recorded there, runs keep to their own fresh
  * prefixes instead of wiping the emulator under them.
  */
-function resetterFor(substrate: SubstrateState, log: (l: string) => void): () => Promise<void> {
+function resetterFor(substrate: SubstrateState | undefined, log: (l: string) => void): () => Promise<void> {
+  // On AWS there is no emulator to reset: the run drives the deployed stacks as they are.
+  if (!substrate) return async () => {};
   const deployed = VARIANTS.filter((v) => readDeployment(v, { target: 'local', instance: substrate.instance }));
   if (!deployed.length) return () => resetMoto(substrate.moto.processes);
   log(`Not resetting the emulator between runs: local deployments of ${deployed.join(', ')} live on instance '${substrate.instance}'.`);
@@ -135,6 +140,7 @@ function levelResult(runs: LevelRun[], floor: LevelResult['floor'], seed: number
   const byRepeat = runs.map((r) => latencies(r.records));
   const perMinute = p99PerMinute(records);
   const observationFailures = runs.reduce((a, r) => a + (r.report.observationFailures ?? 0), 0);
+  const provided = runs.flatMap((r) => (r.report.provider ? [r.report.provider] : []));
   return {
     loop: runs[0]!.shape.kind,
     level: runs[0]!.level,
@@ -161,6 +167,18 @@ function levelResult(runs: LevelRun[], floor: LevelResult['floor'], seed: number
     invariants: runs.flatMap((r) => r.invariants),
     dlq: runs.flatMap((r) => r.dlq),
     ...(observationFailures ? { observationFailures } : {}),
+    ...(provided.length
+      ? {
+          provider: {
+            coldStarts: {
+              invocations: provided.reduce((a, p) => a + p.coldStarts.invocations, 0),
+              coldStarts: provided.reduce((a, p) => a + p.coldStarts.coldStarts, 0),
+              initMsTotal: provided.reduce((a, p) => a + p.coldStarts.initMsTotal, 0),
+            },
+            sources: [...new Set(provided.flatMap((p) => p.sources))],
+          },
+        }
+      : {}),
     ...(perMinute.length ? { p99PerMinuteMs: perMinute } : {}),
   };
 }
@@ -218,10 +236,11 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   };
 
   // A normal level and a fault run differ only in their level, index and fault.
-  const where = { target: 'local' as const, instance: substrate.instance };
-  const deploymentOf = (variant: VariantName) => (ctx.deployed ? readDeployment(variant, where) : undefined);
+  const where: Where = substrate ? { target: 'local', instance: substrate.instance } : { target: 'aws' };
+  const deploymentOf = (variant: VariantName) => (ctx.deployed || !substrate ? readDeployment(variant, where) : undefined);
   const levelRun = (variant: VariantName, level: number, index: number, fault?: Fault) =>
     runLevel({
+      ...(ctx.providerCounts && deploymentOf(variant) ? { providerCounts: ctx.providerCounts(deploymentOf(variant)!) } : {}),
       ...(deploymentOf(variant) && !fault ? { deployment: deploymentOf(variant)! } : {}),
       variant,
       level,
@@ -262,12 +281,15 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           const d = deploymentOf(variant);
           if (d)
             result.deployment = {
-              target: 'local',
-              instance: substrate.instance,
+              target: d.placement.target,
+              ...(substrate ? { instance: substrate.instance } : {}),
               prefix: d.prefix,
               record: path.relative(PROJECT_ROOT, deploymentFile(variant, where)),
               deployedAt: d.deployedAt,
-              resources: variantOf(variant).deploy.local.describe(d.resources as never),
+              resources:
+                d.placement.target === 'aws'
+                  ? `stacks ${d.placement.stacks.join(', ')} (account ${d.placement.account}, ${d.placement.region})`
+                  : variantOf(variant).deploy.local.describe(d.resources as never),
             };
           resultOf.set(variant, result);
           variants.push(result);
@@ -285,7 +307,8 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           if (repeat === 0)
             floors.set(
               key,
-              ctx.signal.aborted || config.floorOrders === 0
+              // The floor runs the same hops through the local engines: on AWS there are none to run it on.
+              ctx.signal.aborted || config.floorOrders === 0 || !substrate
                 ? null
                 : await measureFloor({
                     run,

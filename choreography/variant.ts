@@ -15,6 +15,7 @@ export const choreography: Variant<'choreography', z.infer<typeof resourcesSchem
   // Loaded when a run asks: the registry is read by every command, most of which never start a variant.
   target: async (run) => (await import('./harness/target.ts')).choreographyTarget(run.clients, run.harness, run.prefix),
   deployedTarget: async (run) => (await import('./harness/target.ts')).choreographyDeployedTarget(run),
+  awsTarget: async (run) => (await import('./harness/target.ts')).choreographyAwsTarget(run),
   floor: async (run, hops) => (await import('./harness/floor.ts')).choreographyFloor(run.clients, run.prefix, hops),
   // One event reaches its subscribers side by side (ShipmentCreated starts the commit and the
   // notification at once), so each distinct event handled is a hop.

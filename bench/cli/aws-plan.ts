@@ -3,10 +3,16 @@ import path from 'node:path';
 import readline from 'node:readline/promises';
 import { UserError } from '../../shared/errors.ts';
 import { PROJECT_ROOT } from '../../shared/paths.ts';
-import { readDeployment } from '../../infra/deploy/record.ts';
-import type { VariantName } from '../../infra/variants.ts';
+import { readDeployment, type Deployment } from '../../infra/deploy/record.ts';
+import { variantOf, type VariantName } from '../../infra/variants.ts';
 import type { BenchConfig } from '../config.ts';
 import { loadResults } from '../report/load.ts';
+
+/**
+ * How long after a level's last order the provider's records are read: Lambda writes a REPORT line
+ * within seconds, but CloudWatch publishes a minute's metric datapoint a few minutes late.
+ */
+export const DEFAULT_PROVIDER_SETTLE_SECONDS = 180;
 
 /** Orders a `--target aws` run may place unless `--max-orders` raises it: a slip of a flag must not run up a bill. */
 export const DEFAULT_AWS_MAX_ORDERS = 1000;
@@ -61,7 +67,18 @@ function newestLocalResults(variants: readonly VariantName[]): string | undefine
  * cap, and an estimated bill = the cost model's per-order price (from operations counted
  * in a local run of the same variants) x the planned orders.
  */
-export function planAwsRun(config: BenchConfig, opts: { maxOrders: number; estimateFrom?: string }): AwsPlan {
+export function planAwsRun(
+  config: BenchConfig,
+  opts: {
+    maxOrders: number;
+    estimateFrom?: string;
+    /**
+     * The address Temporal's own environment configuration names (env vars, then the TOML profile).
+     * Absent (a dry run, which checks no environment, as it checks no AWS credentials): not checked.
+     */
+    temporalAddress?: () => string | undefined;
+  },
+): AwsPlan {
   if (config.faults.length)
     throw new UserError('--target aws: fault injection runs locally only (its faults are client middleware and local process stops)', 2);
   const missing = config.variants.filter((v) => !readDeployment(v, { target: 'aws' }));
@@ -70,6 +87,10 @@ export function planAwsRun(config: BenchConfig, opts: { maxOrders: number; estim
       `--target aws needs each variant deployed first: run ${missing.map((v) => `\`sagabench deploy ${v} --target aws\``).join(', ')}`,
       2,
     );
+  for (const v of config.variants) {
+    const why = awsRefusal(v, readDeployment(v, { target: 'aws' })!, opts.temporalAddress);
+    if (why) throw new UserError(`--target aws: ${v}: ${why}; no order was placed`, 2);
+  }
   const perVariant = plannedOrders(config);
   const total = perVariant * config.variants.length;
   if (total > opts.maxOrders)
@@ -108,6 +129,18 @@ export function planAwsRun(config: BenchConfig, opts: { maxOrders: number; estim
     estimateFrom: from,
     priceTable: `${local.prices.version} (${local.prices.region})`,
   };
+}
+
+/** Why a recorded AWS deployment cannot be driven, before anything is placed; undefined when it can. */
+function awsRefusal(v: VariantName, d: Deployment, temporalAddress?: () => string | undefined): string | undefined {
+  if (!variantOf(v).awsTarget) return 'driving it on AWS is not implemented';
+  const r = d.resources as { stateMachineType?: string; taskQueue?: string };
+  // Learned through DescribeExecution and counted from GetExecutionHistory, which EXPRESS executions do not have.
+  if (r.stateMachineType === 'EXPRESS')
+    return 'its state machine is EXPRESS, whose executions cannot be described or their histories read; deploy it STANDARD to bench it';
+  if (r.taskQueue !== undefined && temporalAddress && !temporalAddress())
+    return "no Temporal address: set TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and TEMPORAL_API_KEY (or a profile in Temporal's config file), the namespace the stack's worker polls";
+  return undefined;
 }
 
 const usd = (x: number) => (x >= 0.01 ? `$${x.toFixed(2)}` : `$${x.toPrecision(3)}`);

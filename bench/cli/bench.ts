@@ -22,7 +22,7 @@ import { createProgress } from '../progress.ts';
 import { writeResults } from '../results/write.ts';
 import { summaryText } from '../results/summary-text.ts';
 import { readDeployment } from '../../infra/deploy/record.ts';
-import { confirmAwsRun, DEFAULT_AWS_MAX_ORDERS, formatAwsPlan, planAwsRun } from './aws-plan.ts';
+import { confirmAwsRun, DEFAULT_AWS_MAX_ORDERS, DEFAULT_PROVIDER_SETTLE_SECONDS, formatAwsPlan, planAwsRun } from './aws-plan.ts';
 
 interface BenchFlags extends UpFlags {
   config?: string;
@@ -54,6 +54,7 @@ interface BenchFlags extends UpFlags {
   yes?: boolean;
   maxOrders?: number;
   estimateFrom?: string;
+  providerSettle?: number;
   deployed?: boolean;
 }
 
@@ -213,6 +214,12 @@ export function registerBenchCommand(program: Command): void {
         '--estimate-from <results>',
         '--target aws: local results whose counted operations price the estimate (default: the newest under results/)',
       )
+      .addOption(
+        new Option(
+          '--provider-settle <seconds>',
+          `--target aws: wait this long after each level before reading the functions' REPORT lines and CloudWatch's metrics (default ${DEFAULT_PROVIDER_SETTLE_SECONDS}; metrics arrive minutes late)`,
+        ).argParser(intOption(0, 3600)),
+      )
       .option('--keep', 'leave a substrate this command started running', false)
       .option('--quiet', 'no progress output', false)
       .addOption(instanceOption()),
@@ -223,31 +230,47 @@ export function registerBenchCommand(program: Command): void {
       flagsToConfig(flags),
       flags.config ? `config (${flags.config} + flags)` : 'flags',
     );
-    const awsOnly = (['dryRun', 'yes', 'maxOrders', 'estimateFrom'] as const).filter((k) => flags[k] !== undefined);
+    const awsOnly = (['dryRun', 'yes', 'maxOrders', 'estimateFrom', 'providerSettle'] as const).filter((k) => flags[k] !== undefined);
     if (config.target !== 'aws' && awsOnly.length)
       throw new UserError(
         `${awsOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: only with --target aws`,
         2,
       );
+    if (flags.deployed && config.target === 'aws')
+      throw new UserError('--deployed drives a local deployment; on AWS, --target aws drives the deployed stacks', 2);
     if (config.target === 'aws') {
       // First, so a machine without credentials hears so in seconds; a dry run reads only local files
       // (the deployment records and the local results the estimate prices) and calls nothing on AWS.
       // Loaded here: the credential chain's SDK must not slow down every other command.
       if (!flags.dryRun)
         await (await import('../../infra/deploy/credentials.ts')).checkAwsEnvironment({ nothingDone: 'No order was placed.' });
+      // Temporal's SDK loads only here, and only for a run that will place orders: every other command would pay for it on each start.
+      const resolveTemporal = flags.dryRun ? undefined : (await import('../../shared/temporal/connection.ts')).resolveTemporalTarget;
       const plan = planAwsRun(config, {
+        ...(resolveTemporal
+          ? {
+              temporalAddress: () => {
+                try {
+                  return resolveTemporal().address;
+                } catch {
+                  return undefined;
+                }
+              },
+            }
+          : {}),
         maxOrders: flags.maxOrders ?? DEFAULT_AWS_MAX_ORDERS,
         ...(flags.estimateFrom ? { estimateFrom: flags.estimateFrom } : {}),
       });
       console.log(formatAwsPlan(plan, config));
       if (flags.dryRun) return;
       if (!flags.yes) await confirmAwsRun(plan);
-      // Driving the stacks is not built: on AWS the variants' own calls run inside Lambda and ECS, where
-      // the harness meters cannot count them; the provider-side counts (infra/DEPLOY.md) come first.
-      throw new UserError(
-        '--target aws: the plan is checked, but placing orders on the deployed stacks is not implemented yet (their AWS calls run inside Lambda and ECS, out of reach of the harness meters); no order was placed',
-        2,
-      );
+      const { runOnAws } = await import('./aws-run.ts');
+      await runOnAws(config, {
+        out: path.resolve(config.out ?? defaultOut()),
+        quiet: flags.quiet,
+        settleSeconds: flags.providerSettle ?? DEFAULT_PROVIDER_SETTLE_SECONDS,
+      });
+      return;
     }
     if (flags.deployed) checkDeployed(config, flags.instance);
     const out = path.resolve(config.out ?? defaultOut());

@@ -23,16 +23,19 @@ export function usageOf(run: {
     orders: Math.max(1, orders),
     metered: run.report.metered,
     ...(sfn ? { stepFunctions: { ...sfn } } : {}),
-    ...(billing.lambdaInvocations
-      ? {
-          lambda: {
-            tracedRuns: handlerMs.length,
-            durationMsTotal: handlerMs.reduce((a, b) => a + b, 0),
-            memoryMb: FUNCTION_DEFAULTS.memoryMb,
-            arch: FUNCTION_DEFAULTS.architecture,
-          },
-        }
-      : {}),
+    // On AWS the functions' own REPORT lines (billed duration) stand in for the handler times the traces give locally.
+    ...(billing.lambdaInvocations && run.report.lambda
+      ? { lambda: { ...run.report.lambda } }
+      : billing.lambdaInvocations
+        ? {
+            lambda: {
+              tracedRuns: handlerMs.length,
+              durationMsTotal: handlerMs.reduce((a, b) => a + b, 0),
+              memoryMb: FUNCTION_DEFAULTS.memoryMb,
+              arch: FUNCTION_DEFAULTS.architecture,
+            },
+          }
+        : {}),
     ...(t ? { temporal: { actions: t.actions, historyBytes: t.historyBytes, openMsTotal: t.openMsTotal, workflows: t.workflows } } : {}),
     ...(d
       ? { durable: { executions: d.executions, operations: d.operations, retries: d.retries, dataWrittenBytes: d.dataWrittenBytes } }

@@ -10,6 +10,7 @@ import { timelineChart } from './charts/timeline.ts';
 import { waterfallChart } from './charts/waterfall.ts';
 import { segmentsTable } from './segments.ts';
 import { awsProjectionSection } from './aws-projection.ts';
+import { providerSection } from './provider.ts';
 import {
   bandVerdicts,
   billDriversTable,
@@ -119,6 +120,8 @@ export function buildReport(r: Results): ReportModel {
     },
     // Beside the measured latencies, in a section of its own: a projection is never mixed into them.
     ...present([awsProjectionSection(r)]),
+    // On AWS: cold starts apart from the latencies, and where each count of the bill came from.
+    ...present([providerSection(r)]),
     {
       id: 'load',
       title: 'Latency and throughput under load',

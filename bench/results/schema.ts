@@ -88,12 +88,24 @@ export const traceSampleSchema = z.object({
   steps: z.array(z.object({ step: z.string(), service: z.string(), startMs: z.number(), endMs: z.number(), attempt: z.number().int().optional() })),
 });
 
+/**
+ * Schema 3, additive (`--target aws`): what the provider counted, cold starts kept apart from the
+ * latency and cost figures: Lambda invocations whose REPORT line carried an Init Duration, and that
+ * time's sum. `sources` says where each count came from, or how it was derived.
+ */
+export const providerSchema = z.object({
+  coldStarts: z.object({ invocations: count, coldStarts: count, initMsTotal: ms }),
+  sources: z.array(z.string()),
+});
+
 export const levelSchema = z.object({
   loop: z.enum(['closed', 'open']),
   /** Clients (closed loop) or orders per second (open loop). */
   level: z.number().positive(),
   /** Meter and trace writes that failed (a full disk): observation only, never an order's outcome. */
   observationFailures: count.optional(),
+  /** `--target aws`: the provider-side counts of this level (absent locally, where the meter counts every call). */
+  provider: providerSchema.optional(),
   /** p99 latency per minute of a run of two minutes or more (a soak): drift shows as a later minute above the first. */
   p99PerMinuteMs: z.array(ms).optional(),
   outcomes: outcomesSchema,

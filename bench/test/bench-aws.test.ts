@@ -15,7 +15,11 @@ const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.jso
 const PREFIX = 'sagabench';
 
 /** What `deploy --target aws` would record, from made-up stack outputs: the bench reads only the record. */
-function recordAwsDeployments(toolsDir: string, variants: Array<'choreography' | 'stepfunctions' | 'temporal'>): void {
+function recordAwsDeployments(
+  toolsDir: string,
+  variants: Array<'choreography' | 'stepfunctions' | 'temporal'>,
+  stateMachineType: 'STANDARD' | 'EXPRESS' = 'STANDARD',
+): void {
   const any = (fixed: Record<string, string>) =>
     new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? (fixed[k] ?? `value-of-${k}`) : undefined) }) as Record<string, string>;
   const data: Record<string, string> = { [OUTPUTS.account]: '123456789012', [OUTPUTS.region]: 'us-east-1' };
@@ -27,7 +31,7 @@ function recordAwsDeployments(toolsDir: string, variants: Array<'choreography' |
       writeDeployment(
         awsDeploymentFromOutputs(v, PREFIX, {
           [dataStackName(PREFIX)]: any(data),
-          [variantStack(PREFIX, v)]: any({ [OUTPUTS.stateMachineType]: 'STANDARD' }),
+          [variantStack(PREFIX, v)]: any({ [OUTPUTS.stateMachineType]: stateMachineType }),
         }),
       );
   } finally {
@@ -134,6 +138,19 @@ describe('sagabench bench --target aws: the safety checks before any order', () 
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toMatch(/Estimated bill: \$/);
     expect(r.stderr).toMatch(/confirm the estimated bill of \$[\d.e-]+ with --yes .* no order was placed/);
+    // Refused by name before the bill is confirmed: Temporal with no address in its own configuration, an EXPRESS state
+    // machine (no DescribeExecution, no history), and a variant whose AWS drive is not built.
+    recordAwsDeployments(dir, ['temporal']);
+    const refused = (variants: string, env = bare(dir, creds)) =>
+      runDeployCli(['bench', '--target', 'aws', '--variants', variants, '--yes', '--estimate-from', FIXTURE], env, 60_000);
+    const t = await refused('temporal');
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/temporal: no Temporal address: set TEMPORAL_ADDRESS/);
+    const express = tools('t-express');
+    recordAwsDeployments(express, ['stepfunctions'], 'EXPRESS');
+    const e = await refused('stepfunctions', bare(express, creds));
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/stepfunctions: its state machine is EXPRESS/);
     const local = await runDeployCli(['bench', '--dry-run', '--yes'], bare(dir), 60_000);
     expect(local.code).toBe(2);
     expect(local.stderr).toMatch(/--dry-run, --yes: only with --target aws/);

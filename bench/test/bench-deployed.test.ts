@@ -8,6 +8,8 @@ import { freePort, freePortRun, isRunning } from '../../shared/engines/processes
 import { down } from '../../shared/engines/substrate.ts';
 import { resultsSchema, type Results } from '../results/schema.ts';
 import { variantOf, type VariantName } from '../../infra/variants.ts';
+import { PROJECT_ROOT } from '../../shared/paths.ts';
+import { awsEnvAt, awsRecordsFrom } from './aws-on-moto.ts';
 
 // Its own instance (a CLI run may not share the tests' instance), named after the test run's.
 const INSTANCE = `${process.env.SAGABENCH_TEST_INSTANCE ?? 'test'}-benchdep`;
@@ -121,6 +123,53 @@ describe('sagabench bench --deployed (a local deployment driven instead of fresh
     expect(c.code, c.stderr).toBe(0);
     expect(c.results!.invariantsOk).toBe(true);
     expect(perOrderCalls(c.results!, 'choreography')['sns.Publish']).toBeGreaterThan(0);
+
+    // The --target aws path on the same deployments: AWS-shaped records naming them, and the standard AWS and
+    // Temporal variables aimed at their engines (aws-on-moto.ts). Nothing is started: the run drives the records.
+    const awsTools = path.join(out, 'aws-tools');
+    awsRecordsFrom(records, awsTools);
+    const temporal = records.find((d) => d.variant === 'temporal')!.resources as { address: string; namespace: string };
+    const awsEnv = { ...process.env, ...awsEnvAt(records[0]!, temporal), SAGABENCH_TOOLS_DIR: awsTools };
+    const onAws = ['choreography', 'eventbridge', 'stepfunctions', 'temporal'] as const;
+    const awsArgs = ['bench', '--target', 'aws', '--yes', '--estimate-from', path.join(out, 'fresh', 'results.json')];
+    const awsOut = path.join(out, 'aws');
+    const aws = await runDeployCli(
+      [...awsArgs, '--variants', onAws.join(','), '--orders', '3', '--warmup', '0', '--levels', '1', '--seed', '5'].concat([
+        '--provider-settle',
+        '0',
+        '--no-change-impact',
+        '--quiet',
+        '--out',
+        awsOut,
+      ]),
+      awsEnv,
+      240_000,
+    );
+    expect(aws.code, aws.stderr).toBe(0);
+    const r = resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(awsOut, 'results.json'), 'utf8')));
+    expect(r.environment).toMatchObject({ target: 'aws', emulators: null, emulatorNumbers: false });
+    expect(r.invariantsOk).toBe(true);
+    for (const v of onAws) {
+      expect(of(r, v).outcomes, v).toMatchObject({ accepted: 3, lost: 0, errors: 0 });
+      expect(of(r, v).deployment, v).toMatchObject({
+        target: 'aws',
+        record: path.relative(PROJECT_ROOT, path.join(awsTools, 'deployments', `${v}.json`)),
+      });
+      // Cold starts and every count's source, kept apart (no function runs here: no REPORT line, no cold start).
+      expect(of(r, v).levels[0]!.provider?.coldStarts, v).toEqual({ invocations: 0, coldStarts: 0, initMsTotal: 0 });
+      expect(of(r, v).awsProjection, v).toBeUndefined();
+    }
+    expect(of(r, 'stepfunctions').levels[0]!.usage.stepFunctions).toMatchObject({ executions: 3 });
+    expect(of(r, 'stepfunctions').levels[0]!.usage.stepFunctions!.transitions).toBeGreaterThan(0);
+    expect(of(r, 'temporal').levels[0]!.usage.temporal).toMatchObject({ workflows: 3 });
+    // Every event the EventBridge choreography put on its bus, counted from the placed orders' streams.
+    const entries = of(r, 'eventbridge').levels[0]!.usage.metered.find((m) => m.service === 'events' && m.operation === 'PutEvents');
+    expect(entries?.calls).toBeGreaterThanOrEqual(3 * 2);
+    expect(of(r, 'eventbridge').levels[0]!.provider!.sources.join('\n')).toContain(`PutEvents entries: ${entries!.calls}`);
+    // A variant without an AWS target is refused by name before anything is placed.
+    const durable = await runDeployCli([...awsArgs, '--variants', 'lambda-durable', '--out', path.join(out, 'aws-durable')], awsEnv);
+    expect(durable.code).toBe(2);
+    expect(durable.stderr).toMatch(/lambda-durable: driving it on AWS is not implemented/);
 
     for (const d of records) {
       const destroyed = await runDeployCli(['destroy', d.variant, '--target', 'local', '--instance', INSTANCE]);

@@ -42,6 +42,7 @@ export const deployable: Deployable<'choreography', Resources> = {
     const { queues, functions } = queuesAndFunctions(out, prefix, 'sns');
     return { variant: 'choreography', topicArn: out(OUTPUTS.topicArn), queues, functions };
   },
+  provider: (r) => ({ ...choreographyProviderNames(r), topics: [r.topicArn.split(':').pop()!] }),
   local: {
     async provision({ clients, prefix }) {
       // The same provisioning the benchmark's choreography target runs, from shared/topology.
@@ -69,6 +70,18 @@ export const deployable: Deployable<'choreography', Resources> = {
     scripts: [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'consumer-main.ts')],
   },
 };
+
+/** Both choreographies' functions (each service a queue consumer, the publisher on the event store's stream) and service queues. */
+export function choreographyProviderNames(r: { queues: Record<string, { url: string }>; functions?: Record<string, string> }) {
+  return {
+    functions: Object.entries(r.functions ?? {}).map(([unit, name]) => ({
+      name,
+      role: unit === 'publisher' ? ('publisher' as const) : ('consumer' as const),
+    })),
+    topics: [] as string[],
+    queues: Object.entries(r.queues).flatMap(([consumer, q]) => (consumer === 'completions' ? [] : [q.url.split('/').pop()!])),
+  };
+}
 
 /** The queues and functions a choreography stack outputs, on either bus: both choreographies' records read them alike. */
 export function queuesAndFunctions(out: (key: string) => string, prefix: string, bus: 'sns' | 'eventbridge') {

@@ -20,6 +20,7 @@ export const eventbridge: Variant<'eventbridge', z.infer<typeof resourcesSchema>
     (await import('../harness/target.ts')).choreographyTarget(run.clients, run.harness, run.prefix, 'eventbridge', 'eventbridge'),
   floor: async (run, hops) => (await import('../harness/floor.ts')).choreographyFloor(run.clients, run.prefix, hops, 'eventbridge'),
   deployedTarget: async (run) => (await import('../harness/target.ts')).choreographyDeployedTarget(run, 'eventbridge', 'eventbridge'),
+  awsTarget: async (run) => (await import('../harness/target.ts')).choreographyAwsTarget(run, 'eventbridge', 'eventbridge'),
   segments,
   awsPath: {
     first: ['dynamodb-streams-lambda', 'eventbridge-sqs-lambda'],

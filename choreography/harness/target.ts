@@ -8,7 +8,11 @@ import { ordersApiClient } from '../orders/api.ts';
 import { PendingCompletions } from '../../shared/variant/pending.ts';
 import { readProcessReports, type VariantTarget } from '../../shared/variant/target.ts';
 import { deploymentProcesses } from '../../shared/variant/deployed.ts';
-import type { DeployedRun } from '../../shared/variant/variant.ts';
+import type { AwsRun, DeployedRun } from '../../shared/variant/variant.ts';
+import { awsDeploymentProcesses } from '../../shared/variant/aws-deployed.ts';
+import { choreographyDeps } from '../deps.ts';
+import { roundTimes, timeCalls } from '../../shared/aws/call-timing.ts';
+import type { Accepted } from '../../shared/variant/load-target.ts';
 import { ProcessGroup } from '../../shared/runtime/process-group.ts';
 import type { ChoreographyConfig } from '../config.ts';
 import { mergeCounts } from '../../shared/aws/metering.ts';
@@ -72,6 +76,39 @@ export async function choreographyDeployedTarget(
   return drive(run.clients, run.harness, config, { ...(await deploymentProcesses(run.traceDir)), pids: [] }, name, bus);
 }
 
+/**
+ * The choreography deployed on AWS (`bench --target aws`), on the bus it was deployed with.
+ * Its stacks have no orders API: locally the edge is the orders process's HTTP API, which runs
+ * OrdersService.placeOrder (the event store's append with its outbox item) and answers. On AWS
+ * the harness runs that same call itself, with the run's metered clients in the record's region,
+ * and the stack's outbox publisher (on the event store's stream) publishes the OrderPlaced it
+ * wrote: the same code, the same writes, one hop fewer than an API in front of it would add
+ * (the binding says so). Completions are read from the stack's completions queue, as locally.
+ */
+export async function choreographyAwsTarget(
+  run: AwsRun<{ queues: ChoreographyConfig['queues'] } & ({ topicArn: string } | { busArn: string })>,
+  bus: BusKind = 'sns',
+  name = 'choreography',
+): Promise<VariantTarget> {
+  const r = run.resources;
+  const busArn = 'topicArn' in r ? r.topicArn : r.busArn;
+  if (!r.queues.completions) throw new Error(`the ${name} record names no completions queue`);
+  // No publish on commit: on AWS the stream's publisher owns the outbox, and publishing here too would send each event twice.
+  const { orders } = choreographyDeps(run.clients, run.tables, busArn);
+  const config = { prefix: run.prefix, busArn, queues: r.queues, tables: run.tables };
+  return drive(
+    run.clients,
+    run.harness,
+    config,
+    { ...(await awsDeploymentProcesses()), pids: [] },
+    name,
+    bus,
+    // The accept's own call times, as the orders API reports them locally.
+    async (input) => ({ io: roundTimes((await timeCalls(() => orders.placeOrder(input))).io) }),
+    `${bus === 'sns' ? 'sns-sqs' : 'eventbridge-sqs'} (AWS: orders placed by the orders service's placeOrder from the harness; no API in front)`,
+  );
+}
+
 interface Running {
   group: ProcessGroup;
   pids: number[];
@@ -85,10 +122,13 @@ interface Running {
 async function drive(
   variantClients: AwsClients,
   harness: AwsClients,
-  config: ChoreographyConfig,
+  config: Pick<ChoreographyConfig, 'prefix' | 'busArn' | 'queues' | 'tables'> & { traceDir?: string },
   variant: Running,
   name: string,
   bus: BusKind,
+  // Through the orders process's API by default: the harness only makes the call, as it does for the other variants.
+  placeOrder: (input: unknown) => Promise<Accepted> = ordersApiClient(config.traceDir!),
+  binding = bus === 'sns' ? 'sns-sqs' : 'eventbridge-sqs',
 ): Promise<VariantTarget> {
   const pending = new PendingCompletions();
   const queueUrl = config.queues.completions!.url;
@@ -133,8 +173,6 @@ async function drive(
     }
     while (received.length) await deleteReceived();
   })().catch(() => undefined);
-  // Through the orders process's API: the harness only makes the call, as it does for the other variants.
-  const placeOrder = ordersApiClient(config.traceDir);
   const place = (o: Parameters<VariantTarget['submit']>[1]) => {
     variant.placed?.add(o.orderId);
     return placeOrder({
@@ -176,7 +214,7 @@ async function drive(
         // The completions subscription exists for the harness; it is not one of the variant's channels.
         channels: [config.busArn, ...Object.entries(config.queues).flatMap(([k, q]) => (q && k !== 'completions' ? [q.url] : []))],
         dlqs: Object.values(config.queues).flatMap((q) => (q ? [q.dlqUrl] : [])),
-        binding: bus === 'sns' ? 'sns-sqs' : 'eventbridge-sqs',
+        binding,
         processes: variant.processes ?? variant.pids.length,
       };
     },

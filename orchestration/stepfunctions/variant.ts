@@ -15,6 +15,7 @@ export const stepFunctions: Variant<'stepfunctions', z.infer<typeof resourcesSch
   // Loaded when a run asks: the registry is read by every command, most of which never start a variant.
   target: async (run) => (await import('./harness/target.ts')).stepFunctionsTarget(run.clients, run.harness, run.prefix),
   deployedTarget: async (run) => (await import('./harness/target.ts')).stepFunctionsDeployedTarget(run),
+  awsTarget: async (run) => (await import('./harness/target.ts')).stepFunctionsAwsTarget(run),
   floor: async (run, hops) => (await import('./harness/floor.ts')).stepFunctionsFloor(run.clients, run.prefix, hops),
   criticalPathHops: taskHops,
   segments,

@@ -17,6 +17,7 @@ export const temporal: Variant<'temporal', z.infer<typeof resourcesSchema>> = {
   // Loaded when a run asks: the registry is read by every command, most of which never start a variant.
   target: async (run) => (await import('./harness/target.ts')).temporalTarget(run),
   deployedTarget: async (run) => (await import('./harness/target.ts')).temporalDeployedTarget(run),
+  awsTarget: async (run) => (await import('./harness/target.ts')).temporalAwsTarget(run),
   floor: async (run, hops) => (await import('./harness/floor.ts')).temporalFloor(run.clients, run.temporal, run.prefix, hops),
   criticalPathHops: taskHops,
   segments,

@@ -43,6 +43,20 @@ export interface LocalHostEnv<R> {
 }
 
 /**
+ * What of a deployment on AWS the provider keeps counts for (`bench --target aws`): the functions
+ * whose REPORT lines are read (by role: an SQS consumer, the outbox publisher on a stream, or a
+ * function whose invocations the variant's billing counts another way), the topics whose publishes
+ * and the queues whose messages CloudWatch counts, and the event bus its services put events on.
+ */
+export interface ProviderNames {
+  functions: Array<{ name: string; role: 'consumer' | 'publisher' | 'other' }>;
+  topics: string[];
+  /** The queues its services consume (not the harness's completions queue). */
+  queues: string[];
+  eventBus?: string;
+}
+
+/**
  * What a variant is to `sagabench deploy|destroy|synth`: its CloudFormation
  * stack beside the shared data stack, the resources a deployment records (and
  * how to read them from the stack's outputs), and its local lifecycle on the
@@ -58,6 +72,8 @@ export interface Deployable<N extends string, R extends { variant: N }> {
   resources: ResourcesSchema<N>;
   /** Its resources from `cdk deploy --outputs-file`, one output key at a time. */
   fromOutputs(output: (key: string) => string, prefix: string): R;
+  /** What the provider counts of its AWS deployment, from the record's resources. */
+  provider(resources: R): ProviderNames;
   local: {
     /** Why this deployment cannot run locally, before anything is created; undefined when it can. */
     refusal?(env: { stateMachineType: StateMachineType }): string | undefined;

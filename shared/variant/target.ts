@@ -38,6 +38,17 @@ export interface VariantReport extends TargetReport {
     /** Operations the local checkpoint server recorded, as a cross-check of `operations`. */
     checkpointed: number;
   };
+  /**
+   * `--target aws`: the functions' invocations and billed duration from their REPORT lines, which
+   * the cost model prices in place of the handler times the local traces give.
+   */
+  lambda?: { tracedRuns: number; durationMsTotal: number; memoryMb: number; arch: 'arm64' | 'x86_64' };
+  /** `--target aws`: what the provider counted (cold starts kept apart) and how each count was had. */
+  provider?: {
+    coldStarts: { invocations: number; coldStarts: number; initMsTotal: number };
+    /** One line per count: its source, or how it was derived and why. */
+    sources: string[];
+  };
   /** Queues, topics, state machines and task queues the variant used. */
   channels: string[];
   /** Dead-letter queues whose contents the run lists afterwards. */

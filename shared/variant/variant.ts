@@ -32,6 +32,21 @@ export interface DeployedRun<R> {
 }
 
 /**
+ * A deployment on AWS the harness drives (`bench --target aws`): nothing of it runs on this
+ * machine. The clients come from the standard AWS credential chain in the record's region;
+ * the variant's own calls run inside Lambda and ECS, so they are counted provider-side.
+ */
+export interface AwsRun<R> {
+  /** The edge's calls (orders placed, executions started), metered: the only ones made here. */
+  clients: AwsClients;
+  harness: AwsClients;
+  prefix: string;
+  tables: TableNames;
+  resources: R;
+  region: string;
+}
+
+/**
  * How a variant's local run maps to its AWS bill. The cost model (bench/cost) reads
  * this and nothing else about a variant, so every variant goes through the same rules:
  * calls made by a time-based loop are never billed per order; calls of a local stand-in
@@ -78,6 +93,8 @@ export interface Variant<N extends string = string, R extends { variant: N } = {
   target(run: LocalRun): Promise<VariantTarget>;
   /** Its load target on a recorded local deployment; absent: `bench --deployed` refuses the variant. */
   deployedTarget?(run: DeployedRun<Omit<R, never>>): Promise<VariantTarget>;
+  /** Its load target on its AWS deployment (`bench --target aws`); absent: `--target aws` refuses the variant by name. */
+  awsTarget?(run: AwsRun<Omit<R, never>>): Promise<VariantTarget>;
   /** Its substrate floor: `hops` no-op hops through the same engine, with no domain logic. */
   floor(run: Omit<LocalRun, 'harness'>, hops: number): Promise<FloorTarget>;
   /** Hops on one completed order's critical path, from its trace points: what the floor copies. */

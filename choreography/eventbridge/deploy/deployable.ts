@@ -8,7 +8,7 @@ import { choreographyTopology } from '../../../shared/topology/choreography.ts';
 import { OUTPUTS } from '../../../shared/topology/outputs.ts';
 import type { Deployable } from '../../../shared/variant/deploy.ts';
 import { provisionLocal, startLocal } from '../../local.ts';
-import { queuesAndFunctions } from '../../deploy/deployable.ts';
+import { choreographyProviderNames, queuesAndFunctions } from '../../deploy/deployable.ts';
 
 const queueSchema = z.object({ consumer: z.string(), url: z.string(), arn: z.string(), dlqUrl: z.string() }).strict();
 
@@ -46,6 +46,7 @@ export const deployable: Deployable<'eventbridge', Resources> = {
     const { queues, functions } = queuesAndFunctions(out, prefix, 'eventbridge');
     return { variant: 'eventbridge', busArn: out(OUTPUTS.eventBusArn), queues, functions };
   },
+  provider: (r) => ({ ...choreographyProviderNames(r), eventBus: busNameOf(r.busArn) }),
   local: {
     async provision({ clients, prefix }) {
       const config = await provisionLocal(clients, prefix, 'eventbridge');

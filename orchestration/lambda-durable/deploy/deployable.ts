@@ -27,6 +27,7 @@ export const deployable: Deployable<'lambda-durable', Resources> = {
   needsDocker: false,
   resources: resourcesSchema,
   fromOutputs: (out) => ({ variant: 'lambda-durable', functionName: out(OUTPUTS.functionName('saga')) }),
+  provider: (r) => ({ functions: r.functionName ? [{ name: r.functionName, role: 'other' as const }] : [], topics: [], queues: [] }),
   local: {
     // Only the service tables exist locally: there is no local Lambda to host the function; a run
     // starts its own local function host, whose testing SDK runner runs each execution.

@@ -46,6 +46,12 @@ export const deployable: Deployable<'stepfunctions', Resources> = {
     stateMachineType: z.enum(STATE_MACHINE_TYPES).parse(out(OUTPUTS.stateMachineType)),
     taskFunctions: Object.fromEntries(SERVICES.map((s) => [s, out(OUTPUTS.taskFunctionArn(s))])),
   }),
+  // The task functions' invocations are the executions' task attempts (billing); their REPORT lines give duration and cold starts.
+  provider: (r) => ({
+    functions: Object.values(r.taskFunctions ?? {}).map((arn) => ({ name: arn, role: 'other' as const })),
+    topics: [],
+    queues: [],
+  }),
   local: {
     refusal: ({ stateMachineType }) =>
       stateMachineType === 'EXPRESS'

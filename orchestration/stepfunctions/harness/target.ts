@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { watchEndedExecutions } from './ended-executions.ts';
+import { watchEndedExecutions, type EndedExecution } from './ended-executions.ts';
+import { watchDescribedExecutions } from './described-executions.ts';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { runDir } from '../../../shared/paths.ts';
 import { startLocalStepFunctions } from '../local.ts';
@@ -12,7 +13,8 @@ import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
 import { deploymentProcesses } from '../../../shared/variant/deployed.ts';
-import type { DeployedRun } from '../../../shared/variant/variant.ts';
+import { awsDeploymentProcesses } from '../../../shared/variant/aws-deployed.ts';
+import type { AwsRun, DeployedRun } from '../../../shared/variant/variant.ts';
 import { ProcessGroup } from '../../../shared/runtime/process-group.ts';
 import type { OrderDocument } from '../../../shared/domain/contracts.ts';
 import type { TableNames } from '../../../shared/topology/tables.ts';
@@ -75,11 +77,45 @@ export async function stepFunctionsDeployedTarget(
   });
 }
 
+/**
+ * The Step Functions saga deployed on AWS (`bench --target aws`): executions started on the
+ * recorded state machine, whose tasks are the stack's Lambda functions. No push of ended
+ * executions exists there: each execution this run started is described, paced, until it
+ * stopped. Transitions and task attempts come from the executions' histories, as locally.
+ */
+export async function stepFunctionsAwsTarget(
+  run: AwsRun<{ stateMachineArn: string; stateMachineType: 'STANDARD' | 'EXPRESS' }>,
+): Promise<VariantTarget> {
+  const r = run.resources;
+  // Checked by the plan before anything is placed; here so that no caller can skip it.
+  if (r.stateMachineType !== 'STANDARD')
+    throw new Error('--target aws drives STANDARD state machines only (EXPRESS executions have no DescribeExecution or history)');
+  const edge = await awsDeploymentProcesses();
+  return drive(
+    run.clients,
+    run.harness,
+    {
+      ...edge,
+      tables: run.tables,
+      stateMachineArn: r.stateMachineArn,
+      async start(order) {
+        edge.placed.add(order.orderId);
+        const out = await run.clients.sfn.send(
+          new StartExecutionCommand({ stateMachineArn: r.stateMachineArn, name: order.orderId, input: JSON.stringify({ order }) }),
+        );
+        return out.executionArn!;
+      },
+    },
+    "lambda (the stack's task functions)",
+  );
+}
+
 interface Saga {
   tables: TableNames;
   stateMachineArn: string;
-  queueUrl: string;
-  dlqUrl: string;
+  /** The callback binding's task queue and its DLQ (locally); on AWS the tasks are Lambda functions. */
+  queueUrl?: string;
+  dlqUrl?: string;
   start(order: OrderDocument): Promise<string>;
   group: ProcessGroup;
   processes: number;
@@ -87,22 +123,28 @@ interface Saga {
   report(): ReturnType<typeof readProcessReports>;
 }
 
-async function drive(variantClients: AwsClients, harness: AwsClients, sfn: Saga): Promise<VariantTarget> {
-  if (variantClients.target.kind !== 'local') throw new Error('the local Step Functions target runs on the local substrate');
+async function drive(
+  variantClients: AwsClients,
+  harness: AwsClients,
+  sfn: Saga,
+  binding = 'sqs-callback (sqs:sendMessage.waitForTaskToken)',
+): Promise<VariantTarget> {
   const read = tableReader(harness, sfn.tables);
   const pending = new PendingCompletions();
   const executions = new Map<string, string>();
   const durations = new Map<string, number>();
-  const watcher = watchEndedExecutions(harness.sfn, sfn.stateMachineArn, {
-    pushEndpoint: variantClients.target.endpoints.sfn,
-    awaited: () => pending.pendingIds(),
-    async onEnded(e) {
-      if (e.startDate) durations.set(e.name, e.stopDate.getTime() - e.startDate.getTime());
-      const status =
-        e.status === 'SUCCEEDED' ? (recordedStatusIn(e.output) ?? (await read.statusOf(e.name)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
-      pending.resolve({ id: e.name, status, terminalAt: e.stopDate.getTime() });
-    },
-  });
+  const onEnded = async (e: EndedExecution) => {
+    if (e.startDate) durations.set(e.name, e.stopDate.getTime() - e.startDate.getTime());
+    const status =
+      e.status === 'SUCCEEDED' ? (recordedStatusIn(e.output) ?? (await read.statusOf(e.name)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
+    pending.resolve({ id: e.name, status, terminalAt: e.stopDate.getTime() });
+  };
+  const awaited = () => pending.pendingIds();
+  // Locally the project's moto launcher pushes each end; on AWS each execution started is described.
+  const watcher =
+    variantClients.target.kind === 'local'
+      ? watchEndedExecutions(harness.sfn, sfn.stateMachineArn, { pushEndpoint: variantClients.target.endpoints.sfn, awaited, onEnded })
+      : watchDescribedExecutions(harness.sfn, { awaited, arnOf: (name) => executions.get(name), onEnded });
 
   const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
     // The edge refuses a bad order before an execution exists.
@@ -122,8 +164,8 @@ async function drive(variantClients: AwsClients, harness: AwsClients, sfn: Saga)
     awaitTerminal: (id) => pending.wait(id),
     group: sfn.group,
     faultProcess: 'worker-1',
-    dlqs: [sfn.dlqUrl],
-    workQueues: [sfn.queueUrl],
+    dlqs: sfn.dlqUrl ? [sfn.dlqUrl] : [],
+    workQueues: sfn.queueUrl ? [sfn.queueUrl] : [],
     async stop() {
       await watcher.stop();
       await sfn.stop();
@@ -150,9 +192,9 @@ async function drive(variantClients: AwsClients, harness: AwsClients, sfn: Saga)
           logBytes,
           durationMsTotal: [...durations.values()].reduce((a, b) => a + b, 0),
         },
-        channels: [sfn.stateMachineArn, sfn.queueUrl],
-        dlqs: [sfn.dlqUrl],
-        binding: 'sqs-callback (sqs:sendMessage.waitForTaskToken)',
+        channels: [sfn.stateMachineArn, ...(sfn.queueUrl ? [sfn.queueUrl] : [])],
+        dlqs: sfn.dlqUrl ? [sfn.dlqUrl] : [],
+        binding,
         processes: sfn.processes,
       };
     },

@@ -46,6 +46,8 @@ export const deployable: Deployable<'temporal', Resources> = {
     clusterName: out(OUTPUTS.clusterName),
     serviceName: out(OUTPUTS.serviceName),
   }),
+  // Its activities run in the worker on ECS, not in Lambda: no function, topic or queue of its own.
+  provider: () => ({ functions: [], topics: [], queues: [] }),
   local: {
     async provision({ clients, prefix, temporal, traceDir }) {
       fs.mkdirSync(traceDir, { recursive: true });

@@ -4,7 +4,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { runDir } from '../../../shared/paths.ts';
 import { provisionLocalTemporal } from '../local.ts';
-import type { DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
+import type { AwsRun, DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
+import { awsDeploymentProcesses } from '../../../shared/variant/aws-deployed.ts';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../../../shared/temporal/connection.ts';
 import { countHistoriesInChild, type HistoryCounts } from './history-counts.ts';
 import { awaitClosed } from './closed.ts';
@@ -74,6 +75,23 @@ export async function temporalDeployedTarget(
   });
 }
 
+/**
+ * The Temporal saga deployed on AWS (`bench --target aws`): workflows started on the recorded
+ * task queue in the namespace Temporal's own environment configuration names (TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or the TOML profile, as the temporal CLI reads them),
+ * the one the stack's worker on ECS Fargate polls. Actions come from the workflows' histories.
+ */
+export async function temporalAwsTarget(run: AwsRun<{ taskQueue: string }>): Promise<VariantTarget> {
+  const target = resolveTemporalTarget();
+  const connected = await connectClient(target);
+  return drive(
+    run.clients,
+    connected,
+    { ...(await awsDeploymentProcesses()), target, tables: run.tables, taskQueue: run.resources.taskQueue },
+    "temporal activities (the stack's worker on ECS Fargate)",
+  );
+}
+
 interface Saga {
   target: TemporalTarget;
   tables: TableNames;
@@ -89,6 +107,7 @@ async function drive(
   variantClients: AwsClients,
   { client, connection }: Awaited<ReturnType<typeof connectClient>>,
   saga: Saga,
+  binding = 'temporal activities',
 ): Promise<VariantTarget> {
   const { tables, taskQueue } = saga;
   const pending = new PendingCompletions();
@@ -155,7 +174,7 @@ async function drive(
         channels: [taskQueue],
         // A failed activity stays in its workflow's history; there is no dead-letter queue to list.
         dlqs: [],
-        binding: 'temporal activities',
+        binding,
         processes: saga.processes,
       };
     },

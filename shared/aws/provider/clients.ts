@@ -1,11 +1,13 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { HTTP_TIMEOUTS, LOCAL_CREDENTIALS, LOCAL_REGION, type AwsTarget } from '../clients.ts';
 
-/** The provider's own records of what ran: CloudWatch metrics and the functions' logs. */
+/** The provider's own records of what ran: CloudWatch metrics and the functions' logs (found through Lambda's configuration). */
 export interface ProviderClients {
   cloudwatch: CloudWatchClient;
   logs: CloudWatchLogsClient;
+  lambda: LambdaClient;
   destroy(): void;
 }
 
@@ -27,12 +29,15 @@ export function createProviderClients(target: AwsTarget): ProviderClients {
       : { requestHandler: HTTP_TIMEOUTS, ...(target.region ? { region: target.region } : {}) };
   const cloudwatch = new CloudWatchClient(config);
   const logs = new CloudWatchLogsClient(config);
+  const lambda = new LambdaClient(config);
   return {
     cloudwatch,
     logs,
+    lambda,
     destroy() {
       cloudwatch.destroy();
       logs.destroy();
+      lambda.destroy();
     },
   };
 }
