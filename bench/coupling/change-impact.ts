@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { componentOf, type Variant } from './components.ts';
 import { Tree, type ChangeScript } from '../../shared/variant/change.ts';
 import { PROJECT_ROOT } from './static.ts';
-import { typeCheckOverlays } from './typecheck.ts';
 import { REGISTRY, variantNameSchema } from '../../infra/variants.ts';
 
 /**
@@ -121,6 +120,8 @@ export async function runChangeImpacts(variants: readonly Variant[], opts: { roo
       );
       return { variant, rows, overlay };
     });
+    // Loaded on use: the compiler is some 60 MB that every command importing this module (the harness, for the schema) would carry.
+    const { typeCheckOverlays } = await import('./typecheck.ts');
     const checked = typeCheckOverlays(
       base,
       edits.map((e) => e.overlay),

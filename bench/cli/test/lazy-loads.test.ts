@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../shared/paths.ts';
+
+const PROBE = path.join(import.meta.dirname, 'fixtures', 'heavy-imports.mjs');
+
+/** The heavy packages a module's static imports load. */
+async function heavyImportsOf(module: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', PROBE, path.join(PROJECT_ROOT, module)], {
+    cwd: PROJECT_ROOT,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as string[];
+}
+
+// The compiler (coupling, change impact) and Vega (the report) are tens of MB each: the bench command
+// loads them where they are used, in child processes, so the harness's resident size, which the long
+// run measures, does not carry them. A static import of either from the harness's graph breaks that.
+describe('the bench command loads the compiler and the report renderer on use only', () => {
+  it('imports neither TypeScript nor Vega when its module loads', { timeout: 60_000 }, async () => {
+    expect(await heavyImportsOf('bench/cli/bench.ts')).toEqual([]);
+  });
+
+  it('the probe sees them where they are imported', { timeout: 60_000 }, async () => {
+    expect(await heavyImportsOf('bench/coupling/typecheck.ts')).toEqual(['typescript']);
+  });
+});
