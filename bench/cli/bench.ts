@@ -341,9 +341,12 @@ export function registerBenchCommand(program: Command): void {
       } catch (err) {
         // A dead engine fails whatever was talking to it: the line naming the engine is the reason, not this error.
         const reason = signals.reason();
-        if (reason?.exitCode === 1) {
+        if (reason) {
+          // A stop the user asked for (a second Ctrl-C or SIGTERM that stopped waiting) can leave a
+          // variant that would not stop in time: one line says what, not a stack trace.
+          if (reason.exitCode !== 1) console.error(`sagabench: ${reason.why}; then ${(err as Error).message}`);
           if (written) console.error(`sagabench: partial results: ${path.join(out, 'results.json')}`);
-          process.exitCode = 1;
+          process.exitCode = reason.exitCode;
           return;
         }
         throw err;
