@@ -5,7 +5,6 @@ import type { Results } from '../results/schema.ts';
 import type { BenchConfig } from '../config.ts';
 import { createProgress } from '../progress.ts';
 import { writeResults } from '../results/write.ts';
-import { summaryText } from '../results/summary-text.ts';
 import { prepareOut } from './out-dir.ts';
 
 /**
@@ -23,9 +22,9 @@ export async function runOnAws(config: BenchConfig, opts: { out: string; quiet: 
   let written = false;
   try {
     // Loaded here, as for a local run: every other command would pay for the harness on each start.
-    const [{ runBenchmark }, { writeReport }, { providerCounts }, { createAwsClients }] = await Promise.all([
+    const [{ runBenchmark }, { endRun }, { providerCounts }, { createAwsClients }] = await Promise.all([
       import('../run.ts'),
-      import('../report/cli.ts'),
+      import('./run-end.ts'),
       import('../aws/provider-counts.ts'),
       import('../../shared/aws/clients.ts'),
     ]);
@@ -56,22 +55,7 @@ export async function runOnAws(config: BenchConfig, opts: { out: string; quiet: 
       },
     }).finally(() => progress.close());
     if (writeError) throw new UserError(`the results could not be written to ${opts.out} (${writeError})`);
-    console.log(summaryText(results));
-    console.log(`\nResults: ${path.join(opts.out, 'results.json')}`);
-    try {
-      const report = await writeReport(opts.out, results);
-      console.log(`Report:  ${report.html}\nSummary: ${report.markdown}`);
-    } catch (err) {
-      console.error(
-        `sagabench: the report could not be written (${(err as Error).message}); the results are complete: run sagabench report ${opts.out}`,
-      );
-      process.exitCode = 1;
-    }
-    if (results.partial) process.exitCode = signals.reason()?.exitCode ?? 130;
-    else if (!results.invariantsOk) {
-      console.error('sagabench: an invariant was broken (see the results); exit 1');
-      process.exitCode = 1;
-    }
+    await endRun(opts.out, results, signals);
   } finally {
     signals.dispose();
     if (!written) outDir.cleanup();

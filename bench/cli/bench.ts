@@ -20,7 +20,6 @@ import { FAULTS } from '../faults/catalog.ts';
 import { PRICE_TABLE } from '../cost/prices.ts';
 import { createProgress } from '../progress.ts';
 import { writeResults } from '../results/write.ts';
-import { summaryText } from '../results/summary-text.ts';
 import { readDeployment } from '../../infra/deploy/record.ts';
 import { confirmAwsRun, DEFAULT_AWS_MAX_ORDERS, DEFAULT_PROVIDER_SETTLE_SECONDS, formatAwsPlan, planAwsRun } from './aws-plan.ts';
 
@@ -286,7 +285,7 @@ export function registerBenchCommand(program: Command): void {
       lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
       // The harness loads here, not with the CLI: every other command (and every refusal above) would pay
       // for the Temporal worker on each start. The report is drawn by a child process (Vega stays out of here).
-      const [{ runBenchmark }, { writeReportInChild }] = await Promise.all([import('../run.ts'), import('../report/in-child.ts')]);
+      const [{ runBenchmark }, { endRun }] = await Promise.all([import('../run.ts'), import('./run-end.ts')]);
       signals = handleStopSignals((l) => console.error(l));
       // The workload's transient faults are planned; a worker's WARN per retry would only bury the progress.
       process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';
@@ -352,23 +351,7 @@ export function registerBenchCommand(program: Command): void {
         throw err;
       }
       if (writeError) throw new UserError(`the results could not be written to ${out} (${writeError})`);
-      console.log(summaryText(results));
-      console.log(`\nResults: ${path.join(out, 'results.json')}`);
-      try {
-        const report = await writeReportInChild(out);
-        console.log(`Report:  ${report.html}\nSummary: ${report.markdown}`);
-      } catch (err) {
-        // The results are complete and on disk; only their rendering failed.
-        console.error(
-          `sagabench: the report could not be written (${(err as Error).message}); the results are complete: run sagabench report ${out}`,
-        );
-        process.exitCode = 1;
-      }
-      if (results.partial) process.exitCode = signals.reason()?.exitCode ?? 130;
-      else if (!results.invariantsOk) {
-        console.error('sagabench: an invariant was broken (see the results); exit 1');
-        process.exitCode = 1;
-      }
+      await endRun(out, results, signals);
     } finally {
       await watch?.stop();
       // After a death the handler stays to the end: the timers it covers can fire after this returns.
