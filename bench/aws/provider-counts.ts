@@ -127,6 +127,14 @@ export function providerCounts(opts: {
         sources.push(
           `Lambda: ${fromReports.cold.invocations} invocations, billed duration and ${fromReports.cold.coldStarts} cold starts from the REPORT lines of ${names.functions.length} functions (FilterLogEvents)`,
         );
+      const durable = report.durable;
+      if (durable)
+        sources.push(
+          `Lambda durable functions: ${durable.executions} executions, ${durable.operations} durable operations (step attempts, retries included), ${durable.retries} retries and ${durable.dataWrittenBytes} bytes written, from each execution's GetDurableExecutionHistory (the derivation a local run applies to its runner's history); invocations billed as executions + retries = ${durable.executions + durable.retries}, where the REPORT lines counted ${fromReports.cold.invocations}` +
+            (durable.truncatedPayloads
+              ? `; ${durable.truncatedPayloads} payloads were cut short in the histories, so the bytes written are a lower bound`
+              : ''),
+        );
       const metrics = providerMetrics({ topics: names.topics, tables: [...new Set(Object.values(d.tables))] });
       const visibility = changeVisibilityQueries(names.queues);
       const sums = await readMetricSums(provider.cloudwatch, [...metrics.map((m) => m.query), ...visibility], window);

@@ -134,7 +134,10 @@ export function planAwsRun(
 /** Why a recorded AWS deployment cannot be driven, before anything is placed; undefined when it can. */
 function awsRefusal(v: VariantName, d: Deployment, temporalAddress?: () => string | undefined): string | undefined {
   if (!variantOf(v).awsTarget) return 'driving it on AWS is not implemented';
-  const r = d.resources as { stateMachineType?: string; taskQueue?: string };
+  const r = d.resources as { stateMachineType?: string; taskQueue?: string; variant: string; functionAliasArn?: string };
+  // Lambda runs no durable execution on an unqualified function name; a record from before the stack published its alias has none.
+  if (r.variant === 'lambda-durable' && !r.functionAliasArn)
+    return 'its record names no function alias to start durable executions on (Lambda runs none on an unqualified name): redeploy it with `sagabench deploy lambda-durable --target aws`';
   // Learned through DescribeExecution and counted from GetExecutionHistory, which EXPRESS executions do not have.
   if (r.stateMachineType === 'EXPRESS')
     return 'its state machine is EXPRESS, whose executions cannot be described or their histories read; deploy it STANDARD to bench it';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpointsSchema } from '../../shared/aws/clients.ts';
 import { tableNamesSchema } from '../../shared/topology/tables.ts';
+import type { ExecutionUsage } from './history.ts';
 
 /**
  * What the local function host runs: the saga over the services' tables (its meter
@@ -12,10 +13,13 @@ export const hostConfigSchema = z.discriminatedUnion('mode', [
 ]);
 export type HostConfig = z.infer<typeof hostConfigSchema>;
 
-/** One execution's end, as the host reports it: the saga's status, or `EXECUTION_<error>` when the runner threw. */
+/**
+ * One execution's end, as the host reports it: the saga's status (from its history, history.ts: `EXECUTION_<status>`
+ * when it failed, timed out or was stopped), or `EXECUTION_<error>` when the runner threw.
+ */
 export interface HostDone {
   done: string;
   status: string;
   terminalAt: number;
-  usage?: { operations: number; retries: number; dataWrittenBytes: number; checkpointed: number };
+  usage?: ExecutionUsage;
 }

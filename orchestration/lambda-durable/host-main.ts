@@ -31,8 +31,9 @@ if (config.mode === 'saga') {
   const durable = await startLocalDurable(clients, { tables: config.tables }, trace);
   const meter = flushMeterEvery(path.join(config.dir, `durable-host-${process.pid}.meter.json`), clients.meter, 1000, trace);
   run = async (input) => {
-    const { result, usage, endedAt } = await durable.run(input as OrderDocument); // run() parses it
-    return { status: result.status, terminalAt: endedAt, usage };
+    const { end, usage } = await durable.run(input as OrderDocument); // run() parses it
+    // The saga's result always holds its status locally; UNKNOWN would be a result of another shape.
+    return { status: end.status ?? 'UNKNOWN', terminalAt: end.terminalAt, usage };
   };
   stop = async () => {
     await durable.stop();

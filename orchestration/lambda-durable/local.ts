@@ -5,24 +5,16 @@ import { provisionTables } from '../../shared/engines/provision.ts';
 import type { TraceSink } from '../../shared/messaging/trace.ts';
 import type { TableNames } from '../../shared/topology/tables.ts';
 import { createTasks } from '../tasks.ts';
-import { durableSaga, type SagaResult, type StepRun } from './saga.ts';
-
-/** What one execution cost in AWS's billing units, as counted while it ran. */
-export interface ExecutionUsage {
-  /** Durable operations as AWS bills them: one per step attempt (a retry is another). */
-  operations: number;
-  /** Step attempts that came after a delay: each suspends the function and invokes it again on AWS. */
-  retries: number;
-  /** What the execution checkpointed: its input and every step's result. */
-  dataWrittenBytes: number;
-  /** Operations the local checkpoint server recorded for the execution (a cross-check of `operations`). */
-  checkpointed: number;
-}
+import { durableSaga, type SagaResult } from './saga.ts';
+import { describedByHistory, endOf, usageOfHistory, type ExecutionUsage } from './history.ts';
 
 export interface LocalDurable {
   tables: TableNames;
-  /** Runs one order's saga to its end; the edge refuses a bad order before anything runs. */
-  run(order: OrderDocument): Promise<{ result: SagaResult; usage: ExecutionUsage; endedAt: number }>;
+  /**
+   * Runs one order's saga to its end; the edge refuses a bad order before anything runs. Its end and
+   * usage come from the execution's history, as the AWS drive takes them from Lambda's (history.ts).
+   */
+  run(order: OrderDocument): Promise<{ end: NonNullable<ReturnType<typeof endOf>>; usage: ExecutionUsage }>;
   stop(): Promise<void>;
 }
 
@@ -67,29 +59,16 @@ export async function startLocalDurable(
   const tables = 'tables' in on ? on.tables : await provisionTables(clients, on.prefix);
   const release = await acquireDurableEnvironment();
   const tasks = createTasks(clients, tables, trace);
-  const steps = new Map<string, StepRun[]>();
-  const handler = durableSaga(tasks, (s) => {
-    const list = steps.get(s.orderId) ?? [];
-    list.push(s);
-    steps.set(s.orderId, list);
-  });
+  const handler = durableSaga(tasks);
   return {
     tables,
     async run(input) {
       const order = parseOrderDocument(input);
       const runner = new LocalDurableTestRunner<SagaResult>({ handlerFunction: handler });
-      const execution = await runner.run({ payload: order });
-      const endedAt = Date.now();
-      const ran = steps.get(order.orderId) ?? [];
-      steps.delete(order.orderId);
-      const usage: ExecutionUsage = {
-        operations: ran.length,
-        retries: ran.filter((s) => s.attempt > 1).length,
-        dataWrittenBytes: Buffer.byteLength(JSON.stringify(order)) + ran.reduce((n, s) => n + s.resultBytes, 0),
-        checkpointed: execution.getOperations().length,
-      };
-      if (execution.getStatus() !== 'SUCCEEDED') throw new Error(`durable execution of ${order.orderId} ended ${execution.getStatus()}`);
-      return { result: execution.getResult() as SagaResult, usage, endedAt };
+      const events = (await runner.run({ payload: order })).getHistoryEvents();
+      const end = endOf(describedByHistory(events));
+      if (!end) throw new Error(`the durable execution of ${order.orderId} returned with no end in its history`);
+      return { end, usage: usageOfHistory(events) };
     },
     stop: release,
   };

@@ -27,6 +27,8 @@ export const lambdaDurable: Variant<'lambda-durable', z.infer<typeof resourcesSc
   target: async (run) => (await import('./harness/target.ts')).lambdaDurableTarget(run),
   // Its local deployment is the service tables (no local Lambda): the saga runs in the local function host under the local runner, simulated.
   deployedTarget: async (run) => (await import('./harness/target.ts')).lambdaDurableDeployedTarget(run),
+  // On AWS: one durable execution per order on the stack's alias, its end and usage from Lambda's durable execution APIs.
+  awsTarget: async (run) => (await import('./harness/aws-target.ts')).lambdaDurableAwsTarget(run),
   floor: async (run, hops) => (await import('./harness/floor.ts')).lambdaDurableFloor(run.clients, hops),
   criticalPathHops: taskHops,
   segments,

@@ -17,6 +17,7 @@ export const OUTPUTS = {
   queueArn: (consumer: string) => `Queue${pascal(consumer)}Arn`,
   dlqUrl: (consumer: string) => `Queue${pascal(consumer)}DlqUrl`,
   functionName: (unit: string) => `Function${pascal(unit)}Name`,
+  functionAliasArn: (unit: string) => `Function${pascal(unit)}AliasArn`,
   stateMachineArn: 'StateMachineArn',
   stateMachineType: 'StateMachineType',
   stateMachineLogGroup: 'StateMachineLogGroup',

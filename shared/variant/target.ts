@@ -35,8 +35,10 @@ export interface VariantReport extends TargetReport {
     retries: number;
     /** Checkpointed data: each execution's input and its steps' results. */
     dataWrittenBytes: number;
-    /** Operations the local checkpoint server recorded, as a cross-check of `operations`. */
+    /** Operations the executions' histories name (each step once), as a cross-check of `operations`. */
     checkpointed: number;
+    /** Payloads the histories held cut short (AWS's size limit): `dataWrittenBytes` is then a lower bound. */
+    truncatedPayloads?: number;
   };
   /**
    * `--target aws`: the functions' invocations and billed duration from their REPORT lines, which

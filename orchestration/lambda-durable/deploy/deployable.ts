@@ -8,6 +8,8 @@ export const resourcesSchema = z
     variant: z.literal('lambda-durable'),
     /** AWS: the durable function. Locally there is none: the saga runs under the testing SDK's runner where orders are placed. */
     functionName: z.string().optional(),
+    /** AWS: the alias executions are started on (Lambda runs none on an unqualified name); absent in a record written before it. */
+    functionAliasArn: z.string().optional(),
   })
   .strict();
 type Resources = z.infer<typeof resourcesSchema>;
@@ -26,7 +28,11 @@ export const deployable: Deployable<'lambda-durable', Resources> = {
   },
   needsDocker: false,
   resources: resourcesSchema,
-  fromOutputs: (out) => ({ variant: 'lambda-durable', functionName: out(OUTPUTS.functionName('saga')) }),
+  fromOutputs: (out) => ({
+    variant: 'lambda-durable',
+    functionName: out(OUTPUTS.functionName('saga')),
+    functionAliasArn: out(OUTPUTS.functionAliasArn('saga')),
+  }),
   provider: (r) => ({ functions: r.functionName ? [{ name: r.functionName, role: 'other' as const }] : [], topics: [], queues: [] }),
   local: {
     // Only the service tables exist locally: there is no local Lambda to host the function; a run

@@ -1,5 +1,6 @@
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Alias } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { grantTableAccess, bundledFunction } from '../../../shared/cdk/lambda.ts';
@@ -17,6 +18,11 @@ export interface LambdaDurableStackProps extends StackProps {
 /** How long an order's saga may run (retries included) and how long its history is kept: the cost model's retention. */
 export const DURABLE_EXECUTION_TIMEOUT = Duration.hours(1);
 export const DURABLE_RETENTION_DAYS = 30;
+/**
+ * What executions are started on: Lambda runs no durable execution on an unqualified function name,
+ * and a published version pins each execution's replays to the code it started with.
+ */
+export const DURABLE_ALIAS = 'live';
 
 /** The saga as one durable function: the orchestrators' task table in checkpointed steps, writing the five service tables. */
 export class LambdaDurableStack extends Stack {
@@ -52,6 +58,9 @@ export class LambdaDurableStack extends Stack {
       REASONS.durableQualifier,
     );
     grantTableAccess(fn, props.tables, TEMPORAL_WORKER_ACCESS);
+    // A new version is published whenever the function changes (currentVersion), and the alias moved to it.
+    const alias = new Alias(this, 'SagaAlias', { aliasName: DURABLE_ALIAS, version: fn.currentVersion });
     new CfnOutput(this, OUTPUTS.functionName('saga'), { value: fn.functionName });
+    new CfnOutput(this, OUTPUTS.functionAliasArn('saga'), { value: alias.functionArn });
   }
 }

@@ -3,13 +3,12 @@ import path from 'node:path';
 import { runDir } from '../../../shared/paths.ts';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
 import { mergeCounts } from '../../../shared/aws/metering.ts';
-import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
 import { provisionTables } from '../../../shared/engines/provision.ts';
 import type { DeployedRun, LocalRun } from '../../../shared/variant/variant.ts';
-import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
 import type { TableNames } from '../../../shared/topology/tables.ts';
 import { HOST_PROCESS, startDurableHost } from '../host.ts';
+import { durableDrive } from './drive.ts';
 
 /**
  * The durable saga under load: each accepted order runs as one durable execution in the
@@ -47,38 +46,27 @@ async function durableTarget(clients: AwsClients, tables: TableNames, parent: st
   fs.mkdirSync(dir, { recursive: true });
   // The host takes the client faults a run hands its variant's processes (the environment at start).
   const host = await startDurableHost({ mode: 'saga', endpoints: clients.target.endpoints, tables, dir });
-  const pending = new PendingCompletions();
-  const started = new Set<string>();
   const running: Promise<void>[] = [];
-  const totals = { executions: 0, operations: 0, retries: 0, dataWrittenBytes: 0, checkpointed: 0 };
-  const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
-    // The edge refuses a bad order before anything runs.
-    const order = parseOrderDocument(input);
-    // The execution name is the order id: a client retry of a started order is refused, as Invoke refuses it on AWS.
-    if (started.has(order.orderId)) return;
-    started.add(order.orderId);
+  // The local runner has no execution names: a start of an order already started is refused here, as Invoke's
+  // DurableExecutionName refuses it on AWS (it returns the existing execution).
+  const drive = durableDrive(async (order, again) => {
+    if (again) return;
     running.push(
       host.run(order.orderId, order).then(
         ({ status, terminalAt, usage }) => {
-          if (usage) {
-            totals.executions++;
-            totals.operations += usage.operations;
-            totals.retries += usage.retries;
-            totals.dataWrittenBytes += usage.dataWrittenBytes;
-            totals.checkpointed += usage.checkpointed;
-          }
-          pending.resolve({ id: order.orderId, status, terminalAt });
+          if (usage) drive.counted(usage);
+          drive.ended(order.orderId, status, terminalAt);
         },
-        (err: Error) => pending.resolve({ id: order.orderId, status: `EXECUTION_${err.name}`, terminalAt: Date.now() }),
+        (err: Error) => drive.ended(order.orderId, `EXECUTION_${err.name}`, Date.now()),
       ),
     );
-  };
+  });
   return {
     name: 'lambda-durable',
     tables,
-    submit: (_id, order) => start(order),
-    submitDuplicate: start,
-    awaitTerminal: (id) => pending.wait(id),
+    submit: drive.submit,
+    submitDuplicate: drive.submitDuplicate,
+    awaitTerminal: drive.awaitTerminal,
     group: host.group,
     faultProcess: HOST_PROCESS,
     dlqs: [],
@@ -93,7 +81,7 @@ async function durableTarget(clients: AwsClients, tables: TableNames, parent: st
         traces: own.traces,
         observationFailures: own.observationFailures,
         duplicatesSent: own.duplicatesSent,
-        durable: { ...totals },
+        durable: drive.totals(),
         channels: [],
         dlqs: [],
         binding,
