@@ -17,6 +17,7 @@ import { buildApp, type SagabenchApp } from '../cdk/app.ts';
 import { OUTPUTS } from '../cdk/config.ts';
 import { REASONS } from '../../shared/cdk/nag.ts';
 import { lambdaSagaDefinition, taskFunctionKey } from '../../orchestration/stepfunctions/deploy/stack.ts';
+import { DURABLE_ALIAS } from '../../orchestration/lambda-durable/deploy/stack.ts';
 import { awsDeploymentFromOutputs, parseDeployment } from '../deploy/record.ts';
 import { buildSagaDefinition } from '../../orchestration/stepfunctions/definition.ts';
 import { TASK_SERVICE, type TaskName } from '../../orchestration/tasks.ts';
@@ -392,6 +393,15 @@ describe('lambda-durable stack', () => {
     expect(JSON.stringify(checkpoint.flatMap((s) => s.Resource))).toContain(`function:${PREFIX}-saga-durable`);
     expect(writes(tableAccess(t['lambda-durable'], role))).toEqual(namesOf(TEMPORAL_WORKER_ACCESS.write));
     expect(fnId).toBeTruthy();
+  });
+
+  it('starts executions on an alias of a published version (Lambda runs none on an unqualified name), and records it', () => {
+    const [[versionId, version]] = resourcesOf(t['lambda-durable'], 'AWS::Lambda::Version') as [[string, Json]];
+    const [[aliasId, alias]] = resourcesOf(t['lambda-durable'], 'AWS::Lambda::Alias') as [[string, Json]];
+    const [[fnId]] = resourcesOf(t['lambda-durable'], 'AWS::Lambda::Function') as [[string, Json]];
+    expect(refId(version.FunctionName)).toBe(fnId);
+    expect(alias).toMatchObject({ Name: DURABLE_ALIAS, FunctionVersion: { 'Fn::GetAtt': [versionId, 'Version'] } });
+    expect(refId(t['lambda-durable'].Outputs![OUTPUTS.functionAliasArn('saga')]!.Value)).toBe(aliasId);
   });
 });
 
