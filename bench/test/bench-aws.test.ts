@@ -10,6 +10,7 @@ import { dataStackName } from '../../shared/topology/stacks.ts';
 import { OUTPUTS } from '../../shared/topology/outputs.ts';
 import { TABLE_ROLES, tableNames } from '../../shared/topology/tables.ts';
 import { loadResults } from '../report/load.ts';
+import { estimateCost } from '../cost/model.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'results', 'small.json');
 const PREFIX = 'sagabench';
@@ -17,8 +18,10 @@ const PREFIX = 'sagabench';
 /** What `deploy --target aws` would record, from made-up stack outputs: the bench reads only the record. */
 function recordAwsDeployments(
   toolsDir: string,
-  variants: Array<'choreography' | 'stepfunctions' | 'temporal'>,
+  variants: Array<'choreography' | 'stepfunctions' | 'temporal' | 'lambda-durable'>,
   stateMachineType: 'STANDARD' | 'EXPRESS' = 'STANDARD',
+  /** What a record written before the durable stack published its alias holds: no functionAliasArn. */
+  withoutAlias = false,
 ): void {
   const any = (fixed: Record<string, string>) =>
     new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? (fixed[k] ?? `value-of-${k}`) : undefined) }) as Record<string, string>;
@@ -27,17 +30,39 @@ function recordAwsDeployments(
   const saved = process.env.SAGABENCH_TOOLS_DIR;
   process.env.SAGABENCH_TOOLS_DIR = toolsDir;
   try {
-    for (const v of variants)
-      writeDeployment(
-        awsDeploymentFromOutputs(v, PREFIX, {
-          [dataStackName(PREFIX)]: any(data),
-          [variantStack(PREFIX, v)]: any({ [OUTPUTS.stateMachineType]: stateMachineType }),
-        }),
-      );
+    for (const v of variants) {
+      const d = awsDeploymentFromOutputs(v, PREFIX, {
+        [dataStackName(PREFIX)]: any(data),
+        [variantStack(PREFIX, v)]: any({ [OUTPUTS.stateMachineType]: stateMachineType }),
+      });
+      if (withoutAlias) delete (d.resources as { functionAliasArn?: string }).functionAliasArn;
+      writeDeployment(d);
+    }
   } finally {
     if (saved === undefined) delete process.env.SAGABENCH_TOOLS_DIR;
     else process.env.SAGABENCH_TOOLS_DIR = saved;
   }
+}
+
+/**
+ * The report fixture plus a lambda-durable entry priced by the cost model from made-up durable counts
+ * (8 executions of 8 to 10 step attempts, as the saga runs locally): the fixture's run did not include
+ * the variant, and the plan only multiplies its per-order price.
+ */
+function fixtureWithDurable(dir: string): string {
+  const r = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { variants: Array<{ name: string; cost: object }> };
+  const sf = r.variants.find((v) => v.name === 'stepfunctions')!;
+  const cost = estimateCost({
+    variant: 'lambda-durable',
+    orders: 8,
+    metered: [],
+    lambda: { tracedRuns: 66, durationMsTotal: 3300, memoryMb: 512, arch: 'arm64' },
+    durable: { executions: 8, operations: 66, retries: 2, dataWrittenBytes: 4700 },
+  });
+  r.variants.push({ ...sf, name: 'lambda-durable', cost: { ...sf.cost, ...cost } });
+  const file = path.join(dir, 'with-durable.json');
+  fs.writeFileSync(file, JSON.stringify(r));
+  return file;
 }
 
 describe('sagabench bench --target aws: the safety checks before any order', () => {
@@ -90,6 +115,18 @@ describe('sagabench bench --target aws: the safety checks before any order', () 
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.existsSync(tools('t-nocreds'))).toBe(false);
+    // The durable drive's Invoke and GetDurableExecution go through the same chain: refused the same way, as fast.
+    const durableStarted = Date.now();
+    const d = await runDeployCli(
+      ['bench', '--target', 'aws', '--variants', 'lambda-durable', '--out', out],
+      bare(tools('t-nocreds')),
+      60_000,
+    );
+    expect(d.code, d.stderr).toBe(1);
+    expect(d.stderr).toMatch(/No AWS credentials: the AWS credential chain found none/);
+    expect(d.stderr).toMatch(/No order was placed/);
+    expect(Date.now() - durableStarted).toBeLessThan(20_000);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it('--dry-run prints the plan and the bill (per-order cost x planned orders) without calling AWS', async () => {
@@ -126,6 +163,45 @@ describe('sagabench bench --target aws: the safety checks before any order', () 
     expect(probes).toBe(before);
   });
 
+  it('--dry-run plans and prices lambda-durable; a record without its alias is refused by name, before anything', async () => {
+    const dir = tools('t-durable');
+    recordAwsDeployments(dir, ['lambda-durable']);
+    const from = fixtureWithDurable(home);
+    const perOrder = loadResults(from).results.variants.find((v) => v.name === 'lambda-durable')!.cost!.perOrderUsd;
+    const before = probes;
+    const args = [
+      'bench',
+      '--target',
+      'aws',
+      '--variants',
+      'lambda-durable',
+      '--orders',
+      '20',
+      '--warmup',
+      '2',
+      '--levels',
+      '1,4',
+      '--dry-run',
+    ];
+    const r = await runDeployCli([...args, '--estimate-from', from], bare(dir), 60_000);
+    expect(r.code, r.stderr).toBe(0);
+    const money = (x: number) => (x >= 0.01 ? `$${x.toFixed(2)}` : `$${x.toPrecision(3)}`);
+    expect(r.stdout).toContain(
+      `lambda-durable: stacks ${dataStackName(PREFIX)}, ${variantStack(PREFIX, 'lambda-durable')} (account 123456789012, us-east-1); 44 orders x ${money(perOrder)} = ${money(perOrder * 44)}`,
+    );
+    expect(r.stdout).toContain(`Estimated bill: ${money(perOrder * 44)} for 44 orders`);
+    // No fixed line: nothing of it runs while idle.
+    expect(r.stdout).not.toMatch(/lambda-durable.*accrue while it stays deployed/);
+    const old = tools('t-durable-old');
+    recordAwsDeployments(old, ['lambda-durable'], 'STANDARD', true);
+    const refused = await runDeployCli([...args, '--estimate-from', from], bare(old), 60_000);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /lambda-durable: its record names no function alias .* redeploy it with `sagabench deploy lambda-durable --target aws`; no order was placed/,
+    );
+    expect(probes).toBe(before);
+  });
+
   it('with credentials and no terminal, asks for --yes before placing any order; AWS-only flags are refused locally', async () => {
     const dir = tools('t-yes');
     recordAwsDeployments(dir, ['stepfunctions']);
@@ -138,8 +214,8 @@ describe('sagabench bench --target aws: the safety checks before any order', () 
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toMatch(/Estimated bill: \$/);
     expect(r.stderr).toMatch(/confirm the estimated bill of \$[\d.e-]+ with --yes .* no order was placed/);
-    // Refused by name before the bill is confirmed: Temporal with no address in its own configuration, an EXPRESS state
-    // machine (no DescribeExecution, no history), and a variant whose AWS drive is not built.
+    // Refused by name before the bill is confirmed: Temporal with no address in its own configuration, and an EXPRESS
+    // state machine (no DescribeExecution, no history).
     recordAwsDeployments(dir, ['temporal']);
     const refused = (variants: string, env = bare(dir, creds)) =>
       runDeployCli(['bench', '--target', 'aws', '--variants', variants, '--yes', '--estimate-from', FIXTURE], env, 60_000);
