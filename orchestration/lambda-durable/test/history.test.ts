@@ -1,9 +1,10 @@
 import type { Event, GetDurableExecutionCommandOutput } from '@aws-sdk/client-lambda';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateWorkload, initialStock } from '../../../bench/workload.ts';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
+import type { OrderDocument } from '../../../shared/domain/contracts.ts';
 import { orderTotal } from '../../../shared/domain/order.ts';
+import { address, paymentToken } from '../../../shared/domain/simulation.ts';
 import { provisionTables } from '../../../shared/engines/provision.ts';
 import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { createTasks } from '../../tasks.ts';
@@ -29,16 +30,33 @@ describe('lambda-durable: usage and ends from an execution history', () => {
     // The steps' own count (saga.ts's onStep, one call per attempt): what the local run counted before the history did.
     const ran = new Map<string, StepRun[]>();
     const handler = durableSaga(createTasks(aws, tables), (s) => ran.set(s.orderId, [...(ran.get(s.orderId) ?? []), s]));
-    // Transient failures make retries; the other failures make rejections and compensations.
-    const plan = generateWorkload({
-      seed: 3,
-      orders: 24,
-      mix: { outOfStockPct: 10, declinePct: 10, shippingFailurePct: 10, transientPct: 40, duplicatePct: 0 },
+    // Every way the saga goes: completed, transient bank and carrier answers (retries), declined, out of stock,
+    // a shipment that fails for good (compensations), each a few times.
+    await tableReader(aws, tables).repos.inventory.seedStock({ WIDGET: 1000, RARE: 0 });
+    const kinds: Array<Partial<OrderDocument>> = [
+      {},
+      { paymentToken: paymentToken('ok', 1) },
+      { paymentToken: paymentToken('ok', 2), shippingAddress: address('ok', 1) },
+      { paymentToken: paymentToken('declined') },
+      { lines: [{ sku: 'RARE', qty: 1, unitPriceCents: 900 }] },
+      { shippingAddress: address('invalid') },
+    ];
+    const plan = Array.from({ length: 24 }, (_, i) => {
+      const k = kinds[i % kinds.length]!;
+      const lines = k.lines ?? [{ sku: 'WIDGET', qty: 1 + (i % 3), unitPriceCents: 1500 }];
+      const order: OrderDocument = {
+        orderId: `hist-${Date.now()}-${i}`,
+        customerId: `cust-${i}`,
+        paymentToken: paymentToken('ok'),
+        shippingAddress: address('ok'),
+        ...k,
+        lines,
+        totalCents: orderTotal(lines),
+      };
+      return order;
     });
-    await tableReader(aws, tables).repos.inventory.seedStock(initialStock(plan));
     const runs = await Promise.all(
-      plan.map(async (p) => {
-        const order = { ...p.input, totalCents: orderTotal(p.input.lines) };
+      plan.map(async (order) => {
         const execution = await new LocalDurableTestRunner<SagaResult>({ handlerFunction: handler }).run({ payload: order });
         const steps = ran.get(order.orderId) ?? [];
         const events = execution.getHistoryEvents();
