@@ -37,6 +37,9 @@ export async function lambdaDurableAwsTarget(run: AwsRun<{ functionName?: string
   const processes = await awsDeploymentProcesses();
   const read = tableReader(run.harness, run.tables);
   const arns = new Map<string, string>();
+  // Every execution Invoke answered with: a second start that got a new one (not the idempotent start the name
+  // promises) is counted and billed, not hidden behind its order's first.
+  const executions = new Set<string>();
   const drive = durableDrive(async (order) => {
     processes.placed.add(order.orderId);
     const out = await edge.send(
@@ -50,6 +53,7 @@ export async function lambdaDurableAwsTarget(run: AwsRun<{ functionName?: string
     if (!out.DurableExecutionArn) throw new Error(`Invoke of ${fn} returned no durable execution for ${order.orderId}`);
     // The same name and payload return the running execution: its ARN is the one already held.
     if (!arns.has(order.orderId)) arns.set(order.orderId, out.DurableExecutionArn);
+    executions.add(out.DurableExecutionArn);
   });
   const watcher = watchDescribedExecutions({
     describe: (arn, signal) =>
@@ -73,7 +77,7 @@ export async function lambdaDurableAwsTarget(run: AwsRun<{ functionName?: string
       await watcher.stop();
       await processes.stop();
       try {
-        for (const arn of new Set(arns.values())) drive.counted(usageOfHistory(await fullHistory(reads.lambda, arn)));
+        for (const arn of executions) drive.counted(usageOfHistory(await fullHistory(reads.lambda, arn)));
       } finally {
         edge.destroy();
         reads.destroy();
