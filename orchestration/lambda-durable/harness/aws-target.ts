@@ -41,7 +41,6 @@ export async function lambdaDurableAwsTarget(run: AwsRun<{ functionName?: string
   // promises) is counted and billed, not hidden behind its order's first.
   const executions = new Set<string>();
   const drive = durableDrive(async (order) => {
-    processes.placed.add(order.orderId);
     const out = await edge.send(
       new InvokeCommand({
         FunctionName: fn,
