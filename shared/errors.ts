@@ -3,11 +3,10 @@
  * exits with `exitCode` (2 for bad input, 1 for an environment problem).
  */
 export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = 1,
-  ) {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number = 1) {
     super(message);
+    this.exitCode = exitCode;
     this.name = 'UserError';
   }
 }

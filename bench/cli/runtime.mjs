@@ -1,7 +1,7 @@
-// Plain JavaScript, loaded before tsx: it must run on any Node, old ones included,
+// Plain JavaScript, loaded before any TypeScript: it must run on any Node, old ones included,
 // so that an old runtime gets a sentence instead of a syntax or loader error.
 
-export const MIN_NODE = [22, 12];
+export const MIN_NODE = [22, 18];
 
 /** Why this Node cannot run sagabench, or null when it can. */
 export function runtimeProblem(version) {

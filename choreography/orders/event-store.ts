@@ -13,11 +13,12 @@ import { isConditionFailure } from '../../shared/services/dynamo/document.ts';
 
 /** Optimistic concurrency lost: someone appended at the same sequence number first. */
 export class ConcurrencyConflict extends Error {
-  constructor(
-    readonly orderId: string,
-    readonly seq: number,
-  ) {
+  readonly orderId: string;
+  readonly seq: number;
+  constructor(orderId: string, seq: number) {
     super(`order ${orderId}: sequence ${seq} was taken by a concurrent writer`);
+    this.orderId = orderId;
+    this.seq = seq;
     this.name = 'ConcurrencyConflict';
   }
 }
@@ -61,10 +62,12 @@ const OUTBOX = '#outbox';
 export class EventStore {
   private committed?: (items: OutboxItem[]) => Promise<void>;
 
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.doc = doc;
+    this.table = table;
+  }
 
   /**
    * Called with the outbox items an append wrote, once its transaction committed

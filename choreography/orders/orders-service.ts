@@ -19,8 +19,10 @@ export interface OrderView {
 }
 
 export class DuplicateOrderError extends Error {
-  constructor(readonly orderId: string) {
+  readonly orderId: string;
+  constructor(orderId: string) {
     super(`order ${orderId} already exists`);
+    this.orderId = orderId;
     this.name = 'DuplicateOrderError';
   }
 }
@@ -63,12 +65,16 @@ export class OrdersService {
    */
   private readonly heads = new Map<string, Head>();
 
-  constructor(
-    private readonly store: EventStore,
-    private readonly claims: ClaimCheckStore,
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly projectionTable: string,
-  ) {}
+  private readonly store: EventStore;
+  private readonly claims: ClaimCheckStore;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly projectionTable: string;
+  constructor(store: EventStore, claims: ClaimCheckStore, doc: DynamoDBDocumentClient, projectionTable: string) {
+    this.store = store;
+    this.claims = claims;
+    this.doc = doc;
+    this.projectionTable = projectionTable;
+  }
 
   /** Validates, then appends OrderPlaced; a second order with the same id is refused by the store itself. */
   async placeOrder(input: unknown): Promise<{ orderId: string; event: DomainEvent }> {

@@ -69,7 +69,10 @@ class AckBatcher implements PendingAcks {
   // and each removal is still its item's own work (on AWS the stream-fed publisher's).
   private readonly fire = AsyncResource.bind(() => void this.flush());
 
-  constructor(private readonly store: EventStore) {}
+  private readonly store: EventStore;
+  constructor(store: EventStore) {
+    this.store = store;
+  }
 
   add(seq: number): void {
     this.pending.push(seq);

@@ -13,17 +13,30 @@ export class OutboxPublisher {
   private running = false;
   private loop?: Promise<void>;
 
+  private readonly store: EventStore;
+  private readonly clients: Pick<AwsClients, 'sns' | 'events'>;
+  private readonly busArn: string;
+  private readonly afterPublish: () => Promise<void>;
+  private readonly olderThanMs: number;
+  private readonly onItem: () => void;
   constructor(
-    private readonly store: EventStore,
-    private readonly clients: Pick<AwsClients, 'sns' | 'events'>,
-    private readonly busArn: string,
+    store: EventStore,
+    clients: Pick<AwsClients, 'sns' | 'events'>,
+    busArn: string,
     /** Test seam: runs between publish and ack, where a crash would leave a duplicate. */
-    private readonly afterPublish: () => Promise<void> = async () => {},
+    afterPublish: () => Promise<void> = async () => {},
     /** Leave items younger than this to the publish-on-commit path (0: take every item). */
-    private readonly olderThanMs = 0,
+    olderThanMs = 0,
     /** Called once per item handled (published and acked, or failed), for the meter. */
-    private readonly onItem: () => void = () => {},
-  ) {}
+    onItem: () => void = () => {},
+  ) {
+    this.store = store;
+    this.clients = clients;
+    this.busArn = busArn;
+    this.afterPublish = afterPublish;
+    this.olderThanMs = olderThanMs;
+    this.onItem = onItem;
+  }
 
   /** Publishes everything pending now; returns how many were published. */
   async drain(): Promise<number> {

@@ -61,6 +61,15 @@ function cmdlineHas(pid: number, parts: string[]): boolean {
   }
 }
 
+/** A Node process (whatever its path: the record may be older than this checkout's runtime). */
+function runsNode(pid: number): boolean {
+  try {
+    return path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!) === 'node';
+  } catch {
+    return false;
+  }
+}
+
 async function substrateHealthy(instance: string): Promise<SubstrateState | undefined> {
   const state = readState(instance);
   return state && (await health(state)).healthy ? state : undefined;
@@ -108,7 +117,7 @@ export async function deployLocal(variant: DeployVariant, opts: LocalDeployOptio
   try {
     const provisioned = await provision(variant, clients, state, opts);
     const log = hostLog(variant, instance);
-    const command = [process.execPath, '--import', 'tsx', HOST_SCRIPT, deploymentFile(variant, where)];
+    const command = [process.execPath, HOST_SCRIPT, deploymentFile(variant, where)];
     deployment = {
       schemaVersion: DEPLOYMENT_SCHEMA_VERSION,
       variant,
@@ -261,7 +270,7 @@ async function stopHost(placement: LocalPlacement): Promise<number[]> {
   for (const pid of placement.childPids) {
     if (!isRunning(pid)) continue;
     // Only a process still running one of our entry points is ours to kill.
-    if (cmdlineHas(pid, ['--import', 'tsx']) && ourScripts.some((script) => cmdlineHas(pid, [script]))) {
+    if (runsNode(pid) && ourScripts.some((script) => cmdlineHas(pid, [script]))) {
       process.kill(pid, 'SIGKILL');
       stopped.push(pid);
     }

@@ -7,7 +7,7 @@ export const DEPLOY_CLI = path.join(PROJECT_ROOT, 'infra', 'test', 'cli.ts');
 
 /** Runs `sagabench <args>` with the deploy commands registered, as a user would, in its own process; `env` replaces the environment. */
 export function runDeployCli(args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 180_000): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', DEPLOY_CLI, ...args], {
+  const child = spawn(process.execPath, [DEPLOY_CLI, ...args], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

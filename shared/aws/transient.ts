@@ -55,8 +55,10 @@ export function isTransientInfrastructureError(err: unknown): boolean {
  * matches `InfrastructureError` (orchestration/stepfunctions/definition.ts).
  */
 export class InfrastructureError extends Error {
-  constructor(readonly underlying: Error) {
+  readonly underlying: Error;
+  constructor(underlying: Error) {
     super(`${underlying.name}: ${underlying.message}`);
+    this.underlying = underlying;
     this.name = 'InfrastructureError';
   }
 }

@@ -169,11 +169,12 @@ export const commandSchema = z.discriminatedUnion(
 
 /** A message that failed validation: the text names every offending field. */
 export class ContractError extends Error {
-  constructor(
-    readonly what: string,
-    readonly issues: string[],
-  ) {
+  readonly what: string;
+  readonly issues: string[];
+  constructor(what: string, issues: string[]) {
     super(`invalid ${what}: ${issues.join('; ')}`);
+    this.what = what;
+    this.issues = issues;
     this.name = 'ContractError';
   }
 }

@@ -6,7 +6,7 @@ import { startDetached, type Announce, type StartedProcess } from './processes.t
 /** Starts the watchdog that stops `instance` once `ownerPid` is gone. */
 export function startWatchdog(instance: string, ownerPid: number, announce?: Announce): StartedProcess {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'watchdog.ts');
-  return startDetached([process.execPath, '--import', 'tsx', script, instance, String(ownerPid)], logFile(instance, 'watchdog'), {
+  return startDetached([process.execPath, script, instance, String(ownerPid)], logFile(instance, 'watchdog'), {
     cwd: PROJECT_ROOT,
     ...(announce ? { announce } : {}),
   });

@@ -7,10 +7,12 @@ import { documentBytes, needsClaimCheck } from './envelope.ts';
  * a small one travels inline. Consumers call `load` either way.
  */
 export class ClaimCheckStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.doc = doc;
+    this.table = table;
+  }
 
   async attach(order: OrderDocument): Promise<OrderAttachment> {
     if (!needsClaimCheck(order)) return { inline: order };

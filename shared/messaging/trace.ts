@@ -27,7 +27,10 @@ export interface TraceSink {
 export class FileTraceSink implements TraceSink {
   failed = 0;
   lastError: string | undefined;
-  constructor(private readonly file: string) {}
+  private readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
   record(point: TracePoint): void {
     try {
       fs.appendFileSync(this.file, `${JSON.stringify(point)}\n`);

@@ -15,7 +15,7 @@ export const READY_TIMEOUT_MS = 120_000;
  * flight with nobody to finish them. The parent stops its children itself.
  */
 export async function startChild(script: string, args: string[], readyTimeoutMs = READY_TIMEOUT_MS): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
     detached: true,

@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../paths.ts';
  * outlives the harness, even one killed with SIGKILL.
  */
 export function runJsonChild<T>(script: string, input: unknown, what: string, signal?: AbortSignal): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [script], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,

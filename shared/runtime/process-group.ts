@@ -14,7 +14,10 @@ export interface ChildSpec {
 export class ProcessGroup {
   private readonly running = new Map<string, ChildProcess>();
 
-  private constructor(private readonly specs: ChildSpec[]) {}
+  private readonly specs: ChildSpec[];
+  private constructor(specs: ChildSpec[]) {
+    this.specs = specs;
+  }
 
   /** Starts every process; if one fails, stops the others and throws. */
   static async start(specs: ChildSpec[]): Promise<ProcessGroup> {

@@ -4,11 +4,12 @@
  * it becomes the step's permanent failure.
  */
 export class TransientError extends Error {
-  constructor(
-    readonly step: string,
-    readonly attempt: number,
-  ) {
+  readonly step: string;
+  readonly attempt: number;
+  constructor(step: string, attempt: number) {
     super(`${step}: transient failure on attempt ${attempt}`);
+    this.step = step;
+    this.attempt = attempt;
     this.name = 'TransientError';
   }
 }

@@ -8,22 +8,27 @@ import path from 'node:path';
  * visibly instead of counting a change that was never made.
  */
 export class AnchorError extends Error {
-  constructor(
-    readonly file: string,
-    readonly anchor: string,
-    readonly occurrences: number,
-  ) {
+  readonly file: string;
+  readonly anchor: string;
+  readonly occurrences: number;
+  constructor(file: string, anchor: string, occurrences: number) {
     super(
       `change-impact anchor ${occurrences === 0 ? 'not found' : `found ${occurrences} times (must be unique)`} in ${file}: ` +
         `${JSON.stringify(anchor.length > 120 ? `${anchor.slice(0, 117)}...` : anchor)}. ` +
         "The code changed under the change script: update the variant's harness/change.ts (or shared/variant/fraud-change.ts).",
     );
+    this.file = file;
+    this.anchor = anchor;
+    this.occurrences = occurrences;
     this.name = 'AnchorError';
   }
 }
 
 export class Tree {
-  constructor(readonly root: string) {}
+  readonly root: string;
+  constructor(root: string) {
+    this.root = root;
+  }
 
   private abs(rel: string): string {
     return path.join(this.root, rel);

@@ -8,7 +8,7 @@ const PROBE = path.join(import.meta.dirname, 'fixtures', 'heavy-imports.mjs');
 
 /** The heavy packages a module's static imports load. */
 async function heavyImportsOf(module: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', PROBE, path.join(PROJECT_ROOT, module)], {
+  const { stdout } = await promisify(execFile)(process.execPath, [PROBE, path.join(PROJECT_ROOT, module)], {
     cwd: PROJECT_ROOT,
   });
   return JSON.parse(stdout.trim().split('\n').pop()!) as string[];

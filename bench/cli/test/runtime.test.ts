@@ -18,10 +18,10 @@ function systemNode(): { path: string; version: string } | null {
 }
 
 describe('the Node runtime', () => {
-  it('refuses Node older than 22.12 with a sentence, and accepts 22.12 and later', () => {
-    expect(runtimeProblem('v20.20.2')).toMatch(/Node v20\.20\.2 is too old: sagabench needs Node 22\.12/);
-    expect(runtimeProblem('v22.11.0')).toMatch(/too old/);
-    expect(runtimeProblem('v22.12.0')).toBeNull();
+  it('refuses Node older than 22.18 (the first to run TypeScript without a flag) with a sentence, and accepts 22.18 and later', () => {
+    expect(runtimeProblem('v20.20.2')).toMatch(/Node v20\.20\.2 is too old: sagabench needs Node 22\.18/);
+    expect(runtimeProblem('v22.17.1')).toMatch(/too old/);
+    expect(runtimeProblem('v22.18.0')).toBeNull();
     expect(runtimeProblem('v24.22.3')).toBeNull();
     expect(runtimeProblem('v26.0.0')).toBeNull();
   });

@@ -99,7 +99,7 @@ interface WorkerReport {
 async function startWorker(queueUrl: string, clients: AwsClients) {
   if (clients.target.kind !== 'local') throw new Error('the probe worker runs against the local substrate only');
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sfn-task-worker.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, queueUrl, JSON.stringify(clients.target.endpoints)], {
+  const child = spawn(process.execPath, [script, queueUrl, JSON.stringify(clients.target.endpoints)], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });

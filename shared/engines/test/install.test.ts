@@ -94,8 +94,6 @@ describe('installing the engines from the lock', () => {
     const other = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
         '-e',
         `const { acquireInstanceLock } = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'shared/runtime/instance-lock.ts'))});
          const fs = await import('node:fs');

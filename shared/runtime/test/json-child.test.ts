@@ -22,7 +22,7 @@ describe('work in a short-lived child process', () => {
   });
 
   it('a child exits as soon as its parent is gone (its stdin closes), even mid-work', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [FIXTURE], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     child.stdin.write('{"op":"hang"}\n');
     // Started work, then the parent's end of the pipe closes, as when the harness is killed.
     await new Promise((r) => setTimeout(r, 1500));

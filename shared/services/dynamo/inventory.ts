@@ -11,10 +11,12 @@ const resKey = (orderId: string) => `RES#${orderId}`;
  * its stock decrements are one transaction, so stock is never half-reserved.
  */
 export class DynamoInventoryRepo implements InventoryRepo {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.doc = doc;
+    this.table = table;
+  }
 
   async seedStock(stock: Record<string, number>): Promise<void> {
     for (const [sku, qty] of Object.entries(stock)) {

@@ -19,10 +19,12 @@ async function book(doc: DynamoDBDocumentClient, table: string, attempt: ThirdPa
 
 /** The simulated bank: its verdict is the seeded one (see simulation.ts); every call is booked in the payments table's ledger. */
 export class DynamoBank implements Bank {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.doc = doc;
+    this.table = table;
+  }
 
   async charge(c: Parameters<Bank['charge']>[0]) {
     const verdict = bankVerdict(c.paymentToken, c.attempt);
@@ -38,10 +40,12 @@ export class DynamoBank implements Bank {
 
 /** The simulated carrier, booked in the shipments table's ledger. */
 export class DynamoCarrier implements Carrier {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.doc = doc;
+    this.table = table;
+  }
 
   async ship(c: Parameters<Carrier['ship']>[0]) {
     const verdict = carrierVerdict(c.address, c.attempt);

@@ -8,10 +8,12 @@ import type { OrdersStatusRepo } from '../ports.ts';
  * item from different writers, and a put would wipe the other's attribute.
  */
 export class DynamoOrdersStatusRepo implements OrdersStatusRepo {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.doc = doc;
+    this.table = table;
+  }
 
   /**
    * A terminal status is final: task messages are delivered at least once, and

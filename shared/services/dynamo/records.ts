@@ -4,10 +4,12 @@ import { isConditionFailure } from './document.ts';
 
 /** One item per order, written once: the first outcome wins and later writers read it back. */
 class WriteOnceTable<R extends object> {
-  constructor(
-    protected readonly doc: DynamoDBDocumentClient,
-    protected readonly table: string,
-  ) {}
+  protected readonly doc: DynamoDBDocumentClient;
+  protected readonly table: string;
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.doc = doc;
+    this.table = table;
+  }
 
   async get(key: string): Promise<R | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key }, ConsistentRead: true }));
@@ -31,10 +33,11 @@ class WriteOnceTable<R extends object> {
 
 export class DynamoPaymentsRepo implements PaymentsRepo {
   private readonly t: WriteOnceTable<PaymentRecord>;
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.doc = doc;
+    this.table = table;
     this.t = new WriteOnceTable(doc, table);
   }
 
