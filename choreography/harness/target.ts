@@ -19,7 +19,18 @@ import { mergeCounts } from '../../shared/aws/metering.ts';
 import type { BusKind } from '../../shared/engines/provision.ts';
 
 const POLL_ERROR_PAUSE_MS = 500;
-const DELETE_EVERY_MS = 1000;
+/**
+ * The completions long poll. A receive returns as soon as a completion arrives (moto wakes a waiting
+ * receive on each send, as SQS does), so the wait only bounds how often an idle queue is asked again:
+ * at 1 s, a receive a second whenever no order was ending, each an SDK call on the harness's CPU.
+ * `stop` aborts the one in flight.
+ */
+const COMPLETIONS_WAIT_SECONDS = 10;
+/**
+ * Received completions are deleted ten at a time, or once this long has passed: well inside the
+ * queue's visibility timeout (30 s) even after a whole idle wait, so none is received twice.
+ */
+const DELETE_EVERY_MS = 5000;
 
 const TERMINAL = { OrderCompleted: 'COMPLETED', OrderRejected: 'REJECTED', OrderCancelled: 'CANCELLED' } as const;
 
@@ -133,7 +144,8 @@ async function drive(
   const pending = new PendingCompletions();
   const queueUrl = config.queues.completions!.url;
   let stopped = false;
-  // Deleted ten at a time (or after a second): at one client a delete per order would double the
+  const halt = new AbortController();
+  // Deleted ten at a time (or after DELETE_EVERY_MS): at one client a delete per order would double the
   // harness's calls, and a completion read twice (its delete late) resolves nothing new.
   const received: string[] = [];
   let lastDelete = Date.now();
@@ -152,10 +164,14 @@ async function drive(
       let msgs: Message[];
       try {
         msgs =
-          (await harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })))
-            .Messages ?? [];
+          (
+            await harness.sqs.send(
+              new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: COMPLETIONS_WAIT_SECONDS }),
+              { abortSignal: halt.signal },
+            )
+          ).Messages ?? [];
       } catch {
-        await sleep(POLL_ERROR_PAUSE_MS);
+        if (!stopped) await sleep(POLL_ERROR_PAUSE_MS);
         continue;
       }
       for (const m of msgs) {
@@ -204,6 +220,7 @@ async function drive(
     async stop() {
       stopped = true;
       await variant.stop();
+      halt.abort();
       await poller;
       const own = variant.report();
       return {

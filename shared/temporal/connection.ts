@@ -1,6 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+
+// The worker's half (NativeConnection, the Rust runtime) is in worker-connection.ts: the harness only
+// starts and watches workflows, and @temporalio/worker with its native bridge was ~5 MB of its heap,
+// which every full GC of a measured level marks again.
 
 export interface TemporalTarget {
   address: string;
@@ -31,7 +34,7 @@ export function resolveTemporalTarget(local?: { address: string; namespace: stri
   };
 }
 
-function connectionOptions(t: TemporalTarget) {
+export function connectionOptions(t: TemporalTarget) {
   return {
     address: t.address,
     ...(t.apiKey ? { apiKey: t.apiKey, tls: t.tls ?? true } : t.tls ? { tls: t.tls } : {}),
@@ -42,23 +45,4 @@ function connectionOptions(t: TemporalTarget) {
 export async function connectClient(t: TemporalTarget): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect(connectionOptions(t));
   return { client: new Client({ connection, namespace: t.namespace }), connection };
-}
-
-/** The connection a Worker polls through. */
-export async function connectWorker(t: TemporalTarget): Promise<NativeConnection> {
-  return await NativeConnection.connect(connectionOptions(t));
-}
-
-let runtimeInstalled = false;
-
-/**
- * Worker logs go to stderr at `level` (default WARN): the SDK's INFO lines per
- * bundle and state change would drown a benchmark's output. The runtime can be
- * installed once per process, before the first Worker.
- */
-export function installWorkerRuntime(level: LogLevel = (process.env.SAGABENCH_TEMPORAL_LOG_LEVEL as LogLevel) ?? 'WARN'): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  // Not SIGINT: a worker process leaves Ctrl-C to its parent, which stops it once the orders in flight finish.
-  Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: ['SIGTERM'] });
 }

@@ -26,3 +26,25 @@ describe('the bench command loads the compiler and the report renderer on use on
     expect(await heavyImportsOf('bench/coupling/typecheck.ts')).toEqual(['typescript']);
   });
 });
+
+// The Temporal worker package (its native bridge, bundler and their dependencies) belongs to the worker
+// processes: the harness only starts and watches workflows. Loaded in the harness it was ~6 MB of heap
+// that every full GC during a measured level marks again (harness CPU, issue #16) and ~35 MB of RSS.
+describe('the harness loads no Temporal worker', () => {
+  it('neither the level runner, the floors nor any variant target imports @temporalio/worker', { timeout: 120_000 }, async () => {
+    for (const module of [
+      'bench/run-level.ts',
+      'bench/floor/run.ts',
+      'orchestration/temporal/harness/target.ts',
+      'orchestration/temporal/harness/floor.ts',
+      'orchestration/stepfunctions/harness/target.ts',
+      'choreography/harness/target.ts',
+      'orchestration/lambda-durable/harness/target.ts',
+    ])
+      expect(await heavyImportsOf(module), module).toEqual([]);
+  });
+
+  it('the probe sees it where a worker starts', { timeout: 60_000 }, async () => {
+    expect(await heavyImportsOf('shared/temporal/worker-connection.ts')).toEqual(['@temporalio/worker']);
+  });
+});

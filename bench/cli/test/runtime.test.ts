@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,24 @@ describe('the Node runtime', () => {
     const r = spawnSync(BIN, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH } });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`sagabench 0.1.0 on Node ${process.version} (${process.execPath})`);
+  });
+
+  it("gives the npm scripts the shebang's V8 flags, and this Node accepts them", () => {
+    // --no-memory-reducer is most of the harness's CPU at one client (README, issue #16's sixth pass):
+    // a script that started the CLI without it would measure a different harness.
+    const flags = fs
+      .readFileSync(BIN, 'utf8')
+      .split('\n')[0]!
+      .replace(/^#!\/usr\/bin\/env -S node /, '')
+      .split(' ');
+    expect(flags).toContain('--no-memory-reducer');
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(path.dirname(BIN), '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    for (const name of ['sagabench', 'bench', 'smoke']) expect(scripts[name], name).toContain(`node ${flags.join(' ')} bench/cli/bin.mjs`);
+    const r = spawnSync(process.execPath, [...flags, '-e', '0'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
   });
 
   const old = systemNode();

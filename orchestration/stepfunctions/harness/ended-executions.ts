@@ -5,7 +5,13 @@ import { endedExecutionsPush } from './ended-push.ts';
 /** One interval for the variant and its floor when they must poll, so both load the engine alike. */
 export const POLL_MS = 150;
 
-/** While pushed ends arrive, a full listing now and then catches anything the push did not bring. */
+/**
+ * While pushed ends arrive, a full listing catches anything the push did not bring: at most this
+ * often, and only once an execution has been awaited this long. A listing carries every execution of
+ * the state machine (65 at the end of a default level, 2,000 in a long run), and listed every 10 s
+ * whether or not anything was overdue it was a steady cost on the harness's CPU while the push had
+ * already brought every end.
+ */
 export const RECONCILE_MS = 10_000;
 
 /** `output` only where the launcher pushed it (a listing has none). */
@@ -22,9 +28,16 @@ export type EndedExecution = ExecutionListItem & { name: string; stopDate: Date;
 export function watchEndedExecutions(
   sfn: SFNClient,
   stateMachineArn: string,
-  opts: { awaited: () => string[]; onEnded: (e: EndedExecution) => void | Promise<void>; pushEndpoint?: string },
+  opts: {
+    awaited: () => string[];
+    onEnded: (e: EndedExecution) => void | Promise<void>;
+    pushEndpoint?: string;
+    /** RECONCILE_MS, shorter in a test. */
+    reconcileMs?: number;
+  },
 ): { stop(): Promise<void> } {
   const halt = new AbortController();
+  const reconcileMs = opts.reconcileMs ?? RECONCILE_MS;
   const seen = new Set<string>();
   const handOver = async (e: EndedExecution) => {
     if (seen.has(e.name)) return;
@@ -56,11 +69,25 @@ export function watchEndedExecutions(
     const push = opts.pushEndpoint ? await endedExecutionsPush(opts.pushEndpoint, stateMachineArn, halt.signal) : undefined;
     if (!push) return poll();
     let reconciled = Date.now();
+    // When each id was first seen awaited (to within a long poll): what is overdue for a listing.
+    const awaitedSince = new Map<string, number>();
+    const overdue = () => {
+      const now = Date.now();
+      const awaited = new Set(opts.awaited());
+      for (const id of awaitedSince.keys()) if (!awaited.has(id)) awaitedSince.delete(id);
+      let late = false;
+      for (const id of awaited) {
+        const since = awaitedSince.get(id);
+        if (since === undefined) awaitedSince.set(id, now);
+        else if (now - since > reconcileMs) late = true;
+      }
+      return late;
+    };
     while (!halt.signal.aborted) {
       const batch = await push.next();
       if (batch === 'stopped') return;
       for (const e of batch.ended) await handOver(e);
-      if (batch.gap || Date.now() - reconciled > RECONCILE_MS) {
+      if (batch.gap || (overdue() && Date.now() - reconciled > reconcileMs)) {
         reconciled = Date.now();
         await list(true);
       }

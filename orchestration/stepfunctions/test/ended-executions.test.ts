@@ -68,10 +68,74 @@ describe('ended executions: pushed by the launcher, polled where it is not serve
     return (clients.meter.get('sfn', 'ListExecutions')?.calls ?? 0) - listed;
   }
 
-  it('hands over every end of its own state machine once, an aborted one too, from the launcher’s push', () =>
-    run(substrate.moto.endpoints.sfn, true));
+  it('hands over every end of its own state machine once, an aborted one too, from the launcher’s push', async () => {
+    // Every end came pushed, none awaited for RECONCILE_MS: no listing of the state machine's executions.
+    expect(await run(substrate.moto.endpoints.sfn, true)).toBe(0);
+  });
 
-  it('falls back to listing executions when the push is not served', () => run('http://127.0.0.1:9', false));
+  it('falls back to listing executions when the push is not served', async () => {
+    expect(await run('http://127.0.0.1:9', false)).toBeGreaterThan(0);
+  });
+});
+
+describe('the reconciling listing beside the push', () => {
+  const substrate = inject('substrate');
+  const role = `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`;
+
+  it('lists only once an awaited execution is overdue, however long ends keep arriving', async () => {
+    const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    const tag = Date.now();
+    const machine = async (name: string, definition: object) =>
+      (await clients.sfn.send(new CreateStateMachineCommand({ name, roleArn: role, definition: JSON.stringify(definition) })))
+        .stateMachineArn!;
+    const arn = await machine(`reconcile-${tag}`, {
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Variable: '$.wait', BooleanEquals: true, Next: 'W' }], Default: 'P' },
+        W: { Type: 'Wait', Seconds: 30, End: true },
+        P: { Type: 'Pass', End: true },
+      },
+    });
+    const listings = () => clients.meter.get('sfn', 'ListExecutions')?.calls ?? 0;
+    const awaited = new Set<string>();
+    const watcher = watchEndedExecutions(clients.sfn, arn, {
+      pushEndpoint: substrate.moto.endpoints.sfn,
+      reconcileMs: 1500,
+      awaited: () => [...awaited],
+      onEnded: (e) => void awaited.delete(e.name),
+    });
+    try {
+      // Short executions for several reconcile intervals, two in flight (so one is awaited whenever
+      // an end arrives), each awaited briefly: the push brings every end and nothing is listed.
+      const before = listings();
+      const start = async (i: number) => {
+        const name = `short-${tag}-${i}`;
+        awaited.add(name);
+        await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: '{"wait":false}' }));
+        return name;
+      };
+      let previous = await start(0);
+      const until = Date.now() + 5000;
+      for (let i = 1; Date.now() < until; i++) {
+        const next = await start(i);
+        const deadline = Date.now() + 5000;
+        while (awaited.has(previous) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(awaited.has(previous), previous).toBe(false);
+        previous = next;
+      }
+      expect(listings() - before).toBe(0);
+      // One that runs on past the interval is overdue: the listing looks for a missed end.
+      const long = `long-${tag}`;
+      awaited.add(long);
+      await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: long, input: '{"wait":true}' }));
+      const deadline = Date.now() + 15_000;
+      while (listings() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(listings() - before).toBeGreaterThan(0);
+    } finally {
+      await watcher.stop();
+      clients.destroy();
+    }
+  });
 });
 
 describe('the status in a pushed output', () => {

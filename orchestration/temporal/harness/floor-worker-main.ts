@@ -3,7 +3,8 @@
 // Exits when its parent closes stdin (onParentGone).
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
-import { connectWorker, installWorkerRuntime, type TemporalTarget } from '../../../shared/temporal/connection.ts';
+import { type TemporalTarget } from '../../../shared/temporal/connection.ts';
+import { connectWorker, installWorkerRuntime } from '../../../shared/temporal/worker-connection.ts';
 import { cachedWorkflowBundle } from '../../../shared/temporal/workflow-bundle.ts';
 import { onParentGone } from '../../../shared/runtime/children.ts';
 import { reportMeter } from '../../../shared/variant/floor.ts';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
-import { connectClient, connectWorker, installWorkerRuntime, type TemporalTarget } from '../../temporal/connection.ts';
+import { connectClient, type TemporalTarget } from '../../temporal/connection.ts';
+import { connectWorker, installWorkerRuntime } from '../../temporal/worker-connection.ts';
 import { probeActivities } from './temporal-activities.ts';
 import { uniqueName } from './names.ts';
 

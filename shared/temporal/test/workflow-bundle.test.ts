@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleCacheDir, bundleKey, cachedWorkflowBundle } from '../workflow-bundle.ts';
-import { installWorkerRuntime } from '../connection.ts';
+import { installWorkerRuntime } from '../worker-connection.ts';
 
 describe('the workflow bundle cache', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-bundle-'));
