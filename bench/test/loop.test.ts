@@ -11,11 +11,14 @@ import { summarize } from '../load/latency.ts';
  * to stall.
  */
 function singleServer(opts: { serviceMs: number; stallFrom?: number; stallUntil?: number }) {
-  const t0 = Date.now();
-  let free = t0;
+  // The stall is timed from the first submit, not from this call: the loop may start later (a
+  // loaded machine), and a stall timed from here would then land earlier in its schedule.
+  let t0 = 0;
+  let free = 0;
   const done = new Map<string, Promise<Completion>>();
   const target: LoadTarget<null> = {
     async submit(id) {
+      if (!t0) free = t0 = Date.now();
       const since = Date.now() - t0;
       if (opts.stallFrom !== undefined && since >= opts.stallFrom && since < opts.stallUntil!)
         await new Promise((r) => setTimeout(r, opts.stallUntil! - since));
