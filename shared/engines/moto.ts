@@ -2,7 +2,7 @@ import type { ServiceName } from '../aws/clients.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { venvBin, logFile } from '../paths.ts';
-import { assertPortFree, isRunning, startDetached, waitFor, type Announce } from './processes.ts';
+import { assertPortFree, isRunning, listensOn, startDetached, waitFor, type Announce } from './processes.ts';
 import type { MotoProcess } from './state.ts';
 import { PINNED } from './versions.ts';
 
@@ -91,7 +91,10 @@ export async function startMoto(
     onStarted(p);
   }
   for (const p of started) {
-    await waitFor(`moto (${p.name}, port ${p.port})`, () => answers(p.port), {
+    // Only our own process's answer counts: another that took the port between its choice and our
+    // bind would answer too, while ours exits on "address in use" (two test lanes choosing free
+    // ports at once did this: one lane then ran on the other's moto until that one was stopped).
+    await waitFor(`moto (${p.name}, port ${p.port})`, async () => listensOn(p.pid, p.port) && (await answers(p.port)), {
       timeoutMs: 30_000,
       alive: () => isRunning(p.pid),
       log: p.log,

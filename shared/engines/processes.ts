@@ -214,6 +214,11 @@ function hexToAddress(hex: string): string {
   return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
+/** True once the process itself listens on the port (not another process that holds it). */
+export function listensOn(pid: number, port: number): boolean {
+  return listeningSockets(pid).some((s) => s.port === port);
+}
+
 /**
  * The TCP sockets a process listens on, read from /proc (no ss/netstat needed):
  * how tests and `status` prove the engines are bound to loopback only.

@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { venvBin, logFile } from '../paths.ts';
-import { assertPortFree, isRunning, startDetached, waitFor, type Announce, type StartedProcess } from './processes.ts';
+import { assertPortFree, isRunning, listensOn, startDetached, waitFor, type Announce, type StartedProcess } from './processes.ts';
 
 export interface TemporalOptions {
   port: number;
@@ -56,7 +56,9 @@ export async function temporalAnswers(address: string, namespace = 'default'): P
 
 export async function waitForTemporal(p: StartedProcess, address: string): Promise<void> {
   // Startup can exceed the SDK's own 5 s wait on a loaded 2-core machine.
-  await waitFor(`Temporal dev server (${address})`, () => temporalAnswers(address), {
+  // Only our own server's answer counts (see startMoto): another on the port would answer too.
+  const port = Number(address.split(':').pop());
+  await waitFor(`Temporal dev server (${address})`, async () => listensOn(p.pid, port) && (await temporalAnswers(address)), {
     timeoutMs: 60_000,
     alive: () => isRunning(p.pid),
     log: p.log,

@@ -6,7 +6,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { collect, runCli, startCli, waitForOutput } from './cli-run.ts';
-import { findProcesses, freePort, freePortRun, isRunning, listeningSockets } from '../processes.ts';
+import { findProcesses, freePort, freePortRun, isRunning, listeningSockets, stopProcess } from '../processes.ts';
+import { startMoto } from '../moto.ts';
+import type { MotoProcess } from '../state.ts';
+import type { ServiceName } from '../../aws/clients.ts';
 import { journalFile, stateFile, venvBin } from '../../paths.ts';
 import { up } from '../substrate.ts';
 import { substrateStateSchema, type SubstrateState } from '../state.ts';
@@ -135,6 +138,21 @@ print(url, ddb.list_tables()['TableNames'])`,
       expect(enginesOn(motoPort, taken)).toEqual([]);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('does not take another moto on its port for its own: a port taken after the check fails the start', async () => {
+    // The race two test lanes lost: a port is free when chosen, then another process binds it before
+    // ours does. Skipping the pre-check (checkMotoPorts) stands in for losing that race.
+    const port = await freePort();
+    const plan = [{ name: 'moto', services: ['sqs', 'sns', 'sfn', 'dynamodb', 'events'] as ServiceName[], port }];
+    const [other] = await startMoto(plan, 'portrace-a', () => {});
+    try {
+      const ours: MotoProcess[] = [];
+      await expect(startMoto(plan, 'portrace-b', (p) => ours.push(p))).rejects.toThrow(/moto \(moto, port \d+\)/);
+      expect(ours.every((p) => !isRunning(p.pid))).toBe(true);
+    } finally {
+      await stopProcess(other!);
     }
   });
 
