@@ -24,19 +24,36 @@ export default async function setup(project: TestProject) {
   // npm may run on an older system Node; this line shows which Node the tests themselves run on.
   console.error(`[substrate] tests run on Node ${process.version} (${process.execPath})`);
   await down(INSTANCE);
-  const motoPort = await freePortRun(3);
-  const { state } = await up({
-    instance: INSTANCE,
-    motoPort,
-    motoLayout: 'split',
-    temporalPort: await freePort(),
-    ui: false,
-    uiPort: 0,
-    ownerPid: process.pid,
-    log: (l) => console.error(`[substrate] ${l}`),
-  });
-  project.provide('substrate', state);
+  project.provide('substrate', await upOnFreePorts(INSTANCE));
   return async () => {
     await down(INSTANCE);
   };
+}
+
+/**
+ * The ports are free when chosen, but the other lane (and the commands its tests start) choose
+ * theirs at the same moment: one may bind a port this start chose before its engine does. The
+ * start then fails on "address in use" (it never takes another's engine for its own); with ports
+ * chosen here rather than by a user, that is a lost race, so it chooses again.
+ */
+async function upOnFreePorts(instance: string): Promise<SubstrateState> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { state } = await up({
+        instance,
+        motoPort: await freePortRun(3),
+        motoLayout: 'split',
+        temporalPort: await freePort(),
+        ui: false,
+        uiPort: 0,
+        ownerPid: process.pid,
+        log: (l) => console.error(`[substrate] ${l}`),
+      });
+      return state;
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test(String(err))) throw err;
+      console.error(`[substrate] lost a race for a port (attempt ${attempt}); choosing others`);
+      await down(instance);
+    }
+  }
 }
