@@ -2,6 +2,7 @@
 // machine sends {taskToken, input} to an SQS queue and waits; this process answers
 // with SendTaskSuccess/SendTaskFailure. Started by probeStepFunctions; exits when
 // its parent closes stdin, so it can never outlive the process that started it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { Consumer } from 'sqs-consumer';
 import { createAwsClients, type ServiceName } from '../../aws/clients.ts';
@@ -21,12 +22,25 @@ let staleTokens = 0;
 // reuses the token and sends the task message twice.
 const SETTLED = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
 
+// The answers still on the wire. The engine ends an execution when it takes the last answer,
+// before that call's response reaches this process, so a stop right after the end would write a
+// meter without that call (a floor test once counted 119 answers for 120 tasks).
+const answering = new Set<Promise<void>>();
+
 async function answer(send: () => Promise<unknown>): Promise<void> {
+  const call = (async () => {
+    try {
+      await send();
+    } catch (err) {
+      if (!SETTLED.has((err as Error).name)) throw err;
+      staleTokens++;
+    }
+  })();
+  answering.add(call);
   try {
-    await send();
-  } catch (err) {
-    if (!SETTLED.has((err as Error).name)) throw err;
-    staleTokens++;
+    await call;
+  } finally {
+    answering.delete(call);
   }
 }
 
@@ -72,15 +86,17 @@ consumer.on('processing_error', (err, message) =>
   ),
 );
 
-const stop = () => {
+const stop = async () => {
   consumer.stop({ abort: true });
+  // Bounded: an answer that hangs must not keep the worker from stopping.
+  await Promise.race([Promise.allSettled([...answering]), sleep(5000)]);
   process.stdout.write(
     `${JSON.stringify({ meter: clients.meter.snapshot(), staleTokens, tasksHandled: [...attempts.values()].reduce((a, b) => a + b, 0) })}\n`,
     () => process.exit(0),
   );
 };
-process.stdin.on('end', stop);
+process.stdin.on('end', () => void stop());
 process.stdin.resume();
-process.on('SIGTERM', stop);
+process.on('SIGTERM', () => void stop());
 consumer.start();
 process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid })}\n`);
