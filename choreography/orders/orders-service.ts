@@ -6,6 +6,7 @@ import { decideTerminal, evolve, INITIAL_SAGA_STATE, type OrderSagaState } from 
 import { eventFrom } from '../../shared/messaging/envelope.ts';
 import type { ClaimCheckStore } from '../../shared/messaging/claim-check.ts';
 import { isConditionFailure } from '../../shared/services/dynamo/document.ts';
+import { retryTransient } from '../../shared/aws/transient.ts';
 import { ConcurrencyConflict, type EventStore, type StoredEvent, type TransactItem } from './event-store.ts';
 
 export interface OrderView {
@@ -26,6 +27,9 @@ export class DuplicateOrderError extends Error {
     this.name = 'DuplicateOrderError';
   }
 }
+
+/** How long a place may retry transient failures: under an API gateway's 29 s, with room for the rest. */
+const PLACE_RETRY_BUDGET_MS = 20_000;
 
 const fold = (events: StoredEvent[]): OrderSagaState => events.reduce((s, e) => evolve(s, e.event), INITIAL_SAGA_STATE);
 
@@ -99,12 +103,20 @@ export class OrdersService {
       },
     );
     const head = advance(headOf([]), [event]);
+    let retried = false;
     try {
-      // The projection commits with the event, so no reader hears of an order it cannot read.
-      await this.store.append(orderId, 0, [event], [this.viewPut(this.viewOf(orderId, head, document.customerId, document.totalCents))]);
+      // The projection commits with the event, so no reader hears of an order it cannot read. A throttle
+      // that outlasts the SDK's attempts is this call's to retry: passed out, it failed an order the
+      // caller had every reason to expect placed (a fault run's order ended at the edge with a 500).
+      await retryTransient(
+        () => this.store.append(orderId, 0, [event], [this.viewPut(this.viewOf(orderId, head, document.customerId, document.totalCents))]),
+        Date.now() + PLACE_RETRY_BUDGET_MS,
+        () => (retried = true),
+      );
     } catch (err) {
-      if (err instanceof ConcurrencyConflict) throw new DuplicateOrderError(orderId);
-      throw err;
+      if (!(err instanceof ConcurrencyConflict)) throw err;
+      // An earlier try that committed but whose answer was lost (a timeout) meets its own event: placed.
+      if (!retried || (await this.store.load(orderId))[0]?.event.messageId !== event.messageId) throw new DuplicateOrderError(orderId);
     }
     this.remember(orderId, head);
     return { orderId, event };
