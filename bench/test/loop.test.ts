@@ -32,31 +32,39 @@ function singleServer(opts: { serviceMs: number; stallFrom?: number; stallUntil?
     awaitTerminal: (id) => done.get(id)!,
     stop: async () => ({ metered: [], traces: [] }),
   };
-  return target;
+  return Object.assign(target, {
+    /** The stall as it fell, in epoch ms: what the assertions hold the loop's records against. */
+    stallWindow: () => ({ from: t0 + opts.stallFrom!, until: t0 + opts.stallUntil! }),
+  });
 }
 
 const units = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `u${i}`, payload: null }));
 
 describe('load loop', () => {
   it('open loop charges a stall to every order scheduled during it (no coordinated omission)', async () => {
-    // 20 orders/s for 2 s; the server stalls from 0.5 s to 1.5 s.
-    const records = await runLoad(singleServer({ serviceMs: 5, stallFrom: 500, stallUntil: 1500 }), {
+    // 20 orders/s for 2 s; the server stalls from 0.5 s to 1.5 s after the first submit.
+    const server = singleServer({ serviceMs: 5, stallFrom: 500, stallUntil: 1500 });
+    const records = await runLoad(server, {
       units: units(40),
       shape: { kind: 'open', ratePerSec: 20 },
       deadlineMs: 10_000,
     });
-    const lat = records.map((r) => latencyOf(r)!);
     expect(records.every((r) => r.status === 'DONE')).toBe(true);
     // Measured from acceptance the stall would vanish: every order was served in ~5 ms once accepted.
     expect(Math.max(...records.map((r) => r.terminalAt! - r.acceptedAt!))).toBeLessThan(150);
-    // Orders due at 0.5 s .. 1.45 s (units 10..29) all wait for the stall's end:
-    // unit 10 about 1000 ms, unit 29 about 50 ms; before and after, a few ms.
-    const during = lat.slice(10, 30);
-    expect(Math.min(...during)).toBeGreaterThanOrEqual(40);
-    expect(during[0]).toBeGreaterThan(900);
-    expect(Math.max(...lat.slice(0, 10))).toBeLessThan(100);
-    // Half the orders were due during the stall, so the median is well above the service time.
-    const s = summarize(lat);
+    // Held against the stall as it fell, not as planned: on a loaded machine the first submit can come
+    // a few ms after the loop's start, and the unit due at the planned edge then falls outside it
+    // (a fresh clone failed on that unit with 4 < 40).
+    const { from, until } = server.stallWindow();
+    const during = records.filter((r) => r.intendedAt >= from && r.intendedAt < until);
+    // About 20 of the 40 were due during the 1 s stall; each waits for its end, from when it was due.
+    expect(during.length).toBeGreaterThanOrEqual(18);
+    for (const r of during) expect(latencyOf(r)).toBeGreaterThanOrEqual(until - r.intendedAt);
+    expect(latencyOf(during[0]!)).toBeGreaterThan(900);
+    // Before it, a few ms (bounded loosely: the machine running this is shared).
+    expect(Math.max(...records.filter((r) => r.intendedAt < from).map((r) => latencyOf(r)!))).toBeLessThan(200);
+    // Half the orders were due during the stall, so the upper percentiles are the stall's.
+    const s = summarize(records.map((r) => latencyOf(r)!));
     expect(s.p90).toBeGreaterThan(700);
     expect(s.max).toBeGreaterThan(900);
   });
