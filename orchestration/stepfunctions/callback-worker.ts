@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { Message } from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
@@ -13,6 +14,9 @@ import { TASK_TIMEOUT_SECONDS, TASKS_VISIBILITY_TIMEOUT_SECONDS } from './defini
 
 /** An answer for a token that is unknown or already answered: the task is settled, the message is a duplicate. */
 const SETTLED = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
+
+/** The longest a stop waits for the messages in hand. */
+const STOP_WAIT_MS = 5000;
 
 export interface CallbackWorker {
   stop(): Promise<void>;
@@ -45,10 +49,21 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     terminateVisibilityTimeout: true,
     messageSystemAttributeNames: ['SentTimestamp'],
     handleMessage: (message) => {
+      inFlight.add(message.MessageId!);
       const points: TracePoint[] = [];
       return held.run(points, () => handle(message, points));
     },
   });
+  // Messages taken and not yet through (handled, answered, deleted). A stop waits for them: the engine
+  // ends an execution when it takes the last answer, before that call's response is back here, and the
+  // harness stops the worker once every execution ended; stopped then, the meter missed that answer and
+  // the delete after it (the probe worker counted 119 answers for 120 tasks so), and the abort cut the delete.
+  const inFlight = new Set<string>();
+  const settled = (message: Message | Message[] | undefined) => {
+    for (const m of [message ?? []].flat()) inFlight.delete(m.MessageId!);
+  };
+  consumer.on('message_processed', settled);
+  consumer.on('processing_error', (_err, message) => settled(message));
   const handle = async (message: Message, points: TracePoint[]): Promise<Message> => {
     const receivedAt = Date.now();
     const body = JSON.parse(message.Body ?? '{}') as {
@@ -114,13 +129,15 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
   consumer.on('error', (err) => {
     if (!stopping) console.error(`stepfunctions worker: ${err.message}`);
   });
-  consumer.on('processing_error', () => undefined);
+  consumer.on('error', (_err, message) => settled(message));
   consumer.start();
   return {
     async stop() {
       stopping = true;
+      // Bounded: a task that hangs must not keep the worker from stopping.
+      for (const giveUpAt = Date.now() + STOP_WAIT_MS; inFlight.size && Date.now() < giveUpAt;) await sleep(10);
       consumer.stop({ abort: true });
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     },
   };
 }
