@@ -33,6 +33,10 @@ export function startDetached(
   announce?.({ pid: 0, command, log });
   if (!file) throw new Error('empty command');
   fs.mkdirSync(path.dirname(log), { recursive: true });
+  // The last run's log is kept beside the new one: a start after a crash would otherwise wipe the
+  // only account of how it died (it once erased the evidence of a port race). One generation only,
+  // so a long-lived instance's logs stay bounded.
+  if (fs.existsSync(log)) fs.renameSync(log, `${log}.previous`);
   const out = fs.openSync(log, 'w');
   try {
     const child = spawn(file, args, { detached: true, stdio: ['ignore', out, out], env, ...(cwd ? { cwd } : {}) });
