@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { watchPacedEnds } from '../../../shared/variant/paced-ends.ts';
 import { endOf, type ExecutionDescription } from '../history.ts';
 
 /**
@@ -13,11 +13,10 @@ export const DESCRIBE_EVERY_MS = 1000;
 
 /**
  * Hands over every awaited order whose durable execution ended, from GetDurableExecution of the
- * executions the run started (their ARNs), paced: at most DESCRIBE_PER_SECOND calls a second in
- * all, each execution once per DESCRIBE_EVERY_MS, the longest unasked first. No push of ends
- * exists, and ListDurableExecutionsByFunction would page through every execution the function
- * ever ran. A failed call (a throttle, the network) is tried again on a later round. `describe` is
- * the SDK call (aws-target.ts); the end is read from its answer by `endOf` (history.ts).
+ * executions the run started (their ARNs), paced as above (shared/variant/paced-ends.ts). No push
+ * of ends exists, and ListDurableExecutionsByFunction would page through every execution the
+ * function ever ran. `describe` is the SDK call (aws-target.ts); the end is read from its answer by
+ * `endOf` (history.ts).
  */
 export function watchDescribedExecutions(opts: {
   describe: (arn: string, signal: AbortSignal) => Promise<ExecutionDescription>;
@@ -27,41 +26,12 @@ export function watchDescribedExecutions(opts: {
   perSecond?: number;
   everyMs?: number;
 }): { stop(): Promise<void> } {
-  const perSecond = opts.perSecond ?? DESCRIBE_PER_SECOND;
-  const everyMs = opts.everyMs ?? DESCRIBE_EVERY_MS;
-  const halt = new AbortController();
-  const lastAsked = new Map<string, number>();
-  const done = new Set<string>();
-  const gapMs = 1000 / perSecond;
-  const loop = (async () => {
-    while (!halt.signal.aborted) {
-      const now = Date.now();
-      const due = opts
-        .awaited()
-        .filter((id) => !done.has(id) && opts.arnOf(id) && now - (lastAsked.get(id) ?? 0) >= everyMs)
-        .sort((a, b) => (lastAsked.get(a) ?? 0) - (lastAsked.get(b) ?? 0));
-      if (!due.length) {
-        await sleep(gapMs, undefined, { signal: halt.signal }).catch(() => undefined);
-        continue;
-      }
-      for (const id of due) {
-        if (halt.signal.aborted) break;
-        lastAsked.set(id, Date.now());
-        const paced = sleep(gapMs, undefined, { signal: halt.signal }).catch(() => undefined);
-        const d = await opts.describe(opts.arnOf(id)!, halt.signal).catch(() => undefined);
-        const end = d && endOf(d);
-        if (end) {
-          done.add(id);
-          await opts.onEnded(id, end);
-        }
-        await paced;
-      }
-    }
-  })();
-  return {
-    async stop() {
-      halt.abort();
-      await loop;
-    },
-  };
+  return watchPacedEnds({
+    describe: async (arn, signal) => endOf(await opts.describe(arn, signal)),
+    awaited: opts.awaited,
+    arnOf: opts.arnOf,
+    onEnded: opts.onEnded,
+    perSecond: opts.perSecond ?? DESCRIBE_PER_SECOND,
+    everyMs: opts.everyMs ?? DESCRIBE_EVERY_MS,
+  });
 }

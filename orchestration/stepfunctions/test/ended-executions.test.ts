@@ -3,6 +3,7 @@ import { CreateStateMachineCommand, StartExecutionCommand, StopExecutionCommand 
 import { createAwsClients, LOCAL_ACCOUNT, type AwsClients } from '../../../shared/aws/clients.ts';
 import { watchEndedExecutions, type EndedExecution } from '../harness/ended-executions.ts';
 import { recordedStatusIn } from '../harness/target.ts';
+import { watchDescribedExecutions } from '../harness/described-executions.ts';
 
 describe('ended executions: pushed by the launcher, polled where it is not served', () => {
   const substrate = inject('substrate');
@@ -147,5 +148,71 @@ describe('the status in a pushed output', () => {
     expect(recordedStatusIn('null')).toBeUndefined();
     expect(recordedStatusIn('not json')).toBeUndefined();
     expect(recordedStatusIn(undefined)).toBeUndefined();
+  });
+});
+
+// The watcher `bench --target aws` uses: DescribeExecution of each execution the run started, paced.
+// Against moto's own DescribeExecution; the pacing itself is tested in lambda-durable's test of the
+// same loop (shared/variant/paced-ends.ts).
+describe('ended executions by paced DescribeExecution', () => {
+  const substrate = inject('substrate');
+  const role = `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`;
+
+  it('hands each started execution over once with its stop date, an aborted one too, and leaves a running one and an unstarted one awaited', async () => {
+    const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    const tag = Date.now();
+    const { stateMachineArn } = await clients.sfn.send(
+      new CreateStateMachineCommand({
+        name: `described-${tag}`,
+        roleArn: role,
+        definition: JSON.stringify({
+          StartAt: 'C',
+          States: {
+            C: { Type: 'Choice', Choices: [{ Variable: '$.wait', BooleanEquals: true, Next: 'W' }], Default: 'P' },
+            W: { Type: 'Wait', Seconds: 30, End: true },
+            P: { Type: 'Pass', End: true },
+          },
+        }),
+      }),
+    );
+    const arns = new Map<string, string>();
+    const ended = new Map<string, EndedExecution>();
+    const names = [...Array.from({ length: 5 }, (_, i) => `d-${tag}-${i}`), `stopped-${tag}`, `running-${tag}`];
+    const watcher = watchDescribedExecutions(clients.sfn, {
+      // `unstarted` has no ARN yet: it is not described.
+      awaited: () => [...names, `unstarted-${tag}`].filter((n) => !ended.has(n)),
+      arnOf: (name) => arns.get(name),
+      onEnded: (e) => {
+        expect(ended.has(e.name), `${e.name} handed over twice`).toBe(false);
+        ended.set(e.name, e);
+      },
+    });
+    const started = Date.now();
+    try {
+      for (const name of names) {
+        const wait = name.startsWith('stopped') || name.startsWith('running');
+        const r = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ wait }) }));
+        arns.set(name, r.executionArn!);
+      }
+      await clients.sfn.send(new StopExecutionCommand({ executionArn: arns.get(`stopped-${tag}`)! }));
+      const deadline = Date.now() + 15_000;
+      while (ended.size < names.length - 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      // Another round or two: the running one is asked again and stays awaited.
+      await new Promise((r) => setTimeout(r, 1200));
+    } finally {
+      await watcher.stop();
+      await clients.sfn.send(new StopExecutionCommand({ executionArn: arns.get(`running-${tag}`)! })).catch(() => undefined);
+    }
+    expect([...ended.keys()].sort()).toEqual(names.filter((n) => !n.startsWith('running')).sort());
+    expect(ended.get(`stopped-${tag}`)).toMatchObject({ status: 'ABORTED' });
+    for (const n of names.filter((n) => n.startsWith('d-'))) expect(ended.get(n)).toMatchObject({ status: 'SUCCEEDED', stateMachineArn });
+    for (const e of ended.values()) {
+      expect(e.stopDate.getTime()).toBeGreaterThanOrEqual(started - 1000);
+      expect(e.stopDate.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    // Never a listing: each execution is described by its ARN.
+    expect(clients.meter.get('sfn', 'ListExecutions')).toBeUndefined();
+    expect(clients.meter.get('sfn', 'DescribeExecution')?.calls).toBeGreaterThanOrEqual(names.length);
+    clients.destroy();
   });
 });
