@@ -499,6 +499,82 @@ def _topic_publish(self, *args, **kwargs):
 
 sns_models.Topic.publish = _topic_publish
 
+# 12. Each Step Functions execution re-did work that depends only on its definition or on
+# constants: it parsed the definition with ANTLR's pure-Python parser (about a third of the Step
+# Functions process's CPU in a 24-client run), built a new boto3 client for every SQS task it sent
+# (a sixth), and built a new JSONPath parser (yacc tables included) for every path it evaluated.
+# The parse tree of a definition is cached and turned into fresh components for every execution
+# (the components are what an execution evaluates; the tree is only read); the clients and the
+# parsed paths are cached. Answers are unchanged: the same definition gives the same tree, the
+# client's settings never vary (moto's own function ignores the credentials), and a parsed path is
+# only read when applied.
+from antlr4 import CommonTokenStream, InputStream  # noqa: E402
+from moto.stepfunctions.parser.asl.antlr.runtime.ASLLexer import ASLLexer  # noqa: E402
+from moto.stepfunctions.parser.asl.antlr.runtime.ASLParser import ASLParser  # noqa: E402
+from moto.stepfunctions.parser.asl.parse import asl_parser as sfn_asl_parser  # noqa: E402
+from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor as _Preprocessor  # noqa: E402
+from moto.stepfunctions.parser.backend import execution_worker as sfn_execution_worker  # noqa: E402
+from moto.stepfunctions.parser.asl.utils import boto_client as sfn_boto_client  # noqa: E402
+from moto.stepfunctions.parser.asl.utils import json_path as sfn_json_path  # noqa: E402
+from moto.stepfunctions.parser.asl.component.common.path import result_path as sfn_result_path  # noqa: E402
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sqs  # noqa: E402,F401
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sns  # noqa: E402,F401
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb  # noqa: E402,F401
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events  # noqa: E402,F401
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk  # noqa: E402,F401
+
+_PARSE_KEEP = 64
+_parsed_trees: "collections.OrderedDict[str, object]" = collections.OrderedDict()
+_parsed_lock = threading.Lock()
+
+
+def _parse_tree(definition):
+    with _parsed_lock:
+        tree = _parsed_trees.get(definition)
+        if tree is not None:
+            _parsed_trees.move_to_end(definition)
+            return tree
+    listener = sfn_asl_parser.SyntaxErrorListener()
+    parser = ASLParser(CommonTokenStream(ASLLexer(InputStream(definition))))
+    parser.removeErrorListeners()
+    parser.addErrorListener(listener)
+    tree = parser.state_machine()
+    if listener.errors:
+        raise sfn_asl_parser.ASLParserException(errors=listener.errors)
+    with _parsed_lock:
+        _parsed_trees[definition] = tree
+        while len(_parsed_trees) > _PARSE_KEEP:
+            _parsed_trees.popitem(last=False)
+    return tree
+
+
+def _execution_entrypoint(self):
+    return _Preprocessor().visit(_parse_tree(self._evaluation_details.state_machine_details.definition))
+
+
+sfn_execution_worker.ExecutionWorker._get_evaluation_entrypoint = _execution_entrypoint
+
+_original_boto_client_for = sfn_boto_client.boto_client_for
+_boto_clients: dict = {}
+_boto_clients_lock = threading.Lock()
+
+
+def _boto_client_for(region, service, state_credentials=None):
+    key = (region, service, sfn_boto_client.botocore_stubber.enabled, sfn_boto_client.moto_server_port())
+    with _boto_clients_lock:
+        client = _boto_clients.get(key)
+        if client is None:
+            client = _boto_clients[key] = _original_boto_client_for(region, service, state_credentials)
+    return client
+
+
+for _module in list(sys.modules.values()):
+    if getattr(_module, "boto_client_for", None) is _original_boto_client_for:
+        _module.boto_client_for = _boto_client_for
+
+sfn_json_path.parse = functools.lru_cache(maxsize=4096)(sfn_json_path.parse)
+sfn_result_path.parse = functools.lru_cache(maxsize=4096)(sfn_result_path.parse)
+
 from moto.server import main  # noqa: E402  (after the patch, on purpose)
 
 if __name__ == "__main__":
