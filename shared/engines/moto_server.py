@@ -748,6 +748,42 @@ def _is_message_valid_based_on_retention_period(self, queue_name, message):
 
 sqs_models.SQSBackend.is_message_valid_based_on_retention_period = _is_message_valid_based_on_retention_period
 
+# SendMessage (and SNS's delivery to a queue, which is a SendMessage) reads one attribute,
+# ContentBasedDeduplication, from the same attribute dict, so every send walked the queue
+# too. While a send runs, the dict a queue builds holds only the attributes that key can be
+# (a FIFO queue's, converted as moto converts them); every other caller gets the whole dict.
+_original_queue_attributes = sqs_models.Queue.attributes.fget
+_sending = threading.local()
+
+
+def _queue_attributes(self):
+    if not getattr(_sending, "depth", 0):
+        return _original_queue_attributes(self)
+    result = {}
+    if self.fifo_queue:
+        for attribute in self.FIFO_ATTRIBUTES:
+            value = getattr(self, sqs_models.camelcase_to_underscores(attribute))
+            result[attribute] = str(value).lower() if isinstance(value, bool) else value
+    return result
+
+
+def _while_sending(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        _sending.depth = getattr(_sending, "depth", 0) + 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _sending.depth -= 1
+
+    return wrapper
+
+
+if not {"ContentBasedDeduplication"} <= set(sqs_models.Queue.FIFO_ATTRIBUTES):
+    sys.exit("sagabench moto launcher: moto.sqs.models.Queue changed shape; re-check the patch")
+sqs_models.Queue.attributes = property(_queue_attributes)
+sqs_models.SQSBackend.send_message = _while_sending(sqs_models.SQSBackend.send_message)
+
 # 15. Per request, moto's dispatcher listed moto's package directory (os.listdir and an isdir
 # for each of its ~200 entries) to tell whether the host names a service, under a lock every
 # request thread takes, and its action lookup listed the response class's members with
