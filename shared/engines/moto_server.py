@@ -41,8 +41,10 @@ a transaction's rollback is an undo log of the items it touched rather than a
 copy of every table (7: the copy made each transaction O(table size)), and the
 executions that end are pushed to whoever waits for them (8, below), a Query on
 a table's own key reads that partition only (9, below), a client's HTTP
-connection is kept open across calls instead of one TCP connection per call (10, below), and a topic
-does not keep every message published to it (11, below).
+connection is kept open across calls instead of one TCP connection per call (10, below), a topic
+does not keep every message published to it (11, below), and work moto redid on every request or
+execution is done once (12-15, below: a definition's parse tree, clients, JSONPaths, lookups by
+ARN, name and token, SQS's attribute walks, the dispatcher's host and action lookups).
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
