@@ -388,6 +388,14 @@ def _query(self, hash_key, *args, **kwargs):
 _Table.all_items = _all_items
 _Table.query = _query
 
+# An UpdateItem's expression was tokenised and parsed twice per call (once to validate the
+# request, once to apply it). The parsed tree is only read or deep-copied before use (moto's
+# validator copies it), so a string's tree is kept and reused.
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser as _UpdateExpressionParser  # noqa: E402
+
+_update_trees = functools.lru_cache(maxsize=4096)(_UpdateExpressionParser.make.__func__)
+_UpdateExpressionParser.make = classmethod(lambda cls, expression_str: _update_trees(cls, expression_str))
+
 for _name, _fn in list(vars(ddb_models.DynamoDBBackend).items()):
     if inspect.isfunction(_fn) and not _name.startswith("_"):
         setattr(ddb_models.DynamoDBBackend, _name, _serialised(_fn))
@@ -506,19 +514,19 @@ def _topic_publish(self, *args, **kwargs):
 sns_models.Topic.publish = _topic_publish
 
 # 12. Each Step Functions execution re-did work that depends only on its definition or on
-# constants: it parsed the definition with ANTLR's pure-Python parser (about a third of the Step
-# Functions process's CPU in a 24-client run), built a new boto3 client for every SQS task it sent
-# (a sixth), and built a new JSONPath parser (yacc tables included) for every path it evaluated.
-# The parse tree of a definition is cached and turned into fresh components for every execution
-# (the components are what an execution evaluates; the tree is only read); the clients and the
-# parsed paths are cached. Answers are unchanged: the same definition gives the same tree, the
-# client's settings never vary (moto's own function ignores the credentials), and a parsed path is
-# only read when applied.
-from antlr4 import CommonTokenStream, InputStream  # noqa: E402
-from moto.stepfunctions.parser.asl.antlr.runtime.ASLLexer import ASLLexer  # noqa: E402
-from moto.stepfunctions.parser.asl.antlr.runtime.ASLParser import ASLParser  # noqa: E402
+# constants: it parsed the definition with ANTLR's pure-Python parser and turned the tree into
+# evaluation components (about half the Step Functions process's CPU in a 24-client run), built a
+# new boto3 client for every SQS task it sent (a sixth), and built a new JSONPath parser (yacc
+# tables included) for every path it evaluated. A definition's components are built once and
+# shared by its executions: they are fixed once built (every per-execution value lives in the
+# execution's environment; the one lazily set field, a component's key into that environment, is
+# set here before sharing), so executions read them side by side. The clients and the parsed paths
+# are cached too. Answers are unchanged: the same definition gives the same components, the
+# client's settings never vary (moto's own function ignores the credentials), and a parsed path
+# is only read when applied.
 from moto.stepfunctions.parser.asl.parse import asl_parser as sfn_asl_parser  # noqa: E402
-from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor as _Preprocessor  # noqa: E402
+from moto.stepfunctions.parser.asl.component.component import Component as _SfnComponent  # noqa: E402
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent as _EvalComponent  # noqa: E402
 from moto.stepfunctions.parser.backend import execution_worker as sfn_execution_worker  # noqa: E402
 from moto.stepfunctions.parser.asl.utils import boto_client as sfn_boto_client  # noqa: E402
 from moto.stepfunctions.parser.asl.utils import json_path as sfn_json_path  # noqa: E402
@@ -529,33 +537,48 @@ import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.sta
 import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events  # noqa: E402,F401
 import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk  # noqa: E402,F401
 
-_PARSE_KEEP = 64
-_parsed_trees: "collections.OrderedDict[str, object]" = collections.OrderedDict()
-_parsed_lock = threading.Lock()
+if not isinstance(getattr(_EvalComponent, "heap_key", None), property):
+    sys.exit("sagabench moto launcher: moto's EvalComponent changed shape; re-check the patch")
+_PROGRAMS_KEEP = 64
+_programs: "collections.OrderedDict[str, object]" = collections.OrderedDict()
+_programs_lock = threading.Lock()
 
 
-def _parse_tree(definition):
-    with _parsed_lock:
-        tree = _parsed_trees.get(definition)
-        if tree is not None:
-            _parsed_trees.move_to_end(definition)
-            return tree
-    listener = sfn_asl_parser.SyntaxErrorListener()
-    parser = ASLParser(CommonTokenStream(ASLLexer(InputStream(definition))))
-    parser.removeErrorListeners()
-    parser.addErrorListener(listener)
-    tree = parser.state_machine()
-    if listener.errors:
-        raise sfn_asl_parser.ASLParserException(errors=listener.errors)
-    with _parsed_lock:
-        _parsed_trees[definition] = tree
-        while len(_parsed_trees) > _PARSE_KEEP:
-            _parsed_trees.popitem(last=False)
-    return tree
+def _set_heap_keys(program):
+    """Sets every component's lazily made key now, so executions sharing the components never race to make two."""
+    seen, stack = set(), [program]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, _EvalComponent):
+            obj.heap_key  # noqa: B018  (the property sets the key on first read)
+        if isinstance(obj, (list, tuple, set, frozenset)):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, _SfnComponent):
+            stack.extend(vars(obj).values())
+
+
+def _program_for(definition):
+    with _programs_lock:
+        program = _programs.get(definition)
+        if program is not None:
+            _programs.move_to_end(definition)
+            return program
+    program = sfn_asl_parser.AmazonStateLanguageParser.parse(definition)[0]
+    _set_heap_keys(program)
+    with _programs_lock:
+        _programs[definition] = program
+        while len(_programs) > _PROGRAMS_KEEP:
+            _programs.popitem(last=False)
+    return program
 
 
 def _execution_entrypoint(self):
-    return _Preprocessor().visit(_parse_tree(self._evaluation_details.state_machine_details.definition))
+    return _program_for(self._evaluation_details.state_machine_details.definition)
 
 
 sfn_execution_worker.ExecutionWorker._get_evaluation_entrypoint = _execution_entrypoint
