@@ -41,8 +41,10 @@ a transaction's rollback is an undo log of the items it touched rather than a
 copy of every table (7: the copy made each transaction O(table size)), and the
 executions that end are pushed to whoever waits for them (8, below), a Query on
 a table's own key reads that partition only (9, below), a client's HTTP
-connection is kept open across calls instead of one TCP connection per call (10, below), and a topic
-does not keep every message published to it (11, below).
+connection is kept open across calls instead of one TCP connection per call (10, below), a topic
+does not keep every message published to it (11, below), and work moto redid on every request or
+execution is done once (12-15, below: a definition's parse tree, clients, JSONPaths, lookups by
+ARN, name and token, SQS's attribute walks, the dispatcher's host and action lookups).
 The patch is applied only to the pinned moto version; any other version fails
 loudly so the patch is re-checked instead of silently not applying.
 """
@@ -140,6 +142,7 @@ def _send_task_failure(self):
 sfn_responses.StepFunctionResponse.send_task_failure = _send_task_failure
 
 import collections  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import parse_qs  # noqa: E402
@@ -230,7 +233,10 @@ sfn_execution.Execution.stop = _stop
 
 def _ended_since(after, arn):
     gap = bool(_ended) and _ended[0]["seq"] > after + 1
-    return [e for e in _ended if e["seq"] > after and (arn is None or e["stateMachineArn"] == arn)], gap
+    # The log's seqs are consecutive, so the entries past the cursor are its last (_ended_seq - after):
+    # read from the right, not the whole log (up to _ENDED_KEEP entries) on every poll.
+    newer = itertools.islice(reversed(_ended), max(0, min(len(_ended), _ended_seq - after)))
+    return [e for e in reversed(list(newer)) if arn is None or e["stateMachineArn"] == arn], gap
 
 
 def _serve_ended(environ, start_response):
@@ -382,6 +388,14 @@ def _query(self, hash_key, *args, **kwargs):
 _Table.all_items = _all_items
 _Table.query = _query
 
+# An UpdateItem's expression was tokenised and parsed twice per call (once to validate the
+# request, once to apply it). The parsed tree is only read or deep-copied before use (moto's
+# validator copies it), so a string's tree is kept and reused.
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser as _UpdateExpressionParser  # noqa: E402
+
+_update_trees = functools.lru_cache(maxsize=4096)(_UpdateExpressionParser.make.__func__)
+_UpdateExpressionParser.make = classmethod(lambda cls, expression_str: _update_trees(cls, expression_str))
+
 for _name, _fn in list(vars(ddb_models.DynamoDBBackend).items()):
     if inspect.isfunction(_fn) and not _name.startswith("_"):
         setattr(ddb_models.DynamoDBBackend, _name, _serialised(_fn))
@@ -498,6 +512,336 @@ def _topic_publish(self, *args, **kwargs):
 
 
 sns_models.Topic.publish = _topic_publish
+
+# 12. Each Step Functions execution re-did work that depends only on its definition or on
+# constants: it parsed the definition with ANTLR's pure-Python parser and turned the tree into
+# evaluation components (about half the Step Functions process's CPU in a 24-client run), built a
+# new boto3 client for every SQS task it sent (a sixth), and built a new JSONPath parser (yacc
+# tables included) for every path it evaluated. A definition's components are built once and
+# shared by its executions: they are fixed once built (every per-execution value lives in the
+# execution's environment; the one lazily set field, a component's key into that environment, is
+# set here before sharing), so executions read them side by side. The clients and the parsed paths
+# are cached too. Answers are unchanged: the same definition gives the same components, the
+# client's settings never vary (moto's own function ignores the credentials), and a parsed path
+# is only read when applied.
+from moto.stepfunctions.parser.asl.parse import asl_parser as sfn_asl_parser  # noqa: E402
+from moto.stepfunctions.parser.asl.component.component import Component as _SfnComponent  # noqa: E402
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent as _EvalComponent  # noqa: E402
+from moto.stepfunctions.parser.backend import execution_worker as sfn_execution_worker  # noqa: E402
+from moto.stepfunctions.parser.asl.utils import boto_client as sfn_boto_client  # noqa: E402
+from moto.stepfunctions.parser.asl.utils import json_path as sfn_json_path  # noqa: E402
+from moto.stepfunctions.parser.asl.component.common.path import result_path as sfn_result_path  # noqa: E402
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sqs  # noqa: E402,F401
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sns  # noqa: E402,F401
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb  # noqa: E402,F401
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events  # noqa: E402,F401
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk  # noqa: E402,F401
+
+if not isinstance(getattr(_EvalComponent, "heap_key", None), property):
+    sys.exit("sagabench moto launcher: moto's EvalComponent changed shape; re-check the patch")
+_PROGRAMS_KEEP = 64
+_programs: "collections.OrderedDict[str, object]" = collections.OrderedDict()
+_programs_lock = threading.Lock()
+
+
+def _set_heap_keys(program):
+    """Sets every component's lazily made key now, so executions sharing the components never race to make two."""
+    seen, stack = set(), [program]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, _EvalComponent):
+            obj.heap_key  # noqa: B018  (the property sets the key on first read)
+        if isinstance(obj, (list, tuple, set, frozenset)):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, _SfnComponent):
+            stack.extend(vars(obj).values())
+
+
+def _program_for(definition):
+    with _programs_lock:
+        program = _programs.get(definition)
+        if program is not None:
+            _programs.move_to_end(definition)
+            return program
+    program = sfn_asl_parser.AmazonStateLanguageParser.parse(definition)[0]
+    _set_heap_keys(program)
+    with _programs_lock:
+        _programs[definition] = program
+        while len(_programs) > _PROGRAMS_KEEP:
+            _programs.popitem(last=False)
+    return program
+
+
+def _execution_entrypoint(self):
+    return _program_for(self._evaluation_details.state_machine_details.definition)
+
+
+sfn_execution_worker.ExecutionWorker._get_evaluation_entrypoint = _execution_entrypoint
+
+_original_boto_client_for = sfn_boto_client.boto_client_for
+_boto_clients: dict = {}
+_boto_clients_lock = threading.Lock()
+
+
+def _boto_client_for(region, service, state_credentials=None):
+    key = (region, service, sfn_boto_client.botocore_stubber.enabled, sfn_boto_client.moto_server_port())
+    with _boto_clients_lock:
+        client = _boto_clients.get(key)
+        if client is None:
+            client = _boto_clients[key] = _original_boto_client_for(region, service, state_credentials)
+    return client
+
+
+for _module in list(sys.modules.values()):
+    if getattr(_module, "boto_client_for", None) is _original_boto_client_for:
+        _module.boto_client_for = _boto_client_for
+
+sfn_json_path.parse = functools.lru_cache(maxsize=4096)(sfn_json_path.parse)
+sfn_result_path.parse = functools.lru_cache(maxsize=4096)(sfn_result_path.parse)
+
+# 13. moto finds an execution by walking a list: DescribeExecution and GetExecutionHistory walk
+# the machine's executions for the ARN, StartExecution walks them for a name already taken, and
+# SendTaskSuccess/Failure/Heartbeat walk every execution of every machine asking each whether it
+# issued the token. A run's executions only grow, so each of these cost O(executions so far). A
+# machine's execution list here also indexes its executions by ARN and by name as they are
+# appended (moto only ever appends to it), and each task token points at the execution that
+# issued it. A lookup the indexes cannot answer (an unknown token, a name not taken, an ARN not
+# found) falls through to moto's own walk, so every answer and every error stays moto's.
+import weakref  # noqa: E402
+
+from moto.stepfunctions import models as sfn_base_models  # noqa: E402
+from moto.stepfunctions.parser.asl.eval.callback import callback as sfn_callback  # noqa: E402
+
+
+class _Executions(list):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.by_arn = {x.execution_arn: x for x in reversed(self)}
+        self.by_name = {x.name: x for x in reversed(self)}
+
+    def append(self, execution):
+        super().append(execution)
+        # setdefault: moto's walk returns the first match, so the first appended wins.
+        self.by_arn.setdefault(execution.execution_arn, execution)
+        self.by_name.setdefault(execution.name, execution)
+
+
+_original_sm_init = sfn_base_models.StateMachineInstance.__init__
+
+
+def _sm_init(self, *args, **kwargs):
+    _original_sm_init(self, *args, **kwargs)
+    self.executions = _Executions(self.executions)
+
+
+sfn_base_models.StateMachineInstance.__init__ = _sm_init
+_original_describe_execution = sfn_base_models.StepFunctionBackend.describe_execution
+
+
+def _describe_execution(self, execution_arn):
+    self._validate_execution_arn(execution_arn)
+    executions = self._get_state_machine_for_execution(execution_arn).executions
+    found = executions.by_arn.get(execution_arn) if isinstance(executions, _Executions) else None
+    return found if found is not None else _original_describe_execution(self, execution_arn)
+
+
+sfn_base_models.StepFunctionBackend.describe_execution = _describe_execution
+_original_get_history = sfn_base_models.StepFunctionBackend.get_execution_history
+
+
+def _get_execution_history(self, execution_arn):
+    self._validate_execution_arn(execution_arn)
+    state_machine = self._get_state_machine_for_execution(execution_arn)
+    executions = state_machine.executions
+    found = executions.by_arn.get(execution_arn) if isinstance(executions, _Executions) else None
+    if found is None:
+        return _original_get_history(self, execution_arn)
+    return {"events": found.get_execution_history(state_machine.roleArn)}
+
+
+sfn_base_models.StepFunctionBackend.get_execution_history = _get_execution_history
+_original_idempotency = sfn_base_models.StateMachine._handle_name_input_idempotency
+
+
+def _handle_name_input_idempotency(self, name, execution_input):
+    if isinstance(self.executions, _Executions) and name not in self.executions.by_name:
+        return None
+    return _original_idempotency(self, name, execution_input)
+
+
+sfn_base_models.StateMachine._handle_name_input_idempotency = _handle_name_input_idempotency
+
+# Token -> the callback pool that issued it (weak: a reset drops the executions), and each
+# execution's pool -> its execution, set when the execution's environment is built.
+_token_pools: "weakref.WeakValueDictionary[str, object]" = weakref.WeakValueDictionary()
+_Pool = sfn_callback.CallbackPoolManager
+_original_pool_add = _Pool.add
+_original_pool_add_activity = _Pool.add_activity_task
+
+
+def _pool_add(self, callback_id):
+    endpoint = _original_pool_add(self, callback_id)
+    _token_pools[callback_id] = self
+    return endpoint
+
+
+def _pool_add_activity_task(self, callback_id, *args, **kwargs):
+    endpoint = _original_pool_add_activity(self, callback_id, *args, **kwargs)
+    _token_pools[callback_id] = self
+    return endpoint
+
+
+_Pool.add = _pool_add
+_Pool.add_activity_task = _pool_add_activity_task
+_original_environment = sfn_execution_worker.ExecutionWorker._get_evaluation_environment
+
+
+def _evaluation_environment(self):
+    env = _original_environment(self)
+    execution = getattr(self._execution_communication, "execution", None)
+    if execution is not None:
+        env.callback_pool_manager._sagabench_execution = weakref.ref(execution)
+    return env
+
+
+sfn_execution_worker.ExecutionWorker._get_evaluation_environment = _evaluation_environment
+_token_hint = threading.local()
+
+
+def _token_owner(backend, token):
+    """The execution of this backend that issued the token, or None if the index does not know it."""
+    pool = _token_pools.get(token)
+    ref = getattr(pool, "_sagabench_execution", None)
+    execution = ref() if ref is not None else None
+    if execution is None:
+        return None
+    for state_machine in backend.state_machines:
+        if state_machine.arn == execution.state_machine_arn:
+            executions = state_machine.executions
+            if isinstance(executions, _Executions) and executions.by_arn.get(execution.execution_arn) is execution:
+                return execution
+    return None
+
+
+def _executions_for_token(self, *args, **kwargs):
+    token = getattr(_token_hint, "token", None)
+    owner = _token_owner(self, token) if token is not None else None
+    if owner is None:
+        return _get_started_executions(self, *args, **kwargs)
+    # The token lives in its issuer's pool only, so moto's walk could match no other execution.
+    status = args[0] if args else kwargs.get("execution_status")
+    return [owner] if _started(owner) and (status is None or status == owner.status) else []
+
+
+sfn_models.StepFunctionsParserBackend._get_executions = _executions_for_token
+
+
+def _with_token_hint(fn):
+    @functools.wraps(fn)
+    def wrapper(self, task_token, *args, **kwargs):
+        _token_hint.token = task_token
+        try:
+            return fn(self, task_token, *args, **kwargs)
+        finally:
+            _token_hint.token = None
+
+    return wrapper
+
+
+for _name in ("send_task_success", "send_task_failure", "send_task_heartbeat"):
+    setattr(sfn_models.StepFunctionsParserBackend, _name, _with_token_hint(getattr(sfn_models.StepFunctionsParserBackend, _name)))
+
+# 14. SQS checks each message it hands out against the queue's retention period by building the
+# queue's whole attribute dict three times, and that dict counts the queue's visible, in-flight
+# and delayed messages: every received message cost several walks of the queue (about 30 % of
+# the messaging process's CPU in a 24-client choreography run). The period is the queue's own
+# field (an int: moto converts it when the attribute is set), read directly.
+_original_retention_check = sqs_models.SQSBackend.is_message_valid_based_on_retention_period
+
+
+def _is_message_valid_based_on_retention_period(self, queue_name, message):
+    retention_period = getattr(self.get_queue(queue_name), "message_retention_period", None)
+    if retention_period is None:
+        return _original_retention_check(self, queue_name, message)
+    return retention_period + message.sent_timestamp / 1000 > sqs_models.unix_time()
+
+
+sqs_models.SQSBackend.is_message_valid_based_on_retention_period = _is_message_valid_based_on_retention_period
+
+# SendMessage (and SNS's delivery to a queue, which is a SendMessage) reads one attribute,
+# ContentBasedDeduplication, from the same attribute dict, so every send walked the queue
+# too. While a send runs, the dict a queue builds holds only the attributes that key can be
+# (a FIFO queue's, converted as moto converts them); every other caller gets the whole dict.
+_original_queue_attributes = sqs_models.Queue.attributes.fget
+_sending = threading.local()
+
+
+def _queue_attributes(self):
+    if not getattr(_sending, "depth", 0):
+        return _original_queue_attributes(self)
+    result = {}
+    if self.fifo_queue:
+        for attribute in self.FIFO_ATTRIBUTES:
+            value = getattr(self, sqs_models.camelcase_to_underscores(attribute))
+            result[attribute] = str(value).lower() if isinstance(value, bool) else value
+    return result
+
+
+def _while_sending(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        _sending.depth = getattr(_sending, "depth", 0) + 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _sending.depth -= 1
+
+    return wrapper
+
+
+if not {"ContentBasedDeduplication"} <= set(sqs_models.Queue.FIFO_ATTRIBUTES):
+    sys.exit("sagabench moto launcher: moto.sqs.models.Queue changed shape; re-check the patch")
+sqs_models.Queue.attributes = property(_queue_attributes)
+sqs_models.SQSBackend.send_message = _while_sending(sqs_models.SQSBackend.send_message)
+
+# 15. Per request, moto's dispatcher listed moto's package directory (os.listdir and an isdir
+# for each of its ~200 entries) to tell whether the host names a service, under a lock every
+# request thread takes, and its action lookup listed the response class's members with
+# inspect.getmembers. Both answers depend only on the host or the class: they are kept after
+# the first request (a host no service matches is not kept, so moto still reports it).
+from moto.core import responses as core_responses  # noqa: E402
+
+_original_backend_for_host = werkzeug_app.DomainDispatcherApplication.get_backend_for_host
+_backend_for_host: dict = {}
+
+
+def _get_backend_for_host(self, host):
+    backend = _backend_for_host.get(host)
+    if backend is None:
+        backend = _original_backend_for_host(self, host)
+        if backend:
+            _backend_for_host[host] = backend
+    return backend
+
+
+werkzeug_app.DomainDispatcherApplication.get_backend_for_host = _get_backend_for_host
+_original_method_names = core_responses.method_names_from_class
+_method_names: dict = {}
+
+
+def _method_names_from_class(clazz):
+    names = _method_names.get(clazz)
+    if names is None:
+        names = _method_names[clazz] = frozenset(_original_method_names(clazz))
+    return names
+
+
+core_responses.method_names_from_class = _method_names_from_class
 
 from moto.server import main  # noqa: E402  (after the patch, on purpose)
 
