@@ -10,8 +10,9 @@ import { VARIANTS, variantOf, type VariantName } from '../../infra/variants.ts';
 
 /**
  * The fault matrix in two halves, one a file in each test lane (vitest.config.ts): most of its time is the
- * pause and crash faults waiting out the visibility and activity timeouts, and each half's waits overlap
- * the other half's instead of following them. Every variant is in exactly one half (the assertion below).
+ * pause and crash faults waiting out the visibility and activity timeouts, and in two lanes those waits
+ * meet the other lane's work instead of adding up in one. Every variant is in exactly one half (the
+ * assertion below).
  */
 export const FAULT_MATRIX_HALVES: readonly (readonly VariantName[])[] = [
   ['choreography', 'eventbridge'],
