@@ -58,9 +58,11 @@ describe('step functions callback worker: a stop', () => {
     // The first task is in hand and not answered yet.
     expect(answers()).toBe(0);
     await sfn.worker.stop();
-    expect(answers()).toBe(1);
+    // Every message the worker took before the stop is through when it returns: the first task, and
+    // any next task it received while it waited (a fresh clone's run took the second one too).
+    expect(answers()).toBeGreaterThanOrEqual(1);
     // Counted by the meter rather than read off the queue: the next task's message may be in a receive
     // the stop aborted, and moto keeps such a message invisible for its timeout.
-    expect(faulted.meter.snapshot().find((c) => c.service === 'sqs' && c.operation === 'DeleteMessage')?.calls).toBe(1);
+    expect(faulted.meter.snapshot().find((c) => c.service === 'sqs' && c.operation === 'DeleteMessage')?.calls).toBe(answers());
   });
 });
