@@ -82,6 +82,10 @@ describe('provider-side counts of a --target aws level (against moto)', () => {
     );
   };
 
+  // The datapoints this test writes are 100 s old, not 60: the last test reads the same tables over the
+  // last second, widened to whole minutes, so a datapoint 60 s old fell into it when that second
+  // began in a minute's last 0.6 s (a fresh clone failed so). 100 s old, it never can.
+  const DATAPOINT_AGO_MS = 100_000;
   it('REPORT lines give invocations, billed duration and cold starts apart; metrics and derivations give the rest, priced by the cost model', async () => {
     const now = Date.now();
     const window = { fromMs: now - 120_000, toMs: now };
@@ -104,13 +108,13 @@ describe('provider-side counts of a --target aws level (against moto)', () => {
             MetricName: 'ConsumedWriteCapacityUnits',
             Dimensions: dims('TableName', tables.orders),
             Value: 12,
-            Timestamp: new Date(now - 60_000),
+            Timestamp: new Date(now - DATAPOINT_AGO_MS),
           },
           {
             MetricName: 'ConsumedReadCapacityUnits',
             Dimensions: dims('TableName', tables.inventory),
             Value: 4,
-            Timestamp: new Date(now - 60_000),
+            Timestamp: new Date(now - DATAPOINT_AGO_MS),
           },
         ],
       }),
@@ -124,20 +128,20 @@ describe('provider-side counts of a --target aws level (against moto)', () => {
             MetricName: 'NumberOfMessagesReceived',
             Dimensions: dims('QueueName', `${prefix}-inventory`),
             Value: 3,
-            Timestamp: new Date(now - 60_000),
+            Timestamp: new Date(now - DATAPOINT_AGO_MS),
           },
           {
             MetricName: 'NumberOfMessagesDeleted',
             Dimensions: dims('QueueName', `${prefix}-inventory`),
             Value: 2,
-            Timestamp: new Date(now - 60_000),
+            Timestamp: new Date(now - DATAPOINT_AGO_MS),
           },
           // The harness's completions queue is not the variant's.
           {
             MetricName: 'NumberOfMessagesReceived',
             Dimensions: dims('QueueName', `${prefix}-completions`),
             Value: 9,
-            Timestamp: new Date(now - 60_000),
+            Timestamp: new Date(now - DATAPOINT_AGO_MS),
           },
         ],
       }),
@@ -150,7 +154,7 @@ describe('provider-side counts of a --target aws level (against moto)', () => {
             MetricName: 'NumberOfMessagesPublished',
             Dimensions: dims('TopicName', `${prefix}-bus`),
             Value: 7,
-            Timestamp: new Date(now - 60_000),
+            Timestamp: new Date(now - DATAPOINT_AGO_MS),
           },
         ],
       }),
