@@ -40,6 +40,14 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     tables,
     trace && { record: (p) => (held.getStore() ? held.getStore()!.push(p) : trace.record(p)) },
   );
+  // Messages taken and not yet through (handled, answered, deleted). A stop waits for them: the engine
+  // ends an execution when it takes the last answer, before that call's response is back here, and the
+  // harness stops the worker once every execution ended; stopped then, the meter missed that answer and
+  // the delete after it (the probe worker counted 119 answers for 120 tasks so), and the abort cut the delete.
+  const inFlight = new Set<string>();
+  const settled = (message: Message | Message[] | undefined) => {
+    for (const m of [message ?? []].flat()) inFlight.delete(m.MessageId!);
+  };
   const consumer = Consumer.create({
     queueUrl,
     sqs: clients.sqs,
@@ -54,14 +62,6 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
       return held.run(points, () => handle(message, points));
     },
   });
-  // Messages taken and not yet through (handled, answered, deleted). A stop waits for them: the engine
-  // ends an execution when it takes the last answer, before that call's response is back here, and the
-  // harness stops the worker once every execution ended; stopped then, the meter missed that answer and
-  // the delete after it (the probe worker counted 119 answers for 120 tasks so), and the abort cut the delete.
-  const inFlight = new Set<string>();
-  const settled = (message: Message | Message[] | undefined) => {
-    for (const m of [message ?? []].flat()) inFlight.delete(m.MessageId!);
-  };
   consumer.on('message_processed', settled);
   consumer.on('processing_error', (_err, message) => settled(message));
   const handle = async (message: Message, points: TracePoint[]): Promise<Message> => {
@@ -126,10 +126,10 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
   };
   let stopping = false;
   // Stopping aborts the long poll in flight; that abort is the stop, not a failure worth a line.
-  consumer.on('error', (err) => {
+  consumer.on('error', (err, message) => {
+    settled(message);
     if (!stopping) console.error(`stepfunctions worker: ${err.message}`);
   });
-  consumer.on('error', (_err, message) => settled(message));
   consumer.start();
   return {
     async stop() {

@@ -5,18 +5,28 @@ import { watchEndedExecutions, type EndedExecution } from '../harness/ended-exec
 import { recordedStatusIn } from '../harness/target.ts';
 import { watchDescribedExecutions } from '../harness/described-executions.ts';
 
+const role = `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`;
+const createMachine = async (clients: AwsClients, name: string, definition: object): Promise<string> =>
+  (await clients.sfn.send(new CreateStateMachineCommand({ name, roleArn: role, definition: JSON.stringify(definition) }))).stateMachineArn!;
+/** Waits 30 s when its input says `wait`, ends at once otherwise. */
+const WAIT_OR_PASS = {
+  StartAt: 'C',
+  States: {
+    C: { Type: 'Choice', Choices: [{ Variable: '$.wait', BooleanEquals: true, Next: 'W' }], Default: 'P' },
+    W: { Type: 'Wait', Seconds: 30, End: true },
+    P: { Type: 'Pass', End: true },
+  },
+};
+
 describe('ended executions: pushed by the launcher, polled where it is not served', () => {
   const substrate = inject('substrate');
   let clients: AwsClients;
   let waitArn: string;
   let passArn: string;
-  const role = `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`;
   beforeAll(async () => {
     clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     const tag = Date.now();
-    const machine = async (name: string, definition: object) =>
-      (await clients.sfn.send(new CreateStateMachineCommand({ name, roleArn: role, definition: JSON.stringify(definition) })))
-        .stateMachineArn!;
+    const machine = (name: string, definition: object) => createMachine(clients, name, definition);
     // Ends with what the saga's last recordStatus task leaves in its output.
     passArn = await machine(`ended-pass-${tag}`, {
       StartAt: 'P',
@@ -81,22 +91,11 @@ describe('ended executions: pushed by the launcher, polled where it is not serve
 
 describe('the reconciling listing beside the push', () => {
   const substrate = inject('substrate');
-  const role = `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`;
 
   it('lists only once an awaited execution is overdue, however long ends keep arriving', async () => {
     const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     const tag = Date.now();
-    const machine = async (name: string, definition: object) =>
-      (await clients.sfn.send(new CreateStateMachineCommand({ name, roleArn: role, definition: JSON.stringify(definition) })))
-        .stateMachineArn!;
-    const arn = await machine(`reconcile-${tag}`, {
-      StartAt: 'C',
-      States: {
-        C: { Type: 'Choice', Choices: [{ Variable: '$.wait', BooleanEquals: true, Next: 'W' }], Default: 'P' },
-        W: { Type: 'Wait', Seconds: 30, End: true },
-        P: { Type: 'Pass', End: true },
-      },
-    });
+    const arn = await createMachine(clients, `reconcile-${tag}`, WAIT_OR_PASS);
     const listings = () => clients.meter.get('sfn', 'ListExecutions')?.calls ?? 0;
     const awaited = new Set<string>();
     const watcher = watchEndedExecutions(clients.sfn, arn, {
@@ -156,25 +155,11 @@ describe('the status in a pushed output', () => {
 // same loop (shared/variant/paced-ends.ts).
 describe('ended executions by paced DescribeExecution', () => {
   const substrate = inject('substrate');
-  const role = `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`;
 
   it('hands each started execution over once with its stop date, an aborted one too, and leaves a running one and an unstarted one awaited', async () => {
     const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
     const tag = Date.now();
-    const { stateMachineArn } = await clients.sfn.send(
-      new CreateStateMachineCommand({
-        name: `described-${tag}`,
-        roleArn: role,
-        definition: JSON.stringify({
-          StartAt: 'C',
-          States: {
-            C: { Type: 'Choice', Choices: [{ Variable: '$.wait', BooleanEquals: true, Next: 'W' }], Default: 'P' },
-            W: { Type: 'Wait', Seconds: 30, End: true },
-            P: { Type: 'Pass', End: true },
-          },
-        }),
-      }),
-    );
+    const stateMachineArn = await createMachine(clients, `described-${tag}`, WAIT_OR_PASS);
     const arns = new Map<string, string>();
     const ended = new Map<string, EndedExecution>();
     const names = [...Array.from({ length: 5 }, (_, i) => `d-${tag}-${i}`), `stopped-${tag}`, `running-${tag}`];
