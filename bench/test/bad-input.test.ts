@@ -23,12 +23,15 @@ const cli =
     const errors: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
     const out = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (errors.push(String(s)), true));
+    // A command may set the exit code as a CLI would; the lane's one worker (vitest.config.ts) runs other files after this one.
+    const exitCode = process.exitCode;
     try {
       const code = await main(['node', 'sagabench', ...args]);
       return { code, message: errors.join('\n') };
     } finally {
       spy.mockRestore();
       out.mockRestore();
+      process.exitCode = exitCode;
     }
   };
 
