@@ -26,6 +26,7 @@ import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } fr
 import type { UnitRecord } from './load/loop.ts';
 import type { TracePoint } from '../shared/messaging/trace.ts';
 import type { Fault } from './faults/catalog.ts';
+import type { PhaseClock } from './phases.ts';
 
 export interface BenchContext {
   config: BenchConfig;
@@ -42,6 +43,8 @@ export interface BenchContext {
   deployed?: boolean;
   /** `--target aws`: what the provider counted over a level's window of a deployment, merged into its report (bench/aws/provider-counts.ts). */
   providerCounts?: (deployment: Deployment) => NonNullable<Parameters<typeof runLevel>[0]['providerCounts']>;
+  /** Where the suite's wall time goes; the CLI prints it at the end. */
+  phases?: PhaseClock;
 }
 
 /**
@@ -197,7 +200,8 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   const usages = new Map<VariantName, UsageSample[]>();
   const env = describeEnvironment(config.target, substrate);
   let partialReason: string | undefined;
-  const reset = resetterFor(substrate, (l) => ctx.progress.log(l));
+  const resetEmulator = resetterFor(substrate, (l) => ctx.progress.log(l));
+  const reset = () => (ctx.phases ? ctx.phases.time('resets', resetEmulator) : resetEmulator());
 
   const snapshot = (partial: boolean): Results => {
     // Each variant that ran, and its what-ifs, as a series of the monthly projection.
@@ -252,6 +256,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       abandon: ctx.abandon,
       progress: ctx.progress,
       ...(fault ? { fault } : {}),
+      ...(ctx.phases ? { phases: ctx.phases } : {}),
     });
 
   // Every run of a variant and level, one per repeat, and the level's floor (measured once, on the first).
@@ -320,6 +325,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
                     abandon: ctx.abandon,
                     progress: ctx.progress,
                     reset,
+                    ...(ctx.phases ? { phases: ctx.phases } : {}),
                   }),
             );
           const lr = levelResult(all, floors.get(key) ?? null, config.seed + index, config.billing);
@@ -362,8 +368,10 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           ctx.checkpoint(snapshot(true));
           if (config.repeat === 1 && index > 0) dropDetail(run);
         }
-        if (repeat === 0 && runs.length && !ctx.signal.aborted)
-          result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress, deferChangeImpact: true });
+        if (repeat === 0 && runs.length && !ctx.signal.aborted) {
+          const coupling = () => measureCoupling({ variant, runs, config, progress: ctx.progress, deferChangeImpact: true });
+          result.coupling = await (ctx.phases ? ctx.phases.time('coupling', coupling) : coupling());
+        }
         if (config.repeat === 1) runs.forEach(dropDetail);
         if (!last) continue;
         const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
@@ -390,11 +398,13 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       }
     }
     if (config.changeImpact && !ctx.signal.aborted) {
-      const impacts = await measureChangeImpacts(
-        variants.filter((v) => v.coupling).map((v) => v.name),
-        ctx.progress,
-        ctx.signal,
-      );
+      const measure = () =>
+        measureChangeImpacts(
+          variants.filter((v) => v.coupling).map((v) => v.name),
+          ctx.progress,
+          ctx.signal,
+        );
+      const impacts = await (ctx.phases ? ctx.phases.time('change impact', measure) : measure());
       for (const v of variants) if (v.coupling && impacts.has(v.name)) v.coupling.changeImpact = impacts.get(v.name)!;
       ctx.checkpoint(snapshot(true));
     }

@@ -21,6 +21,7 @@ import { PRICE_TABLE } from '../cost/prices.ts';
 import { createProgress } from '../progress.ts';
 import { writeResults } from '../results/write.ts';
 import { readDeployment } from '../../infra/deploy/record.ts';
+import { PhaseClock } from '../phases.ts';
 import { confirmAwsRun, DEFAULT_AWS_MAX_ORDERS, DEFAULT_PROVIDER_SETTLE_SECONDS, formatAwsPlan, planAwsRun } from './aws-plan.ts';
 
 interface BenchFlags extends UpFlags {
@@ -281,6 +282,7 @@ export function registerBenchCommand(program: Command): void {
     let before: SubstrateState | undefined;
     let written = false;
     let afterDeath: ((err: Error) => void) | undefined;
+    const phases = new PhaseClock();
     try {
       lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
       // The harness loads here, not with the CLI: every other command (and every refusal above) would pay
@@ -291,7 +293,9 @@ export function registerBenchCommand(program: Command): void {
       process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';
       before = readState(flags.instance);
       // Engines this run starts die with it, even by SIGKILL: a watchdog stops them once this pid is gone.
-      const r = await up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) });
+      const r = await phases.time('engines', () =>
+        up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) }),
+      );
       const ownsEngines = !before && !flags.keep;
       if (ownsEngines) lock.markOwnsEngines();
       const stops = signals;
@@ -335,6 +339,7 @@ export function registerBenchCommand(program: Command): void {
           abandon: signals.abandon,
           progress,
           checkpoint,
+          phases,
           ...(flags.deployed ? { deployed: true } : {}),
         }).finally(() => progress.close());
       } catch (err) {
@@ -351,15 +356,16 @@ export function registerBenchCommand(program: Command): void {
         throw err;
       }
       if (writeError) throw new UserError(`the results could not be written to ${out} (${writeError})`);
-      await endRun(out, results, signals);
+      await phases.time('report', () => endRun(out, results, stops));
     } finally {
       await watch?.stop();
       // After a death the handler stays to the end: the timers it covers can fire after this returns.
       if (afterDeath && signals?.reason()?.exitCode !== 1) process.off('uncaughtException', afterDeath);
       signals?.dispose();
-      if (lock && !before && !flags.keep) await down(flags.instance);
+      if (lock && !before && !flags.keep) await phases.time('engines', () => down(flags.instance));
       lock?.release();
       if (!written) outDir.cleanup();
+      if (written) log(phases.summary());
     }
   });
 }
