@@ -27,6 +27,7 @@ import type { UnitRecord } from './load/loop.ts';
 import type { TracePoint } from '../shared/messaging/trace.ts';
 import type { Fault } from './faults/catalog.ts';
 import type { PhaseClock } from './phases.ts';
+import type { StaticCoupling } from './coupling/static.ts';
 
 export interface BenchContext {
   config: BenchConfig;
@@ -45,6 +46,11 @@ export interface BenchContext {
   providerCounts?: (deployment: Deployment) => NonNullable<Parameters<typeof runLevel>[0]['providerCounts']>;
   /** Where the suite's wall time goes; the CLI prints it at the end. */
   phases?: PhaseClock;
+  /**
+   * The variants' static coupling, worked out beforehand (the CLI does it beside the engines' start);
+   * a variant missing from it is worked out after its levels.
+   */
+  staticCoupling?: Map<VariantName, StaticCoupling>;
 }
 
 /**
@@ -369,7 +375,17 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           if (config.repeat === 1 && index > 0) dropDetail(run);
         }
         if (repeat === 0 && runs.length && !ctx.signal.aborted) {
-          const coupling = () => measureCoupling({ variant, runs, config, progress: ctx.progress, deferChangeImpact: true });
+          const coupling = () => {
+            const staticCoupling = ctx.staticCoupling?.get(variant);
+            return measureCoupling({
+              variant,
+              runs,
+              config,
+              progress: ctx.progress,
+              deferChangeImpact: true,
+              ...(staticCoupling ? { staticCoupling } : {}),
+            });
+          };
           result.coupling = await (ctx.phases ? ctx.phases.time('coupling', coupling) : coupling());
         }
         if (config.repeat === 1) runs.forEach(dropDetail);

@@ -287,8 +287,16 @@ export function registerBenchCommand(program: Command): void {
       lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
       // The harness loads here, not with the CLI: every other command (and every refusal above) would pay
       // for the Temporal worker on each start. The report is drawn by a child process (Vega stays out of here).
-      const [{ runBenchmark }, { endRun }] = await Promise.all([import('../run.ts'), import('./run-end.ts')]);
+      const [{ runBenchmark }, { endRun }, { staticCouplingsInChild }] = await Promise.all([
+        import('../run.ts'),
+        import('./run-end.ts'),
+        import('../coupling/run.ts'),
+      ]);
       signals = handleStopSignals((l) => console.error(l));
+      // It reads only the code: worked out beside the engines' start rather than between the variants' levels
+      // (a failure here is met again, and reported, where a variant's coupling is measured).
+      const stop = signals.stop;
+      const statics = phases.time('coupling', () => staticCouplingsInChild(config.variants, stop)).catch(() => undefined);
       // The workload's transient faults are planned; a worker's WARN per retry would only bury the progress.
       process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';
       before = readState(flags.instance);
@@ -296,6 +304,8 @@ export function registerBenchCommand(program: Command): void {
       const r = await phases.time('engines', () =>
         up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) }),
       );
+      // Settled before any order is timed: with the engines already running, `up` returns at once.
+      const staticCoupling = await statics;
       const ownsEngines = !before && !flags.keep;
       if (ownsEngines) lock.markOwnsEngines();
       const stops = signals;
@@ -340,6 +350,7 @@ export function registerBenchCommand(program: Command): void {
           progress,
           checkpoint,
           phases,
+          ...(staticCoupling ? { staticCoupling } : {}),
           ...(flags.deployed ? { deployed: true } : {}),
         }).finally(() => progress.close());
       } catch (err) {
