@@ -231,7 +231,8 @@ export async function runLevel(opts: {
     const all = [...warmupRecords, ...records];
     const abandoned = new Set(all.filter((r) => r.status === 'ABANDONED').map((r) => r.id));
     const accepted = new Set(all.filter((r) => r.acceptedAt !== undefined && !abandoned.has(r.id)).map((r) => r.id));
-    const scanned = await scanTables(harness, tables);
+    // Read side by side: the tables and the dead-letter queues are separate emulator processes (the split layout).
+    const [scanned, dlq] = await Promise.all([scanTables(harness, tables), listDlqs(harness, report.dlqs)]);
     const checked = await checkInvariants(
       plan.filter((p) => accepted.has(p.input.orderId)),
       stock,
@@ -256,7 +257,6 @@ export async function runLevel(opts: {
             .join('; ') || 'ok',
       },
     ];
-    const dlq = await listDlqs(harness, report.dlqs);
     if (fault) invariants.push(...(await faultChecks(fault, dlq, read.statusOf)));
     else invariants.push(noDeadLetters(dlq));
     checking();
