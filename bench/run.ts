@@ -51,6 +51,8 @@ export interface BenchContext {
    * a variant missing from it is worked out after its levels.
    */
   staticCoupling?: Map<VariantName, StaticCoupling>;
+  /** Called once every level and fault run has run: nothing after it (the change impact, the report) needs the engines. */
+  levelsDone?: () => void;
 }
 
 /**
@@ -413,6 +415,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         }
       }
     }
+    if (!ctx.signal.aborted) ctx.levelsDone?.();
     if (config.changeImpact && !ctx.signal.aborted) {
       const measure = () =>
         measureChangeImpacts(

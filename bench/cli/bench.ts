@@ -282,6 +282,7 @@ export function registerBenchCommand(program: Command): void {
     let before: SubstrateState | undefined;
     let written = false;
     let afterDeath: ((err: Error) => void) | undefined;
+    let enginesDown: Promise<unknown> | undefined;
     const phases = new PhaseClock();
     try {
       lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
@@ -351,6 +352,20 @@ export function registerBenchCommand(program: Command): void {
           checkpoint,
           phases,
           ...(staticCoupling ? { staticCoupling } : {}),
+          // Engines this run started are stopped while the change impact is worked out and the report drawn, not after.
+          ...(ownsEngines
+            ? {
+                levelsDone: () => {
+                  const watching = watch;
+                  watch = undefined;
+                  enginesDown = phases.time('engines', async () => {
+                    await watching?.stop();
+                    await down(flags.instance);
+                  });
+                  enginesDown.catch(() => undefined);
+                },
+              }
+            : {}),
           ...(flags.deployed ? { deployed: true } : {}),
         }).finally(() => progress.close());
       } catch (err) {
@@ -373,7 +388,11 @@ export function registerBenchCommand(program: Command): void {
       // After a death the handler stays to the end: the timers it covers can fire after this returns.
       if (afterDeath && signals?.reason()?.exitCode !== 1) process.off('uncaughtException', afterDeath);
       signals?.dispose();
-      if (lock && !before && !flags.keep) await phases.time('engines', () => down(flags.instance));
+      if (lock && !before && !flags.keep) {
+        // After an early stop too: one that failed, or was cut short by an error, is finished here.
+        await enginesDown?.catch(() => undefined);
+        await phases.time('engines', () => down(flags.instance));
+      }
       lock?.release();
       if (!written) outDir.cleanup();
       if (written) log(phases.summary());
