@@ -23,6 +23,7 @@ import type { Fault } from './faults/catalog.ts';
 import { armFault, type FaultWindow } from './faults/inject.ts';
 import { faultChecks, withClientFaults } from './faults/checks.ts';
 import type { VariantReport, VariantTarget } from '../shared/variant/target.ts';
+import { PhaseClock } from './phases.ts';
 
 export interface LevelRun {
   variant: VariantName;
@@ -123,8 +124,11 @@ export async function runLevel(opts: {
   deployment?: Deployment;
   /** `--target aws`: what the provider counted over the run's window, merged into the variant's report. */
   providerCounts?: (r: { report: VariantReport; window: { fromMs: number; toMs: number }; placed: string[] }) => Promise<VariantReport>;
+  /** Where the level's wall time goes (the suite's phase clock). */
+  phases?: PhaseClock;
 }): Promise<LevelRun> {
   const { variant, level, config, substrate } = opts;
+  const phases = opts.phases ?? new PhaseClock();
   const shape = shapeOf(config, level);
   // On AWS the standard credential chain decides, in the record's region; locally, the substrate's endpoints.
   const where: AwsTarget =
@@ -146,6 +150,7 @@ export async function runLevel(opts: {
   const stock = initialStock(plan);
   let target: VariantTarget | undefined;
   try {
+    const starting = phases.begin('variant starts');
     target = await withClientFaults(opts.fault, config.seed, () =>
       startVariant(variant, substrate, variantClients, harness, prefix, opts.deployment),
     );
@@ -153,6 +158,7 @@ export async function runLevel(opts: {
     // A deployment's tables keep earlier runs' orders: only what appears during this run is this run's to judge.
     const earlier = opts.deployment ? new Set(await recordedOrderIds(harness, target.tables)) : undefined;
     await read.repos.inventory.seedStock(stock);
+    starting();
     // Where the engine owns delivery (Temporal's server), the duplicate fault is every start sent twice.
     const everyOrderTwice = opts.fault === 'duplicate' && variantOf(variant).duplicateFault === 'start-twice';
     // Counted only for the fault: the workload's own duplicate submissions are a client retry, not a delivery fault.
@@ -163,6 +169,7 @@ export async function runLevel(opts: {
     let warmupRecords: UnitRecord[] = [];
     const firstPlacedAt = Date.now();
     if (config.warmup > 0) {
+      const warming = phases.begin('warmups');
       opts.progress.start(`${label} warmup`, config.warmup);
       warmupRecords = await runLoad(loadTarget, {
         units: units.slice(0, config.warmup),
@@ -173,6 +180,7 @@ export async function runLevel(opts: {
         onProgress: (p) => opts.progress.update(p.done, p.errors),
       });
       opts.progress.stop();
+      warming();
     }
     opts.progress.start(opts.fault ? `${label} fault ${opts.fault}` : label, config.orders);
     const cpu0 = process.cpuUsage();
@@ -191,20 +199,24 @@ export async function runLevel(opts: {
     });
     const wallMs = Date.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    phases.add('measured orders', wallMs);
     opts.progress.stop();
+    const stopping = phases.begin('variant stops');
     const fault = armed ? await armed.settled(Date.now()) : undefined;
     // Poison reaches a DLQ only after its last allowed receive: give the consumers time to get there.
     if (fault?.poisonInjected) await awaitDlqMessages(harness, target.dlqs, fault.poisonInjected, 30_000);
     // After a second Ctrl-C or a dead engine nobody waits long: a variant that cannot stop in time is stopped hard.
-    const stopping = target;
+    const running = target;
     const tables = target.tables;
     const stopped = opts.abandon.aborted
-      ? await bounded(stopping.stop(), STOP_BOUND_MS, async () => {
-          await stopping.group.stop();
+      ? await bounded(running.stop(), STOP_BOUND_MS, async () => {
+          await running.group.stop();
           return new Error(`the ${variant} variant did not stop within ${STOP_BOUND_MS / 1000} s`);
         })
-      : await stopping.stop();
+      : await running.stop();
     target = undefined;
+    stopping();
+    const checking = phases.begin('checks');
     const report = opts.providerCounts
       ? await opts.providerCounts({
           report: stopped,
@@ -219,7 +231,8 @@ export async function runLevel(opts: {
     const all = [...warmupRecords, ...records];
     const abandoned = new Set(all.filter((r) => r.status === 'ABANDONED').map((r) => r.id));
     const accepted = new Set(all.filter((r) => r.acceptedAt !== undefined && !abandoned.has(r.id)).map((r) => r.id));
-    const scanned = await scanTables(harness, tables);
+    // Read side by side: the tables and the dead-letter queues are separate emulator processes (the split layout).
+    const [scanned, dlq] = await Promise.all([scanTables(harness, tables), listDlqs(harness, report.dlqs)]);
     const checked = await checkInvariants(
       plan.filter((p) => accepted.has(p.input.orderId)),
       stock,
@@ -244,9 +257,9 @@ export async function runLevel(opts: {
             .join('; ') || 'ok',
       },
     ];
-    const dlq = await listDlqs(harness, report.dlqs);
     if (fault) invariants.push(...(await faultChecks(fault, dlq, read.statusOf)));
     else invariants.push(noDeadLetters(dlq));
+    checking();
     return {
       variant,
       level,

@@ -26,6 +26,8 @@ import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } fr
 import type { UnitRecord } from './load/loop.ts';
 import type { TracePoint } from '../shared/messaging/trace.ts';
 import type { Fault } from './faults/catalog.ts';
+import type { PhaseClock } from './phases.ts';
+import type { StaticCoupling } from './coupling/static.ts';
 
 export interface BenchContext {
   config: BenchConfig;
@@ -42,6 +44,15 @@ export interface BenchContext {
   deployed?: boolean;
   /** `--target aws`: what the provider counted over a level's window of a deployment, merged into its report (bench/aws/provider-counts.ts). */
   providerCounts?: (deployment: Deployment) => NonNullable<Parameters<typeof runLevel>[0]['providerCounts']>;
+  /** Where the suite's wall time goes; the CLI prints it at the end. */
+  phases?: PhaseClock;
+  /**
+   * The variants' static coupling, worked out beforehand (the CLI does it beside the engines' start);
+   * a variant missing from it is worked out after its levels.
+   */
+  staticCoupling?: Map<VariantName, StaticCoupling>;
+  /** Called once every level and fault run has run: nothing after it (the change impact, the report) needs the engines. */
+  levelsDone?: () => void;
 }
 
 /**
@@ -197,7 +208,8 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   const usages = new Map<VariantName, UsageSample[]>();
   const env = describeEnvironment(config.target, substrate);
   let partialReason: string | undefined;
-  const reset = resetterFor(substrate, (l) => ctx.progress.log(l));
+  const resetEmulator = resetterFor(substrate, (l) => ctx.progress.log(l));
+  const reset = () => (ctx.phases ? ctx.phases.time('resets', resetEmulator) : resetEmulator());
 
   const snapshot = (partial: boolean): Results => {
     // Each variant that ran, and its what-ifs, as a series of the monthly projection.
@@ -252,6 +264,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       abandon: ctx.abandon,
       progress: ctx.progress,
       ...(fault ? { fault } : {}),
+      ...(ctx.phases ? { phases: ctx.phases } : {}),
     });
 
   // Every run of a variant and level, one per repeat, and the level's floor (measured once, on the first).
@@ -320,6 +333,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
                     abandon: ctx.abandon,
                     progress: ctx.progress,
                     reset,
+                    ...(ctx.phases ? { phases: ctx.phases } : {}),
                   }),
             );
           const lr = levelResult(all, floors.get(key) ?? null, config.seed + index, config.billing);
@@ -362,8 +376,20 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           ctx.checkpoint(snapshot(true));
           if (config.repeat === 1 && index > 0) dropDetail(run);
         }
-        if (repeat === 0 && runs.length && !ctx.signal.aborted)
-          result.coupling = await measureCoupling({ variant, runs, config, progress: ctx.progress, deferChangeImpact: true });
+        if (repeat === 0 && runs.length && !ctx.signal.aborted) {
+          const coupling = () => {
+            const staticCoupling = ctx.staticCoupling?.get(variant);
+            return measureCoupling({
+              variant,
+              runs,
+              config,
+              progress: ctx.progress,
+              deferChangeImpact: true,
+              ...(staticCoupling ? { staticCoupling } : {}),
+            });
+          };
+          result.coupling = await (ctx.phases ? ctx.phases.time('coupling', coupling) : coupling());
+        }
         if (config.repeat === 1) runs.forEach(dropDetail);
         if (!last) continue;
         const faultLevel = config.faultLevel ?? config.levels[Math.min(1, config.levels.length - 1)]!;
@@ -389,12 +415,15 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
         }
       }
     }
+    if (!ctx.signal.aborted) ctx.levelsDone?.();
     if (config.changeImpact && !ctx.signal.aborted) {
-      const impacts = await measureChangeImpacts(
-        variants.filter((v) => v.coupling).map((v) => v.name),
-        ctx.progress,
-        ctx.signal,
-      );
+      const measure = () =>
+        measureChangeImpacts(
+          variants.filter((v) => v.coupling).map((v) => v.name),
+          ctx.progress,
+          ctx.signal,
+        );
+      const impacts = await (ctx.phases ? ctx.phases.time('change impact', measure) : measure());
       for (const v of variants) if (v.coupling && impacts.has(v.name)) v.coupling.changeImpact = impacts.get(v.name)!;
       ctx.checkpoint(snapshot(true));
     }

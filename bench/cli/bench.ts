@@ -21,6 +21,7 @@ import { PRICE_TABLE } from '../cost/prices.ts';
 import { createProgress } from '../progress.ts';
 import { writeResults } from '../results/write.ts';
 import { readDeployment } from '../../infra/deploy/record.ts';
+import { PhaseClock } from '../phases.ts';
 import { confirmAwsRun, DEFAULT_AWS_MAX_ORDERS, DEFAULT_PROVIDER_SETTLE_SECONDS, formatAwsPlan, planAwsRun } from './aws-plan.ts';
 
 interface BenchFlags extends UpFlags {
@@ -281,17 +282,31 @@ export function registerBenchCommand(program: Command): void {
     let before: SubstrateState | undefined;
     let written = false;
     let afterDeath: ((err: Error) => void) | undefined;
+    let enginesDown: Promise<unknown> | undefined;
+    const phases = new PhaseClock();
     try {
       lock = await guardInstance(flags.instance, (l) => console.error(`sagabench: ${l}`));
       // The harness loads here, not with the CLI: every other command (and every refusal above) would pay
       // for the Temporal worker on each start. The report is drawn by a child process (Vega stays out of here).
-      const [{ runBenchmark }, { endRun }] = await Promise.all([import('../run.ts'), import('./run-end.ts')]);
+      const [{ runBenchmark }, { endRun }, { staticCouplingsInChild }] = await Promise.all([
+        import('../run.ts'),
+        import('./run-end.ts'),
+        import('../coupling/run.ts'),
+      ]);
       signals = handleStopSignals((l) => console.error(l));
+      // It reads only the code: worked out beside the engines' start rather than between the variants' levels
+      // (a failure here is met again, and reported, where a variant's coupling is measured).
+      const stop = signals.stop;
+      const statics = phases.time('coupling', () => staticCouplingsInChild(config.variants, stop)).catch(() => undefined);
       // The workload's transient faults are planned; a worker's WARN per retry would only bury the progress.
       process.env.SAGABENCH_TEMPORAL_LOG_LEVEL ??= 'ERROR';
       before = readState(flags.instance);
       // Engines this run starts die with it, even by SIGKILL: a watchdog stops them once this pid is gone.
-      const r = await up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) });
+      const r = await phases.time('engines', () =>
+        up({ ...upOptions(flags), log, ...(before || flags.keep ? {} : { ownerPid: process.pid }) }),
+      );
+      // Settled before any order is timed: with the engines already running, `up` returns at once.
+      const staticCoupling = await statics;
       const ownsEngines = !before && !flags.keep;
       if (ownsEngines) lock.markOwnsEngines();
       const stops = signals;
@@ -335,6 +350,22 @@ export function registerBenchCommand(program: Command): void {
           abandon: signals.abandon,
           progress,
           checkpoint,
+          phases,
+          ...(staticCoupling ? { staticCoupling } : {}),
+          // Engines this run started are stopped while the change impact is worked out and the report drawn, not after.
+          ...(ownsEngines
+            ? {
+                levelsDone: () => {
+                  const watching = watch;
+                  watch = undefined;
+                  enginesDown = phases.time('engines', async () => {
+                    await watching?.stop();
+                    await down(flags.instance);
+                  });
+                  enginesDown.catch(() => undefined);
+                },
+              }
+            : {}),
           ...(flags.deployed ? { deployed: true } : {}),
         }).finally(() => progress.close());
       } catch (err) {
@@ -351,15 +382,20 @@ export function registerBenchCommand(program: Command): void {
         throw err;
       }
       if (writeError) throw new UserError(`the results could not be written to ${out} (${writeError})`);
-      await endRun(out, results, signals);
+      await phases.time('report', () => endRun(out, results, stops));
     } finally {
       await watch?.stop();
       // After a death the handler stays to the end: the timers it covers can fire after this returns.
       if (afterDeath && signals?.reason()?.exitCode !== 1) process.off('uncaughtException', afterDeath);
       signals?.dispose();
-      if (lock && !before && !flags.keep) await down(flags.instance);
+      if (lock && !before && !flags.keep) {
+        // After an early stop too: one that failed, or was cut short by an error, is finished here.
+        await enginesDown?.catch(() => undefined);
+        await phases.time('engines', () => down(flags.instance));
+      }
       lock?.release();
       if (!written) outDir.cleanup();
+      if (written) log(phases.summary());
     }
   });
 }

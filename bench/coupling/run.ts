@@ -20,6 +20,8 @@ export async function measureCoupling(opts: {
   progress: Progress;
   /** Leave the change impact to the caller (the suite runs every variant's at the end, side by side). */
   deferChangeImpact?: boolean;
+  /** The static graph, when worked out beforehand (staticCouplingsInChild); otherwise worked out here. */
+  staticCoupling?: StaticCoupling;
 }): Promise<Coupling> {
   const run = opts.runs[0]!;
   const orders = [...run.warmupRecords, ...run.records].filter((r) => r.acceptedAt !== undefined).length;
@@ -39,7 +41,7 @@ export async function measureCoupling(opts: {
     opts.progress.log(`${opts.variant}: re-applying the "add a fraud check" change to a scratch copy and compiling it...`);
     changeImpact = await runChangeImpact(opts.variant);
   }
-  return { static: await staticCouplingInChild(opts.variant), dynamic, changeImpact };
+  return { static: opts.staticCoupling ?? (await staticCouplingInChild(opts.variant)), dynamic, changeImpact };
 }
 
 const STATIC_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static-main.ts');
@@ -51,7 +53,23 @@ const CHANGE_IMPACT_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url
  * resident size for the rest of a run; a child gives it back when it exits.
  */
 export async function staticCouplingInChild(variant: VariantName): Promise<StaticCoupling> {
-  return staticCouplingSchema.parse(await runJsonChild(STATIC_CHILD, { variant }, `${variant}: the static coupling analysis`));
+  return (await staticCouplingsInChild([variant])).get(variant)!;
+}
+
+/**
+ * Every variant's static graph from one child: the graph reads only the code, so a suite
+ * works it out once, beside the engines' start, instead of starting the compiler anew
+ * between one variant's levels and the next's.
+ */
+export async function staticCouplingsInChild(
+  variants: readonly VariantName[],
+  signal?: AbortSignal,
+): Promise<Map<VariantName, StaticCoupling>> {
+  const graphs = z
+    .array(staticCouplingSchema)
+    .length(variants.length)
+    .parse(await runJsonChild(STATIC_CHILD, { variants }, `${variants.join(', ')}: the static coupling analysis`, signal));
+  return new Map(graphs.map((g) => [g.variant, g]));
 }
 
 /**

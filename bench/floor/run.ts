@@ -11,6 +11,7 @@ import type { LoadTarget } from '../../shared/variant/load-target.ts';
 import { summarize } from '../load/latency.ts';
 import { latencies } from '../summaries.ts';
 import type { LevelResult } from '../results/schema.ts';
+import { PhaseClock } from '../phases.ts';
 
 /**
  * Hops on a completed order's critical path, from its trace, as the variant
@@ -40,20 +41,25 @@ export async function measureFloor(opts: {
   progress: Progress;
   /** Resets the emulator between runs (or does nothing when local deployments live on it). */
   reset: () => Promise<void>;
+  phases?: PhaseClock;
 }): Promise<Exclude<LevelResult['floor'], null> | null> {
   const { run, config, substrate } = opts;
   const completed = new Set(run.records.filter((r) => r.status === 'COMPLETED').map((r) => r.id));
   const hops = criticalPathHops(run.variant, run.report.traces, completed);
   if (hops === 0) return null;
   await opts.reset();
+  const phases = opts.phases ?? new PhaseClock();
   const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
   const prefix = `f${opts.runTag}-${run.variant.slice(0, 4)}-${opts.index}`;
   let target: LoadTarget | undefined;
   try {
     const temporal = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
+    const starting = phases.begin('floor starts and stops');
     target = await variantOf(run.variant).floor({ clients, temporal, prefix }, hops);
+    starting();
     const units = Array.from({ length: config.floorOrders }, (_, i) => ({ id: `${prefix}-${String(i).padStart(5, '0')}`, payload: {} }));
     opts.progress.start(`${run.variant} floor (${hops} hops)`, units.length);
+    const measuring = phases.begin('floor orders');
     const records = await runLoad(target, {
       units,
       shape: run.shape,
@@ -62,10 +68,11 @@ export async function measureFloor(opts: {
       abandon: opts.abandon,
       onProgress: (p) => opts.progress.update(p.done, p.errors),
     });
+    measuring();
     opts.progress.stop();
     const t = target;
     target = undefined;
-    await t.stop();
+    await phases.time('floor starts and stops', () => t.stop());
     const lat = summarize(latencies(records));
     return { hops, units: lat.count, p50Ms: lat.p50, latencyMs: lat, ratio: null };
   } finally {

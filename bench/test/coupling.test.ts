@@ -8,7 +8,7 @@ import { dynamicCoupling, dynamicCouplingSchema, sequentialHops, type DynamicInp
 import { applyChange, changeImpactSchema, runChangeImpact } from '../coupling/change-impact.ts';
 import { AnchorError, Tree } from '../../shared/variant/change.ts';
 import { COUPLING_VARIANTS } from '../coupling/components.ts';
-import { staticCouplingInChild } from '../coupling/run.ts';
+import { staticCouplingInChild, staticCouplingsInChild } from '../coupling/run.ts';
 import { variantOf } from '../../infra/variants.ts';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/coupling');
@@ -120,6 +120,13 @@ describe('static coupling on the real repo', () => {
 
   it('the harness reads the same graph through its child process (the compiler stays out of the harness)', async () => {
     expect(await staticCouplingInChild('temporal')).toEqual(graphs.temporal);
+  });
+
+  it("one child gives each variant's own graph when asked for several (the suite asks once, beside the engines' start)", async () => {
+    const both = await staticCouplingsInChild(['choreography', 'stepfunctions']);
+    expect([...both.keys()]).toEqual(['choreography', 'stepfunctions']);
+    expect(both.get('choreography')).toEqual(graphs.choreography);
+    expect(both.get('stepfunctions')).toEqual(graphs.stepfunctions);
   });
 });
 

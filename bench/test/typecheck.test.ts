@@ -56,6 +56,18 @@ describe('type-checking edited trees over a shared base', () => {
     expect(r.overlays[3]).toEqual([]);
   });
 
+  it('finds an error again in an overlay checked after one that had fixed it', () => {
+    // Checked in this order, each over the one before: the error goes, then comes back in a file none of them edits.
+    const r = typeCheckOverlays(dir, [
+      new Map([['src/a.ts', "export const limit: string = '3';\n"]]),
+      new Map([['src/a.ts', 'export const limit: number = 4;\n']]),
+      new Map([['src/a.ts', "export const limit: string = '4';\n"]]),
+    ]);
+    expect(r.overlays[0]).toEqual([expect.stringMatching(/^src\/b\.ts: error TS2362: /)]);
+    expect(r.overlays[1]).toEqual([]);
+    expect(r.overlays[2]).toEqual(r.overlays[0]);
+  });
+
   it("reports the base's own errors apart, so a change is not blamed for them", () => {
     write('src/g.ts', 'export const g: number = "already broken";\n');
     try {
