@@ -1,16 +1,12 @@
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { compileCacheDir } from './shared/paths.ts';
 
 // The processes the tests start (services, workers, floors, whole CLIs) are fresh Nodes that would
 // each compile the AWS and Temporal SDKs and the sources again: they inherit Node's compile cache
 // from here, the one the CLI gives the processes it starts (bench/cli/bin.mjs), and so do the
 // vitest workers themselves. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-process.env.NODE_COMPILE_CACHE ??= path.join(
-  process.env.SAGABENCH_TOOLS_DIR ?? path.join(import.meta.dirname, '.tools'),
-  'cache',
-  'node-compile',
-);
+process.env.NODE_COMPILE_CACHE ??= compileCacheDir();
 
 /**
  * Two lanes, each one file at a time on a substrate of its own, which `npm test` runs side by side

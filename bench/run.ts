@@ -26,7 +26,7 @@ import { SCHEMA_VERSION, type LevelResult, type Results, type VariantResult } fr
 import type { UnitRecord } from './load/loop.ts';
 import type { TracePoint } from '../shared/messaging/trace.ts';
 import type { Fault } from './faults/catalog.ts';
-import type { PhaseClock } from './phases.ts';
+import { PhaseClock } from './phases.ts';
 import type { StaticCoupling } from './coupling/static.ts';
 
 export interface BenchContext {
@@ -209,7 +209,9 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
   const env = describeEnvironment(config.target, substrate);
   let partialReason: string | undefined;
   const resetEmulator = resetterFor(substrate, (l) => ctx.progress.log(l));
-  const reset = () => (ctx.phases ? ctx.phases.time('resets', resetEmulator) : resetEmulator());
+  // A caller that prints no phase line still gets a clock: the level runner and the floor keep theirs the same way.
+  const phases = ctx.phases ?? new PhaseClock();
+  const reset = () => phases.time('resets', resetEmulator);
 
   const snapshot = (partial: boolean): Results => {
     // Each variant that ran, and its what-ifs, as a series of the monthly projection.
@@ -264,7 +266,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
       abandon: ctx.abandon,
       progress: ctx.progress,
       ...(fault ? { fault } : {}),
-      ...(ctx.phases ? { phases: ctx.phases } : {}),
+      phases,
     });
 
   // Every run of a variant and level, one per repeat, and the level's floor (measured once, on the first).
@@ -333,7 +335,7 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
                     abandon: ctx.abandon,
                     progress: ctx.progress,
                     reset,
-                    ...(ctx.phases ? { phases: ctx.phases } : {}),
+                    phases,
                   }),
             );
           const lr = levelResult(all, floors.get(key) ?? null, config.seed + index, config.billing);
@@ -377,18 +379,17 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
           if (config.repeat === 1 && index > 0) dropDetail(run);
         }
         if (repeat === 0 && runs.length && !ctx.signal.aborted) {
-          const coupling = () => {
-            const staticCoupling = ctx.staticCoupling?.get(variant);
-            return measureCoupling({
+          const staticCoupling = ctx.staticCoupling?.get(variant);
+          result.coupling = await phases.time('coupling', () =>
+            measureCoupling({
               variant,
               runs,
               config,
               progress: ctx.progress,
               deferChangeImpact: true,
               ...(staticCoupling ? { staticCoupling } : {}),
-            });
-          };
-          result.coupling = await (ctx.phases ? ctx.phases.time('coupling', coupling) : coupling());
+            }),
+          );
         }
         if (config.repeat === 1) runs.forEach(dropDetail);
         if (!last) continue;
@@ -417,13 +418,13 @@ export async function runBenchmark(ctx: BenchContext): Promise<Results> {
     }
     if (!ctx.signal.aborted) ctx.levelsDone?.();
     if (config.changeImpact && !ctx.signal.aborted) {
-      const measure = () =>
+      const impacts = await phases.time('change impact', () =>
         measureChangeImpacts(
           variants.filter((v) => v.coupling).map((v) => v.name),
           ctx.progress,
           ctx.signal,
-        );
-      const impacts = await (ctx.phases ? ctx.phases.time('change impact', measure) : measure());
+        ),
+      );
       for (const v of variants) if (v.coupling && impacts.has(v.name)) v.coupling.changeImpact = impacts.get(v.name)!;
       ctx.checkpoint(snapshot(true));
     }

@@ -8,6 +8,8 @@ export function toolsDir(): string {
   return process.env.SAGABENCH_TOOLS_DIR ?? path.join(PROJECT_ROOT, '.tools');
 }
 
+/** Node's compile cache (NODE_COMPILE_CACHE), shared by the CLI, the processes it starts and the tests'. */
+export const compileCacheDir = (): string => path.join(toolsDir(), 'cache', 'node-compile');
 export const venvDir = (): string => path.join(toolsDir(), 'venv');
 export const venvBin = (name: string): string => path.join(venvDir(), 'bin', name);
 export const runDir = (): string => path.join(toolsDir(), 'run');

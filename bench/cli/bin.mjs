@@ -12,8 +12,6 @@
 // is no build step between a fresh clone and a working `npx sagabench`, and no loader hook
 // in this process or the ones it starts (tsx's cost about 0.4 s of CPU per process start).
 import module from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runtimeProblem } from './runtime.mjs';
 
 const problem = runtimeProblem(process.version);
@@ -26,11 +24,8 @@ if (problem) {
 // Node's compile cache keeps V8's code and the type-stripped TypeScript on disk, keyed by each file's
 // content, and the processes started from here inherit it through the environment.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off; NODE_COMPILE_CACHE moves it.
-process.env.NODE_COMPILE_CACHE ??= path.join(
-  process.env.SAGABENCH_TOOLS_DIR ?? fileURLToPath(new URL('../../.tools', import.meta.url)),
-  'cache',
-  'node-compile',
-);
+const { compileCacheDir } = await import('../../shared/paths.ts');
+process.env.NODE_COMPILE_CACHE ??= compileCacheDir();
 module.enableCompileCache?.();
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv);
