@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateQueueCommand, DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, type AwsClients } from '../../aws/clients.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
+import { waitForOutput } from './cli-run.ts';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'probes', 'sfn-task-worker.ts');
 
@@ -35,8 +36,7 @@ describe('the probe and floor Step Functions task worker: a stop', () => {
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    for (const until = Date.now() + 30_000; !stdout.includes('"ready"') && Date.now() < until;) await sleep(20);
-    expect(stdout).toContain('"ready":true');
+    await waitForOutput(child, /"ready":true/, 30_000);
     // The worker's long polls wait 1 s each: one has ended empty, the next is in flight.
     await sleep(1500);
     child.stdin.end();
