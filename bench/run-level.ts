@@ -225,7 +225,10 @@ export async function runLevel(opts: {
         })
       : stopped;
     // Counted where sent (the variant's processes write theirs on exit), so it is known only once the variant stopped.
-    armed?.countDuplicates((report.duplicatesSent ?? 0) + startedTwice.duplicates);
+    armed?.countInjected({
+      duplicatesSent: (report.duplicatesSent ?? 0) + startedTwice.duplicates,
+      throttledCalls: report.metered.reduce((s, m) => s + m.throttles, 0),
+    });
     // The guarantees cover what the system accepted; an order never submitted (a stopped run) is not its to keep,
     // and one abandoned by a second Ctrl-C is in no known state: it is tallied, not judged.
     const all = [...warmupRecords, ...records];

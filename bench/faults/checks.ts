@@ -33,9 +33,11 @@ export async function faultChecks(
       detail:
         fault.fault === 'duplicate'
           ? `${fault.duplicatesSent} duplicate deliveries sent`
-          : fault.fired
-            ? 'yes'
-            : 'the run ended before the fault was due; use more orders',
+          : fault.fault === 'throttle'
+            ? `${fault.throttledCalls} calls throttled`
+            : fault.fired
+              ? 'yes'
+              : 'the run ended before the fault was due; use more orders',
     },
   ];
   if (fault.fault === 'poison') {

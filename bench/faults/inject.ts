@@ -15,6 +15,8 @@ export interface FaultWindow {
   poisonInjected: number;
   /** Duplicate fault: the duplicates actually sent, counted where they were sent; `fired` follows it. */
   duplicatesSent: number;
+  /** Throttle fault: the calls actually throttled, counted by the variant's meters; `fired` follows it. */
+  throttledCalls: number;
   edge: { tried: number; refused: number; refusedIds: string[]; otherErrors: string[] };
 }
 
@@ -26,12 +28,13 @@ export interface FaultWindow {
 export function armFault(fault: Fault, target: VariantTarget, harness: AwsClients, sample: OrderDocument, runStartedAt: number) {
   const window: FaultWindow = {
     fault,
-    // A throttle acts on every call from the start; a duplicate has fired once one was counted (see countDuplicates).
-    fired: fault === 'throttle',
+    // A throttle or a duplicate has fired once one was counted where it happened (see countInjected).
+    fired: false,
     startedAt: runStartedAt,
     endedAt: runStartedAt,
     poisonInjected: 0,
     duplicatesSent: 0,
+    throttledCalls: 0,
     edge: { tried: 0, refused: 0, refusedIds: [], otherErrors: [] },
   };
   let fired: Promise<void> | undefined;
@@ -72,11 +75,18 @@ export function armFault(fault: Fault, target: VariantTarget, harness: AwsClient
       if (!fired && (fault === 'crash' || fault === 'pause' || fault === 'poison') && done >= Math.ceil(total * FAULT_SETTINGS.atProgress))
         fired = fire();
     },
-    /** The duplicates the variant's processes and the harness (a start sent twice) actually sent. */
-    countDuplicates(sent: number) {
-      if (fault !== 'duplicate') return;
-      window.duplicatesSent = sent;
-      window.fired = sent > 0;
+    /**
+     * What the variant's processes counted: the duplicates they and the harness (a start sent twice)
+     * actually sent, and the calls their meters saw throttled.
+     */
+    countInjected(counted: { duplicatesSent: number; throttledCalls: number }) {
+      if (fault === 'duplicate') {
+        window.duplicatesSent = counted.duplicatesSent;
+        window.fired = counted.duplicatesSent > 0;
+      } else if (fault === 'throttle') {
+        window.throttledCalls = counted.throttledCalls;
+        window.fired = counted.throttledCalls > 0;
+      }
     },
     /** Waits for the fault to be over; call after the load ended. */
     async settled(runEndedAt: number): Promise<FaultWindow> {

@@ -34,7 +34,7 @@ export function faultResult(run: LevelRun, baselineP99Ms: number | null): FaultR
     ordersAffected: slow.length,
     recoveryMs: slow.length ? Math.max(0, lastEnd - w.startedAt) : 0,
     retries,
-    throttledCalls: run.report.metered.reduce((s, m) => s + m.throttles, 0),
+    throttledCalls: w.throttledCalls,
     poisonInjected: w.poisonInjected,
     ...(w.fault === 'duplicate' ? { duplicatesSent: w.duplicatesSent } : {}),
     dlq: run.dlq,

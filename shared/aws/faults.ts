@@ -75,6 +75,10 @@ export const throttles = (faults: ClientFaults | undefined): boolean =>
 export function faultPlugin(faults: ClientFaults, service: string): Pluggable<any, any> {
   const rng = mersenne(faults.seed + service.length * 7919 + process.pid);
   const roll = (pct: number) => pct > 0 && uniformInt(rng, 0, 9999) < pct * 100;
+  // The first throttle is certain, at a seeded call among the first 100/pct (one in twenty at 5 %): at
+  // random alone, a short fault run whose client makes a hundred calls ends without one in a few runs of a thousand.
+  const firstThrottleAt = faults.throttlePct > 0 ? uniformInt(rng, 1, Math.max(1, Math.round(100 / faults.throttlePct))) : 0;
+  let calls = 0;
   const aimed = (faults.throttleCalls ?? []).filter((t) => t.operation.startsWith(`${service}.`)).map((t) => ({ ...t, left: t.times }));
   const aimedAt = (operation: string, input: unknown): boolean => {
     const hit = aimed.find((t) => t.left > 0 && t.operation === operation && (!t.match || JSON.stringify(input).includes(t.match)));
@@ -91,7 +95,9 @@ export function faultPlugin(faults: ClientFaults, service: string): Pluggable<an
       stack.add(
         (next, context) => async (args) => {
           const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-          if (aimedAt(`${service}.${operation}`, args.input) || roll(faults.throttlePct)) throw injectedThrottle(`${service}.${operation}`);
+          calls++;
+          if (aimedAt(`${service}.${operation}`, args.input) || calls === firstThrottleAt || roll(faults.throttlePct))
+            throw injectedThrottle(`${service}.${operation}`);
           return next(args);
         },
         { step: 'finalizeRequest', name: 'sagabenchThrottles', priority: 'low' },

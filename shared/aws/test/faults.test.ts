@@ -50,6 +50,24 @@ describe('client fault injection', () => {
     }
   });
 
+  it('throttles at least once within the first 100/pct calls, on every seed: a short fault run always has one', async () => {
+    const { QueueUrl } = await plain.sqs.send(new CreateQueueCommand({ QueueName: `flt-first-${Date.now()}` }));
+    const none: number[] = [];
+    for (let seed = 1; seed <= 12; seed++) {
+      const c = createAwsClients({ kind: 'local', endpoints }, new Meter(), { throttlePct: 5, duplicatePct: 0, seed });
+      try {
+        // Up to the twentieth attempt, the first throttle's latest at 5 %; it stops at the first (each costs the SDK's backoff).
+        const metered = () => c.meter.get('sqs', 'GetQueueAttributes') ?? { calls: 0, throttles: 0 };
+        while (metered().calls < 20 && !metered().throttles)
+          await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] })).catch(() => 0);
+        if (!metered().throttles) none.push(seed);
+      } finally {
+        c.destroy();
+      }
+    }
+    expect(none, 'seeds whose twenty calls were never throttled').toEqual([]);
+  });
+
   it('throttles exactly the calls aimed at: the first N of one operation whose input matches, each SDK attempt one of them', async () => {
     const { QueueUrl } = await plain.sqs.send(new CreateQueueCommand({ QueueName: `flt-aim-${Date.now()}` }));
     const other = (await plain.sqs.send(new CreateQueueCommand({ QueueName: `flt-other-${Date.now()}` }))).QueueUrl!;
