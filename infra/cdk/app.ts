@@ -36,6 +36,17 @@ function cdkJsonContext(): Record<string, unknown> {
 
 export async function buildApp(opts: BuildAppOptions = {}): Promise<SagabenchApp> {
   const app = new App({ ...(opts.outdir ? { outdir: opts.outdir } : {}), context: { ...cdkJsonContext(), ...opts.context } });
+  try {
+    return await buildStacks(app);
+  } catch (err) {
+    // Given no folder (and none by the CDK CLI), the App made a temporary one as it was built: a
+    // refused context must not leave it behind.
+    if (!opts.outdir && !process.env.CDK_OUTDIR) fs.rmSync(app.outdir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function buildStacks(app: App): Promise<SagabenchApp> {
   const config = appConfig((k) => app.node.tryGetContext(k));
   const describe = (what: string) => `sagabench (${config.prefix}): ${what}`;
   const dataName = dataStackName(config.prefix);

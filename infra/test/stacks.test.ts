@@ -486,7 +486,11 @@ describe('stepfunctions stack', () => {
     } finally {
       fs.rmSync(express.app.outdir, { recursive: true, force: true });
     }
+    // Refused before anything is built, and the temporary folder the App made for itself is gone with it.
+    const cdkOut = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('cdk.out')));
+    const before = cdkOut();
     await expect(buildApp({ context: { stateMachineType: 'SOMETIMES' } })).rejects.toThrow(/STANDARD or EXPRESS/);
+    expect([...cdkOut()].filter((f) => !before.has(f))).toEqual([]);
   });
 });
 
