@@ -55,7 +55,7 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     waitTimeSeconds: 1,
     // A message that cannot be handled comes back at once, and after maxReceiveCount goes to the DLQ.
     terminateVisibilityTimeout: true,
-    messageSystemAttributeNames: ['SentTimestamp'],
+    messageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
     handleMessage: (message) => {
       inFlight.add(message.MessageId!);
       const points: TracePoint[] = [];
@@ -112,7 +112,17 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
       for (const p of points) trace?.record({ ...p, answerMs });
     } catch (err) {
       for (const p of points) trace?.record(p);
-      if (SETTLED.has((err as Error).name)) return message;
+      if (SETTLED.has((err as Error).name)) {
+        // A first delivery refused within the task's time is no duplicate: unless another copy answered, the state now
+        // waits out its timeout. Said, so that the rare order that took a task timeout longer says where its time went.
+        if (Number(message.Attributes?.ApproximateReceiveCount ?? 1) === 1 && Date.now() < taskDeadline)
+          console.error(
+            `stepfunctions worker: ${order.orderId} ${body.task}: the engine refused the answer (${(err as Error).name}) ` +
+              `${((Date.now() - (taskDeadline - TASK_TIMEOUT_SECONDS * 1000)) / 1000).toFixed(1)} s after it sent the task; ` +
+              `unless another copy answered, the state waits out its ${TASK_TIMEOUT_SECONDS}-s timeout`,
+          );
+        return message;
+      }
       // Past the task's timeout the state has already retried the task with a fresh token: this message is spent.
       if (err instanceof InfrastructureError) {
         console.error(
