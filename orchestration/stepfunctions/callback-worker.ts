@@ -77,7 +77,8 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
     if (!TASKS.includes(body.task)) throw new Error(`unknown task ${String(body.task)}`);
     const order = parseWith(orderDocumentSchema, 'task order', body.order);
     // The engine sends the message as the attempt starts, so its timeout runs from then.
-    const taskDeadline = Number(message.Attributes?.SentTimestamp ?? receivedAt) + TASK_TIMEOUT_SECONDS * 1000;
+    const sentAt = Number(message.Attributes?.SentTimestamp ?? receivedAt);
+    const taskDeadline = sentAt + TASK_TIMEOUT_SECONDS * 1000;
     // Retrying past the message's visibility would race its redelivery.
     const runDeadline = Math.min(taskDeadline, receivedAt + (TASKS_VISIBILITY_TIMEOUT_SECONDS - 5) * 1000);
     const logRetry = (what: string) => (err: Error, n: number) =>
@@ -118,7 +119,7 @@ export function startCallbackWorker(clients: AwsClients, tables: TableNames, que
         if (Number(message.Attributes?.ApproximateReceiveCount ?? 1) === 1 && Date.now() < taskDeadline)
           console.error(
             `stepfunctions worker: ${order.orderId} ${body.task}: the engine refused the answer (${(err as Error).name}) ` +
-              `${((Date.now() - (taskDeadline - TASK_TIMEOUT_SECONDS * 1000)) / 1000).toFixed(1)} s after it sent the task; ` +
+              `${((Date.now() - sentAt) / 1000).toFixed(1)} s after it sent the task; ` +
               `unless another copy answered, the state waits out its ${TASK_TIMEOUT_SECONDS}-s timeout`,
           );
         return message;
