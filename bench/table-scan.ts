@@ -25,7 +25,7 @@ export interface ScannedTables {
  * the items the repositories' point reads return, kept in maps. Read order by order, they
  * took four sequential GetItems per order (8,000 calls after 2,000 orders), each call's
  * garbage growing the harness's heap after the orders had ended; at 500 orders that
- * phase took 22 s and 3.9 s of the harness's CPU, 10 s and 0.26 s by scan (README).
+ * phase took 22 s and 3.9 s of the harness's CPU, 10 s and 0.26 s by scan (bench/measurement-log.md, "a long run").
  */
 export async function scanTables(clients: AwsClients, tables: TableNames): Promise<ScannedTables> {
   const doc = documentClient(clients.dynamodb);

@@ -1,12 +1,12 @@
 #!/usr/bin/env -S node --max-semi-space-size=16 --no-memory-reducer
 // --max-semi-space-size: V8 grows the young generation (where short-lived objects die) up to
 // 2 x 64 MB when the harness allocates fast, as it does reading back a long run's histories and
-// tables and drawing the report, while the data it holds stays near 60 MB (README, "a long run").
+// tables and drawing the report, while the data it holds stays near 60 MB (bench/measurement-log.md, "a long run").
 // Capped at 2 x 16 MB; the old generation, where held data lives, is not capped.
 // --no-memory-reducer: at one client the harness looks idle to V8, whose memory reducer then ran a
 // full mark-compact of its ~50 MB heap every few seconds to shrink it (60-160 ms of main-thread
 // pause plus as much incremental marking each, 70 % of the harness's CPU in a measured 1-client
-// level: README, issue #16's sixth pass). The heap still shrinks at the ordinary full GCs.
+// level: bench/measurement-log.md, issue #16's sixth pass). The heap still shrinks at the ordinary full GCs.
 // The project ships TypeScript sources only and Node 24 runs them as they are (it strips
 // the types; tsconfig's erasableSyntaxOnly keeps the sources to what it can strip), so there
 // is no build step between a fresh clone and a working `npx sagabench`, and no loader hook

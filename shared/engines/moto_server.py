@@ -848,7 +848,7 @@ core_responses.method_names_from_class = _method_names_from_class
 # 16. Python's full garbage collection walks every tracked object, and moto keeps everything a run
 # makes (executions with their histories and environments, items, messages), while the collection
 # holds the GIL: every request thread of the process stops for it. Measured in a 2,000-order Step
-# Functions run at 24 clients (README, issue #16's eighth pass): the Step Functions process's full
+# Functions run at 24 clients (bench/measurement-log.md, issue #16's eighth pass): the Step Functions process's full
 # collections grew from 0.1 s to 1.8 s and DynamoDB's to 0.9 s, and the run's p99 rose to 1.6x its
 # 100-order p99 where the other variants' stayed within 1.1x. After each full collection the
 # objects that survived it are moved out of the collector's reach (gc.freeze), so the next one walks
@@ -890,7 +890,7 @@ gc.collect()
 # the new list, with no lock: a SendMessage that appended (under the queue's own lock) while a
 # delete walked was dropped when the delete assigned its list, and of two deletes at once the
 # second undid the first, so a deleted message came back after its visibility timeout. Seen in a
-# 2,000-order Step Functions run (README, issue #16's eighth pass): a task message sent (its
+# 2,000-order Step Functions run (bench/measurement-log.md, issue #16's eighth pass): a task message sent (its
 # MessageId returned) and never received, its execution waiting out the task's 60-s timeout; six
 # messages answered and deleted, received again 30 s later. A delete now holds the queue's lock,
 # as a send does, and removes its message in place, so a receive that moves one to the

@@ -46,7 +46,7 @@ describe('the Node runtime', () => {
   });
 
   it("gives the npm scripts the shebang's V8 flags, and this Node accepts them", () => {
-    // --no-memory-reducer is most of the harness's CPU at one client (README, issue #16's sixth pass):
+    // --no-memory-reducer is most of the harness's CPU at one client (bench/measurement-log.md, issue #16's sixth pass):
     // a script that started the CLI without it would measure a different harness.
     const flags = fs
       .readFileSync(BIN, 'utf8')

@@ -1,7 +1,7 @@
 /**
  * The launcher's patch 16 (moto_server.py): after each full garbage collection the objects that
  * survived it are frozen, so a long run's collections stop growing with everything moto keeps.
- * What it bought is a benchmark figure (README, issue #16's eighth pass); here, that every moto
+ * What it bought is a benchmark figure (bench/measurement-log.md, issue #16's eighth pass); here, that every moto
  * process of the substrate has it: each had full collections while it imported moto, and froze
  * what survived them.
  */
