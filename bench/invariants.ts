@@ -1,6 +1,7 @@
 import type { PlannedOrder } from './workload.ts';
 import type { InventoryRepo, PaymentsRepo, ShipmentsRepo, ThirdPartyAttempt } from '../shared/services/ports.ts';
-import { isTerminal, type OrderStatus } from '../shared/domain/order.ts';
+import { isTerminal, TERMINAL_STATUSES, type OrderStatus } from '../shared/domain/order.ts';
+import type { UnitRecord } from './load/loop.ts';
 
 export interface InvariantReport {
   ok: boolean;
@@ -179,5 +180,25 @@ export function noDeadLetters(dlq: { queue: string; messages: number }[]): { nam
     name: 'no message dead-lettered (fault-free run)',
     ok: full.length === 0,
     detail: full.map((d) => `${d.queue}: ${d.messages}`).join('; ') || 'ok',
+  };
+}
+
+/**
+ * The harness's side of "nothing accepted is ever lost": every order it submitted ended in an order
+ * outcome it read. Not so: an order lost past the deadline, a submit that failed, and an end that is
+ * no outcome (an execution that failed, timed out or was stopped; a saga that returned no status),
+ * whatever the tables say of the order afterwards: its latency and outcome were not observed.
+ * Abandoned orders (a second Ctrl-C) are nobody's wait and are counted in the tables' checks instead.
+ */
+export function endsNotRead(records: readonly UnitRecord[]): { name: string; ok: boolean; detail: string } {
+  const unread = records.filter((r) => r.status !== 'ABANDONED' && !(TERMINAL_STATUSES as readonly string[]).includes(r.status));
+  return {
+    name: 'every accepted order ended in an outcome the harness read (none lost, none failed)',
+    ok: unread.length === 0,
+    detail:
+      unread
+        .slice(0, 5)
+        .map((r) => `${r.id}: ${r.status}${r.error ? ` (${r.error})` : ''}`)
+        .join('; ') + (unread.length > 5 ? `; and ${unread.length - 5} more` : '') || 'ok',
   };
 }

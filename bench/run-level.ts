@@ -10,7 +10,7 @@ import type { SubstrateState } from '../shared/engines/state.ts';
 import { resolveTemporalTarget } from '../shared/temporal/connection.ts';
 import { tableReader } from '../shared/variant/snapshot.ts';
 import { variantOf, type VariantName } from '../infra/variants.ts';
-import { checkInvariants, noDeadLetters } from './invariants.ts';
+import { checkInvariants, endsNotRead, noDeadLetters } from './invariants.ts';
 import { recordedOrderIds } from './recorded-ids.ts';
 import { scanTables } from './table-scan.ts';
 import { runLoad, type LoadShape, type UnitRecord } from './load/loop.ts';
@@ -247,19 +247,7 @@ export async function runLevel(opts: {
         ledger: scanned.ledger,
       },
     );
-    const lost = [...warmupRecords, ...records].filter((r) => r.status === 'LOST' || r.status === 'ERROR');
-    const invariants = [
-      ...checked.checks,
-      {
-        name: 'no accepted order lost or stuck past the deadline',
-        ok: lost.length === 0,
-        detail:
-          lost
-            .slice(0, 5)
-            .map((r) => `${r.id}: ${r.status}${r.error ? ` (${r.error})` : ''}`)
-            .join('; ') || 'ok',
-      },
-    ];
+    const invariants = [...checked.checks, endsNotRead([...warmupRecords, ...records])];
     if (fault) invariants.push(...(await faultChecks(fault, dlq, read.statusOf)));
     else invariants.push(noDeadLetters(dlq));
     checking();

@@ -67,6 +67,7 @@ export async function runLoad<P>(target: LoadTarget<P>, opts: LoopOptions<P>): P
         else {
           rec.status = c.status;
           rec.terminalAt = c.terminalAt;
+          if (c.detail) rec.error = c.detail;
         }
       }
     } catch (err) {

@@ -32,7 +32,7 @@ export function summaryText(r: Results): string {
     const broken = v.invariants.filter((i) => !i.ok);
     lines.push(
       `${v.name.padEnd(14)} ${v.cost ? `$${v.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders${fixedOf(v.cost)} (prices ${v.cost.priceTableVersion}, ${v.cost.region})` : 'no cost'}; ` +
-        `outcomes ${v.outcomes.completed} completed / ${v.outcomes.cancelled} cancelled / ${v.outcomes.rejected} rejected / ${v.outcomes.lost} lost; ` +
+        `outcomes ${v.outcomes.completed} completed / ${v.outcomes.cancelled} cancelled / ${v.outcomes.rejected} rejected / ${v.outcomes.lost} lost${v.outcomes.errors ? ` / ${v.outcomes.errors} errors` : ''}; ` +
         `invariants ${broken.length ? `BROKEN: ${broken.map((b) => `${b.name}: ${b.detail}`).join('; ')}` : 'all held'}`,
     );
     for (const a of v.alternatives ?? []) lines.push(`${''.padEnd(14)} ${a.label}: $${a.cost.perMillionOrdersUsd.toFixed(2)} per 1M orders (${a.note})`);

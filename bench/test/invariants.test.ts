@@ -9,7 +9,7 @@ import type { Bank, Carrier, PaymentsRepo, ShipmentsRepo } from '../../shared/se
 import { createShipment } from '../../shared/services/shipping.ts';
 import { paymentToken, address } from '../../shared/domain/simulation.ts';
 import { tableReader } from '../../shared/variant/snapshot.ts';
-import { checkInvariants, noDeadLetters } from '../invariants.ts';
+import { checkInvariants, endsNotRead, noDeadLetters } from '../invariants.ts';
 import { recordedOrderIds, thirdPartyLedger } from '../recorded-ids.ts';
 import { scanTables } from '../table-scan.ts';
 import type { PlannedOrder } from '../workload.ts';
@@ -196,5 +196,28 @@ describe('invariant checker', () => {
       { queue: 'payments-dlq', messages: 2 },
     ]);
     expect(full).toMatchObject({ ok: false, detail: 'payments-dlq: 2' });
+  });
+
+  it("fails a run where an accepted order's end was no outcome, whatever the tables say of it", () => {
+    const rec = (id: string, status: string, error?: string) => ({
+      id,
+      intendedAt: 0,
+      submittedAt: 0,
+      status,
+      ...(error ? { error } : {}),
+    });
+    const outcomes = [rec('o1', 'COMPLETED'), rec('o2', 'CANCELLED'), rec('o3', 'REJECTED'), rec('o4', 'ABANDONED')];
+    expect(endsNotRead(outcomes)).toMatchObject({ ok: true, detail: 'ok' });
+    // A failed execution (here the local durable runner's) is not counted as an outcome any more than a lost order is.
+    const failed = endsNotRead([
+      ...outcomes,
+      rec('o5', 'EXECUTION_FAILED', 'Error: checkpoint timed out'),
+      rec('o6', 'LOST'),
+      rec('o7', 'UNKNOWN'),
+    ]);
+    expect(failed.ok).toBe(false);
+    expect(failed.detail).toBe('o5: EXECUTION_FAILED (Error: checkpoint timed out); o6: LOST; o7: UNKNOWN');
+    const many = endsNotRead(Array.from({ length: 7 }, (_, i) => rec(`x${i}`, 'ERROR', 'refused')));
+    expect(many.detail).toMatch(/x4: ERROR \(refused\); and 2 more$/);
   });
 });

@@ -135,6 +135,23 @@ describe('load loop', () => {
     expect(progress.at(-1)).toBe(2);
   });
 
+  it("keeps why a unit's end was no outcome, as the target says it", async () => {
+    const target: LoadTarget<null> = {
+      async submit() {},
+      awaitTerminal: (id) =>
+        Promise.resolve(
+          id === 'u0'
+            ? { id, status: 'EXECUTION_FAILED', terminalAt: Date.now(), detail: 'Error: boom' }
+            : { id, status: 'DONE', terminalAt: Date.now() },
+        ),
+      stop: async () => ({ metered: [], traces: [] }),
+    };
+    const records = await runLoad(target, { units: units(2), shape: { kind: 'closed', concurrency: 2 }, deadlineMs: 1000 });
+    const by = Object.fromEntries(records.map((r) => [r.id, r]));
+    expect(by.u0).toMatchObject({ status: 'EXECUTION_FAILED', error: 'Error: boom' });
+    expect(by.u1!.error).toBeUndefined();
+  });
+
   it('on a stop, schedules nothing more but lets the units in flight finish', async () => {
     const controller = new AbortController();
     const target: LoadTarget<null> = {

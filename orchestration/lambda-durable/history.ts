@@ -58,7 +58,7 @@ export function usageOfHistory(events: readonly Event[]): ExecutionUsage {
 }
 
 /** What GetDurableExecution says of an execution, as far as its end goes. */
-export type ExecutionDescription = Pick<GetDurableExecutionResponse, 'Status' | 'Result' | 'EndTimestamp'>;
+export type ExecutionDescription = Pick<GetDurableExecutionResponse, 'Status' | 'Result' | 'EndTimestamp' | 'Error'>;
 
 const ENDS: Readonly<Record<string, NonNullable<ExecutionDescription['Status']>>> = {
   ExecutionSucceeded: 'SUCCEEDED',
@@ -75,10 +75,12 @@ const ENDS: Readonly<Record<string, NonNullable<ExecutionDescription['Status']>>
 export function describedByHistory(events: readonly Event[]): ExecutionDescription {
   const end = events.find((e) => e.EventType !== undefined && e.EventType in ENDS);
   if (!end) return { Status: 'RUNNING' };
+  const error = (end.ExecutionFailedDetails ?? end.ExecutionTimedOutDetails ?? end.ExecutionStoppedDetails)?.Error?.Payload;
   return {
     Status: ENDS[end.EventType!],
     EndTimestamp: end.EventTimestamp,
     ...(end.ExecutionSucceededDetails?.Result?.Payload !== undefined ? { Result: end.ExecutionSucceededDetails.Result.Payload } : {}),
+    ...(error ? { Error: error } : {}),
   };
 }
 
@@ -89,10 +91,13 @@ export function describedByHistory(events: readonly Event[]): ExecutionDescripti
  * an execution that failed, timed out or was stopped is `EXECUTION_<status>`. The terminal
  * time is the execution's own end timestamp, not when the harness asked.
  */
-export function endOf(d: ExecutionDescription): { status: string | undefined; terminalAt: number } | undefined {
+export function endOf(d: ExecutionDescription): { status: string | undefined; terminalAt: number; detail?: string } | undefined {
   if (!d.Status || d.Status === 'RUNNING' || !d.EndTimestamp) return undefined;
   const terminalAt = new Date(d.EndTimestamp).getTime();
-  if (d.Status !== 'SUCCEEDED') return { status: `EXECUTION_${d.Status}`, terminalAt };
+  if (d.Status !== 'SUCCEEDED') {
+    const detail = [d.Error?.ErrorType, d.Error?.ErrorMessage].filter(Boolean).join(': ');
+    return { status: `EXECUTION_${d.Status}`, terminalAt, ...(detail ? { detail } : {}) };
+  }
   return { status: sagaStatusIn(d.Result), terminalAt };
 }
 

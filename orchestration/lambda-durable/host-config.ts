@@ -21,5 +21,7 @@ export interface HostDone {
   done: string;
   status: string;
   terminalAt: number;
+  /** Why an execution that is not an order outcome ended so: its error, or what the runner threw. */
+  detail?: string;
   usage?: ExecutionUsage;
 }

@@ -33,7 +33,12 @@ if (config.mode === 'saga') {
   run = async (input) => {
     const { end, usage } = await durable.run(input as OrderDocument); // run() parses it
     // The saga's result always holds its status locally; UNKNOWN would be a result of another shape.
-    return { status: end.status ?? 'UNKNOWN', terminalAt: end.terminalAt, usage };
+    return {
+      status: end.status ?? 'UNKNOWN',
+      terminalAt: end.terminalAt,
+      ...(end.detail ? { detail: end.detail } : end.status ? {} : { detail: 'the saga returned no order status' }),
+      usage,
+    };
   };
   stop = async () => {
     await durable.stop();
@@ -59,7 +64,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   const { id, input } = JSON.parse(line) as { id: string; input: unknown };
   const p = run(input).then(
     (r) => answer({ done: id, ...r }),
-    (err: Error) => answer({ done: id, status: `EXECUTION_${err.name}`, terminalAt: Date.now() }),
+    (err: Error) => answer({ done: id, status: `EXECUTION_${err.name}`, terminalAt: Date.now(), detail: err.message }),
   );
   running.add(p);
   void p.finally(() => running.delete(p));

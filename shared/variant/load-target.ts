@@ -8,6 +8,8 @@ export interface Completion {
   status: string;
   /** Epoch ms at which the system reached the terminal state. */
   terminalAt: number;
+  /** Why it ended so, where the engine says and the status is not an outcome (a failed execution's error). */
+  detail?: string;
 }
 
 /**

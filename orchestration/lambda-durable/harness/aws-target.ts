@@ -60,7 +60,7 @@ export async function lambdaDurableAwsTarget(run: AwsRun<{ functionName?: string
     awaited: drive.awaited,
     arnOf: (id) => arns.get(id),
     // A result that is not there to read (cut short, or no data) leaves the order's status to its table.
-    onEnded: async (id, end) => drive.ended(id, end.status ?? (await read.statusOf(id)) ?? 'UNKNOWN', end.terminalAt),
+    onEnded: async (id, end) => drive.ended(id, end.status ?? (await read.statusOf(id)) ?? 'UNKNOWN', end.terminalAt, end.detail),
   });
   return {
     name: 'lambda-durable',

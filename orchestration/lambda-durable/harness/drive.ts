@@ -28,8 +28,8 @@ export function durableDrive(start: (order: OrderDocument, again: boolean) => Pr
     awaitTerminal: ((id) => pending.wait(id)) as VariantTarget['awaitTerminal'],
     /** Order ids started and not ended yet: what an end is looked for. */
     awaited: () => pending.pendingIds(),
-    ended(id: string, status: string, terminalAt: number): void {
-      pending.resolve({ id, status, terminalAt });
+    ended(id: string, status: string, terminalAt: number, detail?: string): void {
+      pending.resolve({ id, status, terminalAt, ...(detail ? { detail } : {}) });
     },
     /** One execution's usage, counted once per execution whatever asked twice. */
     counted(usage: ExecutionUsage): void {

@@ -19,8 +19,8 @@ export async function lambdaDurableFloor(clients: AwsClients, hops: number): Pro
     async submit(id) {
       running.push(
         host.run(id, { id }).then(
-          ({ status, terminalAt }) => pending.resolve({ id, status, terminalAt }),
-          (err: Error) => pending.resolve({ id, status: `EXECUTION_${err.name}`, terminalAt: Date.now() }),
+          ({ status, terminalAt, detail }) => pending.resolve({ id, status, terminalAt, ...(detail ? { detail } : {}) }),
+          (err: Error) => pending.resolve({ id, status: `EXECUTION_${err.name}`, terminalAt: Date.now(), detail: err.message }),
         ),
       );
     },

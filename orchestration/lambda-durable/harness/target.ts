@@ -53,11 +53,11 @@ async function durableTarget(clients: AwsClients, tables: TableNames, parent: st
     if (again) return;
     running.push(
       host.run(order.orderId, order).then(
-        ({ status, terminalAt, usage }) => {
+        ({ status, terminalAt, detail, usage }) => {
           if (usage) drive.counted(usage);
-          drive.ended(order.orderId, status, terminalAt);
+          drive.ended(order.orderId, status, terminalAt, detail);
         },
-        (err: Error) => drive.ended(order.orderId, `EXECUTION_${err.name}`, Date.now()),
+        (err: Error) => drive.ended(order.orderId, `EXECUTION_${err.name}`, Date.now(), err.message),
       ),
     );
   });

@@ -1,4 +1,5 @@
 import type { Event, GetDurableExecutionCommandOutput } from '@aws-sdk/client-lambda';
+import { withDurableExecution } from '@aws/durable-execution-sdk-js';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../../shared/aws/clients.ts';
@@ -81,6 +82,18 @@ describe('lambda-durable: usage and ends from an execution history', () => {
     // The mix did what it is for: retries, and every way a saga ends.
     expect(runs.reduce((n, r) => n + r.counted.retries, 0)).toBeGreaterThan(0);
     expect(new Set(runs.map((r) => r.result!.status))).toEqual(new Set(['COMPLETED', 'REJECTED', 'CANCELLED']));
+  });
+
+  it("on the local runner, a failed execution's history gives its error, which the order's end carries", async () => {
+    const handler = withDurableExecution(async (_input: unknown, context) => {
+      await context.step('reserve', async () => 'ok');
+      throw new Error('the saga gave up');
+    });
+    const events = (await new LocalDurableTestRunner({ handlerFunction: handler }).run({ payload: {} })).getHistoryEvents();
+    const described = describedByHistory(events);
+    expect(described.Status).toBe('FAILED');
+    expect(described.Error?.ErrorMessage).toBe('the saga gave up');
+    expect(endOf(described)).toMatchObject({ status: 'EXECUTION_FAILED', detail: expect.stringContaining('the saga gave up') });
   });
 
   // AWS-only shapes no local engine produces, typed as the SDK's own types: payloads cut short, the data
@@ -187,10 +200,12 @@ describe('lambda-durable: usage and ends from an execution history', () => {
     expect(endOf(answer({ Status: 'SUCCEEDED', EndTimestamp: at(7) }))).toEqual({ status: undefined, terminalAt: at(7).getTime() });
     expect(endOf(answer({ Status: 'SUCCEEDED', EndTimestamp: at(7), Result: '{"status":"PENDING"}' }))?.status).toBeUndefined();
     for (const s of ['FAILED', 'TIMED_OUT', 'STOPPED'] as const)
-      expect(endOf(answer({ Status: s, EndTimestamp: at(9), Error: { ErrorType: 'X' } }))).toEqual({
+      expect(endOf(answer({ Status: s, EndTimestamp: at(9), Error: { ErrorType: 'X', ErrorMessage: 'went wrong' } }))).toEqual({
         status: `EXECUTION_${s}`,
         terminalAt: at(9).getTime(),
+        detail: 'X: went wrong',
       });
+    expect(endOf(answer({ Status: 'FAILED', EndTimestamp: at(9) }))).toEqual({ status: 'EXECUTION_FAILED', terminalAt: at(9).getTime() });
     // An end status without its timestamp is not taken as an end: no terminal time to give.
     expect(endOf(answer({ Status: 'SUCCEEDED' }))).toBeUndefined();
   });
