@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { watchEndedExecutions, type EndedExecution } from './ended-executions.ts';
 import { watchDescribedExecutions } from './described-executions.ts';
 import type { AwsClients } from '../../../shared/aws/clients.ts';
@@ -137,7 +137,9 @@ async function drive(
     if (e.startDate) durations.set(e.name, e.stopDate.getTime() - e.startDate.getTime());
     const status =
       e.status === 'SUCCEEDED' ? (recordedStatusIn(e.output) ?? (await read.statusOf(e.name)) ?? 'UNKNOWN') : `EXECUTION_${e.status}`;
-    pending.resolve({ id: e.name, status, terminalAt: e.stopDate.getTime() });
+    // An execution that ended as no order outcome: its error and cause say why (one call, on that path only).
+    const detail = e.status === 'SUCCEEDED' || !e.executionArn ? undefined : await failureOf(harness, e.executionArn);
+    pending.resolve({ id: e.name, status, terminalAt: e.stopDate.getTime(), ...(detail ? { detail } : {}) });
   };
   const awaited = () => pending.pendingIds();
   // Locally the project's moto launcher pushes each end; on AWS each execution started is described.
@@ -230,4 +232,14 @@ async function fullHistory(clients: AwsClients, executionArn: string): Promise<H
     nextToken = page.nextToken;
   } while (nextToken);
   return events;
+}
+
+/** A stopped execution's error and cause, as DescribeExecution gives them; undefined when it cannot say. */
+export async function failureOf(clients: AwsClients, executionArn: string): Promise<string | undefined> {
+  try {
+    const d = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return [d.error, d.cause].filter(Boolean).join(': ') || undefined;
+  } catch (err) {
+    return `its error could not be read (${(err as Error).message})`;
+  }
 }

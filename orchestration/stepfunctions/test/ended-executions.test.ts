@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateStateMachineCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { createAwsClients, LOCAL_ACCOUNT, type AwsClients } from '../../../shared/aws/clients.ts';
 import { watchEndedExecutions, type EndedExecution } from '../harness/ended-executions.ts';
-import { recordedStatusIn } from '../harness/target.ts';
+import { failureOf, recordedStatusIn } from '../harness/target.ts';
 import { watchDescribedExecutions } from '../harness/described-executions.ts';
 
 const role = `arn:aws:iam::${LOCAL_ACCOUNT}:role/sagabench-local`;
@@ -133,6 +133,28 @@ describe('the reconciling listing beside the push', () => {
       expect(listings() - before).toBeGreaterThan(0);
     } finally {
       await watcher.stop();
+      clients.destroy();
+    }
+  });
+});
+
+describe("why an execution ended as no order's outcome", () => {
+  const substrate = inject('substrate');
+  it('is its error and cause, as the engine describes them', async () => {
+    const clients = createAwsClients({ kind: 'local', endpoints: substrate.moto.endpoints });
+    try {
+      const tag = Date.now();
+      const failArn = await createMachine(clients, `ended-fail-${tag}`, {
+        StartAt: 'F',
+        States: { F: { Type: 'Fail', Error: 'Boom', Cause: 'the saga gave up' } },
+      });
+      const failed = (await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: failArn, name: `f-${tag}` }))).executionArn!;
+      const deadline = Date.now() + 15_000;
+      while ((await clients.sfn.send(new DescribeExecutionCommand({ executionArn: failed }))).status === 'RUNNING' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await failureOf(clients, failed)).toBe('Boom: the saga gave up');
+      expect(await failureOf(clients, `${failed}-none`)).toMatch(/^its error could not be read \(/);
+    } finally {
       clients.destroy();
     }
   });

@@ -9,6 +9,8 @@ export interface Closed {
   outcome: 'COMPLETED' | string;
   /** The close event's time on the server: the workflow's closeTime. */
   closeTime: number;
+  /** Why it closed otherwise, as the close event says (a failure's message, a termination's reason). */
+  detail?: string;
 }
 
 const CLOSE_EVENT = proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
@@ -40,7 +42,13 @@ export async function awaitClosed(client: Client, workflowId: string, signal?: A
         const payload = event.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
         return { outcome: 'COMPLETED', result: payload ? defaultPayloadConverter.fromPayload(payload) : undefined, closeTime };
       }
-      return { outcome: (EventType[event.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, ''), closeTime };
+      const detail =
+        event.workflowExecutionFailedEventAttributes?.failure?.message || event.workflowExecutionTerminatedEventAttributes?.reason;
+      return {
+        outcome: (EventType[event.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, ''),
+        closeTime,
+        ...(detail ? { detail } : {}),
+      };
     }
     // The long poll ended before the close (the server's own timeout): ask again from where it left.
     nextPageToken = page.nextPageToken ?? undefined;

@@ -120,9 +120,14 @@ async function drive(
     connection
       .withAbortSignal(polls.signal, () => awaitClosed(client, id))
       .then((c) =>
-        pending.resolve({ id, status: c.outcome === 'COMPLETED' ? (c.result as SagaResult).status : c.outcome, terminalAt: c.closeTime }),
+        pending.resolve({
+          id,
+          status: c.outcome === 'COMPLETED' ? (c.result as SagaResult).status : c.outcome,
+          terminalAt: c.closeTime,
+          ...(c.detail ? { detail: c.detail } : {}),
+        }),
       )
-      .catch((err: Error) => pending.resolve({ id, status: `WORKFLOW_${err.name}`, terminalAt: Date.now() }));
+      .catch((err: Error) => pending.resolve({ id, status: `WORKFLOW_${err.name}`, terminalAt: Date.now(), detail: err.message }));
   };
   const start = async (input: Parameters<VariantTarget['submit']>[1]) => {
     // The edge refuses a bad order before a workflow exists.
