@@ -27,5 +27,13 @@ if (problem) {
 const { compileCacheDir } = await import('../../shared/paths.ts');
 process.env.NODE_COMPILE_CACHE ??= compileCacheDir();
 module.enableCompileCache?.();
+// The redelivery setting is read when the topology loads, here and in every process a command starts:
+// a bad value is refused before anything else loads (the module imports nothing, so its only error is that).
+try {
+  await import('../../shared/topology/redelivery.ts');
+} catch (err) {
+  console.error(`sagabench: ${err.message}`);
+  process.exit(2);
+}
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv);

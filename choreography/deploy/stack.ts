@@ -20,6 +20,7 @@ import {
   type QueueSpec,
 } from '../../shared/topology/choreography.ts';
 import { tableNames, type TableRole } from '../../shared/topology/tables.ts';
+import { DEFAULT_REDELIVERY_SECONDS, REDELIVERY_ENV, REDELIVERY_SECONDS } from '../../shared/topology/redelivery.ts';
 import { LAMBDA_ENV } from '../lambda.ts';
 import { OUTPUTS, pascal } from '../../shared/topology/outputs.ts';
 import { bundledFunction, grantTableAccess } from '../../shared/cdk/lambda.ts';
@@ -77,6 +78,8 @@ export class ChoreographyStack extends Stack {
     const env = {
       [LAMBDA_ENV.tables]: JSON.stringify(tableNames(props.prefix)),
       [LAMBDA_ENV.topicArn]: busArn,
+      // The handlers' retry deadline follows the queues' visibility timeout, so they read the same setting.
+      ...(REDELIVERY_SECONDS === DEFAULT_REDELIVERY_SECONDS ? {} : { [REDELIVERY_ENV]: String(REDELIVERY_SECONDS) }),
     };
     this.functions = {};
     for (const service of SERVICES) {

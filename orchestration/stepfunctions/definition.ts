@@ -1,6 +1,7 @@
 import { INFRASTRUCTURE_RETRIES, RETRY_POLICY } from '../../shared/domain/retry.ts';
 import type { OrderStatus } from '../../shared/domain/order.ts';
 import type { TaskName } from '../tasks.ts';
+import { REDELIVERY_SECONDS } from '../../shared/topology/redelivery.ts';
 
 /**
  * How a Task state reaches the service code. `sqs-callback`: the state sends
@@ -16,17 +17,21 @@ export interface SagaDefinitionOptions {
 
 type State = Record<string, unknown>;
 
-/** How long a received task message (sqs-callback binding) stays the worker's before SQS hands it out again. */
-export const TASKS_VISIBILITY_TIMEOUT_SECONDS = 30;
+/**
+ * How long a received task message (sqs-callback binding) stays the worker's before SQS hands it out
+ * again: the redelivery setting (shared/topology/redelivery.ts), 30 s unless set.
+ */
+export const TASKS_VISIBILITY_TIMEOUT_SECONDS = REDELIVERY_SECONDS;
 
 /**
  * How long one attempt of a task may go unanswered before the state gives up on
- * it (States.Timeout) and tries again. Longer than the pause fault (35 s) and the
- * tasks queue's visibility timeout (30 s), so a paused or crashed worker is waited
+ * it (States.Timeout) and tries again: twice the tasks queue's visibility timeout
+ * (60 s unless the redelivery setting says otherwise), so longer than it and than
+ * the pause fault (5 s longer than it): a paused or crashed worker is waited
  * for; only an answer lost for good times out. The callback worker retries its
  * answer until then.
  */
-export const TASK_TIMEOUT_SECONDS = 60;
+export const TASK_TIMEOUT_SECONDS = 2 * REDELIVERY_SECONDS;
 
 /**
  * Errors that say the infrastructure failed, not the step: retried by every Task,

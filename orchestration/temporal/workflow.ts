@@ -9,19 +9,30 @@ import type { SagaActivities } from './activities.ts';
 export const cancelSignal = defineSignal<[string]>('cancel');
 export const statusQuery = defineQuery<{ status: OrderStatus; cancelRequested: boolean; failure?: string }>('status');
 
+/**
+ * What the starter tells the saga besides the order. `activityTimeoutSeconds`: each activity attempt's
+ * start-to-close timeout, after which a crashed or frozen worker's activity is retried elsewhere. It is
+ * the redelivery setting (shared/topology/redelivery.ts), which the starter reads: a workflow cannot
+ * read the environment. Absent: 30 s, that setting's default.
+ */
+export interface SagaOptions {
+  activityTimeoutSeconds?: number;
+}
+
 /** The same bounded backoff as the Step Functions Retry blocks and the choreography's redelivery. */
-const acts = proxyActivities<SagaActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: `${RETRY_POLICY.initialIntervalSeconds} seconds`,
-    backoffCoefficient: RETRY_POLICY.backoffRate,
-    maximumInterval: `${RETRY_POLICY.maxIntervalSeconds} seconds`,
-    // Temporal counts a timed-out attempt (a frozen worker) like any other: without the
-    // infrastructure retries, one on the last business attempt cancelled a healthy order.
-    maximumAttempts: RETRY_POLICY.maxAttempts + INFRASTRUCTURE_RETRIES,
-    nonRetryableErrorTypes: ['ContractError'],
-  },
-});
+const activities = (timeoutSeconds: number) =>
+  proxyActivities<SagaActivities>({
+    startToCloseTimeout: `${timeoutSeconds} seconds`,
+    retry: {
+      initialInterval: `${RETRY_POLICY.initialIntervalSeconds} seconds`,
+      backoffCoefficient: RETRY_POLICY.backoffRate,
+      maximumInterval: `${RETRY_POLICY.maxIntervalSeconds} seconds`,
+      // Temporal counts a timed-out attempt (a frozen worker) like any other: without the
+      // infrastructure retries, one on the last business attempt cancelled a healthy order.
+      maximumAttempts: RETRY_POLICY.maxAttempts + INFRASTRUCTURE_RETRIES,
+      nonRetryableErrorTypes: ['ContractError'],
+    },
+  });
 
 export interface SagaResult {
   orderId: string;
@@ -35,7 +46,8 @@ export interface SagaResult {
  * undone; the compensations are idempotent and no-ops when nothing happened),
  * and the stack unwinds newest first.
  */
-export async function orderSaga(order: OrderDocument): Promise<SagaResult> {
+export async function orderSaga(order: OrderDocument, options: SagaOptions = {}): Promise<SagaResult> {
+  const acts = activities(options.activityTimeoutSeconds ?? 30);
   const orderId = order.orderId;
   let status: OrderStatus = 'PENDING';
   let cancelRequested = false;

@@ -1,4 +1,5 @@
 import { REACTIONS } from '../domain/saga.ts';
+import { REDELIVERY_SECONDS } from './redelivery.ts';
 import { EVENT_TYPES, TERMINAL_EVENTS, type EventType, type ServiceName } from '../domain/contracts.ts';
 
 /**
@@ -8,7 +9,8 @@ import { EVENT_TYPES, TERMINAL_EVENTS, type EventType, type ServiceName } from '
  * service produces them, so moving an event between services changes no
  * subscription. The filter policies come from the saga's REACTIONS table.
  */
-export const VISIBILITY_TIMEOUT_SECONDS = 30;
+/** The work queues' visibility timeout: the redelivery setting (redelivery.ts), 30 s unless set. */
+export const VISIBILITY_TIMEOUT_SECONDS = REDELIVERY_SECONDS;
 /** Above RETRY_POLICY.maxAttempts: transient exhaustion is a domain outcome, the DLQ is for poison. */
 export const MAX_RECEIVE_COUNT = 5;
 

@@ -27,6 +27,13 @@ describe('sagabench CLI usage', () => {
     expect(r.stdout).toBe('');
   });
 
+  it.each(['5', '301', '12.5', 'soon'])('refuses SAGABENCH_REDELIVERY_SECONDS=%s before any command starts: exit 2', async (value) => {
+    const r = await runCli(['local', 'status', '--instance', 'redelivery-refused'], { SAGABENCH_REDELIVERY_SECONDS: value });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sagabench: SAGABENCH_REDELIVERY_SECONDS=${value}: expected whole seconds from 10 to 300 (unset: 30)\n`);
+    expect(r.stdout).toBe('');
+  });
+
   it('prints usage and exits 2 when called with no command', async () => {
     const r = await runCli([]);
     expect(r.code).toBe(2);

@@ -10,7 +10,8 @@ import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../..
 import { countHistoriesInChild, type HistoryCounts } from './history-counts.ts';
 import { awaitClosed } from './closed.ts';
 import { startWorkerProcesses } from '../../workers.ts';
-import type { SagaResult } from '../workflow.ts';
+import type { SagaOptions, SagaResult } from '../workflow.ts';
+import { REDELIVERY_SECONDS } from '../../../shared/topology/redelivery.ts';
 import { PendingCompletions } from '../../../shared/variant/pending.ts';
 import { parseOrderDocument } from '../../../shared/domain/contracts.ts';
 import { readProcessReports, type VariantTarget } from '../../../shared/variant/target.ts';
@@ -137,7 +138,7 @@ async function drive(
       await client.workflow.start('orderSaga', {
         taskQueue,
         workflowId: order.orderId,
-        args: [order],
+        args: [order, { activityTimeoutSeconds: REDELIVERY_SECONDS } satisfies SagaOptions],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
       started.add(order.orderId);

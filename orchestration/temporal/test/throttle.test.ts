@@ -10,8 +10,9 @@ import { connectWorker, installWorkerRuntime } from '../../../shared/temporal/wo
 import { address, paymentToken } from '../../../shared/domain/simulation.ts';
 import { tableReader } from '../../../shared/variant/snapshot.ts';
 import { createActivities } from '../activities.ts';
-import type { SagaResult } from '../workflow.ts';
+import type { SagaOptions, SagaResult } from '../workflow.ts';
 import type { TableNames } from '../../../shared/topology/tables.ts';
+import { MIN_REDELIVERY_SECONDS } from '../../../shared/topology/redelivery.ts';
 
 // Issue #19, the same hole in Temporal: an activity whose DynamoDB call is throttled
 // on every SDK attempt fails its Temporal attempt, and the shared retry policy has
@@ -25,7 +26,13 @@ describe('temporal: a throttle that outlasts the SDK retries', () => {
   afterAll(() => aws.destroy());
 
   /** Runs one order of 2 WIDGETs through the saga on a worker with these activities, and checks it completed in full. */
-  async function expectCompleted(tables: TableNames, orderId: string, activities: object, token: string): Promise<void> {
+  async function expectCompleted(
+    tables: TableNames,
+    orderId: string,
+    activities: object,
+    token: string,
+    options: SagaOptions = {},
+  ): Promise<void> {
     const read = tableReader(aws, tables);
     installWorkerRuntime();
     const target = resolveTemporalTarget({ address: substrate.temporal.address, namespace: substrate.temporal.namespace });
@@ -44,7 +51,7 @@ describe('temporal: a throttle that outlasts the SDK retries', () => {
         client.workflow.execute('orderSaga', {
           taskQueue: orderId,
           workflowId: orderId,
-          args: [{ orderId, customerId: 'c', lines, totalCents: 1000, paymentToken: token, shippingAddress: address('ok') }],
+          args: [{ orderId, customerId: 'c', lines, totalCents: 1000, paymentToken: token, shippingAddress: address('ok') }, options],
         }),
       )) as SagaResult;
       expect(result.status).toBe('COMPLETED');
@@ -86,6 +93,7 @@ describe('temporal: a throttle that outlasts the SDK retries', () => {
   // start-to-close timeout while a charge or shipment was on its last business
   // attempt, and the timed-out attempt exhausted the policy: CANCELLED (once with
   // the parcel already shipped). A worker that sleeps through that attempt does the same.
+  // The saga's shortest timeout (the redelivery setting's least, 10 s) is what the test waits out.
   it(
     'an attempt that times out on the last business attempt is retried, not the order failure: the order completes',
     { timeout: 90_000 },
@@ -98,12 +106,12 @@ describe('temporal: a throttle that outlasts the SDK retries', () => {
       const activities = {
         ...real,
         charge: async (...args: Parameters<typeof real.charge>) => {
-          if (Context.current().info.attempt === 3) await Context.current().sleep(40_000);
+          if (Context.current().info.attempt === 3) await Context.current().sleep(2 * MIN_REDELIVERY_SECONDS * 1000);
           return real.charge(...args);
         },
       };
       // Two transient bank failures: the charge goes through on its third attempt, the last business one.
-      await expectCompleted(tables, orderId, activities, paymentToken('ok', 2));
+      await expectCompleted(tables, orderId, activities, paymentToken('ok', 2), { activityTimeoutSeconds: MIN_REDELIVERY_SECONDS });
     },
   );
 });
