@@ -20,6 +20,9 @@ import { ProcessGroup } from '../../../shared/runtime/process-group.ts';
 import type { TableNames } from '../../../shared/topology/tables.ts';
 import { mergeCounts } from '../../../shared/aws/metering.ts';
 
+/** Long enough for a server busy with a run's last orders; a dead one fails it at once or at the deadline. */
+const HEALTH_CHECK_MS = 5000;
+
 /**
  * Temporal under load: the saga worker in a process of its own, workflows
  * started by the harness (as an API would). An order's terminal time is the
@@ -165,6 +168,13 @@ async function drive(
       // Closed after the count, not before: an abandoned order's close watcher can still be retrying
       // on this connection, and a retry on a closed channel throws from a timer (exit 1, not 130).
       try {
+        // A server that died (what stops a run early) cannot give the histories, and the count would
+        // retry until the run's stop bound: one short health check says so at once instead.
+        await connection
+          .withDeadline(Date.now() + HEALTH_CHECK_MS, () => connection.healthService.check({}))
+          .catch((err: Error) => {
+            throw new Error(`the Temporal server does not answer, so its workflows' histories cannot be counted (${err.message})`);
+          });
         counts = await countHistoriesInChild(saga.target, started);
       } finally {
         polls.abort();
