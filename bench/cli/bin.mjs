@@ -28,7 +28,7 @@ const { compileCacheDir } = await import('../../shared/paths.ts');
 process.env.NODE_COMPILE_CACHE ??= compileCacheDir();
 module.enableCompileCache?.();
 // The redelivery setting is read when the topology loads, here and in every process a command starts:
-// a bad value is refused before anything else loads (the module imports nothing, so its only error is that).
+// a bad value is refused before anything else loads (the module imports only the pure retry policy, so its only error is that).
 try {
   await import('../../shared/topology/redelivery.ts');
 } catch (err) {

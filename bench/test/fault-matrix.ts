@@ -28,7 +28,7 @@ export const FAULT_MATRIX_HALVES: readonly (readonly VariantName[])[] = [
 // and activity timeouts by design. Those are the redelivery setting
 // (shared/topology/redelivery.ts), 10 s here instead of 30: the same redeliveries
 // on the same engines, 20 s sooner in each crash and pause fault (README).
-const REDELIVERY_SECONDS = 10;
+const MATRIX_REDELIVERY_SECONDS = 10;
 export function faultMatrix(variants: readonly VariantName[]) {
   describe(`fault matrix: ${variants.join(', ')}`, () => {
     const substrate = inject('substrate');
@@ -63,7 +63,7 @@ export function faultMatrix(variants: readonly VariantName[]) {
           '--out',
           dir,
         ],
-        { [REDELIVERY_ENV]: String(REDELIVERY_SECONDS) },
+        { [REDELIVERY_ENV]: String(MATRIX_REDELIVERY_SECONDS) },
         880_000,
       );
       const results = resultsSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')));
@@ -84,7 +84,9 @@ export function faultMatrix(variants: readonly VariantName[]) {
           expect(f.fired, where).toBe(true);
           // The run took the setting: the pause outlasted 10 s timeouts, not 30 s ones.
           if (f.fault === 'pause')
-            expect(f.description, where).toMatch(new RegExp(`for ${REDELIVERY_SECONDS + 5} s, .*\\(${REDELIVERY_SECONDS} s\\)`));
+            expect(f.description, where).toMatch(
+              new RegExp(`for ${MATRIX_REDELIVERY_SECONDS + 5} s, .*\\(${MATRIX_REDELIVERY_SECONDS} s\\)`),
+            );
           // Counted where sent, not assumed: the duplicate fault fired only if duplicates went out.
           if (f.fault === 'duplicate') expect(f.duplicatesSent, where).toBeGreaterThan(0);
           expect(f.outcomes.lost, where).toBe(0);

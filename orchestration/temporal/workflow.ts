@@ -1,7 +1,7 @@
 // Runs in Temporal's deterministic sandbox: only @temporalio/workflow, the pure
 // retry policy and type-only imports may appear here.
 import { defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import { INFRASTRUCTURE_RETRIES, RETRY_POLICY } from '../../shared/domain/retry.ts';
+import { DEFAULT_REDELIVERY_SECONDS, INFRASTRUCTURE_RETRIES, RETRY_POLICY } from '../../shared/domain/retry.ts';
 import type { OrderDocument } from '../../shared/domain/contracts.ts';
 import type { OrderStatus } from '../../shared/domain/order.ts';
 import type { SagaActivities } from './activities.ts';
@@ -13,7 +13,7 @@ export const statusQuery = defineQuery<{ status: OrderStatus; cancelRequested: b
  * What the starter tells the saga besides the order. `activityTimeoutSeconds`: each activity attempt's
  * start-to-close timeout, after which a crashed or frozen worker's activity is retried elsewhere. It is
  * the redelivery setting (shared/topology/redelivery.ts), which the starter reads: a workflow cannot
- * read the environment. Absent: 30 s, that setting's default.
+ * read the environment. Absent: that setting's default.
  */
 export interface SagaOptions {
   activityTimeoutSeconds?: number;
@@ -47,7 +47,7 @@ export interface SagaResult {
  * and the stack unwinds newest first.
  */
 export async function orderSaga(order: OrderDocument, options: SagaOptions = {}): Promise<SagaResult> {
-  const acts = activities(options.activityTimeoutSeconds ?? 30);
+  const acts = activities(options.activityTimeoutSeconds ?? DEFAULT_REDELIVERY_SECONDS);
   const orderId = order.orderId;
   let status: OrderStatus = 'PENDING';
   let cancelRequested = false;

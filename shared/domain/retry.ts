@@ -23,6 +23,13 @@ export const RETRY_POLICY = {
  */
 export const INFRASTRUCTURE_RETRIES = 5;
 
+/**
+ * How long work a consumer took stays its own before the engine hands it out again, unless the
+ * redelivery setting says otherwise (shared/topology/redelivery.ts reads it). Here, where the
+ * Temporal workflow (which cannot read the environment) finds it too.
+ */
+export const DEFAULT_REDELIVERY_SECONDS = 30;
+
 /** Delay before attempt `next` (2-based: the first retry is attempt 2). */
 export function backoffSeconds(next: number, policy = RETRY_POLICY): number {
   const raw = policy.initialIntervalSeconds * policy.backoffRate ** Math.max(0, next - 2);

@@ -11,8 +11,10 @@
  * 30. At least 10: a consumer keeps retrying a throttled call until 5 s before its work would be handed
  * out again, and needs time left to do so.
  */
+import { DEFAULT_REDELIVERY_SECONDS } from '../domain/retry.ts';
+
+export { DEFAULT_REDELIVERY_SECONDS };
 export const REDELIVERY_ENV = 'SAGABENCH_REDELIVERY_SECONDS';
-export const DEFAULT_REDELIVERY_SECONDS = 30;
 export const MIN_REDELIVERY_SECONDS = 10;
 /** Step Functions' task timeout is twice this, and stays well inside a run. */
 export const MAX_REDELIVERY_SECONDS = 300;
